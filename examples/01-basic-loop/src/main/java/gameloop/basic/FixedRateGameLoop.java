@@ -1,0 +1,71 @@
+package gameloop.basic;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameContext;
+import gameloop.shared.Players;
+import gameloop.shared.Protocol;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The game loop of example 01: it starts with the server and ticks to every player, forever.
+ *
+ * <p>The article's loop is {@code while True: send to all; await asyncio.sleep(2)}. Its period
+ * is "2 s plus however long the sends took", so it drifts as players are added. Here one
+ * named thread runs the tick at a <em>fixed rate</em>: tick n is due at start + n × period,
+ * however long tick n-1 took. (If one tick overruns the period, the next starts as soon as it
+ * ends; ticks never overlap, because there is only one thread.)
+ */
+final class FixedRateGameLoop implements Game {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FixedRateGameLoop.class);
+
+    private final Players players;
+    private final Duration period;
+    private final ScheduledExecutorService scheduler;
+    /** Only the loop thread reads and writes it, so it needs no lock. */
+    private long tickNumber;
+
+    FixedRateGameLoop(GameContext context) {
+        this.players = context.players();
+        this.period = context.tickPeriod();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+    }
+
+    @Override
+    public void start() {
+        long nanos = period.toNanos();
+        scheduler.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One iteration. It must not throw: a periodic task that throws is silently never run
+     * again by {@link ScheduledExecutorService}, and the game would stop for everyone with
+     * nothing in the log. (Sends themselves never throw; a failed send drops its player only.)
+     */
+    private void tick() {
+        try {
+            tickNumber++;
+            players.broadcast(Protocol.tick(tickNumber));
+        } catch (RuntimeException e) {
+            LOG.error("Tick {} failed; the loop goes on", tickNumber, e);
+        }
+    }
+
+    /** Stops the loop and waits for its thread: no tick can run after this returns. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.error("The game loop thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // keep the caller's interrupt; it is stopping anyway
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package gameloop.basic;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.RawWebSocket;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One bad client gets a clear answer, and nobody else notices: bad frames, foreign origins,
+ * clients that never read, and clients that vanish without a close frame.
+ */
+class BadClientsTest {
+
+    private GameServer server;
+    private TestClients clients;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        clients = new TestClients();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.close();
+        server.close();
+    }
+
+    @Test
+    void textThatIsNotAKeyCodeGetsAClearAnswerAndTheConnectionStaysOpen() {
+        TestClient client = clients.connect(server.webSocketUri());
+
+        client.send("hello");
+        client.send("99999999");
+        client.send("66");
+
+        await().until(() -> client.hasReceived("Pressed key code: 66"));
+        assertTrue(client.hasReceived("Not a key code: hello"), client.messages().toString());
+        assertTrue(client.hasReceived("Not a key code: 99999999"), client.messages().toString());
+        assertTrue(client.isOpen());
+    }
+
+    @Test
+    void anOversizedFrameClosesThatConnectionWith1009() throws Exception {
+        TestClient bad = clients.connect(server.webSocketUri());
+        TestClient good = clients.connect(server.webSocketUri());
+
+        bad.send("6".repeat(GameServer.MAX_MESSAGE_BYTES + 1));
+
+        assertEquals(1009, bad.closed().get(5, TimeUnit.SECONDS).code());
+        assertNotDisturbed(good);
+    }
+
+    @Test
+    void aBinaryFrameClosesThatConnectionWith1003() throws Exception {
+        TestClient bad = clients.connect(server.webSocketUri());
+        TestClient good = clients.connect(server.webSocketUri());
+
+        bad.sendBinary(new byte[] {6, 5});
+
+        TestClient.Closed closed = bad.closed().get(5, TimeUnit.SECONDS);
+        assertEquals(1003, closed.code());
+        assertTrue(closed.reason().contains("binary"), closed.reason());
+        assertNotDisturbed(good);
+    }
+
+    @Test
+    void anUpgradeFromAnotherSiteIsRefusedWith403() throws IOException {
+        try (RawWebSocket foreign = RawWebSocket.connect(server.webSocketUri(),
+                     Map.of("Origin", "http://evil.example"));
+             RawWebSocket sameOrigin = RawWebSocket.connect(server.webSocketUri(),
+                     Map.of("Origin", "http://127.0.0.1:" + server.port()));
+             RawWebSocket noOrigin = RawWebSocket.connect(server.webSocketUri(), Map.of())) {
+            assertEquals(403, foreign.status());
+            assertEquals(101, sameOrigin.status());
+            assertEquals(101, noOrigin.status());
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsIsCutOffAndDelaysNobody() throws Exception {
+        TestClient watcher = clients.connect(server.webSocketUri());
+        // A tiny receive window, and a flood of key presses whose echoes it never reads.
+        RawWebSocket stalled = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096);
+        assertEquals(101, stalled.status());
+        await().until(() -> server.players().count() == 2);
+
+        CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+            try {
+                stalled.sendTextRepeatedly("65", 200_000);
+            } catch (IOException expected) {
+                // the server cut us off mid-flood: that is the point
+            }
+        });
+
+        // Jetty's outgoing queue for it is capped, so the server must give up on it, soon.
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.players().count() == 1);
+        flood.get(20, TimeUnit.SECONDS);
+        stalled.close();
+        assertNotDisturbed(watcher);
+    }
+
+    @Test
+    void fiveHundredAbruptDropsDoNotStopTheLoopForAnyoneElse() throws Exception {
+        server.close(); // this test wants a faster loop, so every drop races a send
+        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(5)));
+        TestClient watcher = clients.connect(server.webSocketUri());
+
+        for (int i = 0; i < 500; i++) {
+            RawWebSocket doomed = RawWebSocket.connect(server.webSocketUri(), Map.of());
+            assertEquals(101, doomed.status());
+            doomed.resetAbruptly(); // a TCP reset: no close frame, no goodbye
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.players().count() == 1);
+        assertNotDisturbed(watcher);
+    }
+
+    /** The client is still connected and still gets every tick, in order, with no gap. */
+    private static void assertNotDisturbed(TestClient client) {
+        long before = client.lastTickNumber();
+        await().until(() -> client.lastTickNumber() >= before + 5);
+        assertTrue(client.isOpen());
+        List<Long> numbers = client.tickNumbers();
+        for (int i = 1; i < numbers.size(); i++) {
+            assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "a tick was missed: " + numbers);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package gameloop.basic;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What example 01 promises a well-behaved client: echoes, ticks, and a steady period. */
+class BasicLoopTest {
+
+    private static final Duration TICK = Duration.ofMillis(50);
+
+    private GameServer server;
+    private TestClients clients;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK));
+        clients = new TestClients();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.close();
+        server.close();
+    }
+
+    @Test
+    void anEchoReachesOnlyItsSender() {
+        TestClient sender = clients.connect(server.webSocketUri());
+        TestClient other = clients.connect(server.webSocketUri());
+
+        sender.send("65");
+
+        await().until(() -> sender.hasReceived("Pressed key code: 65"));
+        // Give the echo every chance to leak: the other client must see two more ticks first.
+        long seen = other.lastTickNumber();
+        await().until(() -> other.lastTickNumber() >= seen + 2);
+        assertTrue(other.messages().stream().noneMatch(m -> m.startsWith("Pressed")),
+                "the other client got someone else's echo: " + other.messages());
+    }
+
+    @Test
+    void everyClientGetsEveryTickInOrder() {
+        List<TestClient> three = clients.connect(server.webSocketUri(), 3);
+
+        await().until(() -> three.stream().allMatch(c -> c.tickNumbers().size() >= 10));
+
+        for (TestClient client : three) {
+            List<Long> numbers = client.tickNumbers();
+            for (int i = 1; i < numbers.size(); i++) {
+                assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "ticks out of order or missed: " + numbers);
+            }
+        }
+    }
+
+    @Test
+    void clientsThatLeaveAreRemoved() {
+        TestClient polite = clients.connect(server.webSocketUri());
+        TestClient crashed = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 2);
+
+        polite.close();
+        await().until(() -> server.players().count() == 1);
+
+        crashed.disconnectAbruptly(); // no close frame at all
+        await().until(() -> server.players().count() == 0);
+    }
+
+    @Test
+    void theTickPeriodIsTheConfiguredOne() {
+        TestClient client = clients.connect(server.webSocketUri());
+        int intervals = 20;
+
+        await().until(() -> client.ticks().size() > intervals);
+
+        List<TestClient.Received> ticks = client.ticks().subList(0, intervals + 1);
+        double meanMillis = (ticks.get(intervals).nanoTime() - ticks.get(0).nanoTime()) / 1e6 / intervals;
+        assertEquals(TICK.toMillis(), meanMillis, TICK.toMillis() * 0.10,
+                "mean tick interval over " + intervals + " ticks");
+    }
+
+    @Test
+    void thePageAndItsInfoAreServed() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var page = http.send(java.net.http.HttpRequest.newBuilder(server.pageUri()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var info = http.send(java.net.http.HttpRequest.newBuilder(server.pageUri().resolve("info")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<title>Game loop client</title>"));
+        assertFalse(page.body().contains("https://"), "the page must not load anything from the network");
+        assertEquals("{\"example\":\"01-basic-loop\",\"tickMs\":50}", info.body());
+    }
+}

@@ -1,0 +1,73 @@
+package gameloop.basic;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.RawWebSocket;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import gameloop.testkit.Threads;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Stopping (what Ctrl-C runs) is quick, tells every client, and leaves nothing running. */
+class ShutdownTest {
+
+    @Test
+    void stoppingWithClientsConnectedIsQuickTellsThemAndLeavesNoThreads() throws Exception {
+        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        try (TestClients clients = new TestClients();
+             RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            List<TestClient> connected = clients.connect(server.webSocketUri(), 3);
+            await().until(() -> connected.stream().allMatch(c -> c.lastTickNumber() > 0));
+            assertEquals(101, silent.status());
+            await().until(() -> server.players().count() == 4); // one of them never answers a close
+
+            long started = System.nanoTime();
+            server.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "stopping took " + took);
+            for (TestClient client : connected) {
+                assertEquals(1001, client.closed().get(5, TimeUnit.SECONDS).code());
+            }
+            Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void closeIsSafeToCallAgainAndFromSeveralThreads() throws Exception {
+        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        Thread[] stoppers = new Thread[4];
+        for (int i = 0; i < stoppers.length; i++) {
+            stoppers[i] = new Thread(server::close, "stopper-" + i);
+            stoppers[i].start();
+        }
+        for (Thread stopper : stoppers) {
+            stopper.join(5_000);
+            assertTrue(!stopper.isAlive(), stopper.getName() + " is stuck");
+        }
+        server.close();
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aPortInUseFailsClearly() throws Exception {
+        GameServer first = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        try {
+            ServerSettings samePort =
+                    new ServerSettings("01-basic-loop", "127.0.0.1", first.port(), Duration.ofMillis(20));
+            Exception failure = assertThrows(Exception.class, () -> BasicLoopServer.start(samePort));
+            assertTrue(String.valueOf(failure.getMessage()).contains("Failed to bind"), failure.toString());
+        } finally {
+            first.close();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package gameloop.shared;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a {@link Game} is given: the players to talk to, the tick period, and a way to name its
+ * threads. Every thread of one server shares a name prefix ("gs3-game-loop", "gs3-jetty-12"),
+ * so a thread dump says who owns what, and a test can check that a stopped server left none.
+ */
+public record GameContext(Players players, Duration tickPeriod, String threadNamePrefix) {
+
+    /** Threads named "{prefix}{role}-{n}". Non-daemon: the game owns them and must stop them. */
+    public ThreadFactory threads(String role) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, threadNamePrefix + role + "-" + count.incrementAndGet());
+            thread.setUncaughtExceptionHandler((t, e) ->
+                    org.slf4j.LoggerFactory.getLogger(Game.class).error("Thread {} died", t.getName(), e));
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,245 @@
+package gameloop.shared;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jetty wiring every example shares, so that an example's own code holds only the
+ * concurrency it teaches. It plays the part of the article's {@code web.Application} and
+ * {@code web.run_app}:
+ * <ul>
+ *   <li>{@code GET /} serves the shared page, {@code GET /info} says which example this is;</li>
+ *   <li>{@code /connect} upgrades to a WebSocket handled by {@link PlayerEndpoint};</li>
+ *   <li>limits protect the server from one bad or slow client;</li>
+ *   <li>{@link #close()} stops everything in order, and is what Ctrl-C runs.</li>
+ * </ul>
+ * A {@code GameServer} exists only started: {@link #start} returns it running, and
+ * {@link #close()} is safe to call from any thread, any number of times.
+ */
+public final class GameServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GameServer.class);
+
+    /** Key codes are a few bytes; anything larger is refused with close code 1009. */
+    public static final int MAX_MESSAGE_BYTES = 1024;
+    /**
+     * Frames Jetty may queue for one client before a send fails (by default it queues without
+     * limit, on our heap). Generous for a client that is merely slow for a moment; small enough
+     * that a client that never reads costs a few kilobytes before it is cut off.
+     */
+    public static final int MAX_QUEUED_FRAMES = 256;
+    /** A connection with no traffic either way for this long is closed. Ticks count as traffic. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** How long stopping waits for clients to answer the 1001 close frame. */
+    static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final Players players;
+    private final Game game;
+    private final String threadNamePrefix;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private GameServer(ServerSettings settings, Game.Factory factory) {
+        threadNamePrefix = "gs" + INSTANCES.incrementAndGet() + "-";
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName(threadNamePrefix + "jetty");
+        server = new Server(pool);
+        connector = new ServerConnector(server);
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        server.addConnector(connector);
+
+        players = new Players();
+        game = factory.create(new GameContext(players, settings.tickPeriod(), threadNamePrefix));
+        players.attach(game);
+
+        ContextHandler context = new ContextHandler("/");
+        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, this::configure);
+        webSockets.setHandler(new Handler.Sequence(new InfoHandler(settings), pageHandler()));
+        context.setHandler(webSockets);
+        server.setHandler(context);
+    }
+
+    /**
+     * Starts Jetty, then the game. If either fails, whatever did start is stopped again, so a
+     * failed start (a port in use, say) leaves no thread behind.
+     */
+    public static GameServer start(ServerSettings settings, Game.Factory factory) throws Exception {
+        GameServer gameServer = new GameServer(settings, factory);
+        try {
+            gameServer.server.start();
+            gameServer.game.start();
+        } catch (Exception | Error e) {
+            gameServer.close();
+            throw e;
+        }
+        LOG.info("{} is running at {} (tick every {} ms). Open it in a browser; stop with Ctrl+C.",
+                settings.example(), gameServer.pageUri(), settings.tickPeriod().toMillis());
+        return gameServer;
+    }
+
+    /**
+     * What an example's {@code main} calls: start, stop cleanly on Ctrl-C or SIGTERM, and block
+     * until stopped. Also works when started from an IDE.
+     */
+    public static void runUntilShutdown(ServerSettings settings, Game.Factory factory) throws Exception {
+        GameServer gameServer = start(settings, factory);
+        Thread hook = new Thread(gameServer::close, gameServer.threadNamePrefix + "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        gameServer.awaitClosed();
+    }
+
+    private void configure(ServerWebSocketContainer container) {
+        container.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+        container.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
+        container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
+        container.setIdleTimeout(IDLE_TIMEOUT);
+        container.addMapping("/connect", (request, response, callback) -> {
+            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+            if (!SameOrigin.allows(origin, Request.getServerName(request), Request.getServerPort(request))) {
+                LOG.warn("Refused a WebSocket from origin {}: only this server's own page may connect", origin);
+                Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
+                        "Cross-origin WebSocket refused");
+                return null;
+            }
+            // No permessage-deflate: a tick is 25 bytes, so compressing it saves nothing, and
+            // each compressed connection costs a zlib context (tens of KiB) and CPU on every send.
+            response.setExtensions(List.of());
+            return new PlayerEndpoint(players);
+        });
+    }
+
+    private ResourceHandler pageHandler() {
+        ResourceHandler page = new ResourceHandler();
+        // From the classpath: works from target/classes and from a jar alike.
+        page.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("gameloop/client/"));
+        page.setWelcomeFiles("index.html");
+        page.setDirAllowed(false);
+        return page;
+    }
+
+    /** The players, for tests and for examples that need to look. */
+    public Players players() {
+        return players;
+    }
+
+    /** The port actually bound (the one the OS chose, when asked for port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public URI pageUri() {
+        return URI.create("http://" + hostForUri() + ":" + port() + "/");
+    }
+
+    public URI webSocketUri() {
+        return URI.create("ws://" + hostForUri() + ":" + port() + "/connect");
+    }
+
+    /** Every thread this server and its game start has a name beginning with this. */
+    public String threadNamePrefix() {
+        return threadNamePrefix;
+    }
+
+    private String hostForUri() {
+        String host = connector.getHost();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /**
+     * Stops in the order that loses nothing and leaks nothing:
+     * <ol>
+     *   <li>the game, and its threads are awaited, so no tick is sent into a closing connection;</li>
+     *   <li>every player gets a 1001 (going away) close frame, and new ones are refused;</li>
+     *   <li>Jetty: connectors, then its thread pool.</li>
+     * </ol>
+     * Safe from any thread, any number of times; later callers wait for the first to finish.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosedUninterruptibly();
+            return;
+        }
+        try {
+            game.close();
+            players.closeAll(CLOSE_HANDSHAKE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // still stop Jetty below, then let the caller see it
+        } catch (RuntimeException e) {
+            LOG.error("Stopping the game failed; stopping the server anyway", e);
+        } finally {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.error("Stopping Jetty failed", e);
+            }
+            closed.countDown();
+            LOG.info("Stopped.");
+        }
+    }
+
+    /** Blocks until {@link #close()} has finished (in any thread). */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    private void awaitClosedUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code GET /info}: which example this is, so the page can say what it is connected to. */
+    private static final class InfoHandler extends Handler.Abstract.NonBlocking {
+        private final String json;
+
+        InfoHandler(ServerSettings settings) {
+            json = "{\"example\":\"" + settings.example() + "\",\"tickMs\":" + settings.tickPeriod().toMillis() + "}";
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!"/info".equals(Request.getPathInContext(request))) {
+                return false;
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, StandardCharsets.UTF_8.encode(json), callback);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package gameloop.shared;
+
+import java.nio.channels.WritePendingException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connected client. Safe to use from any thread: the game loop sends ticks from its thread
+ * while Jetty's threads send echoes.
+ *
+ * <p>Sending never blocks and never throws. A send that fails reaches {@link #sendFailed}
+ * later, on some other thread. Two failures matter:
+ * <ul>
+ *   <li>the client is gone (reset, closed): we drop it, and the game loop carries on;</li>
+ *   <li>the client is not reading: Jetty would queue its frames on our heap without limit, so
+ *       {@link GameServer} caps the queue and a send beyond the cap fails at once with
+ *       {@link WritePendingException}. We then disconnect that client, and only that client.</li>
+ * </ul>
+ */
+public final class Player {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Player.class);
+
+    private final int id;
+    private final Session session;
+    private final Players players;
+    /** Set once, by whichever thread first learns the player is gone. */
+    private final AtomicBoolean gone = new AtomicBoolean();
+    /** One callback reused for every send: no allocation per tick per player. */
+    private final Callback onSendDone = Callback.from(() -> { }, this::sendFailed);
+
+    Player(int id, Session session, Players players) {
+        this.id = id;
+        this.session = session;
+        this.players = players;
+    }
+
+    /** A number that identifies this player in logs, stable for the whole connection. */
+    public int id() {
+        return id;
+    }
+
+    /** Queues a text frame for this player. Returns at once; never throws. */
+    public void send(String text) {
+        if (gone.get()) {
+            return;
+        }
+        session.sendText(text, onSendDone);
+    }
+
+    /** Starts a close handshake with this player (the close frame is queued like any other). */
+    public void close(int statusCode, String reason) {
+        session.close(statusCode, reason, Callback.NOOP);
+    }
+
+    private void sendFailed(Throwable failure) {
+        if (failure instanceof WritePendingException) {
+            if (!gone.get()) {
+                LOG.warn("Player {} ({}) is not reading: {} frames are already queued for it. "
+                                + "Disconnecting it so it cannot grow our memory or slow anyone else.",
+                        id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES);
+            }
+            // No close frame: it would only queue behind the frames the client is not reading.
+            session.disconnect();
+        } else {
+            LOG.debug("Send to player {} failed, dropping it: {}", id, failure.toString());
+        }
+        left();
+    }
+
+    /** Idempotent: the endpoint's close, its error and a failed send may all report the same loss. */
+    void left() {
+        if (gone.compareAndSet(false, true)) {
+            players.remove(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "player " + id;
+    }
+
+    /** For tests and shutdown: the close code Jetty uses when the server goes away. */
+    static final int GOING_AWAY = StatusCode.SHUTDOWN;
+}

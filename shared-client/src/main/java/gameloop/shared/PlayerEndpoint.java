@@ -1,0 +1,74 @@
+package gameloop.shared;
+
+import java.nio.ByteBuffer;
+import java.util.OptionalInt;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection at {@code /connect}: the article's {@code wshandler}.
+ *
+ * <p>Jetty delivers one connection's events one at a time (the next frame is read only after
+ * this listener returns, because it is auto-demanding), but not always on the same thread.
+ * {@link #player} is written in {@code onWebSocketOpen} and read later on other threads;
+ * {@code volatile} makes that hand-over visible without relying on Jetty's internals.
+ */
+public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlayerEndpoint.class);
+
+    private final Players players;
+    private volatile Session session;
+    private volatile Player player;
+
+    PlayerEndpoint(Players players) {
+        this.players = players;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+        this.player = players.join(session);
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+        Player me = player;
+        if (me == null) {
+            return; // refused at join: the server is shutting down
+        }
+        OptionalInt keyCode = Protocol.parseKeyCode(text);
+        // The echo goes to this player alone, exactly like the article's handler.
+        me.send(keyCode.isPresent() ? Protocol.pressed(keyCode.getAsInt()) : Protocol.notAKeyCode(text));
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        callback.succeed();
+        // 1003 is the close code the WebSocket RFC reserves for "I cannot accept this data type".
+        session.close(StatusCode.BAD_DATA, "binary frames are not supported: send a key code as text", Callback.NOOP);
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        leave();
+        callback.succeed();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        // A reset connection or an oversized frame: expected, and this connection's business only.
+        LOG.debug("Connection error for {}: {}", player, cause.toString());
+        leave();
+    }
+
+    private void leave() {
+        Player me = player;
+        if (me != null) {
+            me.left();
+        }
+    }
+}

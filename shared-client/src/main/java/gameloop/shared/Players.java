@@ -1,0 +1,110 @@
+package gameloop.shared;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connected players: the Java counterpart of the article's {@code app["sockets"]} list.
+ *
+ * <p>In Python that list is a plain list, and that is fine there: every handler and the game
+ * loop run on one asyncio event loop, one at a time, so nobody appends while the loop iterates.
+ * Jetty instead calls endpoints on a pool of threads, several at once, while the game loop
+ * iterates on its own thread. A plain {@code ArrayList} would throw
+ * {@code ConcurrentModificationException} or silently lose players. So:
+ * <ul>
+ *   <li>the set is a concurrent one: add and remove from any thread, and iterate while others
+ *       change it. Iteration is <em>weakly consistent</em>: a player who joins during a tick
+ *       may or may not get that tick, and that is all it means;</li>
+ *   <li>joining and closing everyone share a lock, so a player cannot slip in while the server
+ *       closes everyone and stay connected to a server that is going away.</li>
+ * </ul>
+ */
+public final class Players {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Players.class);
+
+    private final Set<Player> online = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger nextId = new AtomicInteger();
+    /** Guards {@link #closing} against {@link #join}; also the monitor {@link #awaitNoneOnline} waits on. */
+    private final Object lock = new Object();
+    private boolean closing;
+    private volatile Game game;
+
+    void attach(Game game) {
+        this.game = game;
+    }
+
+    /** Sends the same text to every connected player. Never blocks, never throws. */
+    public void broadcast(String text) {
+        for (Player player : online) {
+            player.send(text);
+        }
+    }
+
+    /** How many players are connected right now. */
+    public int count() {
+        return online.size();
+    }
+
+    /** Registers a new connection, or refuses it (1001) if the server is already going away. */
+    Player join(Session session) {
+        Player player;
+        synchronized (lock) {
+            if (closing) {
+                session.close(Player.GOING_AWAY, "server shutting down", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                return null;
+            }
+            player = new Player(nextId.incrementAndGet(), session, this);
+            online.add(player);
+        }
+        LOG.info("{} joined from {} ({} online)", player, session.getRemoteSocketAddress(), count());
+        game.playerJoined(player);
+        return player;
+    }
+
+    /** Called once per player, by {@link Player#left()}. */
+    void remove(Player player) {
+        if (online.remove(player)) {
+            LOG.info("{} left ({} online)", player, count());
+            game.playerLeft(player);
+            synchronized (lock) {
+                lock.notifyAll(); // wakes awaitNoneOnline
+            }
+        }
+    }
+
+    /**
+     * Refuses new players, sends everyone a close frame with 1001 (going away), and waits up to
+     * {@code timeout} for their close handshakes. A client that does not answer in time is cut
+     * off when the server stops its connectors right after.
+     */
+    void closeAll(Duration timeout) throws InterruptedException {
+        synchronized (lock) {
+            closing = true;
+        }
+        for (Player player : online) {
+            player.close(Player.GOING_AWAY, "server shutting down");
+        }
+        awaitNoneOnline(timeout);
+    }
+
+    private void awaitNoneOnline(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!online.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("{} players did not answer the close frame in time", online.size());
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+    }
+}

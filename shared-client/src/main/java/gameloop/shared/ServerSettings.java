@@ -1,0 +1,58 @@
+package gameloop.shared;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What every example can be told on the command line: {@code -Dhost}, {@code -Dport} and
+ * {@code -Dtick.ms}. Checked once, up front, so a typo fails with a clear message instead of a
+ * stack trace from deep inside Jetty.
+ *
+ * @param example    the module's name, shown on the page so a learner knows what they talk to
+ * @param host       the address to bind; 127.0.0.1 unless told otherwise, so a learner's server
+ *                   is not reachable from the rest of the network by accident
+ * @param port       0 asks the operating system for a free port (what the tests do)
+ * @param tickPeriod the game loop's period
+ */
+public record ServerSettings(String example, String host, int port, Duration tickPeriod) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+
+    public ServerSettings {
+        Objects.requireNonNull(example, "example");
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (tickPeriod.isNegative() || tickPeriod.isZero()) {
+            throw new IllegalArgumentException("tick period must be positive, got " + tickPeriod);
+        }
+    }
+
+    /** Reads {@code -Dhost}, {@code -Dport} and {@code -Dtick.ms}, falling back to the defaults. */
+    public static ServerSettings fromSystemProperties(String example, Duration defaultTick) {
+        return new ServerSettings(
+                example,
+                System.getProperty("host", DEFAULT_HOST),
+                intProperty("port", DEFAULT_PORT),
+                Duration.ofMillis(intProperty("tick.ms", Math.toIntExact(defaultTick.toMillis()))));
+    }
+
+    /** Settings for tests: loopback, a free port, and the given (short) tick. */
+    public static ServerSettings forTest(String example, Duration tickPeriod) {
+        return new ServerSettings(example, DEFAULT_HOST, 0, tickPeriod);
+    }
+
+    private static int intProperty(String name, int fallback) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + name + " must be a whole number, got '" + value + "'", e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package gameloop.testkit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * A headless Debian Chromium driven through Selenium, for tests that check the page the way a
+ * person uses it. It uses the system's {@code chromium} and {@code chromedriver} only: naming
+ * both binaries keeps Selenium Manager from ever trying to download a browser or a driver.
+ */
+public final class Chromium {
+
+    public static final File BROWSER = new File("/usr/bin/chromium");
+    public static final File DRIVER = new File("/usr/bin/chromedriver");
+
+    private Chromium() {
+    }
+
+    /** Skips the calling test, with the reason, when Chromium or its driver is not installed. */
+    public static void assumeInstalled() {
+        assumeTrue(BROWSER.canExecute() && DRIVER.canExecute(),
+                "Skipped: no Chromium here. Install it with: apt-get install -y chromium chromium-driver");
+    }
+
+    /** A new headless browser; the caller must {@code quit()} it. */
+    public static ChromeDriver start() throws IOException {
+        Path profile = Files.createTempDirectory("chromium-profile");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER)
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BROWSER);
+        options.addArguments(
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--no-first-run", "--window-size=1280,900",
+                "--user-data-dir=" + profile,
+                // Chromium otherwise looks up Google's hosts at start; this machine has no network.
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost");
+        return new ChromeDriver(service, options);
+    }
+}

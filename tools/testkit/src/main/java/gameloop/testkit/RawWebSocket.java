@@ -1,0 +1,136 @@
+package gameloop.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client built on a bare socket, for the clients a well-behaved library will not
+ * impersonate: one that never reads, one that resets the connection with no close frame, one
+ * that sends a foreign Origin. It speaks just enough of RFC 6455 for that.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final int status;
+
+    private RawWebSocket(Socket socket, int status) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.status = status;
+    }
+
+    /** Opens a connection and sends the upgrade request; see {@link #status()} for the answer. */
+    public static RawWebSocket connect(URI webSocketUri, Map<String, String> extraHeaders) throws IOException {
+        return connect(webSocketUri, extraHeaders, 0);
+    }
+
+    /**
+     * @param receiveBuffer if positive, the socket's receive buffer in bytes; a small one makes a
+     *                      client that never reads fill up fast, as a stalled phone would
+     */
+    public static RawWebSocket connect(URI webSocketUri, Map<String, String> extraHeaders, int receiveBuffer)
+            throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer); // must precede connect to shrink the window
+        }
+        socket.connect(new InetSocketAddress(webSocketUri.getHost(), webSocketUri.getPort()), 5_000);
+        socket.setSoTimeout(10_000);
+        StringBuilder request = new StringBuilder()
+                .append("GET ").append(webSocketUri.getRawPath()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(webSocketUri.getHost()).append(':').append(webSocketUri.getPort()).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                .append("Sec-WebSocket-Key: ").append(randomKey()).append("\r\n");
+        extraHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        request.append("\r\n");
+        socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return new RawWebSocket(socket, readStatusAndHeaders(socket.getInputStream()));
+    }
+
+    /** The HTTP status of the upgrade: 101 when accepted. */
+    public int status() {
+        return status;
+    }
+
+    /** Sends one masked text frame (clients must mask, RFC 6455 section 5.3). Short texts only. */
+    public void sendText(String text) throws IOException {
+        out.write(textFrame(text));
+    }
+
+    /** Sends the same text frame {@code count} times in large writes. */
+    public void sendTextRepeatedly(String text, int count) throws IOException {
+        byte[] frame = textFrame(text);
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            batch.write(frame, 0, frame.length);
+            if (batch.size() > 64 * 1024) {
+                out.write(batch.toByteArray());
+                batch.reset();
+            }
+        }
+        out.write(batch.toByteArray());
+        out.flush();
+    }
+
+    /** Closes with a TCP reset: no close frame, no FIN. The server learns on its next read or write. */
+    public void resetAbruptly() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static byte[] textFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("only short frames are supported");
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        byte[] frame = new byte[2 + 4 + payload.length];
+        frame[0] = (byte) 0x81;                      // FIN + text opcode
+        frame[1] = (byte) (0x80 | payload.length);   // masked + length
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        return frame;
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Reads the status line and headers, byte by byte so no frame data is consumed. */
+    private static int readStatusAndHeaders(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        String[] statusLine = head.toString().split(" ", 3);
+        if (statusLine.length < 2) {
+            throw new IOException("no HTTP response: '" + head + "'");
+        }
+        return Integer.parseInt(statusLine[1]);
+    }
+}
