@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
@@ -68,7 +69,8 @@ public final class GameServer implements AutoCloseable {
         threadNamePrefix = "gs" + INSTANCES.incrementAndGet() + "-";
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName(threadNamePrefix + "jetty");
-        server = new Server(pool);
+        // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
+        server = new Server(pool, new ScheduledExecutorScheduler(threadNamePrefix + "jetty-scheduler", false), null);
         connector = new ServerConnector(server);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
