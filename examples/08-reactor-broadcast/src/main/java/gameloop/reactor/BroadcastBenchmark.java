@@ -1,0 +1,236 @@
+package gameloop.reactor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How long one line takes to reach N clients through the one reactor thread, for N = 100, 1000
+ * and 5000 (or the sizes given as arguments). A program to read, not a test: timings depend on the
+ * machine and on what else runs on it.
+ *
+ * <p>The server and the N clients run in this JVM, on two reactors: the server's thread, and one
+ * more thread that owns every client socket. Client 1 sends "ping", stamped with
+ * {@code System.nanoTime()}; each other client notes when the line arrives. Per round we keep
+ * the time until the last of the N-1 had it, which includes the client thread reading N-1
+ * sockets one after another. The server's own share, the relay loop, is taken from its log.
+ *
+ * <p>Run: {@code mvn -pl examples/08-reactor-broadcast -am compile exec:java
+ * -Dexec.mainClass=gameloop.reactor.BroadcastBenchmark} (optionally {@code -Dexec.args="100 1000"},
+ * {@code -Drounds=50}).
+ */
+public final class BroadcastBenchmark {
+
+    private static final int WARM_UP_ROUNDS = 10;
+    private static final int CONNECT_BATCH = 500; // below the accept backlog: no SYN is dropped and retried
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Pattern RELAY_TIME = Pattern.compile("says \"ping (\\d+)\", relayed to \\d+ other\\(s\\) in ([0-9.]+) ms");
+
+    record Result(int clients, double connectMillis, double relayMillisP50, double lastMillisP50,
+                  double lastMillisP90, double lastMillisMax) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] sizes = args.length == 0 ? new int[] {100, 1000, 5000}
+                : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int rounds = Integer.getInteger("rounds", 50);
+        System.out.printf("one line from client 1 to the other N-1, %d warm-up + %d measured rounds, %d cores, Java %s%n",
+                WARM_UP_ROUNDS, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        System.out.println("| clients | connect + greet all | server relay loop, p50 | last receiver, p50 | p90 | max |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        for (int size : sizes) {
+            Result r = measure(size, rounds);
+            System.out.printf(Locale.ROOT, "| %d | %.0f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", r.clients(),
+                    r.connectMillis(), r.relayMillisP50(), r.lastMillisP50(), r.lastMillisP90(), r.lastMillisMax());
+        }
+    }
+
+    static Result measure(int clients, int rounds) throws Exception {
+        RelayTimes relayTimes = new RelayTimes(WARM_UP_ROUNDS);
+        try (SpreadServer server = SpreadServer.start(SpreadServer.Settings.defaults().withPort(0), relayTimes)) {
+            Reactor clientReactor = new Reactor("bench-clients", Log.errorsOnly());
+            clientReactor.start();
+            try {
+                Fleet fleet = new Fleet(clientReactor, clients);
+                long start = System.nanoTime();
+                fleet.connectAll(server.address());
+                double connectMillis = (System.nanoTime() - start) / 1e6;
+
+                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                    fleet.round(i);
+                }
+                double[] last = new double[rounds];
+                for (int i = 0; i < rounds; i++) {
+                    last[i] = fleet.round(WARM_UP_ROUNDS + i) / 1e6;
+                }
+                Arrays.sort(last);
+                double[] relay = relayTimes.awaitSorted(rounds);
+                return new Result(clients, connectMillis, percentile(relay, 50),
+                        percentile(last, 50), percentile(last, 90), last[last.length - 1]);
+            } finally {
+                clientReactor.stop();
+                if (!clientReactor.join(Duration.ofSeconds(10))) {
+                    throw new IllegalStateException("the client reactor did not stop");
+                }
+            }
+        }
+    }
+
+    private static double percentile(double[] sorted, int p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    /**
+     * N client connections on one reactor. Its fields are the client reactor thread's; the
+     * benchmark's main thread reaches them only through callFromThread and futures.
+     */
+    private static final class Fleet implements ClientFactory {
+
+        private final Reactor reactor;
+        private final int size;
+        private final List<Receiver> receivers = new ArrayList<>();
+        private int greeted;
+        private int greetTarget;
+        private CompletableFuture<Void> batchGreeted;
+        private long pingSentAt;
+        private int pingsArrived;
+        private CompletableFuture<Long> roundDone;
+
+        Fleet(Reactor reactor, int size) {
+            this.reactor = reactor;
+            this.size = size;
+        }
+
+        void connectAll(InetSocketAddress server) throws Exception {
+            for (int connected = 0; connected < size; connected += CONNECT_BATCH) {
+                int batch = Math.min(CONNECT_BATCH, size - connected);
+                int target = connected + batch;
+                CompletableFuture<Void> greetedNow = new CompletableFuture<>();
+                reactor.callFromThread(() -> {
+                    greetTarget = target;
+                    batchGreeted = greetedNow;
+                    for (int i = 0; i < batch; i++) {
+                        reactor.connectTCP(server, this);
+                    }
+                });
+                greetedNow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+
+        /** One ping from the first client; the nanoseconds until the last of the others had it. */
+        long round(int number) throws Exception {
+            CompletableFuture<Long> done = new CompletableFuture<>();
+            reactor.callFromThread(() -> {
+                roundDone = done;
+                pingsArrived = 0;
+                pingSentAt = System.nanoTime();
+                receivers.get(0).sendLine("ping " + number);
+            });
+            return done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        @Override
+        public Protocol buildProtocol(InetSocketAddress address) {
+            Receiver receiver = new Receiver(this);
+            receivers.add(receiver);
+            return receiver;
+        }
+
+        @Override
+        public void clientConnectionFailed(String reason) {
+            batchGreeted.completeExceptionally(new IOException("a benchmark client could not connect: " + reason));
+        }
+
+        @Override
+        public void clientConnectionLost(String reason) {
+            if (roundDone != null && !roundDone.isDone()) {
+                roundDone.completeExceptionally(new IOException("a benchmark client was disconnected: " + reason));
+            }
+        }
+
+        void greetingArrived() {
+            if (++greeted == greetTarget) {
+                batchGreeted.complete(null);
+            }
+        }
+
+        void pingArrived(long now) {
+            if (++pingsArrived == size - 1) {
+                roundDone.complete(now - pingSentAt);
+            }
+        }
+    }
+
+    private static final class Receiver extends LineReceiver {
+
+        private final Fleet fleet;
+        private boolean greeted;
+
+        Receiver(Fleet fleet) {
+            super(1024);
+            this.fleet = fleet;
+        }
+
+        @Override
+        protected void lineReceived(String line) {
+            if (!greeted) {
+                greeted = true;
+                fleet.greetingArrived();
+            } else if (line.startsWith("ping ")) {
+                fleet.pingArrived(System.nanoTime());
+            }
+        }
+    }
+
+    /**
+     * A {@link Log} that keeps only the server's relay-loop times of measured pings. It is written
+     * by the server's reactor thread and read by main, hence the concurrent queue.
+     */
+    private static final class RelayTimes implements Log {
+
+        private final int firstMeasuredRound;
+        private final ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
+        private final Log errors = Log.errorsOnly();
+
+        RelayTimes(int firstMeasuredRound) {
+            this.firstMeasuredRound = firstMeasuredRound;
+        }
+
+        @Override
+        public void info(String message) {
+            Matcher m = RELAY_TIME.matcher(message);
+            if (m.find() && Integer.parseInt(m.group(1)) >= firstMeasuredRound) {
+                millis.add(Double.parseDouble(m.group(2)));
+            }
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+            errors.error(message, cause);
+        }
+
+        /**
+         * The server logs a relay after its loop, which may be after the clients already have the
+         * line: so wait, briefly, for the last round's entry.
+         */
+        double[] awaitSorted(int expected) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (millis.size() < expected && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(1);
+            }
+            return millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package gameloop.reactor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One TCP connection on the reactor: it reads when the selector says so and hands the bytes to
+ * its protocol, and it is the protocol's {@link Transport}.
+ *
+ * <p>Writes never block. What the kernel does not take at once waits in a queue, and OP_WRITE
+ * asks the selector to say when the socket can take more. A peer that stops reading makes that
+ * queue grow, so it has a bound: past it, the connection is dropped, and the memory with it. That
+ * is what keeps one stuck client from costing the server everything (or, if writes blocked,
+ * from freezing every other client behind it).
+ *
+ * <p>A close that a protocol asks for (loseConnection, abortConnection, or a write that failed
+ * inside its callback) happens on a timer with no delay, never inside the call that asked for it:
+ * so connectionLost never runs in the middle of another protocol's callback (the spreader's
+ * broadcast loop, say, which would find its client list changed under it). A close the socket
+ * itself reports (end of stream, a reset) comes straight from the selector, outside any callback,
+ * and is done at once.
+ */
+final class Connection implements Transport, ChannelHandler {
+
+    /** How long loseConnection waits for a peer to take the last bytes before closing anyway. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+
+    private enum State {
+        OPEN,
+        /** loseConnection: sending what is queued, then closing; what arrives meanwhile is dropped. */
+        FLUSHING,
+        /** abortConnection: queue dropped, closing on the next turn. */
+        ABORTING,
+        CLOSED
+    }
+
+    private final Reactor reactor;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final Protocol protocol;
+    private final Consumer<String> afterLost;
+    private final InetSocketAddress peer;
+    private final InetSocketAddress host;
+
+    private final ArrayDeque<ByteBuffer> writeQueue = new ArrayDeque<>();
+    private long queuedBytes;
+    private State state = State.OPEN;
+    private String closeReason;
+    private DelayedCall flushDeadline;
+
+    Connection(Reactor reactor, SocketChannel channel, SelectionKey key, Protocol protocol, Consumer<String> afterLost) {
+        this.reactor = reactor;
+        this.channel = channel;
+        this.key = key;
+        this.protocol = protocol;
+        this.afterLost = afterLost;
+        this.peer = (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+        this.host = (InetSocketAddress) channel.socket().getLocalSocketAddress();
+    }
+
+    void start() {
+        addInterest(SelectionKey.OP_READ);
+        callProtocol("connectionMade", () -> protocol.makeConnection(this));
+    }
+
+    // ---- Events from the selector ---------------------------------------------------------------
+
+    @Override
+    public void ready(SelectionKey key) {
+        if (key.isWritable()) {
+            flush();
+        }
+        if (key.isValid() && key.isReadable() && (state == State.OPEN || state == State.FLUSHING)) {
+            read();
+        }
+    }
+
+    /** One read per turn, at most a buffer's worth: a chatty peer gets its turn, not the whole thread. */
+    private void read() {
+        ByteBuffer buffer = reactor.readBuffer();
+        buffer.clear();
+        int count;
+        try {
+            count = channel.read(buffer);
+        } catch (IOException e) {
+            closeNow("read failed: " + describe(e)); // "Connection reset", typically: the peer vanished
+            return;
+        }
+        if (count < 0) {
+            closeNow("closed by peer");
+            return;
+        }
+        if (count == 0) {
+            return;
+        }
+        reactor.countBytesRead(count);
+        if (state == State.FLUSHING) {
+            return; // hanging up: what the peer still sends is read only to be dropped (see loseConnection)
+        }
+        byte[] data = new byte[count]; // the shared buffer is reused by the next read: the protocol gets a copy
+        buffer.flip().get(data);
+        callProtocol("dataReceived", () -> protocol.dataReceived(data));
+    }
+
+    private void flush() {
+        while (!writeQueue.isEmpty()) {
+            ByteBuffer head = writeQueue.peek();
+            try {
+                queuedBytes -= channel.write(head);
+            } catch (IOException e) {
+                closeNow("write failed: " + describe(e));
+                return;
+            }
+            if (head.hasRemaining()) {
+                return; // the kernel's buffer is full again; OP_WRITE stays on
+            }
+            writeQueue.poll();
+        }
+        removeInterest(SelectionKey.OP_WRITE); // left on, an always-writable socket would wake select() forever
+        if (state == State.FLUSHING) {
+            closeNow(closeReason);
+        }
+    }
+
+    @Override
+    public void closeForShutdown() {
+        closeNow(closeReason != null ? closeReason : "reactor stopped");
+    }
+
+    // ---- Transport: what the protocol calls ------------------------------------------------------
+
+    @Override
+    public void write(byte[] data) {
+        reactor.checkThread("write");
+        if (state != State.OPEN || data.length == 0) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(data); // a view: a broadcast shares one array among all connections
+        if (writeQueue.isEmpty()) {
+            try {
+                channel.write(buffer); // usually takes it all, and nothing is queued
+            } catch (IOException e) {
+                abortConnection("write failed: " + describe(e));
+                return;
+            }
+            if (!buffer.hasRemaining()) {
+                return;
+            }
+        }
+        writeQueue.add(buffer);
+        queuedBytes += buffer.remaining();
+        if (queuedBytes > reactor.maxQueuedBytes()) {
+            abortConnection("slow reader: " + queuedBytes + " bytes waiting to be sent, limit "
+                    + reactor.maxQueuedBytes());
+            return;
+        }
+        addInterest(SelectionKey.OP_WRITE);
+    }
+
+    @Override
+    public void loseConnection() {
+        reactor.checkThread("loseConnection");
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.FLUSHING;
+        closeReason = "closed by this side";
+        // We keep reading, and drop what we read. Closing a socket with unread bytes makes the
+        // kernel send a reset instead of a clean close, and a reset can destroy our last bytes
+        // (the error line that explains the hang-up) before the peer reads them.
+        if (writeQueue.isEmpty()) {
+            reactor.callLater(Duration.ZERO, () -> closeNow(closeReason));
+        } else {
+            flushDeadline = reactor.callLater(FLUSH_TIMEOUT, () -> closeNow(
+                    "closed by this side; the peer did not take the last " + queuedBytes + " bytes"));
+        }
+    }
+
+    @Override
+    public void abortConnection(String reason) {
+        reactor.checkThread("abortConnection");
+        if (state == State.ABORTING || state == State.CLOSED) {
+            return;
+        }
+        state = State.ABORTING;
+        closeReason = reason;
+        writeQueue.clear();
+        queuedBytes = 0;
+        removeInterest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        reactor.callLater(Duration.ZERO, () -> closeNow(reason));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    @Override
+    public InetSocketAddress getPeer() {
+        return peer;
+    }
+
+    @Override
+    public InetSocketAddress getHost() {
+        return host;
+    }
+
+    // ---- Inside ---------------------------------------------------------------------------------
+
+    private void closeNow(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (flushDeadline != null) {
+            flushDeadline.cancel();
+        }
+        writeQueue.clear();
+        queuedBytes = 0;
+        key.cancel();
+        reactor.closeLoggingErrors(channel);
+        callProtocol("connectionLost", () -> protocol.connectionLost(reason));
+        afterLost.accept(reason);
+    }
+
+    /** A protocol that throws loses its connection, and the error is logged; the other connections never notice. */
+    private void callProtocol(String callback, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            reactor.log().error(callback + " threw for the connection with " + peer, e);
+            if (state != State.CLOSED) {
+                abortConnection("protocol error in " + callback + ": " + e);
+            }
+        }
+    }
+
+    private void addInterest(int ops) {
+        if (key.isValid()) {
+            key.interestOps(key.interestOps() | ops);
+        }
+    }
+
+    private void removeInterest(int ops) {
+        if (key.isValid()) {
+            key.interestOps(key.interestOps() & ~ops);
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    @Override
+    public String toString() {
+        return "connection with " + peer;
+    }
+}

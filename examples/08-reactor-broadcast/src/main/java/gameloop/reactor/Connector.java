@@ -1,0 +1,112 @@
+package gameloop.reactor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * One outgoing connection attempt, without blocking: {@code connect()} starts it, the selector
+ * reports OP_CONNECT when the answer is in, {@code finishConnect()} says which answer. Then the
+ * channel becomes a {@link Connection} (the factory builds a protocol) or the factory hears
+ * clientConnectionFailed. Either way, exactly once.
+ */
+final class Connector implements ChannelHandler {
+
+    private final Reactor reactor;
+    private final SocketChannel channel;
+    private final InetSocketAddress address;
+    private final ClientFactory factory;
+    private DelayedCall timeout;
+    private boolean done;
+
+    private Connector(Reactor reactor, SocketChannel channel, InetSocketAddress address, ClientFactory factory) {
+        this.reactor = reactor;
+        this.channel = channel;
+        this.address = address;
+        this.factory = factory;
+    }
+
+    /** Reactor thread. */
+    static void connect(Reactor reactor, InetSocketAddress address, ClientFactory factory, Duration timeout) {
+        reactor.runGuarded("startedConnecting", () -> factory.startedConnecting(address));
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open();
+        } catch (IOException e) {
+            reactor.runGuarded("clientConnectionFailed",
+                    () -> factory.clientConnectionFailed("could not open a socket: " + e.getMessage()));
+            return;
+        }
+        Connector connector = new Connector(reactor, channel, address, factory);
+        try {
+            channel.configureBlocking(false);
+            channel.socket().setTcpNoDelay(true);
+            if (channel.connect(address)) {
+                connector.connected(); // possible on loopback: the answer was immediate
+            } else {
+                reactor.register(channel, SelectionKey.OP_CONNECT, connector);
+                connector.timeout = reactor.callLater(timeout,
+                        () -> connector.failed("no answer within " + timeout.toSeconds() + " s"));
+            }
+        } catch (IOException | RuntimeException e) {
+            connector.failed(describe(e));
+        }
+    }
+
+    @Override
+    public void ready(SelectionKey key) {
+        try {
+            if (channel.finishConnect()) {
+                connected();
+            }
+        } catch (IOException e) {
+            failed(describe(e)); // "Connection refused", typically
+        }
+    }
+
+    private void connected() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelTimeout();
+        Protocol protocol;
+        try {
+            protocol = factory.buildProtocol(address);
+        } catch (RuntimeException e) {
+            reactor.log().error("building a protocol for " + address + " failed", e);
+            reactor.closeLoggingErrors(channel);
+            reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("buildProtocol failed: " + e));
+            return;
+        }
+        reactor.connectionEstablished(channel, protocol,
+                reason -> reactor.runGuarded("clientConnectionLost", () -> factory.clientConnectionLost(reason)));
+    }
+
+    private void failed(String reason) {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelTimeout();
+        reactor.closeLoggingErrors(channel); // also cancels the key
+        reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed(reason));
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel();
+        }
+    }
+
+    @Override
+    public void closeForShutdown() {
+        failed("reactor stopped");
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

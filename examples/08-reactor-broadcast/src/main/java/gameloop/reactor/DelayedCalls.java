@@ -1,0 +1,57 @@
+package gameloop.reactor;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The reactor's timers, earliest first. The reactor asks how long it may sleep in select()
+ * ({@link #nanosUntilNext}) and, after each wake-up, takes the calls that are due. Reactor thread
+ * only; a cancelled call stays in the queue until its turn and is then skipped.
+ */
+final class DelayedCalls {
+
+    private final PriorityQueue<DelayedCall> queue = new PriorityQueue<>(
+            Comparator.<DelayedCall>comparingLong(call -> call.dueNanos).thenComparingLong(call -> call.sequence));
+    private long sequence;
+
+    DelayedCall add(long dueNanos, Runnable action) {
+        DelayedCall call = new DelayedCall(dueNanos, sequence++, action);
+        queue.add(call);
+        return call;
+    }
+
+    /** How long until the next active call is due: 0 if one is due now, -1 if there is none. */
+    long nanosUntilNext(long now) {
+        dropCancelledHead();
+        DelayedCall next = queue.peek();
+        return next == null ? -1 : Math.max(0, next.dueNanos - now);
+    }
+
+    /**
+     * The calls due at {@code now}, removed from the queue. Taken all at once, before any runs, so a
+     * call that schedules another with no delay cannot keep the reactor from its sockets.
+     */
+    List<DelayedCall> takeDue(long now) {
+        List<DelayedCall> due = new ArrayList<>();
+        dropCancelledHead();
+        while (!queue.isEmpty() && queue.peek().dueNanos - now <= 0) {
+            DelayedCall call = queue.poll();
+            if (call.isActive()) {
+                due.add(call);
+            }
+        }
+        return due;
+    }
+
+    void clear() {
+        queue.clear();
+    }
+
+    private void dropCancelledHead() {
+        while (!queue.isEmpty() && !queue.peek().isActive()) {
+            queue.poll();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package gameloop.reactor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Cuts a byte stream into lines. TCP keeps the order of bytes, not the boundaries of writes: one
+ * read may hold half a line, or three lines and the start of a fourth. So bytes wait here until
+ * their "\n" arrives, and the unfinished tail is kept for the next read.
+ *
+ * <p>A line ends with "\n"; a "\r" before it is dropped too, so telnet's "\r\n" works like nc's
+ * "\n". Lines are UTF-8; bytes that are not valid UTF-8 become U+FFFD instead of failing.
+ *
+ * <p>The limit is what keeps a client that never sends "\n" from growing this buffer forever:
+ * once the line being collected is longer than {@code maxLineBytes}, {@link #tooLong()} turns
+ * true and the framer hands out nothing more. Plain, single-threaded, no I/O: easy to test.
+ */
+final class LineFramer {
+
+    private final int maxLineBytes;
+    private byte[] buffer = new byte[256];
+    private int start; // first byte not yet handed out
+    private int end; // one past the last byte received
+    private int scanned; // bytes before this index are known not to be "\n"
+    private boolean tooLong;
+
+    LineFramer(int maxLineBytes) {
+        if (maxLineBytes < 1) {
+            throw new IllegalArgumentException("maxLineBytes must be positive, was " + maxLineBytes);
+        }
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    void append(byte[] data) {
+        if (tooLong) {
+            return;
+        }
+        if (start > 0) { // slide the unfinished line to the front before growing
+            System.arraycopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            scanned -= start;
+            start = 0;
+        }
+        if (end + data.length > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, end + data.length));
+        }
+        System.arraycopy(data, 0, buffer, end, data.length);
+        end += data.length;
+    }
+
+    /** The next complete line without its line ending, or null if none is complete (or too long). */
+    String nextLine() {
+        if (tooLong) {
+            return null;
+        }
+        for (int i = Math.max(scanned, start); i < end; i++) {
+            if (buffer[i] == '\n') {
+                int length = i - start;
+                if (length > 0 && buffer[i - 1] == '\r') {
+                    length--;
+                }
+                if (length > maxLineBytes) {
+                    tooLong = true;
+                    return null;
+                }
+                String line = new String(buffer, start, length, StandardCharsets.UTF_8);
+                start = i + 1;
+                scanned = start;
+                return line;
+            }
+        }
+        scanned = end;
+        int pending = end - start;
+        // One byte over is fine if it is the "\r" of a "\r\n" whose "\n" is still on its way.
+        boolean carriageReturnPending = pending == maxLineBytes + 1 && buffer[end - 1] == '\r';
+        if (pending > maxLineBytes && !carriageReturnPending) {
+            tooLong = true;
+        }
+        return null;
+    }
+
+    /** True once a line longer than the limit was seen; the stream cannot be trusted after it. */
+    boolean tooLong() {
+        return tooLong;
+    }
+
+    /** Bytes received and not yet handed out: an unfinished line, or lines nobody asked for yet. */
+    int pendingBytes() {
+        return end - start;
+    }
+}

@@ -1,0 +1,326 @@
+package gameloop.reactor;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One thread waits on one {@link Selector} for whichever socket is ready, and runs that socket's
+ * callbacks, then waits again: the reactor pattern, which Twisted is built on. On Linux the
+ * Selector is epoll, as Twisted's reactor is there.
+ *
+ * <p>Because every callback runs on this one thread, protocols and factories share plain fields
+ * with no locks, and no callback ever runs at the same time as another. The price: a callback
+ * that blocks or computes for long stalls every connection. Nothing here may block except
+ * {@code select()}.
+ *
+ * <p>Another thread talks to the reactor in one way only: {@link #callFromThread}, a task queue
+ * plus {@code selector.wakeup()}. {@link #stop} and {@link #join} are the other thread-safe
+ * methods; everything else (transports, {@link #callLater}) is for the reactor thread.
+ */
+public final class Reactor {
+
+    /** What one connection may have waiting to be sent before it counts as a reader that left us. */
+    public static final int DEFAULT_MAX_QUEUED_BYTES = 64 * 1024;
+
+    /** Pending connections the kernel holds for us; Java's default of 50 drops a burst of 1000. */
+    private static final int ACCEPT_BACKLOG = 4096;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Log log;
+    private final int maxQueuedBytes;
+
+    // The only state other threads touch: guarded by tasksLock. A plain lock, because "add unless
+    // stopped" must be one step: a task accepted here is sure to run (see shutDown).
+    private final Object tasksLock = new Object();
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private boolean acceptingTasks = true;
+
+    private volatile boolean stopRequested;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile long bytesRead; // written by the reactor thread only, read by anyone
+
+    // Reactor thread only.
+    private final DelayedCalls delayedCalls = new DelayedCalls();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024); // one thread, so one buffer for all reads
+
+    public Reactor(String threadName, Log log) throws IOException {
+        this(threadName, log, DEFAULT_MAX_QUEUED_BYTES);
+    }
+
+    public Reactor(String threadName, Log log, int maxQueuedBytes) throws IOException {
+        this.log = log;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.selector = Selector.open();
+        // Not a daemon: the reactor owns sockets, and the JVM must not drop them mid-write.
+        this.thread = new Thread(this::run, threadName);
+        this.thread.setUncaughtExceptionHandler((t, e) -> log.error("reactor thread " + t.getName() + " died", e));
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public String threadName() {
+        return thread.getName();
+    }
+
+    public boolean isReactorThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs {@code task} on the reactor thread, soon; Twisted's callFromThread. The only way for
+     * another thread (stdin, a shutdown hook, a test) to touch sockets or protocol state: the
+     * task joins a queue, and {@code wakeup()} makes a {@code select()} that may sleep forever
+     * return at once, so the loop sees the task on its next turn.
+     *
+     * @throws RejectedExecutionException if the reactor has stopped: the task would never run
+     */
+    public void callFromThread(Runnable task) {
+        synchronized (tasksLock) {
+            if (!acceptingTasks) {
+                throw new RejectedExecutionException("reactor " + threadName() + " has stopped");
+            }
+            tasks.add(task);
+        }
+        selector.wakeup();
+    }
+
+    /** Runs {@code action} on the reactor thread after {@code delay}; Twisted's callLater. Reactor thread only. */
+    public DelayedCall callLater(Duration delay, Runnable action) {
+        checkThread("callLater");
+        return delayedCalls.add(System.nanoTime() + delay.toNanos(), action);
+    }
+
+    /**
+     * Listens on {@code address} (port 0: any free port) and returns the address bound. Binding
+     * happens here, on the caller's thread, so "address already in use" is thrown to the caller;
+     * the registration with the selector is handed to the reactor thread, which owns the selector.
+     */
+    public InetSocketAddress listenTCP(InetSocketAddress address, ServerFactory factory) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.bind(address, ACCEPT_BACKLOG);
+            server.configureBlocking(false);
+            InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
+            onReactorThread(() -> Listener.listen(this, server, factory));
+            return bound;
+        } catch (IOException | RuntimeException e) {
+            closeLoggingErrors(server);
+            throw e;
+        }
+    }
+
+    /** Connects to {@code address}; everything after is told to {@code factory}, on the reactor thread. */
+    public void connectTCP(InetSocketAddress address, ClientFactory factory) {
+        onReactorThread(() -> Connector.connect(this, address, factory, CONNECT_TIMEOUT));
+    }
+
+    /** Asks the reactor to close every socket and end its thread. Any thread; returns at once. */
+    public void stop() {
+        stopRequested = true;
+        selector.wakeup();
+    }
+
+    /** Waits for the reactor thread to end. True if it did. Not on the reactor thread: it would wait for itself. */
+    public boolean join(Duration timeout) throws InterruptedException {
+        if (isReactorThread()) {
+            throw new IllegalStateException("the reactor thread cannot wait for itself; call stop() and return");
+        }
+        thread.join(Math.max(1, timeout.toMillis()));
+        return !thread.isAlive();
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** Why the reactor stopped on its own, if it did: a bug or a broken selector, already logged. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Bytes read from all connections so far. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    // ---- The loop ------------------------------------------------------------------------------
+
+    private void run() {
+        log.info("reactor running");
+        try {
+            while (!stopRequested) {
+                waitForEvents();
+                if (Thread.currentThread().isInterrupted()) {
+                    // select() returns at once while the interrupt flag is set, and an interrupted
+                    // thread closes any channel it touches: the only safe answer is to stop.
+                    log.info("reactor thread interrupted: stopping (use stop() to stop a reactor)");
+                    break;
+                }
+                runTasks();
+                dispatchReadyChannels();
+                runDueCalls();
+            }
+        } catch (Throwable e) { // a bug in the reactor itself, or a selector that broke: stop, visibly
+            failure.set(e);
+            log.error("reactor failed, stopping it", e);
+        } finally {
+            shutDown();
+        }
+    }
+
+    private void waitForEvents() throws IOException {
+        long waitNanos = delayedCalls.nanosUntilNext(System.nanoTime());
+        if (waitNanos < 0) {
+            selector.select(); // no timers: sleep until a socket is ready or wakeup()
+        } else if (waitNanos == 0) {
+            selector.selectNow();
+        } else {
+            selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000)); // round up: waking early would spin
+        }
+    }
+
+    private void runTasks() {
+        List<Runnable> batch;
+        synchronized (tasksLock) {
+            batch = new ArrayList<>(tasks); // a task that submits another runs it next turn, not now
+            tasks.clear();
+        }
+        for (Runnable task : batch) {
+            runGuarded("task from callFromThread", task);
+        }
+    }
+
+    private void dispatchReadyChannels() {
+        var ready = selector.selectedKeys().iterator();
+        while (ready.hasNext()) {
+            SelectionKey key = ready.next();
+            ready.remove();
+            if (key.isValid()) { // a handler earlier in this turn may have closed this channel
+                ((ChannelHandler) key.attachment()).ready(key);
+            }
+        }
+    }
+
+    private void runDueCalls() {
+        for (DelayedCall call : delayedCalls.takeDue(System.nanoTime())) {
+            call.markCalled();
+            runGuarded("delayed call", call.action);
+        }
+    }
+
+    /**
+     * Runs code that is not the reactor's own (a task, a timer, a factory callback). If it throws,
+     * the error is logged and the reactor goes on, as Twisted's does: one bad callback is not a
+     * dead server.
+     */
+    void runGuarded(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.error(what + " failed", e);
+        }
+    }
+
+    /** The way out, on the reactor thread, whatever ended the loop. */
+    private void shutDown() {
+        List<Runnable> leftover;
+        synchronized (tasksLock) {
+            acceptingTasks = false;
+            leftover = new ArrayList<>(tasks);
+            tasks.clear();
+        }
+        // Tasks accepted before the door closed still run (a listenTCP registration, say), so
+        // whatever they open is among the channels closed just below.
+        leftover.forEach(task -> runGuarded("task from callFromThread", task));
+        if (selector.isOpen()) {
+            for (SelectionKey key : new ArrayList<>(selector.keys())) {
+                try {
+                    ((ChannelHandler) key.attachment()).closeForShutdown();
+                } catch (RuntimeException e) {
+                    log.error("closing a channel at shutdown failed", e);
+                }
+            }
+        }
+        delayedCalls.clear();
+        closeLoggingErrors(selector);
+        log.info("reactor stopped");
+    }
+
+    // ---- For the handlers (same package, reactor thread) ----------------------------------------
+
+    Log log() {
+        return log;
+    }
+
+    int maxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    void countBytesRead(int count) {
+        bytesRead += count; // one writer: a volatile is enough to publish it
+    }
+
+    SelectionKey register(SelectableChannel channel, int ops, ChannelHandler handler) {
+        try {
+            return channel.register(selector, ops, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Wraps an open socket in a {@link Connection} and tells its protocol. {@code afterLost} runs after connectionLost. */
+    void connectionEstablished(SocketChannel channel, Protocol protocol, Consumer<String> afterLost) {
+        SelectionKey key = register(channel, 0, null);
+        Connection connection = new Connection(this, channel, key, protocol, afterLost);
+        key.attach(connection);
+        connection.start();
+    }
+
+    void checkThread(String method) {
+        if (!isReactorThread()) {
+            throw new IllegalStateException(method + " must be called on the reactor thread "
+                    + threadName() + ", not on " + Thread.currentThread().getName()
+                    + "; from another thread, use callFromThread");
+        }
+    }
+
+    private void onReactorThread(Runnable task) {
+        if (isReactorThread()) {
+            task.run();
+        } else {
+            callFromThread(task);
+        }
+    }
+
+    void closeLoggingErrors(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            log.error("closing " + closeable + " failed", e);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package gameloop.reactor;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The seed's broadcast client, on the same {@link Reactor} as the server. Each lifecycle callback
+ * prints its own name as it fires, so the order can be watched: startedConnecting,
+ * connectionMade, dataReceived (once per chunk), connectionLost, clientConnectionLost; or, if
+ * the server is not there, startedConnecting then clientConnectionFailed.
+ *
+ * <p>Lines typed on stdin go to the server. Reading stdin blocks, so it has a thread of its own,
+ * which hands each line to the reactor with {@link Reactor#callFromThread}: the socket stays the
+ * reactor thread's alone.
+ *
+ * <p>Usage: {@code SpreadClient [--hello] [NAME]}; {@code -Dhost}, {@code -Dport} as for the
+ * server; {@code -Dhello.seconds} (default 5) sets how often {@code --hello} says hello.
+ */
+public final class SpreadClient implements ClientFactory {
+
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+    /** @param helloEvery how often to send "hello, I'm NAME TIME"; null for never */
+    public record Options(String host, int port, String name, Duration helloEvery) {
+
+        static Options parse(String[] args) {
+            boolean hello = false;
+            String name = null;
+            for (String arg : args) {
+                if (arg.equals("--hello")) {
+                    hello = true;
+                } else if (arg.startsWith("-") || name != null) {
+                    throw new IllegalArgumentException("usage: SpreadClient [--hello] [NAME], got: " + String.join(" ", args));
+                } else {
+                    name = arg;
+                }
+            }
+            SpreadServer.Settings server = SpreadServer.Settings.fromSystemProperties(); // the same -Dhost and -Dport
+            return new Options(server.host(), server.port(),
+                    name != null ? name : System.getProperty("user.name", "anonymous"),
+                    hello ? helloPeriod() : null);
+        }
+
+        private static Duration helloPeriod() {
+            String seconds = System.getProperty("hello.seconds", "5");
+            try {
+                long value = Long.parseLong(seconds.strip());
+                if (value > 0) {
+                    return Duration.ofSeconds(value);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("-Dhello.seconds must be a positive number, was \"" + seconds + "\"");
+        }
+    }
+
+    private final Options options;
+    private final Reactor reactor;
+    private final Reader input;
+    private final Log log;
+    private SpreadClientProtocol protocol; // reactor thread only
+
+    private SpreadClient(Options options, Reactor reactor, Reader input, Log log) {
+        this.options = options;
+        this.reactor = reactor;
+        this.input = input;
+        this.log = log;
+    }
+
+    /** Starts a reactor of its own and connects; the reactor stops when the connection ends or fails. */
+    public static SpreadClient start(Options options, Reader input, Log log) throws IOException {
+        Reactor reactor = new Reactor("spread-client-reactor-" + CLIENTS.incrementAndGet(), log);
+        SpreadClient client = new SpreadClient(options, reactor, input, log);
+        reactor.start();
+        reactor.connectTCP(new InetSocketAddress(options.host(), options.port()), client);
+        return client;
+    }
+
+    // ---- ClientFactory: the reactor calls these, in this order ---------------------------------
+
+    @Override
+    public void startedConnecting(InetSocketAddress address) {
+        log.info("startedConnecting: connecting to " + address);
+    }
+
+    @Override
+    public Protocol buildProtocol(InetSocketAddress address) {
+        protocol = new SpreadClientProtocol(this, reactor, log, options.name(), options.helloEvery());
+        return protocol;
+    }
+
+    @Override
+    public void clientConnectionFailed(String reason) {
+        log.info("clientConnectionFailed: " + reason);
+        reactor.stop(); // nothing left to do; stop() from the reactor thread just ends the loop after this turn
+    }
+
+    @Override
+    public void clientConnectionLost(String reason) {
+        log.info("clientConnectionLost: " + reason);
+        reactor.stop();
+    }
+
+    // ---- Typed lines ------------------------------------------------------------------------------
+
+    /**
+     * Called by the protocol once connected: only from now on is there somewhere for a typed line
+     * to go. The thread is a daemon, the one thread here that nobody waits for: a read from
+     * System.in cannot be interrupted or woken portably, and the thread holds nothing to close.
+     */
+    void startReadingInput() {
+        Thread reader = new Thread(this::forwardInput, "stdin-reader");
+        reader.setDaemon(true);
+        reader.setUncaughtExceptionHandler((t, e) -> log.error(t.getName() + " died", e));
+        reader.start();
+    }
+
+    /** On the stdin thread: every line becomes a task for the reactor; the end of input hangs up. */
+    private void forwardInput() {
+        try (BufferedReader lines = new BufferedReader(input)) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                String typed = line;
+                reactor.callFromThread(() -> protocol.sendTyped(typed));
+            }
+            reactor.callFromThread(() -> protocol.inputEnded());
+        } catch (RejectedExecutionException e) {
+            // The reactor has stopped: the connection is gone, and so is any reason to read on.
+        } catch (IOException e) {
+            log.error("reading input failed; hanging up", e);
+            try {
+                reactor.callFromThread(() -> protocol.inputEnded());
+            } catch (RejectedExecutionException stopped) {
+                // already gone
+            }
+        }
+    }
+
+    // ---- Owner's controls -----------------------------------------------------------------------
+
+    /** Closes the connection and ends the reactor thread; returns at once. Any thread. */
+    public void stop() {
+        reactor.stop();
+    }
+
+    /** Waits for the reactor thread to end (after the connection ended or failed). True if it did. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return reactor.join(timeout);
+    }
+
+    public String reactorThreadName() {
+        return reactor.threadName();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SpreadClient client = start(options, new InputStreamReader(System.in, StandardCharsets.UTF_8), Log.console());
+        Thread hook = new Thread(() -> {
+            client.stop();
+            try {
+                client.awaitEnd(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "spread-client-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        while (!client.awaitEnd(Duration.ofHours(1))) {
+            // connected: the reactor thread does the work until the connection ends
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is running, and that is fine
+        }
+    }
+}

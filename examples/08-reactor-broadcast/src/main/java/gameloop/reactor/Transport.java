@@ -1,0 +1,35 @@
+package gameloop.reactor;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A protocol's handle on its connection, named after Twisted's ITransport. Every method must be
+ * called on the reactor thread: the transport's state (its write queue, its selection key) has
+ * exactly one owner, so it needs no lock. Another thread hands work over with
+ * {@link Reactor#callFromThread}.
+ */
+public interface Transport {
+
+    /**
+     * Sends the bytes, in order, without blocking: what the socket does not take now waits in the
+     * connection's write queue. The transport keeps a reference to {@code data}, so one array
+     * can be shared by many connections (a broadcast encodes once) but must not be changed after.
+     * Ignored once the connection is closing.
+     */
+    void write(byte[] data);
+
+    /** Stops reading, sends what is queued, then closes. Twisted's loseConnection. */
+    void loseConnection();
+
+    /** Drops what is queued and closes at once; {@code reason} reaches connectionLost and the log. */
+    void abortConnection(String reason);
+
+    /** True until loseConnection or abortConnection is called, or the connection closes. */
+    boolean isOpen();
+
+    /** The other end's address. */
+    InetSocketAddress getPeer();
+
+    /** This end's address. */
+    InetSocketAddress getHost();
+}

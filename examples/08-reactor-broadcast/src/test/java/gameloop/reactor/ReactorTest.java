@@ -1,0 +1,145 @@
+package gameloop.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reactor's own rules: who may call what from where, timers, and a protocol that throws. */
+class ReactorTest {
+
+    private final RecordingLog log = new RecordingLog();
+    private Reactor reactor;
+
+    @BeforeEach
+    void start() throws IOException {
+        reactor = new Reactor("reactor-test", log);
+        reactor.start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        reactor.stop();
+        assertTrue(reactor.join(Duration.ofSeconds(10)), "the reactor thread ends");
+    }
+
+    @Test
+    void callFromThreadRunsTheTaskOnTheReactorThread() throws Exception {
+        CompletableFuture<String> ranOn = new CompletableFuture<>();
+        reactor.callFromThread(() -> ranOn.complete(Thread.currentThread().getName()));
+        assertEquals("reactor-test", ranOn.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aDelayedCallRunsOnTheReactorThreadNoSoonerThanAskedAndACancelledOneNever() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CompletableFuture<Long> waitedNanos = new CompletableFuture<>();
+        reactor.callFromThread(() -> {
+            long start = System.nanoTime();
+            reactor.callLater(Duration.ofMillis(5), () -> ran.add("cancelled")).cancel();
+            reactor.callLater(Duration.ofMillis(20), () -> {
+                ran.add(Thread.currentThread().getName());
+                waitedNanos.complete(System.nanoTime() - start);
+            });
+        });
+        long waited = waitedNanos.get(10, TimeUnit.SECONDS);
+        assertTrue(waited >= Duration.ofMillis(20).toNanos(), "ran after " + waited + " ns");
+        assertEquals(List.of("reactor-test"), ran);
+    }
+
+    @Test
+    void callLaterFromAnotherThreadIsRefusedWithAHint() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> reactor.callLater(Duration.ZERO, () -> { }));
+        assertTrue(refused.getMessage().contains("use callFromThread"), refused.getMessage());
+    }
+
+    @Test
+    void aTransportUsedFromAnotherThreadRefusesAndTheConnectionCarriesOn() throws Exception {
+        CompletableFuture<Transport> leaked = new CompletableFuture<>();
+        InetSocketAddress address = listen(peer -> new LineReceiver(100) {
+            @Override
+            protected void connectionMade() {
+                leaked.complete(transport()); // a transport escaping its thread: the mistake under test
+            }
+
+            @Override
+            protected void lineReceived(String line) {
+                sendLine("echo " + line);
+            }
+        });
+        try (LineSocket client = LineSocket.connect(address.getPort())) {
+            Transport transport = leaked.get(10, TimeUnit.SECONDS);
+            assertThrows(IllegalStateException.class, () -> transport.write(new byte[] {'x'}));
+            client.sendLine("still fine");
+            assertEquals("echo still fine", client.readLine());
+        }
+    }
+
+    @Test
+    void aProtocolThatThrowsLosesItsOwnConnectionOnly() throws Exception {
+        InetSocketAddress address = listen(peer -> new LineReceiver(100) {
+            @Override
+            protected void lineReceived(String line) {
+                if (line.equals("boom")) {
+                    throw new IllegalStateException("a bug in the protocol");
+                }
+                sendLine("echo " + line);
+            }
+        });
+        try (LineSocket victim = LineSocket.connect(address.getPort());
+             LineSocket bystander = LineSocket.connect(address.getPort())) {
+            victim.sendLine("boom");
+            assertTrue(victim.closedByServer());
+            bystander.sendLine("hello");
+            assertEquals("echo hello", bystander.readLine());
+        }
+        assertEquals(1, log.errors().size(), "the error is logged, not swallowed");
+        assertTrue(log.errors().get(0).contains("a bug in the protocol"), log.errors().toString());
+        assertTrue(reactor.isAlive());
+    }
+
+    @Test
+    void afterStopNoTaskIsAcceptedAndTheThreadIsGone() throws Exception {
+        reactor.stop();
+        assertTrue(reactor.join(Duration.ofSeconds(10)));
+        assertFalse(reactor.isAlive());
+        assertThrows(RejectedExecutionException.class, () -> reactor.callFromThread(() -> { }));
+        assertTrue(reactor.failure().isEmpty());
+    }
+
+    @Test
+    void aFailingTaskIsLoggedAndTheReactorGoesOn() throws Exception {
+        reactor.callFromThread(() -> {
+            throw new IllegalArgumentException("task bug");
+        });
+        AtomicReference<String> after = new AtomicReference<>();
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        reactor.callFromThread(() -> {
+            after.set("ran");
+            ran.complete(null);
+        });
+        ran.get(10, TimeUnit.SECONDS);
+        assertEquals("ran", after.get());
+        assertEquals(1, log.errors().size());
+    }
+
+    private InetSocketAddress listen(ServerFactory factory) throws IOException {
+        return reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), factory);
+    }
+}

@@ -1,0 +1,67 @@
+package gameloop.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * A real server on port 0 per test, real sockets to it, and after each test: everything closed,
+ * the reactor thread gone, and nothing in the error log. A test that provokes an error on
+ * purpose clears it with {@link #expectErrors}.
+ */
+abstract class ServerTestSupport {
+
+    final RecordingLog log = new RecordingLog();
+    private final List<LineSocket> sockets = new ArrayList<>();
+    private final List<SpreadServer> servers = new ArrayList<>();
+    private boolean errorsExpected;
+
+    SpreadServer startServer(SpreadServer.Settings settings) throws IOException {
+        SpreadServer server = SpreadServer.start(settings.withPort(0), log);
+        servers.add(server);
+        return server;
+    }
+
+    SpreadServer startServer() throws IOException {
+        return startServer(SpreadServer.Settings.defaults());
+    }
+
+    /** Connects and checks the greeting: client number {@code expectedId}. */
+    LineSocket join(SpreadServer server, int expectedId) throws IOException {
+        LineSocket socket = connect(server);
+        assertEquals(Spreader.greeting(expectedId), socket.readLine());
+        return socket;
+    }
+
+    LineSocket connect(SpreadServer server) throws IOException {
+        LineSocket socket = LineSocket.connect(server.port());
+        sockets.add(socket);
+        return socket;
+    }
+
+    LineSocket track(LineSocket socket) {
+        sockets.add(socket);
+        return socket;
+    }
+
+    void expectErrors() {
+        errorsExpected = true;
+    }
+
+    @AfterEach
+    void closeEverything() throws IOException {
+        for (LineSocket socket : sockets) {
+            socket.close();
+        }
+        for (SpreadServer server : servers) {
+            server.close(); // throws if the reactor thread does not end
+        }
+        if (!errorsExpected) {
+            assertEquals(List.of(), log.errors(), "errors logged");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package gameloop.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that never reads fills the kernel's buffers, then its write queue on the server. Past
+ * the bound it is dropped, and the clients that do read never notice.
+ */
+class SlowReaderTest extends ServerTestSupport {
+
+    private static final int LINE_BYTES = 1000;
+    /** Far more than kernel buffers and the queue bound together; the test stops sending long before. */
+    private static final int MAX_LINES = 100_000;
+
+    @Test
+    void aReaderThatNeverReadsIsDroppedAndTheOthersKeepReceiving() throws Exception {
+        SpreadServer server = startServer(SpreadServer.Settings.defaults().withMaxQueuedBytes(64 * 1024));
+        LineSocket sender = join(server, 1);
+        LineSocket reader = join(server, 2);
+        LineSocket sleeper = track(LineSocket.connectWithReceiveBuffer(server.port(), 4096));
+        assertEquals(Spreader.greeting(3), sleeper.readLine()); // and from now on it reads nothing
+
+        String filler = "x".repeat(LINE_BYTES);
+        ExecutorService sending = Executors.newSingleThreadExecutor(r -> new Thread(r, "slow-reader-test-sender"));
+        try {
+            // The sender writes until the server drops the sleeper, then says one more thing.
+            Future<Integer> sent = sending.submit(() -> {
+                int lines = 0;
+                while (!log.contains("lost #3") && lines < MAX_LINES) {
+                    sender.sendLine(filler);
+                    lines++;
+                }
+                sender.sendLine("after the drop");
+                return lines;
+            });
+
+            int received = 0;
+            String line;
+            while (!(line = reader.readLine()).equals("after the drop")) {
+                assertEquals(filler, line);
+                received++;
+            }
+
+            assertEquals(sent.get(10, TimeUnit.SECONDS), received, "the reading client got every line");
+            String lost = log.awaitMessageStartingWith("lost #3:");
+            assertTrue(lost.startsWith("lost #3: slow reader:"), lost);
+            assertTrue(received < MAX_LINES, "dropped after " + received + " lines");
+        } finally {
+            sending.shutdownNow();
+            assertTrue(sending.awaitTermination(10, TimeUnit.SECONDS));
+        }
+        assertTrue(drainsToClose(sleeper), "the dropped client sees its connection end");
+        assertTrue(log.messages().stream().noneMatch(m -> m.startsWith("lost #1") || m.startsWith("lost #2")));
+    }
+
+    /** The dropped client reads what the kernel still held for it, then the end. */
+    private static boolean drainsToClose(LineSocket socket) throws IOException {
+        for (int i = 0; i < MAX_LINES; i++) {
+            try {
+                socket.readLine();
+            } catch (AssertionError | java.net.SocketException end) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,124 @@
+package gameloop.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PipedReader;
+import java.io.PipedWriter;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client's callbacks, in the order the seed documents, against a real server (or none). */
+class SpreadClientTest extends ServerTestSupport {
+
+    private static final List<String> CALLBACKS = List.of("startedConnecting", "connectionMade", "dataReceived",
+            "connectionLost", "clientConnectionLost", "clientConnectionFailed");
+
+    private final RecordingLog clientLog = new RecordingLog();
+    private final List<PipedWriter> keyboards = new ArrayList<>();
+
+    @Test
+    void callbacksFireInTheSeedsOrderAndTypedLinesReachTheOthers() throws Exception {
+        SpreadServer server = startServer();
+        LineSocket other = join(server, 1);
+        PipedWriter keyboard = new PipedWriter();
+        SpreadClient client = SpreadClient.start(options(server.port(), null), new PipedReader(keyboard), clientLog);
+
+        clientLog.awaitMessage(m -> m.equals("  got message: " + Spreader.greeting(2)));
+        keyboard.write("typed on the keyboard\n");
+        keyboard.flush();
+        assertEquals("typed on the keyboard", other.readLine());
+        other.sendLine("back to you");
+        clientLog.awaitMessage(m -> m.equals("  got message: back to you"));
+        keyboard.close(); // end of input: the client hangs up
+
+        assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        assertEquals(List.of("startedConnecting", "connectionMade", "dataReceived", "connectionLost",
+                "clientConnectionLost"), callbacksInOrder());
+        assertEquals(List.of(), clientLog.errors());
+    }
+
+    @Test
+    void aRefusedConnectionGoesStraightToClientConnectionFailed() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort(); // free now, and nobody listens once the probe is closed
+        }
+        SpreadClient client = SpreadClient.start(options(closedPort, null), new StringReader(""), clientLog);
+
+        assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        assertEquals(List.of("startedConnecting", "clientConnectionFailed"), callbacksInOrder());
+        assertTrue(clientLog.contains("clientConnectionFailed: Connection refused"), clientLog.messages().toString());
+    }
+
+    @Test
+    void withHelloTheClientGreetsEveryoneOnATimer() throws Exception {
+        SpreadServer server = startServer();
+        LineSocket other = join(server, 1);
+        SpreadClient client = SpreadClient.start(options(server.port(), Duration.ofMillis(50)), idleKeyboard(), clientLog);
+
+        String hello = "hello, I'm tester \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}";
+        String first = other.readLine();
+        String second = other.readLine();
+        assertTrue(first.matches(hello), first);
+        assertTrue(second.matches(hello), second);
+
+        client.stop();
+        assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        assertTrue(clientLog.contains("connectionLost: reactor stopped"));
+        assertEquals("clientConnectionLost", callbacksInOrder().get(callbacksInOrder().size() - 1));
+    }
+
+    @Test
+    void whenTheServerStopsTheClientHearsConnectionLostThenClientConnectionLost() throws Exception {
+        SpreadServer server = startServer();
+        SpreadClient client = SpreadClient.start(options(server.port(), null), idleKeyboard(), clientLog);
+        clientLog.awaitMessage(m -> m.equals("  got message: " + Spreader.greeting(1)));
+
+        server.close();
+
+        assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        assertEquals(List.of("startedConnecting", "connectionMade", "dataReceived", "connectionLost",
+                "clientConnectionLost"), callbacksInOrder());
+        assertTrue(clientLog.contains("connectionLost: closed by peer"));
+    }
+
+    private static SpreadClient.Options options(int port, Duration helloEvery) {
+        return new SpreadClient.Options("127.0.0.1", port, "tester", helloEvery);
+    }
+
+    /** A keyboard nobody types on; closed after the test, which ends the client's stdin thread. */
+    private Reader idleKeyboard() throws IOException {
+        PipedWriter keyboard = new PipedWriter();
+        keyboards.add(keyboard);
+        return new PipedReader(keyboard);
+    }
+
+    @AfterEach
+    void closeKeyboards() throws IOException {
+        for (PipedWriter keyboard : keyboards) {
+            keyboard.close();
+        }
+    }
+
+    /** The callback names the client logged, in order, with repeats (several dataReceived) folded into one. */
+    private List<String> callbacksInOrder() {
+        List<String> order = new ArrayList<>();
+        for (String message : clientLog.messages()) {
+            String name = message.split(":", 2)[0];
+            if (CALLBACKS.contains(name) && (order.isEmpty() || !order.get(order.size() - 1).equals(name))) {
+                order.add(name);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,204 @@
+package gameloop.reactor;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+/** The broadcast server's behaviour, over real sockets, one server per test. */
+class SpreadServerTest extends ServerTestSupport {
+
+    @Test
+    void aLineReachesEveryOtherClientAndNeverItsSender() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+        LineSocket c = join(server, 3);
+
+        a.sendLine("hello from a");
+        assertEquals("hello from a", b.readLine());
+        assertEquals("hello from a", c.readLine());
+
+        // If a had been sent its own line, it would come before this one: the server handles
+        // lines in order, and b only answers after it got a's line.
+        b.sendLine("marker from b");
+        assertEquals("marker from b", a.readLine());
+        assertEquals("marker from b", c.readLine());
+
+        // Logged after the relay loop, and so before the server read b's marker: no need to wait.
+        assertTrue(log.contains("connected #1 from"));
+        assertTrue(log.contains("#1 says \"hello from a\", relayed to 2 other(s)"));
+    }
+
+    @Test
+    void aLineSplitAcrossTwoWritesArrivesWhole() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+
+        long before = server.bytesRead();
+        a.send("hel");
+        // Wait until the server has read the first half, so it really gets two chunks.
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.bytesRead() >= before + 3);
+        a.send("lo\n");
+
+        assertEquals("hello", b.readLine());
+    }
+
+    @Test
+    void twoLinesInOneWriteArriveAsTwoLines() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+
+        a.send("one\ntwo\r\n"); // and telnet's "\r\n" ends a line like nc's "\n"
+
+        assertEquals("one", b.readLine());
+        assertEquals("two", b.readLine());
+    }
+
+    @Test
+    void closeEndsTheSendersConnectionOnly() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+        LineSocket c = join(server, 3);
+
+        a.sendLine("close");
+
+        assertTrue(a.closedByServer());
+        String lost = log.awaitMessageStartingWith("lost #1: closed by this side");
+        assertTrue(lost.endsWith("(2 online)"), lost); // this one client left the list, no other
+        c.sendLine("after a left");
+        assertEquals("after a left", b.readLine()); // not "close": that was a command, not a message
+        assertTrue(log.contains("#1 asked to close"));
+    }
+
+    @Test
+    void linesAfterCloseInTheSameChunkAreNotRelayed() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+        LineSocket c = join(server, 3);
+
+        a.send("close\nsneaked in after close\n");
+
+        assertTrue(a.closedByServer());
+        c.sendLine("next");
+        assertEquals("next", b.readLine());
+    }
+
+    @Test
+    void anAbruptDisconnectMidLineLosesOnlyThatLine() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+        LineSocket c = join(server, 3);
+
+        long before = server.bytesRead();
+        a.send("half a li");
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.bytesRead() >= before + 9);
+        a.abort(); // a reset, as if a's machine died
+
+        String lost = log.awaitMessageStartingWith("lost #1:");
+        assertEquals("lost #1: read failed: Connection reset (2 online); dropped 9 unhandled bytes", lost); // as the chapter shows
+        c.sendLine("still talking");
+        assertEquals("still talking", b.readLine()); // the half line never reached b
+        join(server, 4); // and the server still takes newcomers
+    }
+
+    @Test
+    void anOverlongLineGetsAClearErrorThenTheConnectionCloses() throws IOException {
+        SpreadServer server = startServer(SpreadServer.Settings.defaults().withMaxLineBytes(100));
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+        LineSocket c = join(server, 3);
+
+        a.sendLine("x".repeat(101));
+
+        assertEquals("error: line longer than 100 bytes, closing the connection", a.readLine());
+        assertTrue(a.closedByServer());
+        c.sendLine("fine");
+        assertEquals("fine", b.readLine());
+    }
+
+    @Test
+    void aLineWithNoEndInSightIsCutOffAtTheLimit() throws IOException {
+        SpreadServer server = startServer(SpreadServer.Settings.defaults().withMaxLineBytes(100));
+        LineSocket a = join(server, 1);
+
+        a.send("y".repeat(150)); // no "\n" at all: the server must not wait for one forever
+
+        assertEquals("error: line longer than 100 bytes, closing the connection", a.readLine());
+        assertTrue(a.closedByServer());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8DisturbNobody() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+
+        a.sendBytes(new byte[] {(byte) 0xff, (byte) 0xfe, 'o', 'k', '\n'});
+
+        assertEquals("\ufffd\ufffdok", b.readLine());
+        a.sendLine("still connected");
+        assertEquals("still connected", b.readLine());
+    }
+
+    @Test
+    void controlCharactersReachTheOthersButNotTheServersConsole() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+
+        a.sendLine("\u001b[2Jwiped your screen?");
+
+        assertEquals("\u001b[2Jwiped your screen?", b.readLine()); // relaying is the server's job
+        log.awaitMessageStartingWith("#1 says \"?[2Jwiped your screen?\""); // logged once the relay loop is done
+    }
+
+    @Test
+    void stoppingTheServerClosesEveryClientAndEndsTheReactorThread() throws Exception {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+        LineSocket c = join(server, 3);
+        String reactorThread = server.reactorThreadName();
+
+        server.close(); // stop, and wait for the reactor thread
+
+        assertTrue(a.closedByServer());
+        assertTrue(b.closedByServer());
+        assertTrue(c.closedByServer());
+        assertFalse(server.isRunning());
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(reactorThread)),
+                "no thread named " + reactorThread + " is left");
+        assertEquals(3, log.messages().stream().filter(m -> m.matches("lost #\\d: reactor stopped.*")).count());
+        try (ServerSocket again = new ServerSocket(server.port(), 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(server.port(), again.getLocalPort()); // the port is free again
+        }
+    }
+
+    @Test
+    void everyCallbackRunsOnTheOneReactorThread() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+        a.sendLine("ping");
+        assertEquals("ping", b.readLine());
+        b.sendLine("close");
+        log.awaitMessageStartingWith("lost #2");
+
+        for (RecordingLog.Entry entry : log.connectionEntries()) {
+            assertEquals(server.reactorThreadName(), entry.thread(), entry.message());
+        }
+    }
+}
