@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Measures one example at several client counts, the way docs/benchmarks.md was made:
+# for each count, start the example, wait until it answers, run the load generator, stop the
+# example with SIGINT (what Ctrl+C sends), and check its port is free again. Each count gets a
+# fresh server, so no run inherits another's heap or warm JIT.
+#
+# Usage:   tools/loadgen/bench.sh [module] [client counts...]
+# Example: tools/loadgen/bench.sh examples/01-basic-loop 100 1000 5000
+# Options (environment): PORT=18080 TICK_MS=100 DURATION=20s, and LOADGEN_ARGS for any other
+# load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500 -Dwarmup=5s".
+#
+# Prints the markdown rows for docs/benchmarks.md at the end. Logs and reports go to
+# tools/loadgen/target/bench/.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+module=${1:-examples/01-basic-loop}
+shift || true
+counts=("$@")
+[ ${#counts[@]} -gt 0 ] || counts=(100 1000 5000)
+port=${PORT:-18080}
+tick=${TICK_MS:-100}
+duration=${DURATION:-20s}
+out=tools/loadgen/target/bench
+mkdir -p "$out"
+
+listener_pid() { # the pid of whatever listens on $port, or nothing
+    ss -Hltnp "sport = :$port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
+}
+
+if [ -n "$(listener_pid)" ] || ss -Hltn "sport = :$port" | grep -q .; then
+    echo "Port $port is already in use; stop whatever is there, or set PORT." >&2
+    exit 1
+fi
+
+server=""
+cleanup() { # if we stop half-way, do not leave the example running
+    if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
+        echo "Stopping the example (pid $server)..." >&2
+        kill -INT "$server" || true
+    fi
+}
+trap cleanup EXIT
+
+echo "Building $module and tools/loadgen..."
+mvn -B -q -pl "$module,tools/loadgen" -am compile
+
+rows=()
+for n in "${counts[@]}"; do
+    echo
+    echo "=== $module, $n clients ==="
+    # Job control on: a script's background job otherwise starts with SIGINT ignored, and the
+    # JVM then installs no handler for it, so the kill -INT below would do nothing.
+    set -m
+    mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
+        > "$out/server-$n.log" 2>&1 &
+    mvn_pid=$!
+    set +m
+    for _ in $(seq 1 120); do
+        curl -fs -o /dev/null "http://127.0.0.1:$port/" && break
+        kill -0 "$mvn_pid" 2>/dev/null || { echo "The example died; see $out/server-$n.log" >&2; exit 1; }
+        sleep 1
+    done
+    server=$(listener_pid)
+    [ -n "$server" ] || { echo "Nothing listens on $port; see $out/server-$n.log" >&2; exit 1; }
+
+    # The server's resident memory, once a second, while the load runs.
+    ( while kill -0 "$server" 2>/dev/null; do ps -o rss= -p "$server" || true; sleep 1; done ) > "$out/rss-$n.txt" &
+    sampler=$!
+
+    echo "+ mvn -pl tools/loadgen -am compile exec:java -Dclients=$n -Dduration=$duration -Durl=ws://127.0.0.1:$port/connect ${LOADGEN_ARGS:-}"
+    # shellcheck disable=SC2086 # LOADGEN_ARGS is a list of options, split on purpose
+    mvn -B -q -pl tools/loadgen -am compile exec:java -Dclients="$n" -Dduration="$duration" \
+        -Durl="ws://127.0.0.1:$port/connect" -Dout="$out" ${LOADGEN_ARGS:-} | tee "$out/loadgen-$n.txt"
+
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
+    rss_mb=$(sort -n "$out/rss-$n.txt" | tail -1 | awk '{ printf "%d", $1 / 1024 }')
+
+    kill -INT "$server"
+    for _ in $(seq 1 30); do
+        [ -z "$(listener_pid)" ] && break
+        sleep 1
+    done
+    wait "$mvn_pid" 2>/dev/null || true
+    if [ -n "$(listener_pid)" ]; then
+        echo "Port $port is still in use after SIGINT to $server" >&2
+        exit 1
+    fi
+    echo "Stopped the example (pid $server); port $port is free. Server peak RSS: $rss_mb MB."
+    server=""
+
+    row=$(grep -A1 '^Row for docs/benchmarks.md:' "$out/loadgen-$n.txt" | tail -1)
+    rows+=("$row $rss_mb |")
+done
+
+echo
+echo "Rows for docs/benchmarks.md (the last column is the server JVM's peak RSS in MB):"
+printf '%s\n' "${rows[@]}"

@@ -1,0 +1,104 @@
+package gameloop.loadgen;
+
+import gameloop.loadgen.Results.NominalSource;
+import gameloop.loadgen.Results.Range;
+import gameloop.loadgen.Results.Summary;
+import gameloop.loadgen.Results.TickPoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IntSummaryStatistics;
+import java.util.List;
+import java.util.function.ToIntFunction;
+import java.util.stream.IntStream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Turns what was recorded during the run into {@link Results}. Runs once, on one thread, after
+ * every connection has closed: nothing here needs to be fast or thread-safe.
+ */
+final class Analysis {
+
+    /** How the ramp went. */
+    record Ramp(List<LoadClient> connected, int failures, String firstFailure, long nanos) {
+    }
+
+    private Analysis() {
+    }
+
+    static Results analyse(LoadOptions options, Instant startedAt, ServerInfo info, Ramp ramp, int lost,
+                           TickLedger ledger, Echoes echoes, CpuMeter.Figures cpu) {
+        List<LoadClient> clients = ramp.connected();
+        Duration nominal = options.tickPeriod() != null ? options.tickPeriod() : info.tickPeriod();
+        NominalSource source = options.tickPeriod() != null ? NominalSource.GIVEN
+                : info.tickPeriod() != null ? NominalSource.SERVER : NominalSource.ESTIMATED;
+
+        boolean numbered = clients.stream().allMatch(c -> c.unnumberedArrivals().length == 0);
+        if (!numbered) {
+            long period = nominal != null ? nominal.toNanos() : medianGap(clients);
+            long[] starts = TickLedger.roundStarts(allUnnumbered(clients), period);
+            clients.forEach(c -> c.replayUnnumbered(starts));
+        }
+        Histogram intervals = ledger.intervalsMicros();
+        double nominalMs = nominal != null ? nominal.toNanos() / 1e6
+                : intervals.getTotalCount() > 0 ? intervals.getValueAtPercentile(50) / 1000.0 : Double.NaN;
+
+        double windowSeconds = ledger.windowNanos() / 1e9;
+        Results.Run run = new Results.Run(startedAt, options.url().toString(), info.example(),
+                options.keyPeriod().toMillis(), options.rampConcurrency(), options.warmup().toMillis() / 1000.0,
+                windowSeconds, nominalMs, source, numbered);
+        Results.Clients clientFigures = new Results.Clients(options.clients(), clients.size(), ramp.failures(),
+                ramp.firstFailure(), lost, ramp.nanos() / 1e9);
+
+        List<TickLedger.Tick> ticks = ledger.ticksInWindow();
+        Histogram fanOut = new Histogram(3);
+        ticks.forEach(t -> fanOut.recordValue(t.fanOutNanos() / 1000));
+        Results.Ticks tickFigures = new Results.Ticks(
+                windowSeconds * 1000 / nominalMs,
+                range(clients, LoadClient::ticks),
+                clients.stream().mapToLong(LoadClient::missed).sum(),
+                (int) clients.stream().filter(c -> c.missed() > 0).count(),
+                range(clients, LoadClient::missed),
+                clients.stream().mapToLong(LoadClient::outOfOrder).sum(),
+                clients.stream().mapToLong(LoadClient::unknownMessages).sum(),
+                Summary.ofMicros(fanOut),
+                Summary.ofMicros(intervals).minus(nominalMs));
+        Results.Echo echo = new Results.Echo(echoes.pressedCount(), echoes.echoedCount(), echoes.unmatchedCount(),
+                echoes.sendFailureCount(), Summary.ofMicros(echoes.roundTripMicros()));
+        return new Results(run, clientFigures, tickFigures, echo, cpu, series(ticks, ledger.windowStart()));
+    }
+
+    /** One point per tick, for the chart of tick interval over time. */
+    private static List<TickPoint> series(List<TickLedger.Tick> ticks, long windowStart) {
+        List<TickPoint> points = new ArrayList<>();
+        TickLedger.Tick previous = null;
+        for (TickLedger.Tick t : ticks) {
+            double interval = previous != null && previous.number() == t.number() - 1
+                    ? (t.firstNanos() - previous.firstNanos()) / 1e6 : Double.NaN;
+            points.add(new TickPoint(t.number(), (t.firstNanos() - windowStart) / 1e9, interval,
+                    t.fanOutNanos() / 1e6, t.clients()));
+            previous = t;
+        }
+        return points;
+    }
+
+    private static Range range(List<LoadClient> clients, ToIntFunction<LoadClient> figure) {
+        IntSummaryStatistics s = clients.stream().mapToInt(figure).summaryStatistics();
+        return s.getCount() == 0 ? Range.EMPTY : new Range(s.getMin(), s.getAverage(), s.getMax());
+    }
+
+    private static long[] allUnnumbered(List<LoadClient> clients) {
+        long[] all = clients.stream().map(LoadClient::unnumberedArrivals).flatMapToLong(Arrays::stream).toArray();
+        Arrays.sort(all);
+        return all;
+    }
+
+    /** With no nominal period at all: the median gap between one client's consecutive ticks. */
+    private static long medianGap(List<LoadClient> clients) {
+        long[] gaps = clients.stream().map(LoadClient::unnumberedArrivals)
+                .flatMapToLong(a -> IntStream.range(1, a.length).mapToLong(i -> a[i] - a[i - 1]))
+                .sorted().toArray();
+        return gaps.length == 0 ? Duration.ofSeconds(1).toNanos() : gaps[gaps.length / 2];
+    }
+}

@@ -1,0 +1,95 @@
+package gameloop.loadgen;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How busy the load generator's own JVM, and the whole machine, were while we measured.
+ *
+ * <p>A load generator that runs out of CPU measures itself: messages wait in its socket buffers
+ * before it reads them, and every latency it reports grows by that wait. So it watches its own
+ * CPU, and when it (or the machine it shares with the server) was saturated, the report says
+ * its figures are a lower bound of what the server can do.
+ *
+ * <p>Only the key timer thread calls {@link #sample}; {@link #finish} runs after that thread has
+ * terminated, which makes its writes visible.
+ */
+final class CpuMeter {
+
+    /** Above this average, the measurement may be measuring us. */
+    static final double SATURATED_PERCENT = 90;
+
+    /** One second of CPU use, as a percentage of all cores. */
+    record Sample(double seconds, double loadgenPercent, double machinePercent) {
+    }
+
+    /**
+     * The averages over the window; machinePercent is NaN where the JVM cannot tell.
+     * peakThreads: the most threads the load generator had at once, however many connections.
+     */
+    record Figures(int cores, double loadgenPercent, double machinePercent, int peakThreads, List<Sample> samples) {
+        boolean saturated() {
+            return loadgenPercent >= SATURATED_PERCENT || machinePercent >= SATURATED_PERCENT;
+        }
+    }
+
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final int cores = Runtime.getRuntime().availableProcessors();
+    private final List<Sample> samples = new ArrayList<>();
+    private final String threadNamePrefix;
+    private int peakThreads;
+    private long startWall;
+    private long startCpu;
+    private long lastWall;
+    private long lastCpu;
+    private double machineBusySeconds;
+    private double machineSeconds;
+
+    /** @param threadNamePrefix the prefix every thread of this load generator's name starts with */
+    CpuMeter(String threadNamePrefix) {
+        this.threadNamePrefix = threadNamePrefix;
+    }
+
+    void start(long now) {
+        startWall = lastWall = now;
+        startCpu = lastCpu = os.getProcessCpuTime();
+        os.getCpuLoad(); // the machine's figure is "since the previous call": start the clock
+    }
+
+    void sample(long now) {
+        long cpu = os.getProcessCpuTime();
+        double machine = os.getCpuLoad(); // 0..1 since the previous call, negative if unknown
+        double span = (now - lastWall) / 1e9;
+        if (machine >= 0) {
+            machineBusySeconds += machine * span;
+            machineSeconds += span;
+        }
+        peakThreads = Math.max(peakThreads, ourThreads());
+        samples.add(new Sample((now - startWall) / 1e9, percent(cpu - lastCpu, now - lastWall),
+                machine < 0 ? Double.NaN : machine * 100));
+        lastWall = now;
+        lastCpu = cpu;
+    }
+
+    Figures finish(long now) {
+        if (now - lastWall > 200_000_000L) {
+            sample(now); // the last part-second; a sliver would only add noise to the chart
+        }
+        double machine = machineSeconds > 0 ? 100 * machineBusySeconds / machineSeconds : Double.NaN;
+        return new Figures(cores, percent(os.getProcessCpuTime() - startCpu, now - startWall), machine,
+                Math.max(peakThreads, ourThreads()), List.copyOf(samples));
+    }
+
+    /** Live threads named with our prefix: Jetty's pool and scheduler, and the key timer. */
+    private int ourThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(threadNamePrefix))
+                .count();
+    }
+
+    private double percent(long cpuNanos, long wallNanos) {
+        return wallNanos <= 0 ? 0 : 100.0 * cpuNanos / wallNanos / cores;
+    }
+}

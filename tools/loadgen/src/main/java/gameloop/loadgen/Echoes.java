@@ -1,0 +1,64 @@
+package gameloop.loadgen;
+
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Key presses and their echoes, summed over every connection.
+ *
+ * <p>Many threads write, one reads at the end. The counters are {@link LongAdder}s, which
+ * spread contended increments over several cells instead of making every thread fight for
+ * one; the round-trip times go to a wait-free {@link ConcurrentHistogram}.
+ */
+final class Echoes {
+
+    private final ConcurrentHistogram roundTripMicros = new ConcurrentHistogram(3);
+    private final LongAdder pressed = new LongAdder();
+    private final LongAdder echoed = new LongAdder();
+    private final LongAdder unmatched = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
+
+    void pressed() {
+        pressed.increment();
+    }
+
+    void echoed(long roundTripNanos) {
+        echoed.increment();
+        roundTripMicros.recordValue(Math.max(0, roundTripNanos / 1000));
+    }
+
+    /** An echo of a key this client had no press waiting for (a duplicate, or a stranger's). */
+    void unmatched() {
+        unmatched.increment();
+    }
+
+    void sendFailed() {
+        sendFailures.increment();
+    }
+
+    long pressedCount() {
+        return pressed.sum();
+    }
+
+    long echoedCount() {
+        return echoed.sum();
+    }
+
+    long unmatchedCount() {
+        return unmatched.sum();
+    }
+
+    long sendFailureCount() {
+        return sendFailures.sum();
+    }
+
+    /** Presses still waiting for their echo (sums are not a snapshot; fine for "are we done?"). */
+    long pending() {
+        return pressed.sum() - echoed.sum() - sendFailures.sum();
+    }
+
+    Histogram roundTripMicros() {
+        return roundTripMicros.copy();
+    }
+}

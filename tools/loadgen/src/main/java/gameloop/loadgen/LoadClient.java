@@ -1,0 +1,226 @@
+package gameloop.loadgen;
+
+import java.util.Arrays;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+
+/**
+ * One simulated player: a connection's listener, and that connection's own figures.
+ *
+ * <p>There is no thread per client. Jetty reads thousands of connections with a few threads and
+ * calls each listener when a frame arrives. For one connection it calls one method at a time
+ * (the listener is auto-demanding: the next frame is read only after this one returns), but
+ * not always on the same thread. So the per-connection fields below have one writer at a time
+ * and need no lock; they are {@code volatile} so the next thread to serve this connection, and
+ * the report at the end, see the last write. Figures about all clients at once go to the shared
+ * {@link TickLedger} and {@link Echoes}, which are built for many writers.
+ */
+public final class LoadClient implements Session.Listener.AutoDemanding {
+
+    /** The protocol's tick message, without the number the examples add (the Python servers do not). */
+    static final String TICK_WORDS = "game loop says: tick";
+    static final String PRESSED_PREFIX = "Pressed key code: ";
+    /** Keys 'A' to 'Z' in turn: the key code in an echo says which press it answers. */
+    private static final int FIRST_KEY = 65;
+    private static final int KEYS = 26;
+    private static final long NONE = Long.MIN_VALUE;
+
+    /**
+     * A key press waiting for its echo. Whether it counts is decided once, when it is sent: the
+     * window may open or close between the press and its echo, and a press must not be counted
+     * on one side of that line and its echo on the other.
+     */
+    private record Press(long sentAt, boolean counted) {
+    }
+
+    private final TickLedger ledger;
+    private final Echoes echoes;
+    /** Each key's press awaiting its echo, or null: set by the key timer, taken by Jetty's threads. */
+    private final AtomicReferenceArray<Press> pending = new AtomicReferenceArray<>(KEYS);
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile Session session;
+    private int nextKey; // the key timer's only
+
+    // This connection's ticks: one writer at a time (see above).
+    private volatile long lastTick = NONE;
+    private volatile long lastArrival;
+    private volatile int ticks;
+    private volatile int missed;
+    private volatile int outOfOrder;
+    private volatile int unknownMessages;
+    /** Arrival times of ticks that carry no number; lined up with everyone's after the run. */
+    private long[] unnumbered = new long[0];
+    private volatile int unnumberedCount;
+
+    LoadClient(TickLedger ledger, Echoes echoes) {
+        this.ledger = ledger;
+        this.echoes = echoes;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+        long now = System.nanoTime(); // first thing: everything after it is our own delay
+        if (text.startsWith(PRESSED_PREFIX)) {
+            echoed(text.substring(PRESSED_PREFIX.length()), now);
+        } else if (text.startsWith(TICK_WORDS)) {
+            String number = text.substring(TICK_WORDS.length()).strip();
+            if (number.isEmpty()) {
+                keepUnnumbered(now);
+            } else {
+                try {
+                    tick(Long.parseLong(number), now);
+                } catch (NumberFormatException e) {
+                    unknownMessages++;
+                }
+            }
+        } else {
+            unknownMessages++;
+        }
+    }
+
+    /**
+     * Tick {@code number} arrived at {@code now}. A gap in the numbers is a missed tick; the
+     * time since the previous tick, when there is no gap, is one tick interval.
+     */
+    void tick(long number, long now) {
+        ledger.arrived(number, now);
+        long previous = lastTick;
+        if (ledger.inWindow(now)) {
+            ticks++;
+            if (previous != NONE) {
+                if (number == previous + 1) {
+                    ledger.interval(now - lastArrival);
+                } else if (number > previous + 1) {
+                    missed += (int) (number - previous - 1);
+                } else {
+                    outOfOrder++; // repeated or late: a server bug worth seeing
+                }
+            }
+        }
+        if (previous == NONE || number > previous) {
+            lastTick = number;
+            lastArrival = now;
+        }
+    }
+
+    private void keepUnnumbered(long now) {
+        int n = unnumberedCount;
+        if (n == unnumbered.length) {
+            unnumbered = Arrays.copyOf(unnumbered, Math.max(64, n * 2));
+        }
+        unnumbered[n] = now;
+        unnumberedCount = n + 1; // the volatile write publishes the array element above
+    }
+
+    /** After the run, for ticks with no number: replays them as the rounds they fell into. */
+    void replayUnnumbered(long[] roundStarts) {
+        long[] arrivals = unnumberedArrivals();
+        for (long t : arrivals) {
+            int found = Arrays.binarySearch(roundStarts, t);
+            int round = found >= 0 ? found : -found - 2; // the last round that started at or before t
+            tick(Math.max(0, round), t);
+        }
+    }
+
+    long[] unnumberedArrivals() {
+        int n = unnumberedCount;
+        return Arrays.copyOf(unnumbered, n);
+    }
+
+    private void echoed(String keyText, long now) {
+        OptionalInt key = parseKey(keyText);
+        int slot = key.isPresent() ? key.getAsInt() - FIRST_KEY : -1;
+        Press press = slot >= 0 && slot < KEYS ? pending.getAndSet(slot, null) : null;
+        if (press == null) {
+            echoes.unmatched();
+        } else if (press.counted()) {
+            echoes.echoed(now - press.sentAt());
+        }
+    }
+
+    private static OptionalInt parseKey(String text) {
+        try {
+            return OptionalInt.of(Integer.parseInt(text.strip()));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** Sends the next key, 'A' to 'Z' in turn. Called by the key timer; never throws, never blocks. */
+    void pressKey() {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return;
+        }
+        int key = FIRST_KEY + nextKey;
+        nextKey = (nextKey + 1) % KEYS;
+        long now = System.nanoTime();
+        boolean counted = ledger.inWindow(now); // presses in the warm-up are sent and echoed, not counted
+        pending.set(key - FIRST_KEY, new Press(now, counted));
+        if (counted) {
+            echoes.pressed();
+        }
+        Callback done = counted ? Callback.from(() -> { }, failure -> echoes.sendFailed()) : Callback.NOOP;
+        try {
+            s.sendText(Integer.toString(key), done);
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: count the failure, and keep pressing.
+            done.fail(e);
+        }
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        closed.complete(null);
+        callback.succeed();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        closed.complete(null); // counted as a lost client if it happens during the run
+    }
+
+    /** Starts a polite close (1000). */
+    void close() {
+        Session s = session;
+        if (s != null) {
+            s.close(StatusCode.NORMAL, "load test over", Callback.NOOP);
+        } else {
+            closed.complete(null);
+        }
+    }
+
+    boolean isOpen() {
+        Session s = session;
+        return s != null && s.isOpen() && !closed.isDone();
+    }
+
+    CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    int ticks() {
+        return ticks;
+    }
+
+    int missed() {
+        return missed;
+    }
+
+    int outOfOrder() {
+        return outOfOrder;
+    }
+
+    int unknownMessages() {
+        return unknownMessages;
+    }
+}

@@ -1,0 +1,285 @@
+package gameloop.loadgen;
+
+import gameloop.loadgen.Analysis.Ramp;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * A load generator: N simulated players against one running example, to see what the example's
+ * design costs under load.
+ *
+ * <p>The client side of the examples' lesson: one event-driven Jetty {@link WebSocketClient}
+ * serves every connection with a few threads (no thread per connection), and recording takes no
+ * lock, so the tool stays out of the way of what it measures. A run has five phases:
+ * <ol>
+ *   <li><b>ramp</b>: open the connections, at most {@code ramp.concurrency} attempts at a time;</li>
+ *   <li><b>measure</b>: every client presses a key every {@code keys.ms}; after a {@code warmup},
+ *       ticks and echoes are counted for {@code duration};</li>
+ *   <li><b>drain</b>: stop pressing, and wait briefly for the last echoes and ticks;</li>
+ *   <li><b>close</b>: close every connection politely, then stop the Jetty client and its threads;</li>
+ *   <li><b>report</b>: the figures, on the console and in JSON and HTML files.</li>
+ * </ol>
+ *
+ * <p>Run: {@code mvn -pl tools/loadgen -am compile exec:java -Dclients=1000 -Dduration=20s
+ * -Durl=ws://127.0.0.1:8080/connect} against a running example. It stops by itself.
+ */
+public final class LoadGenerator {
+
+    /**
+     * Jetty's pool. Its default (200) is for servers that block; when thousands of connections
+     * are readable at once it grows to all 200, and on a small machine that also runs the server,
+     * 200 runnable threads crowd the server's one game-loop thread out of the CPU. Our work never
+     * blocks, so a few threads do it all (measured on 2 cores: 8 threads used a fifth less CPU
+     * than 200, for the same messages).
+     */
+    static final int MAX_THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Long enough for the last tick's fan-out and the last echoes; bounded so a dead server cannot hold us. */
+    static final Duration DRAIN_MIN = Duration.ofMillis(500);
+    static final Duration DRAIN_MAX = Duration.ofSeconds(3);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final LoadOptions options;
+    private final PrintStream console;
+    private final String threadNamePrefix = "loadgen-" + INSTANCES.incrementAndGet() + "-";
+    private final TickLedger ledger = new TickLedger();
+    private final Echoes echoes = new Echoes();
+    private final CompletableFuture<Void> measuring = new CompletableFuture<>();
+
+    public LoadGenerator(LoadOptions options, PrintStream console) {
+        this.options = options;
+        this.console = console;
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options = LoadOptions.fromProperties(System::getProperty);
+        Results results = new LoadGenerator(options, System.out).run();
+        System.out.println();
+        System.out.print(Report.table(results));
+        Report.Written files = Report.write(results, options.outDir());
+        System.out.println();
+        System.out.println("Reports: " + files.json().toAbsolutePath());
+        System.out.println("         " + files.html().toAbsolutePath());
+        System.out.println();
+        System.out.println("Row for docs/benchmarks.md:");
+        System.out.println(Report.markdownRow(results));
+    }
+
+    /** Completes when every client has connected and the measurement starts (for tests). */
+    public CompletableFuture<Void> measuring() {
+        return measuring;
+    }
+
+    /** Every thread this run starts has a name beginning with this. */
+    public String threadNamePrefix() {
+        return threadNamePrefix;
+    }
+
+    /**
+     * Ramps up, warms up, measures, drains and closes; returns the figures for the caller to
+     * report. Blocks for the whole run, and leaves no thread behind, even when it fails.
+     */
+    public Results run() throws InterruptedException {
+        if (!options.targetsLoopback()) {
+            console.println("WARNING: " + options.url() + " is not this machine. The figures will include the"
+                    + " network, and make sure the server's owner expects the load.");
+        }
+        Instant startedAt = Instant.now();
+        WebSocketClient jetty = newClient();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                runnable -> new Thread(runnable, threadNamePrefix + "timer"));
+        ServerInfo info;
+        Ramp ramp;
+        CpuMeter.Figures cpu;
+        int lost;
+        try {
+            start(jetty);
+            info = fetchInfo(jetty.getHttpClient());
+            console.printf("Connecting %d clients to %s, at most %d at a time...%n",
+                    options.clients(), options.url(), options.rampConcurrency());
+            ramp = ramp(jetty);
+            console.printf("%d connected in %.1f s, %d failed. Warming up for %.1f s, then measuring for %.1f s...%n",
+                    ramp.connected().size(), ramp.nanos() / 1e9, ramp.failures(),
+                    options.warmup().toMillis() / 1000.0, options.duration().toMillis() / 1000.0);
+            cpu = measure(ramp.connected(), timer);
+            lost = (int) ramp.connected().stream().filter(c -> !c.isOpen()).count();
+            drain();
+            closeAll(ramp.connected());
+        } finally {
+            measuring.completeExceptionally(new IllegalStateException("the run ended before it measured"));
+            stop(timer, jetty);
+        }
+        // Every Jetty thread has stopped: nothing writes to the recordings any more.
+        return Analysis.analyse(options, startedAt, info, ramp, lost, ledger, echoes, cpu);
+    }
+
+    private WebSocketClient newClient() {
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS);
+        pool.setName(threadNamePrefix + "jetty");
+        WebSocketClient jetty = new WebSocketClient();
+        HttpClient http = jetty.getHttpClient();
+        http.setExecutor(pool);
+        http.setScheduler(new ScheduledExecutorScheduler(threadNamePrefix + "jetty-scheduler", false));
+        http.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+        // Each upgrade is an HTTP request; let as many run at once as the ramp allows.
+        http.setMaxConnectionsPerDestination(Math.max(64, options.rampConcurrency()));
+        // Ticks keep a connection busy; this only ends connections to a server that went silent.
+        jetty.setIdleTimeout(Duration.ofMinutes(5));
+        return jetty;
+    }
+
+    private static void start(WebSocketClient jetty) {
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the Jetty WebSocket client", e);
+        }
+    }
+
+    /** The example's name and tick period from its /info; a note if they contradict -Dtick.ms. */
+    private ServerInfo fetchInfo(HttpClient http) throws InterruptedException {
+        ServerInfo info = ServerInfo.fetch(http, options.url());
+        Duration given = options.tickPeriod();
+        if (given != null && info.tickPeriod() != null && !given.equals(info.tickPeriod())) {
+            console.printf("Note: -Dtick.ms=%d, but the server says it ticks every %d ms. Using %d.%n",
+                    given.toMillis(), info.tickPeriod().toMillis(), given.toMillis());
+        }
+        return info;
+    }
+
+    /** Opens every connection, never more than {@code ramp.concurrency} attempts at once. */
+    private Ramp ramp(WebSocketClient jetty) throws InterruptedException {
+        int limit = options.rampConcurrency();
+        Semaphore inFlight = new Semaphore(limit);
+        Queue<LoadClient> connected = new ConcurrentLinkedQueue<>();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < options.clients(); i++) {
+            inFlight.acquire(); // wait for a free slot; a slot is freed when an attempt ends, either way
+            LoadClient client = new LoadClient(ledger, echoes);
+            try {
+                jetty.connect(client, new ClientUpgradeRequest(options.url())).whenComplete((session, failure) -> {
+                    if (failure == null) {
+                        connected.add(client);
+                    } else {
+                        failures.incrementAndGet();
+                        firstFailure.compareAndSet(null, describe(failure));
+                    }
+                    inFlight.release();
+                });
+            } catch (IOException | RuntimeException e) {
+                failures.incrementAndGet();
+                firstFailure.compareAndSet(null, describe(e));
+                inFlight.release();
+            }
+        }
+        // When every permit is back, no attempt is in flight any more.
+        if (!inFlight.tryAcquire(limit, CONNECT_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
+            console.println("WARNING: some connection attempts did not finish in time; they are left out.");
+        }
+        return new Ramp(List.copyOf(connected), failures.get(), firstFailure.get(), System.nanoTime() - start);
+    }
+
+    /**
+     * Key presses spread evenly over each period; after the warm-up, the window opens and the CPU
+     * is sampled every second. The clients do the work: this thread only waits.
+     */
+    private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService timer)
+            throws InterruptedException {
+        CpuMeter cpu = new CpuMeter(threadNamePrefix);
+        if (!clients.isEmpty()) {
+            long period = options.keyPeriod().toNanos();
+            for (int i = 0; i < clients.size(); i++) {
+                // Staggered, so the server sees a steady stream of keys rather than one burst per period.
+                timer.scheduleAtFixedRate(clients.get(i)::pressKey, period * i / clients.size(), period,
+                        TimeUnit.NANOSECONDS);
+            }
+            TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());
+        }
+        long start = System.nanoTime();
+        cpu.start(start);
+        ledger.openWindow(start);
+        measuring.complete(null);
+        if (!clients.isEmpty()) {
+            timer.scheduleAtFixedRate(() -> cpu.sample(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+            TimeUnit.NANOSECONDS.sleep(options.duration().toNanos());
+        }
+        long end = System.nanoTime();
+        ledger.closeWindow(end);
+        timer.shutdownNow(); // cancels the presses and the sampler
+        if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+            console.println("WARNING: the key timer did not stop within 5 s");
+        }
+        return cpu.finish(end);
+    }
+
+    /** Waits at least DRAIN_MIN, and until every key press has its echo or DRAIN_MAX has passed. */
+    private void drain() throws InterruptedException {
+        long start = System.nanoTime();
+        while (true) {
+            long elapsed = System.nanoTime() - start;
+            if (elapsed >= DRAIN_MAX.toNanos() || elapsed >= DRAIN_MIN.toNanos() && echoes.pending() <= 0) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+    }
+
+    private void closeAll(List<LoadClient> clients) throws InterruptedException {
+        clients.forEach(LoadClient::close);
+        CompletableFuture<?>[] closed = clients.stream().map(LoadClient::closed).toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(closed).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            long open = clients.stream().filter(c -> !c.closed().isDone()).count();
+            console.printf("WARNING: %d connections did not finish closing in %d s; stopping the client cuts them off.%n",
+                    open, CLOSE_TIMEOUT.toSeconds());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot happen: closed() never fails", e);
+        }
+    }
+
+    /** Stops the timer and the Jetty client, and waits for their threads. */
+    private void stop(ScheduledExecutorService timer, WebSocketClient jetty) {
+        timer.shutdownNow();
+        try {
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                console.println("WARNING: the key timer did not stop within 5 s");
+            }
+            jetty.stop(); // closes what is still open and joins Jetty's threads
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // we are stopping anyway; let the caller see it
+        } catch (Exception e) {
+            console.println("WARNING: stopping the Jetty client failed: " + e);
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause.toString();
+    }
+}

@@ -1,0 +1,281 @@
+package gameloop.loadgen;
+
+import gameloop.loadgen.Results.NominalSource;
+import gameloop.loadgen.Results.Summary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures as people read them: a table for the console, and a JSON file with the same
+ * figures for scripts. {@link HtmlReport} draws the charts.
+ */
+public final class Report {
+
+    /** The files one run wrote. */
+    public record Written(Path json, Path html) {
+    }
+
+    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private Report() {
+    }
+
+    /** Writes loadgen-{clients}c-{time}.json and .html into {@code dir}. */
+    public static Written write(Results r, Path dir) {
+        String base = "loadgen-" + r.clients().requested() + "c-" + FILE_STAMP.format(r.run().startedAt());
+        try {
+            Files.createDirectories(dir);
+            Path json = Files.writeString(dir.resolve(base + ".json"), json(r), StandardCharsets.UTF_8);
+            Path html = Files.writeString(dir.resolve(base + ".html"), HtmlReport.html(r), StandardCharsets.UTF_8);
+            return new Written(json, html);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the reports to " + dir.toAbsolutePath(), e);
+        }
+    }
+
+    /** The heading: what was measured, against what. */
+    static String heading(Results r) {
+        Results.Run run = r.run();
+        return String.format(Locale.ROOT, "Load test of %s%s, %s%n%d clients, a key every %d ms each, measured for"
+                        + " %.1f s after a %.1f s warm-up, nominal tick %s ms (%s)%n",
+                run.url(), run.example() == null ? "" : " (" + run.example() + ")", WHEN.format(run.startedAt()),
+                r.clients().requested(), run.keyPeriodMs(), run.windowSeconds(), run.warmupSeconds(),
+                num(run.nominalTickMs()), run.nominalSource().description);
+    }
+
+    /** The console table: one row per figure, then whatever the reader must know to trust it. */
+    public static String table(Results r) {
+        StringBuilder out = new StringBuilder(heading(r)).append('\n');
+        int width = rows(r).stream().mapToInt(row -> row[0].length()).max().orElse(0);
+        out.append(String.format("  %-" + width + "s  %s%n", "figure", "value"));
+        out.append("  ").append("-".repeat(width)).append("  ").append("-".repeat(60)).append('\n');
+        for (String[] row : rows(r)) {
+            out.append(String.format("  %-" + width + "s  %s%n", row[0], row[1]));
+        }
+        List<String> notes = notes(r);
+        if (!notes.isEmpty()) {
+            out.append('\n');
+            notes.forEach(note -> out.append(note).append('\n'));
+        }
+        return out.toString();
+    }
+
+    /** Figure name and value, shared by the console and the HTML table. */
+    static List<String[]> rows(Results r) {
+        Results.Clients c = r.clients();
+        Results.Ticks t = r.ticks();
+        Results.Echo e = r.echo();
+        CpuMeter.Figures cpu = r.cpu();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"clients connected", String.format(Locale.ROOT,
+                "%d of %d in %.1f s; %d connect failures; %d lost during the run",
+                c.connected(), c.requested(), c.rampSeconds(), c.connectFailures(), c.lostDuringRun())});
+        rows.add(new String[] {"ticks per client", String.format(Locale.ROOT, "min %s, mean %s, max %s (expected %s)",
+                num(t.perClient().min()), num(t.perClient().mean()), num(t.perClient().max()), num(t.expectedPerClient()))});
+        rows.add(new String[] {"missed ticks", String.format(Locale.ROOT, "%d in all; %d clients missed one or more",
+                t.missed(), t.clientsWithMisses())});
+        rows.add(new String[] {"fan-out, first to last client", percentiles(t.fanOut())
+                + String.format(Locale.ROOT, " (%d ticks)", t.fanOut().count())});
+        rows.add(new String[] {"tick interval error", String.format(Locale.ROOT, "mean %s ms   p50 %s ms   p99 %s ms"
+                        + " (%d intervals, against %s ms)", signed(t.intervalError().mean()), signed(t.intervalError().p50()),
+                signed(t.intervalError().p99()), t.intervalError().count(), num(r.run().nominalTickMs()))});
+        rows.add(new String[] {"echo round trip", percentiles(e.roundTrip())
+                + String.format(Locale.ROOT, " (%d of %d echoed)", e.echoed(), e.pressed())});
+        rows.add(new String[] {"loadgen CPU", String.format(Locale.ROOT, "%.0f%% of %d cores; machine %s%%; %d threads"
+                        + " for %d connections%s", cpu.loadgenPercent(), cpu.cores(),
+                Double.isNaN(cpu.machinePercent()) ? "?" : String.format(Locale.ROOT, "%.0f", cpu.machinePercent()),
+                cpu.peakThreads(), c.connected(), cpu.saturated() ? "  << CPU SATURATED" : "")});
+        return rows;
+    }
+
+    /** What the reader must know before trusting the table. */
+    static List<String> notes(Results r) {
+        List<String> notes = new ArrayList<>();
+        if (r.lowerBound()) {
+            notes.add(String.format(Locale.ROOT, "CPU saturated: figures are a lower bound. The load generator used %.0f%%"
+                            + " of the CPU and the machine %.0f%% (limit %.0f%%): messages may have waited for us, not"
+                            + " for the server, so the server may do better than this.",
+                    r.cpu().loadgenPercent(), r.cpu().machinePercent(), CpuMeter.SATURATED_PERCENT));
+        }
+        if (!r.run().numbered()) {
+            notes.add("The server's ticks carry no number: they were lined up by arrival time (a new tick begins more"
+                    + " than half a period after the previous one). Fan-out and missed ticks are estimates, valid"
+                    + " only while fan-out stays under half the period.");
+        }
+        if (r.run().nominalSource() == NominalSource.ESTIMATED) {
+            notes.add("The nominal tick was estimated from the median interval (no -Dtick.ms, no /info), so the"
+                    + " interval error's p50 is zero by construction. Pass -Dtick.ms to measure drift.");
+        }
+        if (r.clients().firstFailure() != null) {
+            notes.add("First connect failure: " + r.clients().firstFailure());
+        }
+        if (r.ticks().outOfOrder() > 0) {
+            notes.add(r.ticks().outOfOrder() + " ticks arrived repeated or out of order.");
+        }
+        if (r.ticks().unknownMessages() > 0 || r.echo().unmatched() > 0 || r.echo().sendFailures() > 0) {
+            notes.add(String.format(Locale.ROOT, "%d messages not understood, %d unmatched echoes, %d failed key sends.",
+                    r.ticks().unknownMessages(), r.echo().unmatched(), r.echo().sendFailures()));
+        }
+        return notes;
+    }
+
+    /**
+     * One row of the benchmark table in docs/benchmarks.md, so a re-run can be pasted as it is.
+     * Columns: example, clients, connected (failures), ticks per client (expected), missed ticks,
+     * fan-out p50/p99/max, tick interval error mean/p50/p99, echo p50/p99/max, CPU, lower bound.
+     * {@code bench.sh} adds the server's memory.
+     */
+    public static String markdownRow(Results r) {
+        Results.Ticks t = r.ticks();
+        Summary f = t.fanOut();
+        Summary i = t.intervalError();
+        Summary e = r.echo().roundTrip();
+        return String.format(Locale.ROOT, "| %s | %d | %d (%d) | %s (%s) | %d | %s / %s / %s | %s / %s / %s | %s / %s / %s"
+                        + " | %.0f%% / %s | %s |",
+                r.run().example() == null ? "?" : r.run().example(), r.clients().requested(), r.clients().connected(),
+                r.clients().connectFailures(), oneDecimal(t.perClient().mean()), oneDecimal(t.expectedPerClient()),
+                t.missed(), ms(f.p50()), ms(f.p99()), ms(f.max()), signed(i.mean()), signed(i.p50()), signed(i.p99()),
+                ms(e.p50()), ms(e.p99()), ms(e.max()), r.cpu().loadgenPercent(),
+                Double.isNaN(r.cpu().machinePercent()) ? "?" : String.format(Locale.ROOT, "%.0f%%", r.cpu().machinePercent()),
+                r.lowerBound() ? "**yes**" : "no");
+    }
+
+    private static String oneDecimal(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** The same figures as the table, for scripts and for comparing runs. */
+    public static String json(Results r) {
+        Results.Run run = r.run();
+        Results.Ticks t = r.ticks();
+        Map<String, Object> root = object(
+                "tool", "gameloop loadgen",
+                "started_at", run.startedAt().toString(),
+                "url", run.url(),
+                "example", run.example(),
+                "clients_requested", r.clients().requested(),
+                "key_period_ms", run.keyPeriodMs(),
+                "ramp_concurrency", run.rampConcurrency(),
+                "warmup_s", run.warmupSeconds(),
+                "window_s", run.windowSeconds(),
+                "nominal_tick_ms", run.nominalTickMs(),
+                "nominal_tick_source", run.nominalSource().name().toLowerCase(Locale.ROOT),
+                "tick_numbers", run.numbered() ? "from the messages" : "inferred from arrival time",
+                "lower_bound", r.lowerBound(),
+                "clients", object("connected", r.clients().connected(), "connect_failures", r.clients().connectFailures(),
+                        "first_failure", r.clients().firstFailure(), "lost_during_run", r.clients().lostDuringRun(),
+                        "ramp_s", r.clients().rampSeconds()),
+                "ticks_per_client", object("min", t.perClient().min(), "mean", t.perClient().mean(),
+                        "max", t.perClient().max(), "expected", t.expectedPerClient()),
+                "missed_ticks", object("total", t.missed(), "clients_with_misses", t.clientsWithMisses(),
+                        "per_client_min", t.missedPerClient().min(), "per_client_max", t.missedPerClient().max(),
+                        "out_of_order", t.outOfOrder(), "unknown_messages", t.unknownMessages()),
+                "fan_out_ms", summary(t.fanOut()),
+                "tick_interval_error_ms", summary(t.intervalError()),
+                "echo_rtt_ms", summary(r.echo().roundTrip()),
+                "echoes", object("pressed", r.echo().pressed(), "echoed", r.echo().echoed(),
+                        "unmatched", r.echo().unmatched(), "send_failures", r.echo().sendFailures()),
+                "cpu", object("cores", r.cpu().cores(), "loadgen_percent", r.cpu().loadgenPercent(),
+                        "machine_percent", r.cpu().machinePercent(), "saturated", r.cpu().saturated(),
+                        "loadgen_threads_peak", r.cpu().peakThreads()),
+                "ticks", r.series().stream().map(p -> List.of(p.number(), p.seconds(), p.intervalMs(), p.fanOutMs(),
+                        p.clients())).toList());
+        StringBuilder out = new StringBuilder();
+        Json.write(root, out, "");
+        return out.append('\n').toString();
+    }
+
+    private static Map<String, Object> summary(Summary s) {
+        return object("count", s.count(), "mean", s.mean(), "p50", s.p50(), "p90", s.p90(), "p99", s.p99(),
+                "p99_9", s.p999(), "max", s.max());
+    }
+
+    private static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private static String percentiles(Summary s) {
+        return String.format(Locale.ROOT, "p50 %s ms   p99 %s ms   max %s ms", ms(s.p50()), ms(s.p99()), ms(s.max()));
+    }
+
+    static String num(double value) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        return value == Math.rint(value) && Math.abs(value) < 1e6 ? String.format(Locale.ROOT, "%.0f", value)
+                : String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.1f" : "%.2f", value);
+    }
+
+    /** A time in milliseconds: two decimals below 100 ms, one above. */
+    static String ms(double value) {
+        return Double.isNaN(value) ? "n/a"
+                : String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.1f" : "%.2f", value);
+    }
+
+    static String signed(double value) {
+        return Double.isNaN(value) ? "n/a" : (value >= 0 ? "+" : "") + ms(value);
+    }
+
+    /** Just enough JSON: objects, lists, strings, numbers, booleans and null (NaN becomes null). */
+    private static final class Json {
+        static void write(Object value, StringBuilder out, String indent) {
+            if (value instanceof Map<?, ?> map) {
+                out.append("{");
+                String inner = indent + "  ";
+                String separator = "\n";
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    out.append(separator).append(inner);
+                    string(e.getKey().toString(), out);
+                    out.append(": ");
+                    write(e.getValue(), out, inner);
+                    separator = ",\n";
+                }
+                out.append("\n").append(indent).append("}");
+            } else if (value instanceof List<?> list) {
+                // A list of lists (the ticks) gets one line per row; anything else stays on one line.
+                boolean rows = !list.isEmpty() && list.get(0) instanceof List;
+                String inner = indent + "  ";
+                out.append("[");
+                for (int i = 0; i < list.size(); i++) {
+                    out.append(rows ? (i == 0 ? "\n" : ",\n") + inner : (i == 0 ? "" : ", "));
+                    write(list.get(i), out, inner);
+                }
+                out.append(rows ? "\n" + indent + "]" : "]");
+            } else if (value instanceof String s) {
+                string(s, out);
+            } else if (value instanceof Double d) {
+                out.append(d.isNaN() || d.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", d));
+            } else {
+                out.append(value); // Integer, Long, Boolean, null
+            }
+        }
+
+        static void string(String s, StringBuilder out) {
+            out.append('"');
+            for (char ch : s.toCharArray()) {
+                switch (ch) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    default -> out.append(ch < 0x20 ? String.format("\\u%04x", (int) ch) : String.valueOf(ch));
+                }
+            }
+            out.append('"');
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package gameloop.loadgen;
+
+import java.time.Instant;
+import java.util.List;
+import org.HdrHistogram.AbstractHistogram;
+
+/**
+ * Every figure of one run, plain data: what {@link Report} prints and writes, and what the tests
+ * check. Times are in milliseconds unless a name says otherwise.
+ */
+public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter.Figures cpu, List<TickPoint> series) {
+
+    /** True when the figures may be limited by the load generator itself. */
+    public boolean lowerBound() {
+        return cpu.saturated();
+    }
+
+    /** Where the nominal tick period came from. */
+    public enum NominalSource {
+        GIVEN("given with -Dtick.ms"),
+        SERVER("from the server's /info"),
+        ESTIMATED("estimated from the median interval: no -Dtick.ms, and no answer from /info");
+
+        public final String description;
+
+        NominalSource(String description) {
+            this.description = description;
+        }
+    }
+
+    /**
+     * @param example        the server's name for itself (from /info), or null
+     * @param windowSeconds  how long we measured, after the warm-up
+     * @param numbered       false if the server's ticks carry no number, so we lined them up by time
+     */
+    public record Run(Instant startedAt, String url, String example, long keyPeriodMs, int rampConcurrency,
+                      double warmupSeconds, double windowSeconds, double nominalTickMs, NominalSource nominalSource, boolean numbered) {
+    }
+
+    /** @param lostDuringRun clients that were connected but closed before the window ended */
+    public record Clients(int requested, int connected, int connectFailures, String firstFailure,
+                          int lostDuringRun, double rampSeconds) {
+    }
+
+    /**
+     * @param perClient       ticks each client received inside the window
+     * @param missed          gaps in the tick numbers, summed over all clients
+     * @param fanOut          per tick: last client's arrival minus first client's
+     * @param intervalError   per client and tick: the time since its previous tick, minus nominal
+     * @param unknownMessages text frames that were neither a tick nor an echo
+     */
+    public record Ticks(double expectedPerClient, Range perClient, long missed, int clientsWithMisses,
+                        Range missedPerClient, long outOfOrder, long unknownMessages,
+                        Summary fanOut, Summary intervalError) {
+    }
+
+    /** @param unmatched echoes of a key that had no press waiting */
+    public record Echo(long pressed, long echoed, long unmatched, long sendFailures, Summary roundTrip) {
+    }
+
+    /**
+     * One tick, for the chart. {@code intervalMs} is the time from the first arrival of the
+     * previous tick number to this one's first arrival (NaN after a gap): the server's own
+     * rhythm, seen by the luckiest client.
+     */
+    public record TickPoint(long number, double seconds, double intervalMs, double fanOutMs, int clients) {
+    }
+
+    public record Range(double min, double mean, double max) {
+        static final Range EMPTY = new Range(Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** Percentiles of one histogram, in milliseconds. */
+    public record Summary(long count, double mean, double p50, double p90, double p99, double p999, double max) {
+
+        static final Summary EMPTY = new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+        /** From a histogram of microseconds. */
+        static Summary ofMicros(AbstractHistogram h) {
+            if (h.getTotalCount() == 0) {
+                return EMPTY;
+            }
+            return new Summary(h.getTotalCount(), h.getMean() / 1000,
+                    ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0);
+        }
+
+        /** The same figures, each minus {@code ms}: interval percentiles become error percentiles. */
+        Summary minus(double ms) {
+            return new Summary(count, mean - ms, p50 - ms, p90 - ms, p99 - ms, p999 - ms, max - ms);
+        }
+
+        private static double ms(AbstractHistogram h, double percentile) {
+            return h.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+}

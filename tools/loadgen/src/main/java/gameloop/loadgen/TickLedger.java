@@ -1,0 +1,139 @@
+package gameloop.loadgen;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Every tick every client received, keyed by tick number: when the first client got it and when
+ * the last one did. The difference is that tick's fan-out, the time one broadcast takes to reach
+ * everyone.
+ *
+ * <p>Thousands of connections report here at once, from a handful of Jetty threads, so the hot
+ * path takes no lock:
+ * <ul>
+ *   <li>the slots live in a {@link ConcurrentHashMap}: once a tick's slot exists, finding it is a
+ *       plain read, and only the first arrival of each tick creates one;</li>
+ *   <li>a slot keeps its first and last arrival in {@link AtomicLong}s, moved by compare-and-set
+ *       only when an arrival is earlier (or later) than what is there;</li>
+ *   <li>tick intervals go to an HdrHistogram {@link ConcurrentHistogram}, whose recording is
+ *       wait-free.</li>
+ * </ul>
+ * What each client saw on its own (its count, its gaps) is that client's business and lives in
+ * {@link LoadClient}, where it needs no sharing at all.
+ *
+ * <p>The measurement window is two volatile timestamps. Ticks are recorded from the first
+ * connection on, but the figures count only what arrived inside the window.
+ */
+final class TickLedger {
+
+    /** One tick, after the run: who got it first and last, and how many clients got it. */
+    record Tick(long number, long firstNanos, long lastNanos, int clients) {
+        long fanOutNanos() {
+            return lastNanos - firstNanos;
+        }
+    }
+
+    private final Map<Long, Slot> slots = new ConcurrentHashMap<>();
+    /** Each client's interval between consecutive tick numbers, in microseconds. */
+    private final ConcurrentHistogram intervalsMicros = new ConcurrentHistogram(3);
+    private volatile long windowStart = Long.MAX_VALUE;
+    private volatile long windowEnd = Long.MAX_VALUE;
+
+    void openWindow(long nanoTime) {
+        windowStart = nanoTime;
+    }
+
+    void closeWindow(long nanoTime) {
+        windowEnd = nanoTime;
+    }
+
+    boolean inWindow(long nanoTime) {
+        return nanoTime >= windowStart && nanoTime < windowEnd;
+    }
+
+    long windowStart() {
+        return windowStart;
+    }
+
+    long windowNanos() {
+        return windowEnd - windowStart;
+    }
+
+    /** A client received tick {@code number} at {@code nanoTime}. Called from many threads. */
+    void arrived(long number, long nanoTime) {
+        Slot slot = slots.get(number);
+        if (slot == null) {
+            slot = slots.computeIfAbsent(number, n -> new Slot()); // only the first arrival gets here
+        }
+        slot.arrived(nanoTime);
+    }
+
+    /** One client's interval between tick n-1 and tick n. Called from many threads. */
+    void interval(long nanos) {
+        intervalsMicros.recordValue(Math.max(0, nanos / 1000));
+    }
+
+    /** After the run: the ticks whose first arrival fell inside the window, in tick order. */
+    List<Tick> ticksInWindow() {
+        List<Tick> ticks = new ArrayList<>();
+        slots.forEach((number, slot) -> {
+            long first = slot.first.get();
+            if (inWindow(first)) {
+                ticks.add(new Tick(number, first, slot.last.get(), slot.clients.get()));
+            }
+        });
+        ticks.sort((a, b) -> Long.compare(a.number(), b.number()));
+        return ticks;
+    }
+
+    /** After the run: every client's tick intervals, in microseconds. */
+    Histogram intervalsMicros() {
+        return intervalsMicros.copy();
+    }
+
+    /**
+     * For servers whose ticks carry no number: groups every arrival, from every client, into
+     * rounds by time. A round starts at the first arrival more than half a period after the
+     * current round began. That holds only while fan-out stays under half a period, which
+     * the report says.
+     *
+     * @param sortedArrivals every client's tick arrival times, sorted
+     * @return the start time of each round; round i is tick number i
+     */
+    static long[] roundStarts(long[] sortedArrivals, long periodNanos) {
+        long[] starts = new long[sortedArrivals.length];
+        int rounds = 0;
+        for (long t : sortedArrivals) {
+            if (rounds == 0 || t - starts[rounds - 1] > periodNanos / 2) {
+                starts[rounds++] = t;
+            }
+        }
+        return Arrays.copyOf(starts, rounds);
+    }
+
+    /** One tick number's first and last arrival, moved by compare-and-set, never by a lock. */
+    private static final class Slot {
+        final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+        final AtomicLong last = new AtomicLong(Long.MIN_VALUE);
+        final AtomicInteger clients = new AtomicInteger();
+
+        void arrived(long t) {
+            // Read before writing: most arrivals are not the earliest, so most never write `first`.
+            long seen;
+            while (t < (seen = first.get()) && !first.compareAndSet(seen, t)) {
+                // another thread moved it meanwhile: look again
+            }
+            while (t > (seen = last.get()) && !last.compareAndSet(seen, t)) {
+                // likewise
+            }
+            clients.incrementAndGet();
+        }
+    }
+}

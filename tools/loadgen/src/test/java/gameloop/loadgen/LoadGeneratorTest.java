@@ -1,0 +1,178 @@
+package gameloop.loadgen;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.Threads;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tool against a real in-process server: does it count what the server did? Each test runs
+ * one short load test (a second or so) with a short tick, against its own server on a free port.
+ */
+class LoadGeneratorTest {
+
+    private static final Duration TICK = Duration.ofMillis(25);
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir
+    Path out;
+
+    private GameServer server;
+    private TestGame game;
+
+    private void startServer(Duration tick, boolean numbered) throws Exception {
+        AtomicReference<TestGame> created = new AtomicReference<>();
+        server = GameServer.start(ServerSettings.forTest("loadgen-test", tick), context -> {
+            created.set(new TestGame(context, numbered));
+            return created.get();
+        });
+        game = created.get();
+    }
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private LoadOptions options(int clients, Duration duration, Duration keyPeriod) {
+        return new LoadOptions(server.webSocketUri(), clients, duration, Duration.ZERO, keyPeriod, null, 10, out);
+    }
+
+    @Test
+    void countsEveryTickAndEchoesEveryKey() throws Exception {
+        startServer(TICK, true);
+        LoadGenerator generator = new LoadGenerator(options(20, Duration.ofMillis(1500), Duration.ofMillis(100)), QUIET);
+
+        Results r = generator.run();
+
+        assertEquals(20, r.clients().connected());
+        assertEquals(0, r.clients().connectFailures());
+        assertEquals(0, r.clients().lostDuringRun());
+        assertEquals(Results.NominalSource.SERVER, r.run().nominalSource(), "the tick period comes from /info");
+        assertEquals(TICK.toMillis(), r.run().nominalTickMs());
+        assertTrue(r.run().numbered());
+
+        double expected = r.ticks().expectedPerClient(); // the measured window over the nominal tick
+        double tolerance = Math.max(3, expected * 0.15); // a busy 2-core machine may delay a tick or two
+        assertTrue(r.ticks().perClient().min() >= expected - tolerance, () -> "too few ticks: " + r.ticks());
+        assertTrue(r.ticks().perClient().max() <= expected + tolerance, () -> "too many ticks: " + r.ticks());
+        assertEquals(0, r.ticks().missed(), "a fixed-rate loop skips no number");
+        assertEquals(0, r.ticks().outOfOrder());
+        assertTrue(Math.abs(r.ticks().fanOut().count() - expected) <= tolerance, () -> "fan-out ticks: " + r.ticks());
+
+        long expectedPresses = 20 * 1500 / 100;
+        assertTrue(r.echo().pressed() >= expectedPresses * 0.8, () -> "too few presses: " + r.echo());
+        assertEquals(r.echo().pressed(), r.echo().echoed(), () -> "every key press is echoed: " + r.echo());
+        assertEquals(r.echo().echoed(), r.echo().roundTrip().count());
+        assertEquals(0, r.echo().unmatched());
+
+        Threads.assertNoneLeft(generator.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void reportsExactlyOneMissedTickPerClientWhenTheServerSkipsOne() throws Exception {
+        startServer(TICK, true);
+        int clients = 10;
+        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(1000), Duration.ofMillis(200)), QUIET);
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Results> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return generator.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(e);
+                }
+            }, runner);
+
+            generator.measuring().get(10, TimeUnit.SECONDS);
+            // Every client must have had a tick before the gap, or it could not see a gap.
+            await().until(() -> server.players().count() == clients);
+            long seen = game.tickNumber();
+            await().until(() -> game.tickNumber() >= seen + 2);
+            game.skipOneTickNumber();
+
+            Results r = run.get(20, TimeUnit.SECONDS);
+            assertEquals(clients, r.clients().connected());
+            assertEquals(clients, r.ticks().missed(), () -> "one per client: " + r.ticks());
+            assertEquals(clients, r.ticks().clientsWithMisses());
+            assertEquals(1, r.ticks().missedPerClient().min());
+            assertEquals(1, r.ticks().missedPerClient().max());
+        } finally {
+            runner.shutdownNow();
+            assertTrue(runner.awaitTermination(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void linesUpTicksThatCarryNoNumberByArrivalTime() throws Exception {
+        Duration tick = Duration.ofMillis(50); // lining up needs fan-out under half a period: leave room
+        startServer(tick, false);
+
+        Results r = new LoadGenerator(options(10, Duration.ofMillis(1000), Duration.ofMillis(200)), QUIET).run();
+
+        assertFalse(r.run().numbered());
+        assertTrue(Report.table(r).contains("carry no number"), Report.table(r));
+        double expected = r.ticks().expectedPerClient();
+        double tolerance = Math.max(3, expected * 0.15);
+        assertTrue(Math.abs(r.ticks().perClient().mean() - expected) <= tolerance, () -> "ticks: " + r.ticks());
+        assertTrue(Math.abs(r.ticks().fanOut().count() - expected) <= tolerance, () -> "rounds: " + r.ticks());
+        assertTrue(r.ticks().fanOut().p50() < tick.toMillis() / 2.0, () -> "fan-out: " + r.ticks().fanOut());
+    }
+
+    @Test
+    void writesSelfContainedReports() throws Exception {
+        startServer(TICK, true);
+        Results r = new LoadGenerator(options(5, Duration.ofMillis(500), Duration.ofMillis(100)), QUIET).run();
+
+        Report.Written files = Report.write(r, out.resolve("reports"));
+
+        assertTrue(Files.size(files.json()) > 0);
+        String json = Files.readString(files.json());
+        assertTrue(json.contains("\"clients_requested\": 5"), json);
+        assertTrue(json.contains("\"fan_out_ms\""), json);
+        String html = Files.readString(files.html());
+        assertTrue(html.contains("<svg"), "the charts are inline SVG");
+        assertFalse(html.contains("http://") || html.contains("https://"), "the HTML must work offline: " + html);
+        assertFalse(html.contains("<script") || html.contains("<link"), "no scripts, no external stylesheets");
+    }
+
+    @Test
+    void countsConnectFailuresAndStopsWithoutWaitingOutTheDuration() throws Exception {
+        startServer(TICK, true);
+        URI nobodyThere = server.webSocketUri();
+        server.close(); // the port is free again: every connection is refused
+
+        LoadGenerator generator = new LoadGenerator(
+                new LoadOptions(nobodyThere, 5, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMillis(100), TICK, 2, out), QUIET);
+        Results r = assertTimeout(Duration.ofSeconds(20), generator::run);
+
+        assertEquals(0, r.clients().connected());
+        assertEquals(5, r.clients().connectFailures());
+        assertNotNull(r.clients().firstFailure());
+        Threads.assertNoneLeft(generator.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+}

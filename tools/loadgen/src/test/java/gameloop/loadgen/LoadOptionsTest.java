@@ -1,0 +1,74 @@
+package gameloop.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The command line: defaults, units, and clear errors. No system property is touched. */
+class LoadOptionsTest {
+
+    @Test
+    void defaultsAimAtTheExamplesUsualAddress() {
+        LoadOptions o = LoadOptions.fromProperties(name -> null);
+
+        assertEquals(URI.create("ws://127.0.0.1:8080/connect"), o.url());
+        assertEquals(100, o.clients());
+        assertEquals(Duration.ofSeconds(20), o.duration());
+        assertEquals(Duration.ofSeconds(1), o.keyPeriod());
+        assertNull(o.tickPeriod(), "no -Dtick.ms: ask the server");
+        assertEquals(Path.of("target/loadgen"), o.outDir());
+        assertTrue(o.targetsLoopback());
+    }
+
+    @Test
+    void readsEveryProperty() {
+        Map<String, String> props = Map.of("url", "ws://localhost:18080/connect", "clients", "1000",
+                "duration", "20s", "keys.ms", "250", "tick.ms", "100", "ramp.concurrency", "200", "out", "/tmp/x");
+
+        LoadOptions o = LoadOptions.fromProperties(props::get);
+
+        assertEquals(1000, o.clients());
+        assertEquals(Duration.ofMillis(250), o.keyPeriod());
+        assertEquals(Duration.ofMillis(100), o.tickPeriod());
+        assertEquals(200, o.rampConcurrency());
+        assertTrue(o.targetsLoopback());
+    }
+
+    @Test
+    void durationsTakeTheUsualUnits() {
+        assertEquals(Duration.ofSeconds(20), LoadOptions.parseDuration("20s"));
+        assertEquals(Duration.ofSeconds(20), LoadOptions.parseDuration("20"));
+        assertEquals(Duration.ofMillis(500), LoadOptions.parseDuration("500ms"));
+        assertEquals(Duration.ofMillis(1500), LoadOptions.parseDuration("1.5s"));
+        assertEquals(Duration.ofMinutes(2), LoadOptions.parseDuration("2m"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parseDuration("soon"));
+    }
+
+    @Test
+    void refusesNonsenseWithTheOptionsName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.fromProperties(Map.of("clients", "many")::get));
+        assertTrue(e.getMessage().contains("-Dclients"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.fromProperties(Map.of("clients", "0")::get));
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.fromProperties(Map.of("url", "http://127.0.0.1:8080/")::get));
+    }
+
+    @Test
+    void warnsOnlyForAddressesOffThisMachine() {
+        assertTrue(options("ws://[::1]:8080/connect").targetsLoopback());
+        assertFalse(options("ws://192.0.2.10:8080/connect").targetsLoopback()); // TEST-NET-1, never resolved
+    }
+
+    private static LoadOptions options(String url) {
+        return LoadOptions.fromProperties(Map.of("url", url)::get);
+    }
+}

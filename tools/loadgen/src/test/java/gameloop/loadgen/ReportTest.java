@@ -1,0 +1,83 @@
+package gameloop.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.loadgen.Results.Range;
+import gameloop.loadgen.Results.Summary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The report's wording, on figures made up for the purpose: no server needed. */
+class ReportTest {
+
+    @Test
+    void aSaturatedClientMarksItsFiguresAsALowerBound() {
+        Results r = results(new CpuMeter.Figures(2, 95, 99, 12, List.of()), Results.NominalSource.SERVER);
+
+        assertTrue(r.lowerBound());
+        assertTrue(Report.table(r).contains("CPU saturated: figures are a lower bound"), Report.table(r));
+        assertTrue(HtmlReport.html(r).contains("CPU saturated: figures are a lower bound"));
+        assertTrue(Report.json(r).contains("\"lower_bound\": true"), Report.json(r));
+    }
+
+    @Test
+    void anIdleClientSaysNothingAboutLowerBounds() {
+        Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.GIVEN);
+
+        assertFalse(r.lowerBound());
+        assertFalse(Report.table(r).contains("lower bound"), Report.table(r));
+        assertTrue(Report.json(r).contains("\"lower_bound\": false"));
+    }
+
+    @Test
+    void anEstimatedPeriodIsSaidToBeEstimated() {
+        Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.ESTIMATED);
+
+        assertTrue(Report.table(r).contains("estimated from the median interval"), Report.table(r));
+    }
+
+    @Test
+    void missingFiguresBecomeNullInJsonAndNaNeverAppears() {
+        Results r = results(new CpuMeter.Figures(2, 20, Double.NaN, 12, List.of()), Results.NominalSource.SERVER);
+
+        String json = Report.json(r);
+        assertTrue(json.contains("\"machine_percent\": null"), json);
+        assertFalse(json.contains("NaN"), json);
+    }
+
+    @Test
+    void theReadmeExplainsEveryFigureOfTheTable() throws Exception {
+        String readme = Files.readString(Path.of("README.md")); // surefire runs in the module's directory
+        for (String[] row : Report.rows(results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER))) {
+            assertTrue(readme.contains("| " + row[0] + " |"), "README.md does not explain '" + row[0] + "'");
+        }
+    }
+
+    @Test
+    void aMarkdownRowHasOneCellPerColumn() {
+        String row = Report.markdownRow(results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER));
+
+        assertTrue(row.startsWith("| 01-basic-loop | 1000 | 1000 (0) | 199.9 (200.0) | 0 | 9.00 / 18.00 / 21.00 |"), row);
+        assertEquals(12, row.split("\\|", -1).length, row); // 10 columns: 11 bars, 12 pieces around them
+    }
+
+    private static Results results(CpuMeter.Figures cpu, Results.NominalSource source) {
+        Summary fanOut = new Summary(200, 10, 9, 14, 18, 20, 21);
+        Summary error = new Summary(20_000, 0.1, 0, 1, 2, 3, 5);
+        Summary echo = new Summary(2_000, 1, 1, 2, 4, 6, 9);
+        return new Results(
+                new Results.Run(Instant.parse("2026-11-22T10:00:00Z"), "ws://127.0.0.1:8080/connect", "01-basic-loop",
+                        1000, 50, 2, 20, 100, source, true),
+                new Results.Clients(1000, 1000, 0, null, 0, 1.5),
+                new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, fanOut, error),
+                new Results.Echo(2_000, 2_000, 0, 0, echo),
+                cpu,
+                List.of(new Results.TickPoint(1, 0.05, Double.NaN, 9, 1000),
+                        new Results.TickPoint(2, 0.15, 100, 10, 1000)));
+    }
+}
