@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Measures one example at several client counts, the way docs/benchmarks.md was made:
 # for each count, start the example, wait until it answers, run the load generator, stop the
-# example with SIGINT (what Ctrl+C sends), and check its port is free again. Each count gets a
+# example with SIGTERM (it runs the same shutdown hook as Ctrl+C), and check its port is free
+# again. Each count gets a
 # fresh server, so no run inherits another's heap or warm JIT.
 #
 # Usage:   tools/loadgen/bench.sh [module] [client counts...]
 # Example: tools/loadgen/bench.sh examples/01-basic-loop 100 1000 5000
-# Options (environment): PORT=18080 TICK_MS=100 DURATION=20s, and LOADGEN_ARGS for any other
-# load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500 -Dwarmup=5s".
+#          tools/loadgen/bench.sh tools/loadgen/baseline 100 1000 5000   (the bare Node.js ws
+#          server, the yardstick; needs Node.js 18+ and, once, npm ci in that folder)
+# Options (environment): PORT=18080 TICK_MS=100 DURATION=20s WARMUP=10s, and LOADGEN_ARGS for
+# any other load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500".
 #
 # Prints the markdown rows for docs/benchmarks.md at the end. Logs and reports go to
 # tools/loadgen/target/bench/.
@@ -21,6 +24,8 @@ counts=("$@")
 port=${PORT:-18080}
 tick=${TICK_MS:-100}
 duration=${DURATION:-20s}
+# Long enough for both JITs (the server's and the load generator's) to compile their hot paths.
+warmup=${WARMUP:-10s}
 out=tools/loadgen/target/bench
 mkdir -p "$out"
 
@@ -37,28 +42,38 @@ server=""
 cleanup() { # if we stop half-way, do not leave the example running
     if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
         echo "Stopping the example (pid $server)..." >&2
-        kill -INT "$server" || true
+        kill -TERM "$server" || true
     fi
 }
 trap cleanup EXIT
 
-echo "Building $module and tools/loadgen..."
-mvn -B -q -pl "$module,tools/loadgen" -am compile
+baseline=tools/loadgen/baseline
+if [ "$module" = "$baseline" ]; then
+    [ -d "$baseline/node_modules/ws" ] || (cd "$baseline" && npm ci --no-audit --no-fund)
+    echo "Building tools/loadgen..."
+    mvn -B -q -pl tools/loadgen -am compile
+else
+    echo "Building $module and tools/loadgen..."
+    mvn -B -q -pl "$module,tools/loadgen" -am compile
+fi
 
 rows=()
 for n in "${counts[@]}"; do
     echo
     echo "=== $module, $n clients ==="
-    # Job control on: a script's background job otherwise starts with SIGINT ignored, and the
-    # JVM then installs no handler for it, so the kill -INT below would do nothing.
-    set -m
-    mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
-        > "$out/server-$n.log" 2>&1 &
-    mvn_pid=$!
-    set +m
+    # SIGTERM, not SIGINT, stops it below: a job a script starts in the background begins with
+    # SIGINT ignored (and so does this script, when it was started in the background itself),
+    # and a JVM installs no handler for a signal it inherited ignored.
+    if [ "$module" = "$baseline" ]; then
+        node "$baseline/ws-server.js" --port "$port" --tick-ms "$tick" > "$out/server-$n.log" 2>&1 &
+    else
+        mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
+            > "$out/server-$n.log" 2>&1 &
+    fi
+    launched_pid=$!
     for _ in $(seq 1 120); do
-        curl -fs -o /dev/null "http://127.0.0.1:$port/" && break
-        kill -0 "$mvn_pid" 2>/dev/null || { echo "The example died; see $out/server-$n.log" >&2; exit 1; }
+        curl -fs -o /dev/null "http://127.0.0.1:$port/info" && break
+        kill -0 "$launched_pid" 2>/dev/null || { echo "The example died; see $out/server-$n.log" >&2; exit 1; }
         sleep 1
     done
     server=$(listener_pid)
@@ -68,23 +83,23 @@ for n in "${counts[@]}"; do
     ( while kill -0 "$server" 2>/dev/null; do ps -o rss= -p "$server" || true; sleep 1; done ) > "$out/rss-$n.txt" &
     sampler=$!
 
-    echo "+ mvn -pl tools/loadgen -am compile exec:java -Dclients=$n -Dduration=$duration -Durl=ws://127.0.0.1:$port/connect ${LOADGEN_ARGS:-}"
+    echo "+ mvn -pl tools/loadgen -am compile exec:java -Dclients=$n -Dduration=$duration -Dwarmup=$warmup -Durl=ws://127.0.0.1:$port/connect ${LOADGEN_ARGS:-}"
     # shellcheck disable=SC2086 # LOADGEN_ARGS is a list of options, split on purpose
     mvn -B -q -pl tools/loadgen -am compile exec:java -Dclients="$n" -Dduration="$duration" \
-        -Durl="ws://127.0.0.1:$port/connect" -Dout="$out" ${LOADGEN_ARGS:-} | tee "$out/loadgen-$n.txt"
+        -Dwarmup="$warmup" -Durl="ws://127.0.0.1:$port/connect" -Dout="$out" ${LOADGEN_ARGS:-} | tee "$out/loadgen-$n.txt"
 
     kill "$sampler" 2>/dev/null || true
     wait "$sampler" 2>/dev/null || true
     rss_mb=$(sort -n "$out/rss-$n.txt" | tail -1 | awk '{ printf "%d", $1 / 1024 }')
 
-    kill -INT "$server"
+    kill -TERM "$server"
     for _ in $(seq 1 30); do
         [ -z "$(listener_pid)" ] && break
         sleep 1
     done
-    wait "$mvn_pid" 2>/dev/null || true
+    wait "$launched_pid" 2>/dev/null || true
     if [ -n "$(listener_pid)" ]; then
-        echo "Port $port is still in use after SIGINT to $server" >&2
+        echo "Port $port is still in use after SIGTERM to $server" >&2
         exit 1
     fi
     echo "Stopped the example (pid $server); port $port is free. Server peak RSS: $rss_mb MB."
