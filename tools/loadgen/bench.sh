@@ -2,8 +2,7 @@
 # Measures one example at several client counts, the way docs/benchmarks.md was made:
 # for each count, start the example, wait until it answers, run the load generator, stop the
 # example with SIGTERM (it runs the same shutdown hook as Ctrl+C), and check its port is free
-# again. Each count gets a
-# fresh server, so no run inherits another's heap or warm JIT.
+# again. Each count gets a fresh server, so no run inherits another's heap or warm JIT.
 #
 # Usage:   tools/loadgen/bench.sh [module] [client counts...]
 # Example: tools/loadgen/bench.sh examples/01-basic-loop 100 1000 5000
@@ -48,14 +47,13 @@ cleanup() { # if we stop half-way, do not leave the example running
 trap cleanup EXIT
 
 baseline=tools/loadgen/baseline
+to_build="$module,tools/loadgen"
 if [ "$module" = "$baseline" ]; then
     [ -d "$baseline/node_modules/ws" ] || (cd "$baseline" && npm ci --no-audit --no-fund)
-    echo "Building tools/loadgen..."
-    mvn -B -q -pl tools/loadgen -am compile
-else
-    echo "Building $module and tools/loadgen..."
-    mvn -B -q -pl "$module,tools/loadgen" -am compile
+    to_build=tools/loadgen
 fi
+echo "Building $to_build..."
+mvn -B -q -pl "$to_build" -am compile
 
 rows=()
 for n in "${counts[@]}"; do
