@@ -71,7 +71,7 @@ for n in "${counts[@]}"; do
     launched_pid=$!
     for _ in $(seq 1 120); do
         curl -fs -o /dev/null "http://127.0.0.1:$port/info" && break
-        kill -0 "$launched_pid" 2>/dev/null || { echo "The example died; see $out/server-$n.log" >&2; exit 1; }
+        kill -0 "$launched_pid" 2>/dev/null || { echo "The server died; see $out/server-$n.log" >&2; exit 1; }
         sleep 1
     done
     server=$(listener_pid)
@@ -108,5 +108,5 @@ for n in "${counts[@]}"; do
 done
 
 echo
-echo "Rows for docs/benchmarks.md (the last column is the server JVM's peak RSS in MB):"
+echo "Rows for docs/benchmarks.md (the last column is the server process's peak RSS in MB):"
 printf '%s\n' "${rows[@]}"
