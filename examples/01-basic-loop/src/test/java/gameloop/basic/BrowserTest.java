@@ -5,19 +5,25 @@ import static org.awaitility.Awaitility.await;
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Chromium;
+import gameloop.testkit.Firefox;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-/** The page, used the way a learner uses it: open, Connect, press a key, watch. */
+/**
+ * The page, used the way a learner uses it: open, Connect, press a key, watch. In both browsers
+ * the page promises to work in, with real clicks and key presses, not scripted events.
+ */
 class BrowserTest {
 
     @Test
-    void aLearnerConnectsPressesAKeyAndSeesTheEchoAndTicks() throws Exception {
+    void inChromiumALearnerConnectsPressesAKeyAndSeesTheEchoAndTicks(@TempDir Path profile) throws Exception {
         Chromium.assumeInstalled();
         GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(200)));
-        ChromeDriver browser = Chromium.start();
+        ChromeDriver browser = Chromium.start(profile);
         try {
             browser.get(server.pageUri().toString());
             await().until(() -> browser.findElement(By.id("example-name")).getText().contains("01-basic-loop"));
@@ -38,6 +44,31 @@ class BrowserTest {
             await().until(() -> server.players().count() == 0);
         } finally {
             browser.quit();
+            server.close();
+        }
+    }
+
+    @Test
+    void inFirefoxALearnerConnectsPressesAKeyAndSeesTheEchoAndTicks(@TempDir Path profile) throws Exception {
+        Firefox.assumeInstalled();
+        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(200)));
+        try (Firefox browser = Firefox.start(profile)) {
+            browser.open(server.pageUri());
+            await().until(() -> browser.text("#example-name").contains("01-basic-loop"));
+
+            browser.click("#connect");
+            await().until(() -> browser.text("#status").startsWith("1 connection open"));
+            browser.press("a"); // key code 65
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                String log = browser.text(".conn .log");
+                return log.contains("Pressed key code: 65") && log.contains("game loop says: tick");
+            });
+            await().until(() -> browser.text(".conn .stats").contains("last interval"));
+
+            browser.click("#disconnect");
+            await().until(() -> server.players().count() == 0);
+        } finally {
             server.close();
         }
     }

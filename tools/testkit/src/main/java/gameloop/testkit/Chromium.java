@@ -3,8 +3,6 @@ package gameloop.testkit;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -29,9 +27,11 @@ public final class Chromium {
                 "Skipped: no Chromium here. Install it with: apt-get install -y chromium chromium-driver");
     }
 
-    /** A new headless browser; the caller must {@code quit()} it. */
-    public static ChromeDriver start() throws IOException {
-        Path profile = Files.createTempDirectory("chromium-profile");
+    /**
+     * A new headless browser keeping its profile in {@code profile} (a JUnit {@code @TempDir},
+     * so it is removed after the test); the caller must {@code quit()} it.
+     */
+    public static ChromeDriver start(Path profile) {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER)
                 .usingAnyFreePort()
