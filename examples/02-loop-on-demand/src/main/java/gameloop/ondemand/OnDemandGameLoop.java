@@ -1,0 +1,146 @@
+package gameloop.ondemand;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameContext;
+import gameloop.shared.Player;
+import gameloop.shared.Players;
+import gameloop.shared.Protocol;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A game loop that runs only while someone plays: the first player to join starts a match, and
+ * the match ends when the last player leaves. Each match ticks at a fixed rate, as in example 01,
+ * and numbers its ticks from 1.
+ *
+ * <p>The article keeps a flag, {@code game_is_running}, and the loop sets it only once it has
+ * started running. Two players who connect at the same moment can both see it still false and
+ * start two loops, and then everyone gets every tick twice. Here two things make that, and its
+ * mirror image, impossible:
+ * <ul>
+ *   <li>one method, {@link #reconcile()}, decides for both joins and leaves, under one lock, and
+ *       it decides from the player count it reads <em>inside</em> the lock. Every join and every
+ *       leave is followed by a call, so whichever call comes last sees the final count, and
+ *       leaves the loop running exactly when someone is there. (Deciding from a count passed
+ *       in, or read before the lock, could stop the loop just after a new player arrived, and
+ *       leave that player waiting for ticks forever.)</li>
+ *   <li>"running" is the scheduled match itself, set in the same step that schedules it, so it
+ *       can never be true late or false early.</li>
+ * </ul>
+ */
+final class OnDemandGameLoop implements Game {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnDemandGameLoop.class);
+
+    private final Players players;
+    private final Duration period;
+    /** One thread for the server's life, idle between matches; so no two ticks ever overlap. */
+    private final ScheduledExecutorService scheduler;
+
+    private final Object lock = new Object();
+    /** The current match's ticking, or null when nobody plays. Guarded by {@link #lock}. */
+    private ScheduledFuture<?> running;
+    /** How many matches have started. Guarded by {@link #lock}. */
+    private int matches;
+    /** Set by {@link #close()}: no match may start after it. Guarded by {@link #lock}. */
+    private boolean closed;
+
+    OnDemandGameLoop(GameContext context) {
+        this.players = context.players();
+        this.period = context.tickPeriod();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+    }
+
+    @Override
+    public void playerJoined(Player player) {
+        reconcile();
+    }
+
+    @Override
+    public void playerLeft(Player player) {
+        reconcile();
+    }
+
+    /** Makes "is a match running?" agree with "is anyone connected?". Called on Jetty's threads. */
+    private void reconcile() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            int online = players.count();
+            if (online > 0 && running == null) {
+                Match match = new Match(++matches);
+                // Delay 0: the first player gets tick 1 at once, as the article's loop sends first.
+                running = scheduler.scheduleAtFixedRate(match::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+                LOG.info("Match {} started: a player joined an empty server", match.number);
+            } else if (online == 0 && running != null) {
+                // false: a tick already under way finishes (it sends to nobody), none starts after.
+                running.cancel(false);
+                running = null;
+                LOG.info("Match {} is over: the last player left", matches);
+            }
+        }
+    }
+
+    /** Whether a match is ticking right now (for tests, and for curious readers). */
+    boolean isRunning() {
+        synchronized (lock) {
+            return running != null;
+        }
+    }
+
+    /** How many matches have started since the server started. */
+    int matchesStarted() {
+        synchronized (lock) {
+            return matches;
+        }
+    }
+
+    /** Stops the current match, if any, and the loop thread, and waits for it. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            if (running != null) {
+                running.cancel(false);
+                running = null;
+            }
+        }
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.error("The game loop thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // keep the caller's interrupt; it is stopping anyway
+        }
+    }
+
+    /**
+     * One match: from the first player joining an empty server to the last one leaving. Its tick
+     * counter is touched only by the loop thread, so it needs no lock.
+     */
+    private final class Match {
+        final int number;
+        private long tickNumber;
+
+        Match(int number) {
+            this.number = number;
+        }
+
+        /** Must not throw: a periodic task that throws is never run again, silently. */
+        void tick() {
+            try {
+                tickNumber++;
+                players.broadcast(Protocol.tick(tickNumber));
+            } catch (RuntimeException e) {
+                LOG.error("Match {}, tick {} failed; the loop goes on", number, tickNumber, e);
+            }
+        }
+    }
+}

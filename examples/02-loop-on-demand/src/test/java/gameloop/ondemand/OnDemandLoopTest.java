@@ -1,0 +1,190 @@
+package gameloop.ondemand;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import gameloop.testkit.Threads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What example 02 promises: ticks while someone plays, none otherwise, and exactly one loop. */
+class OnDemandLoopTest {
+
+    private static final Duration TICK = Duration.ofMillis(20);
+    /** Long enough to see that nothing happens: several periods. */
+    private static final Duration QUIET = TICK.multipliedBy(10);
+
+    private GameServer server;
+    private OnDemandGameLoop loop;
+    private TestClients clients;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("02-loop-on-demand", TICK),
+                context -> loop = new OnDemandGameLoop(context));
+        clients = new TestClients();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.close();
+        server.close();
+    }
+
+    @Test
+    void nobodyConnectedMeansNoLoop() {
+        await().during(QUIET).atMost(QUIET.multipliedBy(3))
+                .until(() -> !loop.isRunning() && loop.matchesStarted() == 0);
+    }
+
+    @Test
+    void theFirstPlayerStartsTheLoopAndTheLastOneStopsIt() {
+        TestClient first = clients.connect(server.webSocketUri());
+        await().until(() -> first.lastTickNumber() >= 1);
+        assertEquals(1, first.tickNumbers().get(0), "a match's first tick is tick 1, sent at once");
+
+        TestClient second = clients.connect(server.webSocketUri());
+        await().until(() -> second.ticks().size() >= 2);
+        assertEquals(1, loop.matchesStarted(), "the second player joins the running match");
+        assertTrue(second.tickNumbers().get(0) > 1, "the second player joined mid-match: " + second.tickNumbers());
+
+        first.close();
+        long seen = second.lastTickNumber();
+        await().until(() -> second.lastTickNumber() >= seen + 3); // one player left: still ticking
+        assertTrue(loop.isRunning());
+
+        second.close();
+        await().until(() -> !loop.isRunning());
+        await().during(QUIET).atMost(QUIET.multipliedBy(3)).until(() -> !loop.isRunning());
+
+        TestClient third = clients.connect(server.webSocketUri());
+        await().until(() -> third.lastTickNumber() >= 1);
+        assertEquals(2, loop.matchesStarted());
+        assertEquals(1, third.tickNumbers().get(0), "a new match counts from 1 again");
+    }
+
+    /**
+     * The article's race: its flag is set by the loop once it runs, so players arriving together
+     * can each start a loop of their own, and then every tick comes twice.
+     */
+    @Test
+    void playersWhoArriveTogetherStartOneLoop() throws Exception {
+        int arriving = 40;
+        List<TestClient> players = connectAtOnce(arriving);
+
+        await().until(() -> players.stream().allMatch(p -> p.ticks().size() >= 5));
+        assertEquals(1, loop.matchesStarted());
+        for (TestClient player : players) {
+            List<Long> numbers = player.tickNumbers();
+            for (int i = 1; i < numbers.size(); i++) {
+                assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "one loop ticks 1, 2, 3...: " + numbers);
+            }
+        }
+    }
+
+    /**
+     * The mirror image: the last player leaves just as a new one arrives. A loop that decides
+     * "nobody is here, stop" from a stale count stops under the newcomer's feet, and the newcomer
+     * never gets a tick. Many rounds, so the two moments really do cross.
+     */
+    @Test
+    void aPlayerArrivingAsTheLastOneLeavesAlwaysGetsTicks() throws Exception {
+        ExecutorService arrivals = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-arrival"));
+        try {
+            TestClient leaving = clients.connect(server.webSocketUri());
+            for (int round = 0; round < 40; round++) {
+                await().until(() -> loop.isRunning());
+                Future<TestClient> arriving = arrivals.submit(() -> clients.connect(server.webSocketUri()));
+                leaving.disconnectAbruptly();
+                TestClient newcomer = arriving.get(10, TimeUnit.SECONDS);
+                long before = newcomer.ticks().size();
+                await().atMost(Duration.ofSeconds(5)).until(() -> newcomer.ticks().size() >= before + 2);
+                leaving = newcomer;
+            }
+        } finally {
+            arrivals.shutdownNow();
+        }
+    }
+
+    @Test
+    void churnEndsWithTheLoopStoppedAndReadyToStartAgain() throws Exception {
+        int threads = 6;
+        int cycles = 15;
+        ExecutorService churn = Executors.newFixedThreadPool(threads, r -> new Thread(r, "test-churn"));
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                boolean abrupt = t % 2 == 0;
+                done.add(churn.submit(() -> {
+                    for (int i = 0; i < cycles; i++) {
+                        TestClient client = clients.connect(server.webSocketUri());
+                        if (abrupt) {
+                            client.disconnectAbruptly();
+                        } else {
+                            client.close();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            churn.shutdownNow();
+        }
+
+        await().until(() -> server.players().count() == 0 && !loop.isRunning());
+        TestClient late = clients.connect(server.webSocketUri());
+        await().until(() -> late.ticks().size() >= 2);
+    }
+
+    @Test
+    void stoppingMidMatchLeavesNoThreads() {
+        List<TestClient> players = clients.connect(server.webSocketUri(), 3);
+        await().until(() -> players.stream().allMatch(p -> p.lastTickNumber() >= 1));
+
+        server.close();
+
+        assertTrue(!loop.isRunning());
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    private List<TestClient> connectAtOnce(int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count, r -> new Thread(r, "test-connect"));
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<TestClient>> connecting = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Callable<TestClient> connect = () -> {
+                    go.await();
+                    return clients.connect(server.webSocketUri());
+                };
+                connecting.add(pool.submit(connect));
+            }
+            go.countDown();
+            List<TestClient> connected = new ArrayList<>();
+            for (Future<TestClient> f : connecting) {
+                connected.add(f.get(10, TimeUnit.SECONDS));
+            }
+            return connected;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
