@@ -1,5 +1,9 @@
 package gameloop.shared;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+
 /**
  * The part of a server that each example writes: its game loop, and what it does when players
  * come and go. Everything else (Jetty, the page, the endpoint, limits) is {@link GameServer}'s.
@@ -28,6 +32,22 @@ public interface Game extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * What a game's {@link #close()} does with the executor that runs its loop: stop it
+     * (interrupting a tick that is waiting), then wait up to 5 s for its thread to end, so no
+     * tick can run after {@code close()} returns. Keeps the caller's interrupt, if any.
+     */
+    static void stopAndAwait(ExecutorService loop) {
+        loop.shutdownNow();
+        try {
+            if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+                LoggerFactory.getLogger(Game.class).error("The game loop thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller is stopping anyway; let it see the interrupt
+        }
+    }
 
     /** Builds an example's game from what the server gives it. */
     @FunctionalInterface

@@ -59,13 +59,6 @@ final class FixedRateGameLoop implements Game {
     /** Stops the loop and waits for its thread: no tick can run after this returns. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.error("The game loop thread did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // keep the caller's interrupt; it is stopping anyway
-        }
+        Game.stopAndAwait(scheduler);
     }
 }
