@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *       leaves the loop running exactly when someone is there. (Deciding from a count passed
  *       in, or read before the lock, could stop the loop just after a new player arrived, and
  *       leave that player waiting for ticks forever.)</li>
- *   <li>"running" is the scheduled match itself, set in the same step that schedules it, so it
+ *   <li>"running" is the match itself, stored in the same step that schedules its ticks, so it
  *       can never be true late or false early.</li>
  * </ul>
  */
@@ -39,12 +39,16 @@ final class OnDemandGameLoop implements Game {
 
     private final Players players;
     private final Duration period;
-    /** One thread for the server's life, idle between matches; so no two ticks ever overlap. */
+    /**
+     * One thread, created at the first match and kept for the server's life, idle between
+     * matches. Being one, it never runs two ticks at once, not even the last tick of one match
+     * and the first of the next.
+     */
     private final ScheduledExecutorService scheduler;
 
     private final Object lock = new Object();
-    /** The current match's ticking, or null when nobody plays. Guarded by {@link #lock}. */
-    private ScheduledFuture<?> running;
+    /** The match being played, or null when nobody plays. Guarded by {@link #lock}. */
+    private Match running;
     /** How many matches have started. Guarded by {@link #lock}. */
     private int matches;
     /** Set by {@link #close()}: no match may start after it. Guarded by {@link #lock}. */
@@ -74,15 +78,13 @@ final class OnDemandGameLoop implements Game {
             }
             int online = players.count();
             if (online > 0 && running == null) {
-                Match match = new Match(++matches);
-                // Delay 0: the first player gets tick 1 at once, as the article's loop sends first.
-                running = scheduler.scheduleAtFixedRate(match::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
-                LOG.info("Match {} started: a player joined an empty server", match.number);
+                running = new Match(++matches);
+                running.start();
+                LOG.info("Match {} started: a player joined an empty server", running.number);
             } else if (online == 0 && running != null) {
-                // false: a tick already under way finishes (it sends to nobody), none starts after.
-                running.cancel(false);
+                running.stop();
+                LOG.info("Match {} is over: the last player left", running.number);
                 running = null;
-                LOG.info("Match {} is over: the last player left", matches);
             }
         }
     }
@@ -101,40 +103,53 @@ final class OnDemandGameLoop implements Game {
         }
     }
 
-    /** Stops the current match, if any, and the loop thread, and waits for it. */
+    /** Ends the current match, if any, and stops the loop thread and waits for it. */
     @Override
     public void close() {
         synchronized (lock) {
             closed = true;
             if (running != null) {
-                running.cancel(false);
+                running.stop();
                 running = null;
             }
         }
-        scheduler.shutdownNow();
-        try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.error("The game loop thread did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // keep the caller's interrupt; it is stopping anyway
-        }
+        // Wait outside the lock: the loop thread itself may need it. A send that fails during a
+        // tick drops its player on the spot, and that leave calls reconcile() on the loop thread.
+        Game.stopAndAwait(scheduler);
     }
 
     /**
      * One match: from the first player joining an empty server to the last one leaving. Its tick
-     * counter is touched only by the loop thread, so it needs no lock.
+     * counter is touched only by the loop thread, so it needs no lock, even though matches begin
+     * and end on Jetty's threads.
      */
     private final class Match {
         final int number;
+        /** Its ticks, once started. Only {@link #start} and {@link #stop} touch it, under {@link #lock}. */
+        private ScheduledFuture<?> ticking;
         private long tickNumber;
 
         Match(int number) {
             this.number = number;
         }
 
+        void start() {
+            // Delay 0: the first player gets tick 1 at once, as the article's loop sends first.
+            ticking = scheduler.scheduleAtFixedRate(this::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /**
+         * No tick of this match starts after this. One already under way is not interrupted: it
+         * finishes its round of sends, to whoever is in the set as it walks it (the player who is
+         * leaving, or, rarely, a newcomer who then sees this match's last tick before the next
+         * match's tick 1).
+         */
+        void stop() {
+            ticking.cancel(false);
+        }
+
         /** Must not throw: a periodic task that throws is never run again, silently. */
-        void tick() {
+        private void tick() {
             try {
                 tickNumber++;
                 players.broadcast(Protocol.tick(tickNumber));

@@ -2,6 +2,7 @@ package gameloop.ondemand;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
@@ -48,6 +49,8 @@ class OnDemandLoopTest {
 
     @Test
     void nobodyConnectedMeansNoLoop() {
+        assertEquals(List.of(), Threads.alive(server.threadNamePrefix() + "game-loop"),
+                "the loop thread is made for the first match, not before");
         await().during(QUIET).atMost(QUIET.multipliedBy(3))
                 .until(() -> !loop.isRunning() && loop.matchesStarted() == 0);
     }
@@ -118,6 +121,7 @@ class OnDemandLoopTest {
             }
         } finally {
             arrivals.shutdownNow();
+            arrivals.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 
@@ -147,6 +151,7 @@ class OnDemandLoopTest {
             }
         } finally {
             churn.shutdownNow();
+            churn.awaitTermination(10, TimeUnit.SECONDS);
         }
 
         await().until(() -> server.players().count() == 0 && !loop.isRunning());
@@ -161,8 +166,21 @@ class OnDemandLoopTest {
 
         server.close();
 
-        assertTrue(!loop.isRunning());
+        assertFalse(loop.isRunning());
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    /** Between the game's close() and the server refusing newcomers, a join must not start a match. */
+    @Test
+    void aPlayerWhoJoinsAfterTheGameClosedStartsNoMatch() {
+        loop.close(); // what GameServer.close() does first, before it turns new players away
+
+        TestClient late = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
+
+        assertEquals(0, loop.matchesStarted());
+        assertFalse(loop.isRunning());
+        assertTrue(late.isOpen(), "the join itself went through; only the game is over");
     }
 
     private List<TestClient> connectAtOnce(int count) throws Exception {
@@ -185,6 +203,7 @@ class OnDemandLoopTest {
             return connected;
         } finally {
             pool.shutdownNow();
+            pool.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 }
