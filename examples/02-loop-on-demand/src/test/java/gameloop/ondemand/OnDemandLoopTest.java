@@ -13,8 +13,6 @@ import gameloop.testkit.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -88,7 +86,7 @@ class OnDemandLoopTest {
     @Test
     void playersWhoArriveTogetherStartOneLoop() throws Exception {
         int arriving = 40;
-        List<TestClient> players = connectAtOnce(arriving);
+        List<TestClient> players = clients.connectAtOnce(server.webSocketUri(), arriving);
 
         await().until(() -> players.stream().allMatch(p -> p.ticks().size() >= 5));
         assertEquals(1, loop.matchesStarted());
@@ -181,29 +179,5 @@ class OnDemandLoopTest {
         assertEquals(0, loop.matchesStarted());
         assertFalse(loop.isRunning());
         assertTrue(late.isOpen(), "the join itself went through; only the game is over");
-    }
-
-    private List<TestClient> connectAtOnce(int count) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count, r -> new Thread(r, "test-connect"));
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<TestClient>> connecting = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                Callable<TestClient> connect = () -> {
-                    go.await();
-                    return clients.connect(server.webSocketUri());
-                };
-                connecting.add(pool.submit(connect));
-            }
-            go.countDown();
-            List<TestClient> connected = new ArrayList<>();
-            for (Future<TestClient> f : connecting) {
-                connected.add(f.get(10, TimeUnit.SECONDS));
-            }
-            return connected;
-        } finally {
-            pool.shutdownNow();
-            pool.awaitTermination(10, TimeUnit.SECONDS);
-        }
     }
 }

@@ -4,6 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -49,6 +53,34 @@ public final class TestClients implements AutoCloseable {
             clients.add(connect(webSocketUri));
         }
         return clients;
+    }
+
+    /**
+     * Connects {@code count} clients at the same instant: one thread each, all held at a gate and
+     * released together, so their handshakes really overlap on the server.
+     */
+    public List<TestClient> connectAtOnce(URI webSocketUri, int count) {
+        ExecutorService threads = Executors.newFixedThreadPool(count, r -> new Thread(r, "test-connect"));
+        try {
+            CountDownLatch gate = new CountDownLatch(1);
+            List<Future<TestClient>> connecting = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                connecting.add(threads.submit(() -> {
+                    gate.await();
+                    return connect(webSocketUri);
+                }));
+            }
+            gate.countDown();
+            List<TestClient> connected = new ArrayList<>();
+            for (Future<TestClient> f : connecting) {
+                connected.add(f.get(10, TimeUnit.SECONDS));
+            }
+            return connected;
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not connect " + count + " clients at once", e);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Override
