@@ -1,0 +1,211 @@
+package gameloop.futures;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameContext;
+import gameloop.shared.Player;
+import gameloop.shared.Players;
+import gameloop.shared.Protocol;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The game loop as one task that runs until it is cancelled, held as a {@link Future}: the Java
+ * form of the article's {@code app["game_loop"] = asyncio.ensure_future(game_loop(app))}.
+ *
+ * <ul>
+ *   <li><b>Cancel means interrupt.</b> The loop spends its life sleeping until the next tick.
+ *       {@code cancel(true)} interrupts that sleep, and the loop ends at once. {@code cancel(false)}
+ *       would only mark the {@code Future} cancelled: the loop would go on ticking, to nobody,
+ *       forever, and, on its one thread, keep the next loop from ever starting.</li>
+ *   <li><b>A failure is never silent.</b> An exception thrown by a task an executor runs is kept
+ *       in its {@code Future}, and nobody sees it unless someone asks. Each loop here is a
+ *       {@link FutureTask} whose {@code done()} asks: a crash is logged with its stack trace, and
+ *       a new loop starts one period later while anyone is still connected. (The article's
+ *       {@code add_done_callback(lambda t: t.result())} reports it, but never starts another
+ *       loop: its check {@code cancelled()} is false for a loop that failed.)</li>
+ *   <li><b>One decision, one lock</b>, as in example 02: joins, leaves and crashes all decide
+ *       under the same lock, from the player count read inside it.</li>
+ * </ul>
+ */
+final class ManagedGameLoop implements Game {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedGameLoop.class);
+
+    private final Players players;
+    private final Duration period;
+    /** What tick n says. The server says {@link Protocol#tick}; tests make it fail on purpose. */
+    private final LongFunction<String> tickMessage;
+    /** One thread: a new loop can start only once the old one has really ended. */
+    private final ExecutorService executor;
+
+    private final Object lock = new Object();
+    /** The loop now running, or null. Guarded by {@link #lock}. */
+    private Future<?> loop;
+    /** Guarded by {@link #lock}. */
+    private int loopsStarted;
+    private int crashes;
+    private Throwable lastCrash;
+    private boolean closed;
+
+    ManagedGameLoop(GameContext context) {
+        this(context, Protocol::tick);
+    }
+
+    ManagedGameLoop(GameContext context, LongFunction<String> tickMessage) {
+        this.players = context.players();
+        this.period = context.tickPeriod();
+        this.tickMessage = tickMessage;
+        this.executor = Executors.newSingleThreadExecutor(context.threads("game-loop"));
+    }
+
+    @Override
+    public void playerJoined(Player player) {
+        reconcile();
+    }
+
+    @Override
+    public void playerLeft(Player player) {
+        reconcile();
+    }
+
+    /** A loop runs exactly while someone is connected. Called on Jetty's threads. */
+    private void reconcile() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            boolean anyone = players.count() > 0;
+            if (anyone && loop == null) {
+                loop = startLoop(Duration.ZERO);
+            } else if (!anyone && loop != null) {
+                loop.cancel(true); // interrupts its sleep; see the class comment
+                loop = null;
+            }
+        }
+    }
+
+    /** Must hold {@link #lock}. */
+    private Future<?> startLoop(Duration firstTickIn) {
+        int number = ++loopsStarted;
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            play(firstTickIn);
+            return null;
+        }) {
+            @Override
+            protected void done() {
+                loopEnded(number, this);
+            }
+        };
+        executor.execute(task);
+        LOG.info("Game loop {} started", number);
+        return task;
+    }
+
+    /**
+     * The loop itself: tick, then sleep until the next tick is due, at a fixed rate (tick n is
+     * due at start + n × period, however long the sends took). It ends only by interruption
+     * (a cancel) or by an exception, which its {@code Future} keeps for {@link #loopEnded}.
+     *
+     * <p>An interrupt may also land in the middle of a broadcast. That is safe here, and worth
+     * knowing why: an interrupted thread that does <em>blocking</em> I/O on a channel closes the
+     * channel ({@code ClosedByInterruptException}). Jetty's sockets are non-blocking, and the JDK
+     * leaves non-blocking reads and writes alone, so the sends finish and the loop ends at its
+     * next sleep.
+     */
+    private void play(Duration firstTickIn) throws InterruptedException {
+        long due = System.nanoTime() + firstTickIn.toNanos();
+        for (long tick = 1; ; tick++) {
+            sleepUntil(due);
+            players.broadcast(tickMessage.apply(tick));
+            due += period.toNanos();
+        }
+    }
+
+    /** Sleeps until {@code due}; throws at once if interrupted, even when already late. */
+    private static void sleepUntil(long due) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
+    }
+
+    /**
+     * Called once per loop, when it ends, on the thread that ended it: the canceller's for a
+     * cancel, the loop thread for a crash. The Java counterpart of the article's done callback.
+     */
+    private void loopEnded(int number, Future<?> task) {
+        if (task.isCancelled()) {
+            LOG.info("Game loop {} cancelled: the last player left, or the server is stopping", number);
+            return;
+        }
+        Throwable cause;
+        try {
+            task.get(); // done, so this never waits
+            cause = new IllegalStateException("the loop returned, which it never should");
+        } catch (ExecutionException e) {
+            cause = e.getCause();
+        } catch (CancellationException | InterruptedException e) {
+            cause = e; // not reachable for a done, uncancelled task; reported all the same
+        }
+        synchronized (lock) {
+            crashes++;
+            lastCrash = cause;
+            boolean replace = loop == task && !closed && players.count() > 0;
+            LOG.error("Game loop {} crashed{}", number,
+                    replace ? "; a new one starts in " + period.toMillis() + " ms" : "", cause);
+            if (loop == task) {
+                // A period's pause, so a loop that fails at once cannot spin the CPU.
+                loop = replace ? startLoop(period) : null;
+            }
+        }
+    }
+
+    /** Whether a loop is running (for tests, and for curious readers). */
+    boolean isRunning() {
+        synchronized (lock) {
+            return loop != null;
+        }
+    }
+
+    int loopsStarted() {
+        synchronized (lock) {
+            return loopsStarted;
+        }
+    }
+
+    int crashes() {
+        synchronized (lock) {
+            return crashes;
+        }
+    }
+
+    /** The last loop's failure, or null if none ever failed. */
+    Throwable lastCrash() {
+        synchronized (lock) {
+            return lastCrash;
+        }
+    }
+
+    /** Cancels the loop, stops its thread and waits for it. No loop can start after this. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            if (loop != null) {
+                loop.cancel(true);
+                loop = null;
+            }
+        }
+        // Outside the lock: a loop that crashes meanwhile needs the lock to report it.
+        Game.stopAndAwait(executor);
+    }
+}

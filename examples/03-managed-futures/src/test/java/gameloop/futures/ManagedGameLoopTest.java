@@ -1,0 +1,163 @@
+package gameloop.futures;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import gameloop.shared.Protocol;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import gameloop.testkit.Threads;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What example 03 promises: the loop is a task that cancel really stops, and whose failures show. */
+class ManagedGameLoopTest {
+
+    private static final Duration TICK = Duration.ofMillis(20);
+
+    private GameServer server;
+    private ManagedGameLoop loop;
+    private final TestClients clients = new TestClients();
+
+    private void start(Duration tick, LongFunction<String> tickMessage) throws Exception {
+        server = GameServer.start(ServerSettings.forTest("03-managed-futures", tick),
+                context -> loop = new ManagedGameLoop(context, tickMessage));
+    }
+
+    @AfterEach
+    void stop() {
+        clients.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theFirstPlayerStartsTheLoopAndTheLastOneCancelsIt() throws Exception {
+        start(TICK, Protocol::tick);
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> player.lastTickNumber() >= 3);
+        assertEquals(1, loop.loopsStarted());
+
+        player.close();
+        await().until(() -> !loop.isRunning());
+
+        TestClient next = clients.connect(server.webSocketUri());
+        await().until(() -> next.lastTickNumber() >= 1);
+        assertEquals(2, loop.loopsStarted());
+        assertEquals(1, next.tickNumbers().get(0), "a new loop counts from 1");
+    }
+
+    /**
+     * Cancel must interrupt: the loop sleeps a whole minute between ticks here, so only an
+     * interrupted sleep lets the next loop start in time. (With cancel(false) the old loop would
+     * sleep on, then tick forever on the one loop thread, and the next loop would never start.)
+     */
+    @Test
+    void cancellingInterruptsTheSleepingLoopAtOnce() throws Exception {
+        start(Duration.ofMinutes(1), Protocol::tick);
+        TestClient first = clients.connect(server.webSocketUri());
+        await().until(() -> first.lastTickNumber() == 1); // tick 1 at once, tick 2 a minute later
+
+        first.close();
+        await().until(() -> !loop.isRunning());
+        TestClient second = clients.connect(server.webSocketUri());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.lastTickNumber() == 1);
+        assertEquals(2, loop.loopsStarted());
+    }
+
+    @Test
+    void aLoopThatCrashesIsReportedAndReplaced() throws Exception {
+        AtomicBoolean failOnce = new AtomicBoolean(true);
+        start(TICK, n -> {
+            if (n == 3 && failOnce.getAndSet(false)) {
+                throw new IllegalStateException("a bug in tick 3");
+            }
+            return Protocol.tick(n);
+        });
+        TestClient player = clients.connect(server.webSocketUri());
+
+        await().until(() -> loop.crashes() == 1 && player.ticks().size() >= 5);
+        assertEquals("a bug in tick 3", loop.lastCrash().getMessage());
+        assertEquals(2, loop.loopsStarted(), "a new loop took over");
+        List<Long> numbers = player.tickNumbers();
+        assertEquals(List.of(1L, 2L, 1L, 2L, 3L), numbers.subList(0, 5), "the new loop counts from 1");
+        assertTrue(loop.isRunning());
+    }
+
+    @Test
+    void aLoopThatAlwaysCrashesIsReplacedOncePerPeriodNotInATightLoop() throws Exception {
+        Duration tick = Duration.ofMillis(100);
+        start(tick, n -> {
+            throw new IllegalStateException("always broken");
+        });
+        clients.connect(server.webSocketUri());
+        await().until(() -> loop.crashes() >= 3);
+
+        long began = System.nanoTime();
+        int crashesBefore = loop.crashes();
+        await().until(() -> loop.crashes() >= crashesBefore + 5);
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        assertTrue(took.compareTo(tick.multipliedBy(4)) >= 0, "5 replacements took only " + took);
+    }
+
+    @Test
+    void playersWhoArriveTogetherStartOneLoop() throws Exception {
+        start(TICK, Protocol::tick);
+        List<TestClient> players = clients.connectAtOnce(server.webSocketUri(), 40);
+
+        await().until(() -> players.stream().allMatch(p -> p.ticks().size() >= 5));
+        assertEquals(1, loop.loopsStarted());
+    }
+
+    /** The article's race: cancel() only asks, and a join right after it saw "not cancelled yet". */
+    @Test
+    void aPlayerArrivingAsTheLastOneLeavesAlwaysGetsTicks() throws Exception {
+        start(TICK, Protocol::tick);
+        ExecutorService arrivals = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-arrival"));
+        try {
+            TestClient leaving = clients.connect(server.webSocketUri());
+            for (int round = 0; round < 40; round++) {
+                await().until(() -> loop.isRunning());
+                Future<TestClient> arriving = arrivals.submit(() -> clients.connect(server.webSocketUri()));
+                leaving.disconnectAbruptly();
+                TestClient newcomer = arriving.get(10, TimeUnit.SECONDS);
+                int before = newcomer.ticks().size();
+                await().atMost(Duration.ofSeconds(5)).until(() -> newcomer.ticks().size() >= before + 2);
+                leaving = newcomer;
+            }
+        } finally {
+            arrivals.shutdownNow();
+            arrivals.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void stoppingMidGameCancelsTheLoopAndLeavesNoThreads() throws Exception {
+        start(TICK, Protocol::tick);
+        List<TestClient> players = clients.connect(server.webSocketUri(), 3);
+        await().until(() -> players.stream().allMatch(p -> p.lastTickNumber() >= 1));
+
+        server.close();
+
+        assertFalse(loop.isRunning());
+        assertEquals(0, loop.crashes(), "a cancel is not a crash");
+        for (TestClient player : players) { // the cancel's interrupt broke no player's connection
+            assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
+        }
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+}
