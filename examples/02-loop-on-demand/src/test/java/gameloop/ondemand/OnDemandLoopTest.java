@@ -74,9 +74,11 @@ class OnDemandLoopTest {
         await().during(QUIET).atMost(QUIET.multipliedBy(3)).until(() -> !loop.isRunning());
 
         TestClient third = clients.connect(server.webSocketUri());
-        await().until(() -> third.lastTickNumber() >= 1);
+        await().until(() -> third.tickNumbers().contains(1L));
         assertEquals(2, loop.matchesStarted());
-        assertEquals(1, third.tickNumbers().get(0), "a new match counts from 1 again");
+        // A new match counts from 1 again. (Match 1's last round of sends, if still under way,
+        // may have reached the newcomer first; the chapter explains why.)
+        assertTrue(third.tickNumbers().indexOf(1L) <= 1, "match 2 counts from 1: " + third.tickNumbers());
     }
 
     /**

@@ -6,11 +6,9 @@ import gameloop.shared.Player;
 import gameloop.shared.Players;
 import gameloop.shared.Protocol;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
@@ -18,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The game loop as one task that runs until it is cancelled, held as a {@link Future}: the Java
+ * The game loop as one task that runs until it is cancelled, held as a {@code Future}: the Java
  * form of the article's {@code app["game_loop"] = asyncio.ensure_future(game_loop(app))}.
  *
  * <ul>
@@ -48,12 +46,12 @@ final class ManagedGameLoop implements Game {
     private final ExecutorService executor;
 
     private final Object lock = new Object();
-    /** The loop now running, or null. Guarded by {@link #lock}. */
-    private Future<?> loop;
-    /** Guarded by {@link #lock}. */
+    /** The loop now running, or null. Guarded by {@link #lock}, like every field below. */
+    private Loop loop;
     private int loopsStarted;
     private int crashes;
     private Throwable lastCrash;
+    /** Set by {@link #close()}: no loop may start after it. */
     private boolean closed;
 
     ManagedGameLoop(GameContext context) {
@@ -87,27 +85,44 @@ final class ManagedGameLoop implements Game {
             if (anyone && loop == null) {
                 loop = startLoop(Duration.ZERO);
             } else if (!anyone && loop != null) {
-                loop.cancel(true); // interrupts its sleep; see the class comment
+                // Interrupts its sleep; see the class comment. This may even run on the loop
+                // thread itself: a send that fails drops its player there, and if that was the
+                // last player, its leave lands here. The lock is re-entrant, and the loop then
+                // ends at its next sleep.
+                loop.cancel(true);
                 loop = null;
             }
         }
     }
 
     /** Must hold {@link #lock}. */
-    private Future<?> startLoop(Duration firstTickIn) {
-        int number = ++loopsStarted;
-        FutureTask<Void> task = new FutureTask<>(() -> {
-            play(firstTickIn);
-            return null;
-        }) {
-            @Override
-            protected void done() {
-                loopEnded(number, this);
-            }
-        };
-        executor.execute(task);
-        LOG.info("Game loop {} started", number);
-        return task;
+    private Loop startLoop(Duration firstTickIn) {
+        Loop started = new Loop(++loopsStarted, firstTickIn);
+        executor.execute(started);
+        LOG.info("Game loop {} started", started.number);
+        return started;
+    }
+
+    /**
+     * One run of the loop, and its {@code Future}. {@link #done()} is the Java counterpart of the
+     * article's done callback: called once, when the task ends, however it ends, on the thread
+     * that ended it (the canceller's for a cancel, the loop thread for a crash).
+     */
+    private final class Loop extends FutureTask<Void> {
+        final int number;
+
+        Loop(int number, Duration firstTickIn) {
+            super(() -> {
+                play(firstTickIn);
+                return null;
+            });
+            this.number = number;
+        }
+
+        @Override
+        protected void done() {
+            loopEnded(this);
+        }
     }
 
     /**
@@ -117,9 +132,10 @@ final class ManagedGameLoop implements Game {
      *
      * <p>An interrupt may also land in the middle of a broadcast. That is safe here, and worth
      * knowing why: an interrupted thread that does <em>blocking</em> I/O on a channel closes the
-     * channel ({@code ClosedByInterruptException}). Jetty's sockets are non-blocking, and the JDK
-     * leaves non-blocking reads and writes alone, so the sends finish and the loop ends at its
-     * next sleep.
+     * channel ({@code ClosedByInterruptException}). Jetty's sockets are non-blocking, and since
+     * JDK 11 the JDK leaves non-blocking reads and writes alone, so the sends finish and the loop
+     * ends at its next sleep. (A stray interrupt, not from a cancel, ends the loop the same way,
+     * and counts as a crash; {@code ManagedGameLoopTest} sends one on purpose.)
      */
     private void play(Duration firstTickIn) throws InterruptedException {
         long due = System.nanoTime() + firstTickIn.toNanos();
@@ -138,34 +154,36 @@ final class ManagedGameLoop implements Game {
         TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
     }
 
-    /**
-     * Called once per loop, when it ends, on the thread that ended it: the canceller's for a
-     * cancel, the loop thread for a crash. The Java counterpart of the article's done callback.
-     */
-    private void loopEnded(int number, Future<?> task) {
-        if (task.isCancelled()) {
-            LOG.info("Game loop {} cancelled: the last player left, or the server is stopping", number);
+    /** A loop has ended: a cancel is logged; a crash is logged, counted and, if needed, replaced. */
+    private void loopEnded(Loop ended) {
+        if (ended.isCancelled()) {
+            LOG.info("Game loop {} cancelled: the last player left, or the server is stopping", ended.number);
             return;
         }
-        Throwable cause;
-        try {
-            task.get(); // done, so this never waits
-            cause = new IllegalStateException("the loop returned, which it never should");
-        } catch (ExecutionException e) {
-            cause = e.getCause();
-        } catch (CancellationException | InterruptedException e) {
-            cause = e; // not reachable for a done, uncancelled task; reported all the same
-        }
+        Throwable cause = failureOf(ended);
         synchronized (lock) {
             crashes++;
             lastCrash = cause;
-            boolean replace = loop == task && !closed && players.count() > 0;
-            LOG.error("Game loop {} crashed{}", number,
+            boolean replace = loop == ended && !closed && players.count() > 0;
+            LOG.error("Game loop {} crashed{}", ended.number,
                     replace ? "; a new one starts in " + period.toMillis() + " ms" : "", cause);
-            if (loop == task) {
+            if (loop == ended) {
                 // A period's pause, so a loop that fails at once cannot spin the CPU.
                 loop = replace ? startLoop(period) : null;
             }
+        }
+    }
+
+    /** What a done, uncancelled loop threw. (It never returns normally; if it did, that is a bug too.) */
+    private static Throwable failureOf(Loop ended) {
+        try {
+            ended.get(); // done, so this does not wait
+            return new IllegalStateException("the loop returned, which it never should");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // cannot happen for a done task; keep the flag if it does
+            return e;
         }
     }
 
