@@ -9,9 +9,9 @@ import gameloop.shared.ServerSettings;
 import gameloop.testkit.RawWebSocket;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
+import gameloop.testkit.Ticks;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -135,9 +135,6 @@ class BadClientsTest {
         long before = client.lastTickNumber();
         await().until(() -> client.lastTickNumber() >= before + 5);
         assertTrue(client.isOpen());
-        List<Long> numbers = client.tickNumbers();
-        for (int i = 1; i < numbers.size(); i++) {
-            assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "a tick was missed: " + numbers);
-        }
+        Ticks.assertConsecutive(client.tickNumbers());
     }
 }

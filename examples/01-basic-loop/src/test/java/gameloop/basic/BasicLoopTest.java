@@ -9,6 +9,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
+import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -56,12 +57,7 @@ class BasicLoopTest {
 
         await().until(() -> three.stream().allMatch(c -> c.tickNumbers().size() >= 10));
 
-        for (TestClient client : three) {
-            List<Long> numbers = client.tickNumbers();
-            for (int i = 1; i < numbers.size(); i++) {
-                assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "ticks out of order or missed: " + numbers);
-            }
-        }
+        three.forEach(client -> Ticks.assertConsecutive(client.tickNumbers()));
     }
 
     @Test

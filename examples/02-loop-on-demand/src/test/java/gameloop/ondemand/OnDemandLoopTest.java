@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
+import gameloop.testkit.Races;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
+import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +80,7 @@ class OnDemandLoopTest {
         assertEquals(2, loop.matchesStarted());
         // A new match counts from 1 again. (Match 1's last round of sends, if still under way,
         // may have reached the newcomer first; the chapter explains why.)
-        assertTrue(third.tickNumbers().indexOf(1L) <= 1, "match 2 counts from 1: " + third.tickNumbers());
+        Ticks.assertCountsUpFromOne(third.tickNumbers());
     }
 
     /**
@@ -92,12 +94,7 @@ class OnDemandLoopTest {
 
         await().until(() -> players.stream().allMatch(p -> p.ticks().size() >= 5));
         assertEquals(1, loop.matchesStarted());
-        for (TestClient player : players) {
-            List<Long> numbers = player.tickNumbers();
-            for (int i = 1; i < numbers.size(); i++) {
-                assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "one loop ticks 1, 2, 3...: " + numbers);
-            }
-        }
+        players.forEach(player -> Ticks.assertConsecutive(player.tickNumbers())); // one loop, not two
     }
 
     /**
@@ -107,22 +104,7 @@ class OnDemandLoopTest {
      */
     @Test
     void aPlayerArrivingAsTheLastOneLeavesAlwaysGetsTicks() throws Exception {
-        ExecutorService arrivals = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-arrival"));
-        try {
-            TestClient leaving = clients.connect(server.webSocketUri());
-            for (int round = 0; round < 40; round++) {
-                await().until(() -> loop.isRunning());
-                Future<TestClient> arriving = arrivals.submit(() -> clients.connect(server.webSocketUri()));
-                leaving.disconnectAbruptly();
-                TestClient newcomer = arriving.get(10, TimeUnit.SECONDS);
-                long before = newcomer.ticks().size();
-                await().atMost(Duration.ofSeconds(5)).until(() -> newcomer.ticks().size() >= before + 2);
-                leaving = newcomer;
-            }
-        } finally {
-            arrivals.shutdownNow();
-            arrivals.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        Races.newcomerArrivesAsTheLastPlayerLeaves(clients, server.webSocketUri(), loop::isRunning, 40);
     }
 
     @Test

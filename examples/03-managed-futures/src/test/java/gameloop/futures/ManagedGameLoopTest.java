@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
+import gameloop.testkit.Races;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
+import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
@@ -59,7 +58,7 @@ class ManagedGameLoopTest {
         assertEquals(2, loop.loopsStarted());
         // The new loop counts from 1. (The old loop's last round of sends, if it was still under
         // way, may have reached the newcomer first: a cancel does not stop a send in progress.)
-        assertCountsUpFromOne(next.tickNumbers());
+        Ticks.assertCountsUpFromOne(next.tickNumbers());
     }
 
     /**
@@ -147,12 +146,7 @@ class ManagedGameLoopTest {
 
         await().until(() -> players.stream().allMatch(p -> p.ticks().size() >= 5));
         assertEquals(1, loop.loopsStarted());
-        for (TestClient player : players) {
-            List<Long> numbers = player.tickNumbers();
-            for (int i = 1; i < numbers.size(); i++) {
-                assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "one loop ticks 1, 2, 3...: " + numbers);
-            }
-        }
+        players.forEach(player -> Ticks.assertConsecutive(player.tickNumbers())); // one loop, not two
     }
 
     /** Between the game's close() and the server refusing newcomers, a join must not start a loop. */
@@ -172,22 +166,7 @@ class ManagedGameLoopTest {
     @Test
     void aPlayerArrivingAsTheLastOneLeavesAlwaysGetsTicks() throws Exception {
         start(TICK, Protocol::tick);
-        ExecutorService arrivals = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-arrival"));
-        try {
-            TestClient leaving = clients.connect(server.webSocketUri());
-            for (int round = 0; round < 40; round++) {
-                await().until(() -> loop.isRunning());
-                Future<TestClient> arriving = arrivals.submit(() -> clients.connect(server.webSocketUri()));
-                leaving.disconnectAbruptly();
-                TestClient newcomer = arriving.get(10, TimeUnit.SECONDS);
-                int before = newcomer.ticks().size();
-                await().atMost(Duration.ofSeconds(5)).until(() -> newcomer.ticks().size() >= before + 2);
-                leaving = newcomer;
-            }
-        } finally {
-            arrivals.shutdownNow();
-            arrivals.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        Races.newcomerArrivesAsTheLastPlayerLeaves(clients, server.webSocketUri(), loop::isRunning, 40);
     }
 
     @Test
@@ -204,14 +183,5 @@ class ManagedGameLoopTest {
             assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
         }
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
-    }
-
-    /** The numbers end with a run 1, 2, 3...; at most one stray number may come before it. */
-    private static void assertCountsUpFromOne(List<Long> numbers) {
-        int one = numbers.indexOf(1L);
-        assertTrue(one == 0 || one == 1, "no fresh count from 1 at the start: " + numbers);
-        for (int i = one + 1; i < numbers.size(); i++) {
-            assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "not counting up from 1: " + numbers);
-        }
     }
 }
