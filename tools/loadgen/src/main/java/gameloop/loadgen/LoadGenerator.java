@@ -229,10 +229,7 @@ public final class LoadGenerator {
         }
         long end = System.nanoTime();
         ledger.closeWindow(end);
-        timer.shutdownNow(); // cancels the presses and the sampler
-        if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-            console.println("WARNING: the key timer did not stop within 5 s");
-        }
+        stopTimer(timer); // cancels the presses and the sampler
         return cpu.finish(end);
     }
 
@@ -264,16 +261,20 @@ public final class LoadGenerator {
 
     /** Stops the timer and the Jetty client, and waits for their threads. */
     private void stop(ScheduledExecutorService timer, WebSocketClient jetty) {
-        timer.shutdownNow();
         try {
-            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-                console.println("WARNING: the key timer did not stop within 5 s");
-            }
+            stopTimer(timer); // already stopped after a full run; this is for runs that failed earlier
             jetty.stop(); // closes what is still open and joins Jetty's threads
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // we are stopping anyway; let the caller see it
         } catch (Exception e) {
             console.println("WARNING: stopping the Jetty client failed: " + e);
+        }
+    }
+
+    private void stopTimer(ScheduledExecutorService timer) throws InterruptedException {
+        timer.shutdownNow();
+        if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+            console.println("WARNING: the key timer did not stop within 5 s");
         }
     }
 
