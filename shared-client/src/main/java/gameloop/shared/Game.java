@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
  * The part of a server that each example writes: its game loop, and what it does when players
  * come and go. Everything else (Jetty, the page, the endpoint, limits) is {@link GameServer}'s.
  *
- * <p>Threads: {@link #playerJoined} and {@link #playerLeft} are called on Jetty's threads,
- * possibly on several at once, and concurrently with the game's own loop. An implementation
- * that keeps state across them must guard it; that is what the examples are about.
+ * <p>Threads: {@link #playerJoined}, {@link #playerLeft} and {@link #keyPressed} are called on
+ * Jetty's threads, possibly on several at once, and concurrently with the game's own loop. An
+ * implementation that keeps state across them must guard it; that is what the examples are about.
  */
 public interface Game extends AutoCloseable {
 
@@ -24,6 +24,16 @@ public interface Game extends AutoCloseable {
 
     /** A player left (closed, dropped or was disconnected) and is no longer in {@link Players}. */
     default void playerLeft(Player player) {
+    }
+
+    /**
+     * A player sent a key code. Called on a Jetty thread: one call at a time for one player, but
+     * concurrently for different players, and concurrently with the game's loop. By default the
+     * answer goes to that player alone, as in the article's handler. Text that is not a key code
+     * never gets here: the server answers it.
+     */
+    default void keyPressed(Player player, int keyCode) {
+        player.send(Protocol.pressed(keyCode));
     }
 
     /**

@@ -21,11 +21,13 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     private static final Logger LOG = LoggerFactory.getLogger(PlayerEndpoint.class);
 
     private final Players players;
+    private final Game game;
     private volatile Session session;
     private volatile Player player;
 
-    PlayerEndpoint(Players players) {
+    PlayerEndpoint(Players players, Game game) {
         this.players = players;
+        this.game = game;
     }
 
     @Override
@@ -41,8 +43,11 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
             return; // refused at join: the server is shutting down
         }
         OptionalInt keyCode = Protocol.parseKeyCode(text);
-        // The echo goes to this player alone, exactly like the article's handler.
-        me.send(keyCode.isPresent() ? Protocol.pressed(keyCode.getAsInt()) : Protocol.notAKeyCode(text));
+        if (keyCode.isPresent()) {
+            game.keyPressed(me, keyCode.getAsInt());
+        } else {
+            me.send(Protocol.notAKeyCode(text)); // bad input is the server's business, not the game's
+        }
     }
 
     @Override
