@@ -1,0 +1,90 @@
+package gameloop.events;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameContext;
+import gameloop.shared.Player;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The game of example 04. The loop only announces ticks ({@link TickSignal}); it holds no list
+ * of players and sends nothing itself. Each player's {@link PlayerHandler} waits for its own
+ * events and does its own sending, as in the article, where the handlers, not the loop, own the
+ * sockets.
+ *
+ * <p>The map below is not a list to send to: it only routes a key press from Jetty's endpoint to
+ * the right handler. Jetty delivers a connection's open, close and errors one after another, so
+ * for one player {@link #playerJoined} always returns before {@link #keyPressed} or
+ * {@link #playerLeft} is called; different players run concurrently, hence a concurrent map.
+ */
+final class MultipleEventsGame implements Game {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MultipleEventsGame.class);
+
+    private final TickSignal ticks = new TickSignal();
+    private final Map<Player, PlayerHandler> handlers = new ConcurrentHashMap<>();
+    private final Duration period;
+    private final ScheduledExecutorService loop;
+    /** Only the loop thread reads and writes it. */
+    private long tickNumber;
+
+    MultipleEventsGame(GameContext context) {
+        this.period = context.tickPeriod();
+        this.loop = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+    }
+
+    @Override
+    public void start() {
+        long nanos = period.toNanos();
+        loop.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Never throws: a periodic task that throws is silently never run again. */
+    private void tick() {
+        try {
+            ticks.announce(++tickNumber);
+        } catch (RuntimeException e) {
+            LOG.error("Tick {} failed; the loop goes on", tickNumber, e);
+        }
+    }
+
+    @Override
+    public void playerJoined(Player player) {
+        PlayerHandler handler = new PlayerHandler(player.toString(), player::send, ticks);
+        handlers.put(player, handler);
+        handler.start();
+    }
+
+    @Override
+    public void keyPressed(Player player, int keyCode) {
+        PlayerHandler handler = handlers.get(player);
+        if (handler != null) {
+            handler.keyPressed(keyCode);
+        }
+    }
+
+    @Override
+    public void playerLeft(Player player) {
+        PlayerHandler handler = handlers.remove(player);
+        if (handler != null) {
+            handler.stop();
+        }
+    }
+
+    /** How many handlers wait for the next tick; for tests. */
+    int waitingForTick() {
+        return ticks.waiting();
+    }
+
+    /** Stops the loop and waits for its thread: no tick is announced after this returns. */
+    @Override
+    public void close() {
+        Game.stopAndAwait(loop);
+    }
+}

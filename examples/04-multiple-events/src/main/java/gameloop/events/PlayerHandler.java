@@ -1,0 +1,135 @@
+package gameloop.events;
+
+import gameloop.shared.Protocol;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One player's handler: it waits for two kinds of event at once, a key press or a tick, and
+ * handles whichever comes first. The article's {@code wshandler} loop, written with futures.
+ *
+ * <p>The article keeps two tasks, one for "the next message" and one for "the next tick",
+ * waits with {@code asyncio.wait(..., FIRST_COMPLETED)}, handles what is done, and makes a new
+ * task only for the one that completed. This class does the same with
+ * {@link CompletableFuture#anyOf}. What it does not have is a thread: while it waits, it is
+ * only a callback attached to two futures, so a thousand waiting players cost a thousand small
+ * objects, not a thousand parked threads.
+ *
+ * <p>Where does it run, then? On whichever thread completes the future it waits for: a Jetty
+ * thread for a key press, the game loop's thread for a tick. Different threads, but never two at
+ * once: a step attaches exactly one callback for the next step and then touches nothing, so the
+ * next step can only start after this one is finished. The futures also publish everything one
+ * step wrote to the thread that runs the next (completing a future happens-before its callbacks
+ * run), which is why the fields below need neither a lock nor {@code volatile}.
+ */
+final class PlayerHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlayerHandler.class);
+
+    private final String name;
+    private final Consumer<String> out;
+    private final TickSignal ticks;
+    private final KeyInbox keys = new KeyInbox();
+
+    // Confined to the step that is running (see the class comment).
+    private CompletableFuture<OptionalInt> nextKey;
+    private CompletableFuture<Long> nextTick;
+    private long lastTick;
+
+    /**
+     * @param name for the log
+     * @param out  sends one text frame to the player; must not block
+     */
+    PlayerHandler(String name, Consumer<String> out, TickSignal ticks) {
+        this.name = name;
+        this.out = out;
+        this.ticks = ticks;
+    }
+
+    /** Starts waiting, from the next tick on. Call once. */
+    void start() {
+        lastTick = ticks.latest();
+        step();
+    }
+
+    /**
+     * A key press arrived, on a Jetty thread. It is handled in turn, never beside a tick. One the
+     * inbox refuses gets a clear answer (sent from here: the player may flood us, not wait).
+     */
+    void keyPressed(int keyCode) {
+        if (!keys.offer(keyCode)) {
+            LOG.debug("{}: {} key presses already waiting; dropped key {}", name, KeyInbox.CAPACITY, keyCode);
+            out.accept(TOO_MANY_KEYS + keyCode);
+        }
+    }
+
+    /** The answer to a key the inbox had no room for. */
+    static final String TOO_MANY_KEYS = "Too many keys at once, dropped key code: ";
+
+    /** The player left: the handler ends at its next step, and waits for nothing any more. */
+    void stop() {
+        keys.close();
+    }
+
+    /** For tests: how many callbacks wait on this player's next key (never more than one). */
+    int waitingForKeys() {
+        return keys.waitingForKeys();
+    }
+
+    /**
+     * Handles every event that is ready, then waits for the next one. A loop rather than a
+     * callback that calls itself, so a burst of queued key presses is handled in one go without
+     * the stack growing by a frame per key.
+     */
+    private void step() {
+        try {
+            while (true) {
+                if (nextKey == null) {
+                    nextKey = keys.receive();
+                }
+                if (nextTick == null) {
+                    nextTick = ticks.after(lastTick);
+                }
+                CompletableFuture<Object> first = CompletableFuture.anyOf(nextKey, nextTick);
+                if (!first.isDone()) {
+                    // From here on, the next step may already be running on another thread:
+                    // touch nothing after attaching the callback.
+                    first.whenComplete((result, failure) -> step());
+                    return;
+                }
+                if (!handleWhatIsReady()) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            // A callback's exception would be kept inside a future nobody reads: say it here.
+            LOG.error("{}: handler failed; it stops, the game goes on for everyone else", name, e);
+        }
+    }
+
+    /**
+     * Handles the key press, the tick, or both when both are ready (a key first, like the
+     * article). False once the player has left.
+     */
+    private boolean handleWhatIsReady() {
+        if (nextKey.isDone()) {
+            OptionalInt key = nextKey.join();
+            nextKey = null;
+            if (key.isEmpty()) {
+                // The player left. The waiting tick callback stays on the tick future until the
+                // next tick fires it or anyOf's clean-up drops it; nothing asks for another.
+                return false;
+            }
+            out.accept(Protocol.pressed(key.getAsInt()));
+        }
+        if (nextTick.isDone()) {
+            lastTick = nextTick.join();
+            nextTick = null;
+            out.accept(Protocol.tick(lastTick));
+        }
+        return true;
+    }
+}

@@ -1,0 +1,125 @@
+package gameloop.events;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import gameloop.testkit.Threads;
+import gameloop.testkit.Ticks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Example 04 end to end: real server, real clients, each player's handler waiting on two events. */
+class MultipleEventsTest {
+
+    private static final Duration TICK = Duration.ofMillis(50);
+
+    private GameServer server;
+    private volatile MultipleEventsGame game;
+    private TestClients clients;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("04-multiple-events", TICK),
+                context -> game = new MultipleEventsGame(context));
+        clients = new TestClients();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.close();
+        server.close();
+    }
+
+    @Test
+    void anEchoReachesOnlyItsSender() {
+        TestClient sender = clients.connect(server.webSocketUri());
+        TestClient other = clients.connect(server.webSocketUri());
+
+        sender.send("65");
+
+        await().until(() -> sender.hasReceived("Pressed key code: 65"));
+        long seen = other.lastTickNumber();
+        await().until(() -> other.lastTickNumber() >= seen + 2);
+        assertTrue(other.messages().stream().noneMatch(m -> m.startsWith("Pressed")),
+                "the other client got someone else's echo: " + other.messages());
+    }
+
+    @Test
+    void everyClientGetsEveryTickInOrderAtTheConfiguredPeriod() {
+        List<TestClient> three = clients.connect(server.webSocketUri(), 3);
+        int intervals = 20;
+
+        await().until(() -> three.stream().allMatch(c -> c.ticks().size() > intervals));
+
+        three.forEach(client -> Ticks.assertConsecutive(client.tickNumbers()));
+        List<TestClient.Received> ticks = three.get(0).ticks().subList(0, intervals + 1);
+        double meanMillis = (ticks.get(intervals).nanoTime() - ticks.get(0).nanoTime()) / 1e6 / intervals;
+        assertEquals(TICK.toMillis(), meanMillis, TICK.toMillis() * 0.10, "mean tick interval");
+    }
+
+    /**
+     * Keys and ticks race for the same handler from two threads, a Jetty thread and the loop's.
+     * Every key must be answered once and in order, and no tick may be lost or doubled.
+     */
+    @Test
+    void keysAndTicksArrivingTogetherAreEachHandledOnceInOrder() {
+        TestClient client = clients.connect(server.webSocketUri());
+        int keys = KeyInbox.CAPACITY; // a burst the inbox can always hold, however late the handler
+
+        IntStream.rangeClosed(1, keys).forEach(key -> client.send(Integer.toString(key)));
+
+        await().until(() -> client.messages().contains("Pressed key code: " + keys));
+        long lastTick = client.lastTickNumber();
+        await().until(() -> client.lastTickNumber() >= lastTick + 3); // ticks go on after the flood
+
+        List<String> echoes = client.messages().stream().filter(m -> m.startsWith("Pressed")).toList();
+        List<String> expected = IntStream.rangeClosed(1, keys).mapToObj(k -> "Pressed key code: " + k).toList();
+        int same = (int) IntStream.range(0, Math.min(keys, echoes.size()))
+                .takeWhile(i -> echoes.get(i).equals(expected.get(i))).count();
+        assertTrue(echoes.equals(expected), () -> echoes.size() + " echoes for " + keys + " keys; the first "
+                + same + " are right, then: " + echoes.subList(same, Math.min(same + 3, echoes.size())));
+        Ticks.assertConsecutive(client.tickNumbers());
+    }
+
+    /** The tick signal holds the waiting handlers; a player who left must not stay among them. */
+    @Test
+    void playersWhoLeaveLeaveNoWaiterBehind() {
+        List<TestClient> players = new ArrayList<>(clients.connect(server.webSocketUri(), 30));
+        await().until(() -> game.waitingForTick() == 30);
+
+        for (int i = 0; i < 20; i++) {
+            TestClient leaving = players.remove(players.size() - 1);
+            if (i % 2 == 0) {
+                leaving.close();
+            } else {
+                leaving.disconnectAbruptly();
+            }
+        }
+
+        await().until(() -> server.players().count() == 10);
+        await().until(() -> game.waitingForTick() == 10);
+        long seen = players.get(0).lastTickNumber();
+        await().until(() -> players.stream().allMatch(p -> p.lastTickNumber() > seen + 2));
+    }
+
+    @Test
+    void stoppingWithPlayersWaitingLeavesNoThreads() {
+        List<TestClient> players = clients.connect(server.webSocketUri(), 5);
+        await().until(() -> players.stream().allMatch(p -> p.tickNumbers().size() >= 2));
+
+        server.close();
+
+        await().until(() -> players.stream().noneMatch(TestClient::isOpen));
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+}

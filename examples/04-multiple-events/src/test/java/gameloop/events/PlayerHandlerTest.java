@@ -1,0 +1,165 @@
+package gameloop.events;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One handler, no server: the tests drive the tick signal and the key presses themselves, so
+ * they can hold a handler in the middle of a step and make an event arrive exactly then.
+ */
+class PlayerHandlerTest {
+
+    private final TickSignal ticks = new TickSignal();
+    private final List<String> sent = new CopyOnWriteArrayList<>();
+
+    @Test
+    void aKeyAndATickAreEachAnsweredWhicheverComesFirst() {
+        PlayerHandler handler = new PlayerHandler("player", sent::add, ticks);
+        handler.start();
+
+        handler.keyPressed(65);
+        ticks.announce(1);
+        handler.keyPressed(66);
+        ticks.announce(2);
+
+        assertEquals(List.of("Pressed key code: 65", "game loop says: tick 1",
+                "Pressed key code: 66", "game loop says: tick 2"), sent);
+    }
+
+    @Test
+    void aNewcomerWaitsForTheNextTickNotAnOldOne() {
+        ticks.announce(1);
+        ticks.announce(2);
+        PlayerHandler handler = new PlayerHandler("newcomer", sent::add, ticks);
+        handler.start();
+
+        assertTrue(sent.isEmpty(), "got an old tick: " + sent);
+        ticks.announce(3);
+        assertEquals(List.of("game loop says: tick 3"), sent);
+    }
+
+    /**
+     * The race {@link TickSignal#after} exists for. The handler is held inside its step for tick 1
+     * (its send blocks) while tick 2 is announced: at that moment nobody waits for tick 2. When
+     * the handler goes on and asks for "the tick after 1", it must get tick 2 at once, not wait
+     * for tick 3.
+     */
+    @Test
+    void aTickAnnouncedWhileTheHandlerIsBusyIsNotLost() throws Exception {
+        CountDownLatch inFirstTick = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PlayerHandler handler = new PlayerHandler("busy", text -> {
+            if (text.equals("game loop says: tick 1")) {
+                inFirstTick.countDown();
+                await(release);
+            }
+            sent.add(text);
+        }, ticks);
+        handler.start();
+        Thread loop = new Thread(() -> ticks.announce(1), "test-loop");
+        loop.start();
+        assertTrue(inFirstTick.await(5, TimeUnit.SECONDS));
+
+        ticks.announce(2); // the handler is still busy with tick 1, on the other thread
+        release.countDown();
+        loop.join(5_000);
+
+        assertEquals(List.of("game loop says: tick 1", "game loop says: tick 2"), sent);
+    }
+
+    /**
+     * Keys that arrive while the handler is busy wait in its inbox, and are all answered, in
+     * order, when it is free again: many in one step, without the stack growing per key.
+     */
+    @Test
+    void keysQueuedWhileBusyAreAllAnsweredInOrder() throws Exception {
+        CountDownLatch inTick = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PlayerHandler handler = new PlayerHandler("busy", text -> {
+            if (text.startsWith("game loop")) {
+                inTick.countDown();
+                await(release);
+            }
+            sent.add(text);
+        }, ticks);
+        handler.start();
+        Thread loop = new Thread(() -> ticks.announce(1), "test-loop");
+        loop.start();
+        assertTrue(inTick.await(5, TimeUnit.SECONDS));
+
+        // The first key completes the receive the handler already waits on; the next CAPACITY
+        // keys queue behind it, and the last one is one too many.
+        IntStream.rangeClosed(1, KeyInbox.CAPACITY + 2).forEach(handler::keyPressed);
+        release.countDown();
+        loop.join(5_000);
+
+        List<String> expected = new java.util.ArrayList<>();
+        expected.add(PlayerHandler.TOO_MANY_KEYS + (KeyInbox.CAPACITY + 2)); // answered at once
+        expected.add("game loop says: tick 1");
+        IntStream.rangeClosed(1, KeyInbox.CAPACITY + 1).forEach(k -> expected.add("Pressed key code: " + k));
+        assertEquals(expected, sent, "the key over the inbox's capacity is refused, the others answered in order");
+    }
+
+    /**
+     * While a handler waits, {@code anyOf} attaches a callback to its pending key future at every
+     * tick. Those of ticks already handled must not pile up on a player who never presses a key.
+     */
+    @Test
+    void waitingThroughManyTicksLeavesNothingBehind() {
+        PlayerHandler handler = new PlayerHandler("idle", sent::add, ticks);
+        handler.start();
+
+        for (long tick = 1; tick <= 10_000; tick++) {
+            ticks.announce(tick);
+        }
+
+        assertEquals(10_000, sent.size());
+        assertTrue(handler.waitingForKeys() <= 1, handler.waitingForKeys() + " callbacks on the key future");
+        assertEquals(1, ticks.waiting());
+    }
+
+    @Test
+    void aStoppedHandlerSendsNothingAndWaitsForNothing() {
+        PlayerHandler handler = new PlayerHandler("leaving", sent::add, ticks);
+        handler.start();
+        ticks.announce(1);
+
+        handler.stop();
+        handler.keyPressed(65);
+        ticks.announce(2);
+        ticks.announce(3);
+
+        assertEquals(List.of("game loop says: tick 1"), sent);
+        assertEquals(0, ticks.waiting());
+    }
+
+    @Test
+    void aClosedInboxIgnoresKeysAndAnswersReceiveWithNone() {
+        KeyInbox inbox = new KeyInbox();
+        inbox.offer(64);
+        inbox.close();
+
+        inbox.offer(65);
+
+        assertTrue(inbox.receive().join().isEmpty(), "keys queued or sent after close are not handled");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(5, TimeUnit.SECONDS)) {
+                throw new AssertionError("the test never released the handler");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
