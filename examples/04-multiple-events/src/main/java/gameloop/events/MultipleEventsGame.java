@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
  * sockets.
  *
  * <p>The map below is not a list to send to: it only routes a key press from Jetty's endpoint to
- * the right handler. Jetty delivers a connection's open, close and errors one after another, so
- * for one player {@link #playerJoined} always returns before {@link #keyPressed} or
- * {@link #playerLeft} is called; different players run concurrently, hence a concurrent map.
+ * the right handler. For one player, {@link #playerJoined} always returns before
+ * {@link #keyPressed} or {@link #playerLeft} is called: Jetty delivers a connection's open,
+ * frames, close and errors one after another, and the only other way to leave, a failed send,
+ * needs a send, which only the handler makes, after it is in the map. Different players run
+ * concurrently, hence a concurrent map.
  */
 final class MultipleEventsGame implements Game {
 
