@@ -1,0 +1,327 @@
+package gameloop.process;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameContext;
+import gameloop.shared.Players;
+import gameloop.shared.Protocol;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The game of example 06: every period the loop asks a child JVM for one step of heavy work, and
+ * each result the child sends back becomes a tick for every player. The article's
+ * {@code multiprocessing.Process} and {@code Queue}, done so that the child cannot be forgotten.
+ *
+ * <ul>
+ *   <li><b>Two pipes, two threads.</b> The loop thread ({@code gsN-game-loop-1}) writes requests
+ *       at a fixed rate; a reader thread per worker ({@code gsN-worker-results-K}) blocks on the
+ *       results and broadcasts {@code game loop says: tick N} when result N arrives. Neither is a
+ *       Jetty thread, so a slow child never delays an echo.</li>
+ *   <li><b>At most one request in flight.</b> If the worker is still busy when a period starts,
+ *       that period is skipped and logged. Requests never pile up in the pipe, and a tick never
+ *       reports work that was asked for long ago. Tick numbers count requests, so players see
+ *       consecutive numbers arriving less often.</li>
+ *   <li><b>A worker that dies is noticed and replaced.</b> Its reader sees end of file, reports
+ *       the exit code and its last stderr lines, and a new worker starts one period later (a pause,
+ *       so a worker that dies at once cannot spin a core starting JVMs). The request it held is
+ *       lost, which players see as one missing tick number.</li>
+ *   <li><b>The worker never outlives us.</b> {@link #close()} stops the loop, then the worker
+ *       ({@link Worker#stop}: end of file, then SIGTERM, then SIGKILL), and waits for its threads.
+ *       If this JVM is killed outright, the kernel closes the worker's stdin and it exits by itself.</li>
+ * </ul>
+ */
+final class ChildProcessGame implements Game {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChildProcessGame.class);
+
+    private final Players players;
+    private final Duration period;
+    /** How long each step of work takes in the worker. */
+    private final Duration work;
+    /** One thread: it sends the requests, and starts replacement workers. */
+    private final ScheduledExecutorService loop;
+    /** Kept, not re-created, so replacements' threads are numbered on: worker-results-2, -3... */
+    private final ThreadFactory resultThreads;
+    private final ThreadFactory errorThreads;
+    /** Put on each worker's command line, so {@code ps} (and a test) can tell whose it is. */
+    private final String owner;
+    private final Worker.Events events = new Worker.Events() {
+        @Override
+        public void resultArrived(Worker from, long number, String line) {
+            ChildProcessGame.this.resultArrived(from, number, line);
+        }
+
+        @Override
+        public void ended(Worker from, Worker.Exit exit) {
+            workerEnded(from, exit);
+        }
+    };
+
+    private final Object lock = new Object();
+    /** The current worker, alive or just dead and awaiting its replacement. Guarded by {@link #lock}, like every field below. */
+    private Worker worker;
+    /** Set by {@link #close()}: nothing is sent, and no worker started, after it. */
+    private boolean closed;
+    /** Also the number of the last request, and so of the tick its result becomes. */
+    private long requestsSent;
+    private long resultsReceived;
+    private int inFlight;
+    private int mostInFlight;
+    private long periodsSkipped;
+    private int workersStarted;
+    private Worker.Exit lastExit;
+
+    ChildProcessGame(GameContext context) {
+        this(context, workFromSystemProperty(context.tickPeriod()));
+    }
+
+    ChildProcessGame(GameContext context, Duration work) {
+        this.players = context.players();
+        this.period = context.tickPeriod();
+        this.work = work;
+        this.loop = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+        this.resultThreads = context.threads("worker-results");
+        this.errorThreads = context.threads("worker-stderr");
+        String prefix = context.threadNamePrefix();
+        this.owner = ProcessHandle.current().pid() + "/" + prefix.substring(0, prefix.length() - 1);
+    }
+
+    /**
+     * {@code -Dwork.ms}: how long one step of work takes. By default a fifth of the period:
+     * long enough to see the worker busy in {@code top}, short enough to keep up.
+     */
+    static Duration workFromSystemProperty(Duration period) {
+        String value = System.getProperty("work.ms");
+        if (value == null || value.isBlank()) {
+            return period.dividedBy(5);
+        }
+        try {
+            long millis = Long.parseLong(value.trim());
+            if (millis >= 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the same message as a negative number
+        }
+        throw new IllegalArgumentException("-Dwork.ms must be a whole number of milliseconds, 0 or more, got '" + value + "'");
+    }
+
+    /** Starts the first worker (a failure here fails the server's start), then the loop. */
+    @Override
+    public void start() {
+        try {
+            Worker first = launchWorker();
+            synchronized (lock) {
+                worker = first;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the worker JVM", e);
+        }
+        long nanos = period.toNanos();
+        loop.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Worker launchWorker() throws IOException {
+        Worker started = Worker.launch(owner, resultThreads, errorThreads, events);
+        int number;
+        synchronized (lock) {
+            number = ++workersStarted;
+        }
+        LOG.info("Worker {} started: a second JVM, pid {}, {} ms of work per step (see it with `pgrep -af HeavyWorker`)",
+                number, started.pid(), work.toMillis());
+        return started;
+    }
+
+    /**
+     * One period, on the loop thread: send the next request, unless the worker is still busy with
+     * the last one or is being replaced. It must not throw: a periodic task that throws is never
+     * run again.
+     */
+    private void tick() {
+        Worker current;
+        long number;
+        synchronized (lock) {
+            current = worker;
+            if (closed || current == null) {
+                return;
+            }
+            if (current.hasEnded()) {
+                periodsSkipped++; // its replacement is on the way
+                return;
+            }
+            if (inFlight > 0) {
+                periodsSkipped++;
+                LOG.info("Period skipped: worker {} is still on request {} ({} periods skipped so far)",
+                        current.pid(), requestsSent, periodsSkipped);
+                return;
+            }
+            number = ++requestsSent;
+            inFlight++;
+            mostInFlight = Math.max(mostInFlight, inFlight);
+        }
+        try {
+            current.send(number, work); // outside the lock: I/O, even a write that cannot block
+        } catch (IOException e) {
+            LOG.warn("Could not send request {} to worker {}: {}. It is probably dying; its reader will report it.",
+                    number, current.pid(), e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("Sending request {} failed; the loop goes on", number, e);
+        }
+    }
+
+    /** On the worker's reader thread: result N is tick N. */
+    private void resultArrived(Worker from, long number, String line) {
+        synchronized (lock) {
+            if (from != worker) {
+                LOG.warn("A result from worker {}, which is no longer ours: {}", from.pid(), line);
+                return;
+            }
+            inFlight--;
+            resultsReceived++;
+        }
+        LOG.debug("Worker {}: {}", from.pid(), line);
+        players.broadcast(Protocol.tick(number)); // never blocks: a slow player cannot stall the pipe
+    }
+
+    /** On the worker's reader thread, once its stdout is at end of file and it has exited. */
+    private void workerEnded(Worker from, Worker.Exit exit) {
+        synchronized (lock) {
+            lastExit = exit;
+            if (from != worker) {
+                return;
+            }
+            boolean lostOne = inFlight > 0;
+            inFlight = 0;
+            if (closed) {
+                LOG.info("Worker {} exited with {}", exit.pid(), exit.describe());
+                return;
+            }
+            if (exit.code() == 130) {
+                // Ctrl+C in a terminal signals the whole foreground process group: the worker
+                // may hear it a moment before our shutdown hook sets `closed`. Not worth an alarm.
+                LOG.warn("Worker {} stopped with {}. If the server is stopping too, that is all; "
+                        + "if not, a new worker starts in {} ms.", exit.pid(), exit.describe(), period.toMillis());
+                scheduleReplacement(from);
+                return;
+            }
+            // On one line: the log escapes line breaks anyway. (Each line was also logged as it came.)
+            String stderr = exit.lastErrorLines().isEmpty() ? " (none)" : " " + String.join(" | ", exit.lastErrorLines());
+            LOG.error("Worker {} died with {}{}. A new worker starts in {} ms. Its last lines on stderr:{}",
+                    exit.pid(), exit.describe(), lostOne ? ", and request " + requestsSent + " with it" : "",
+                    period.toMillis(), stderr);
+            scheduleReplacement(from);
+        }
+    }
+
+    /** Must hold {@link #lock}, with {@code closed} false. */
+    private void scheduleReplacement(Worker dead) {
+        // close() sets `closed` under this lock before it stops the loop: so the loop is still
+        // running, and takes this. (If close() comes next, its shutdownNow() drops it.)
+        loop.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** On the loop thread, one period after a worker died. */
+    private void replaceWorker(Worker dead) {
+        try {
+            dead.awaitThreads(); // its reader is just returning from workerEnded(); nothing of it may linger
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close() is stopping the loop: no replacement
+            return;
+        }
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+        }
+        Worker next;
+        try {
+            next = launchWorker();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Could not start a new worker; trying again in {} ms", period.toMillis(), e);
+            try {
+                loop.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException stopping) {
+                LOG.debug("The loop is stopping: no new worker");
+            }
+            return;
+        }
+        synchronized (lock) {
+            // Even if close() has begun meanwhile: it reads the worker only after this thread has
+            // ended, so it will stop this one.
+            worker = next;
+        }
+    }
+
+    /**
+     * Stops the loop, then the worker, and waits for every thread. In that order: once the loop has
+     * ended, nothing can send a request or start a worker, so the worker read here is the last one.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+        }
+        Game.stopAndAwait(loop);
+        Worker last;
+        synchronized (lock) {
+            last = worker;
+        }
+        if (last != null) {
+            last.stop();
+        }
+    }
+
+    // For tests, and for curious readers.
+
+    /** The pid of the current worker, or -1 before the first one. */
+    long workerPid() {
+        synchronized (lock) {
+            return worker == null ? -1 : worker.pid();
+        }
+    }
+
+    /** The tag on this game's workers' command lines ({@code -Dgameloop.owner=...}). */
+    String owner() {
+        return owner;
+    }
+
+    int workersStarted() {
+        synchronized (lock) {
+            return workersStarted;
+        }
+    }
+
+    long resultsReceived() {
+        synchronized (lock) {
+            return resultsReceived;
+        }
+    }
+
+    long periodsSkipped() {
+        synchronized (lock) {
+            return periodsSkipped;
+        }
+    }
+
+    /** The most requests that were ever waiting for the worker at once. */
+    int mostInFlight() {
+        synchronized (lock) {
+            return mostInFlight;
+        }
+    }
+
+    /** How the last worker to end ended, or null if none has. */
+    Worker.Exit lastExit() {
+        synchronized (lock) {
+            return lastExit;
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package gameloop.process;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One child JVM running {@link HeavyWorker}, and the two threads that read its pipes. It owns
+ * the process: it starts it, hears of its death, and stops it.
+ *
+ * <ul>
+ *   <li><b>stdin</b> carries requests, written by the game loop's thread ({@link #send}). With at
+ *       most one request in flight the pipe never holds more than one short line, so a write
+ *       never blocks.</li>
+ *   <li><b>stdout</b> carries results. A thread of its own blocks on it ({@code gsN-worker-results-K})
+ *       and hands each result to the game. Blocking reads belong on a thread that does nothing
+ *       else: never the game loop's, never Jetty's. End of file means the worker is gone.</li>
+ *   <li><b>stderr</b> is read by another thread ({@code gsN-worker-stderr-K}) and copied to our
+ *       log; the last lines are kept for the report if the worker dies. A pipe nobody reads fills
+ *       up (64 KiB on Linux) and then blocks the child in the middle of a write. And never
+ *       {@code inheritIO()}: the child would then write into whatever our stdout is, which under
+ *       a test runner is the runner's own channel.</li>
+ * </ul>
+ */
+final class Worker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    /** How long {@link #stop} waits for each step: end of file first, then SIGTERM, then SIGKILL. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    private static final int ERROR_LINES_KEPT = 20;
+
+    /** How a worker ended: its exit code, and what it last said on stderr. */
+    record Exit(long pid, int code, List<String> lastErrorLines) {
+        /** 137 reads better as "killed by SIGKILL": the JVM reports death by signal n as 128 + n. */
+        String describe() {
+            return switch (code) {
+                case 0 -> "exit code 0";
+                case 130 -> "exit code 130 (SIGINT: Ctrl+C reaches every process in the terminal's foreground group)";
+                case 134 -> "exit code 134 (SIGABRT: the JVM itself aborted)";
+                case 137 -> "exit code 137 (SIGKILL: killed, possibly by the kernel's out-of-memory killer)";
+                case 143 -> "exit code 143 (SIGTERM)";
+                default -> "exit code " + code;
+            };
+        }
+    }
+
+    /** What the worker's reader thread tells its owner. Called on that thread. */
+    interface Events {
+        void resultArrived(Worker worker, long number, String line);
+
+        /** Called once, after stdout reached end of file and the process has exited. */
+        void ended(Worker worker, Exit exit);
+    }
+
+    private final Process process;
+    private final Writer requests;
+    private final Deque<String> lastErrorLines = new ArrayDeque<>();
+    private final Thread resultReader;
+    private final Thread errorReader;
+    private volatile boolean ended;
+
+    private Worker(Process process, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events) {
+        this.process = process;
+        this.requests = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII));
+        this.resultReader = resultThreads.newThread(() -> readResults(events));
+        this.errorReader = errorThreads.newThread(this::readErrors);
+    }
+
+    /**
+     * Starts a child JVM and the threads that read it.
+     *
+     * @param owner a tag put on the child's command line ({@code -Dgameloop.owner=...}), so a
+     *              person with {@code ps} or a test can tell whose worker it is
+     */
+    static Worker launch(String owner, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events)
+            throws IOException {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // A worker that needs little memory should not reserve a share of the machine's,
+                // and one GC thread keeps it to the one core it computes on.
+                "-Xmx64m", "-XX:+UseSerialGC",
+                "-Dgameloop.owner=" + owner,
+                HeavyWorker.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command); // three pipes: the default, on purpose
+        // The classpath goes in the environment, not after -cp: the command line stays short
+        // enough to read in `ps`, and the main class's name stays in the part of it that
+        // ProcessHandle.Info reports (on Linux the JDK cuts a command line off at 4 KiB).
+        builder.environment().put("CLASSPATH", classpath());
+        Process process = builder.start();
+        Worker worker = new Worker(process, resultThreads, errorThreads, events);
+        worker.errorReader.start();
+        worker.resultReader.start();
+        return worker;
+    }
+
+    /**
+     * The classpath this module's classes were loaded from. Under {@code mvn exec:java} they come
+     * from a {@link URLClassLoader} of the plugin's, and {@code java.class.path} is only Maven's
+     * launcher; under a test runner, an IDE or plain {@code java -cp}, {@code java.class.path} is
+     * the real one.
+     */
+    static String classpath() {
+        if (HeavyWorker.class.getClassLoader() instanceof URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException e) {
+                    throw new IllegalStateException("Not a file on the classpath: " + url, e);
+                }
+            }
+            return String.join(File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** True once its stdout has reached end of file: it can take no more requests. */
+    boolean hasEnded() {
+        return ended;
+    }
+
+    /**
+     * Writes one request. Only the game loop's thread calls it (and {@link #stop} only after that
+     * thread has ended); {@code synchronized} makes that rule cheap to keep anyway.
+     *
+     * @throws IOException if the worker has died (a broken pipe); its reader will report it
+     */
+    synchronized void send(long number, Duration work) throws IOException {
+        requests.write(HeavyWorker.requestLine(number, work.toMillis()));
+        requests.write('\n');
+        requests.flush(); // unflushed, the request would wait in our buffer, not in the worker
+    }
+
+    /** The end of the result pipe: each result goes to the game; end of file means it is gone. */
+    private void readResults(Events events) {
+        try (BufferedReader results = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = results.readLine()) != null) {
+                OptionalLong number = HeavyWorker.resultNumber(line);
+                if (number.isEmpty()) {
+                    LOG.warn("Worker {} wrote something that is not a result: {}", pid(), line);
+                    continue;
+                }
+                try {
+                    events.resultArrived(this, number.getAsLong(), line);
+                } catch (RuntimeException e) {
+                    // A bug in handling one result must not leave the worker's pipe unread.
+                    LOG.error("Handling result {} of worker {} failed; reading on", number.getAsLong(), pid(), e);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Reading worker {}'s results failed: {}", pid(), e.toString());
+        }
+        ended = true;
+        events.ended(this, awaitExit());
+    }
+
+    private void readErrors() {
+        try (BufferedReader errors = new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = errors.readLine()) != null) {
+                LOG.info("worker {}: {}", pid(), line);
+                synchronized (lastErrorLines) {
+                    if (lastErrorLines.size() == ERROR_LINES_KEPT) {
+                        lastErrorLines.removeFirst();
+                    }
+                    lastErrorLines.addLast(line);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Reading worker {}'s stderr failed: {}", pid(), e.toString());
+        }
+    }
+
+    /** After end of file on stdout: the exit code, and stderr read to its end. */
+    private Exit awaitExit() {
+        int code;
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                LOG.warn("Worker {} closed its stdout but is still running; killing it", pid());
+                process.destroyForcibly();
+            }
+            code = process.waitFor();
+            errorReader.join(TimeUnit.SECONDS.toMillis(5)); // so the report has its last words
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // nobody interrupts this thread; keep the flag if one does
+            process.destroyForcibly();
+            code = -1;
+        }
+        synchronized (lastErrorLines) {
+            return new Exit(pid(), code, List.copyOf(lastErrorLines));
+        }
+    }
+
+    /**
+     * Stops the worker and waits for it and its threads. First the polite way: close its stdin, and
+     * it exits by itself once it finishes the step it is on. A worker stuck in a long computation
+     * gets SIGTERM after {@link #STOP_GRACE}, and one that ignores that, SIGKILL. Safe to call on a
+     * worker that has already died.
+     */
+    void stop() {
+        closeRequests();
+        try {
+            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Worker {} did not exit within {} ms of its stdin closing; sending SIGTERM",
+                        pid(), STOP_GRACE.toMillis());
+                process.destroy();
+                if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Worker {} ignored SIGTERM; sending SIGKILL", pid());
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            awaitThreads();
+        } catch (InterruptedException e) {
+            // Stopping anyway: do not wait, but do not leave the process behind either.
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the two reader threads; they end soon after the process does. */
+    void awaitThreads() throws InterruptedException {
+        for (Thread reader : new Thread[] {resultReader, errorReader}) {
+            reader.join(TimeUnit.SECONDS.toMillis(5));
+            if (reader.isAlive()) {
+                LOG.error("Thread {} did not end within 5 s of worker {} exiting", reader.getName(), pid());
+            }
+        }
+    }
+
+    private synchronized void closeRequests() {
+        try {
+            requests.close();
+        } catch (IOException e) {
+            // A worker that already died: the flush inside close() meets a broken pipe. Nothing to stop.
+            LOG.debug("Closing worker {}'s stdin: {}", pid(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package gameloop.process;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import gameloop.testkit.Threads;
+import gameloop.testkit.Ticks;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What example 06 promises: ticks come from a child JVM's results, and the child never outlives us. */
+class ChildProcessGameTest {
+
+    private static final Duration TICK = Duration.ofMillis(50);
+    /** Short work for most tests: they are about the pipes, not the CPU. */
+    private static final Duration LIGHT_WORK = Duration.ofMillis(2);
+
+    private GameServer server;
+    private ChildProcessGame game;
+    private final TestClients clients = new TestClients();
+
+    private void start(Duration tick, Duration work) throws Exception {
+        server = GameServer.start(ServerSettings.forTest("06-child-process", tick),
+                context -> game = new ChildProcessGame(context, work));
+    }
+
+    @AfterEach
+    void stop() {
+        clients.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void ticksFlowFromTheWorkersResultsToEveryClientInOrder() throws Exception {
+        start(TICK, LIGHT_WORK);
+        List<TestClient> three = clients.connect(server.webSocketUri(), 3);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> three.stream().allMatch(c -> c.tickNumbers().size() >= 10));
+
+        for (TestClient client : three) {
+            Ticks.assertConsecutive(client.tickNumbers()); // one result, one tick: none lost, none repeated
+        }
+        assertEquals(1, game.workersStarted());
+        assertTrue(game.resultsReceived() >= 10);
+    }
+
+    @Test
+    void theEchoStillWorks() throws Exception {
+        start(TICK, LIGHT_WORK);
+        TestClient client = clients.connect(server.webSocketUri());
+
+        client.send("65");
+
+        await().until(() -> client.hasReceived("Pressed key code: 65"));
+    }
+
+    @Test
+    void theWorkRunsInAChildJvmOfOurs() throws Exception {
+        start(TICK, LIGHT_WORK);
+        long pid = game.workerPid();
+
+        assertNotEquals(ProcessHandle.current().pid(), pid);
+        ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
+        assertTrue(ProcessHandle.current().descendants().anyMatch(p -> p.pid() == pid), "not a descendant of ours");
+        assertEquals(Optional.of(ProcessHandle.current().pid()), child.parent().map(ProcessHandle::pid));
+        String commandLine = child.info().commandLine().orElse("");
+        assertTrue(commandLine.contains("gameloop.process.HeavyWorker"), commandLine);
+        assertTrue(commandLine.contains("-Dgameloop.owner=" + game.owner()), commandLine);
+    }
+
+    @Test
+    void aWorkerThatIsKilledIsReportedAndReplacedAndTicksResume() throws Exception {
+        start(TICK, LIGHT_WORK);
+        TestClient client = clients.connect(server.webSocketUri());
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= 3);
+        long firstPid = game.workerPid();
+
+        ProcessHandle.of(firstPid).orElseThrow().destroyForcibly(); // SIGKILL: no goodbye of any kind
+        await().atMost(Duration.ofSeconds(20)).until(() -> game.workersStarted() == 2);
+        long before = client.lastTickNumber();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= before + 3);
+
+        Worker.Exit exit = game.lastExit();
+        assertEquals(firstPid, exit.pid());
+        assertEquals(137, exit.code(), exit.describe());
+        assertTrue(exit.lastErrorLines().stream().anyMatch(l -> l.contains("HeavyWorker " + firstPid + " ready")),
+                "its stderr is in the report: " + exit.lastErrorLines());
+        assertNotEquals(firstPid, game.workerPid());
+        assertFalse(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false));
+        List<Long> numbers = client.tickNumbers();
+        for (int i = 1; i < numbers.size(); i++) { // the count goes on; at most the lost request is missing
+            assertTrue(numbers.get(i) > numbers.get(i - 1), "ticks went backwards: " + numbers);
+            assertTrue(numbers.get(i) <= numbers.get(i - 1) + 2, "more than one tick lost: " + numbers);
+        }
+    }
+
+    /**
+     * A step takes 200 ms and a period 20: the loop must not queue a request every period (the
+     * pipe would fill up, and each tick would report older and older work). It skips instead.
+     */
+    @Test
+    void aSlowWorkerGetsOneRequestAtATimeAndThePeriodsBetweenAreSkipped() throws Exception {
+        Duration work = Duration.ofMillis(200);
+        start(Duration.ofMillis(20), work);
+        TestClient client = clients.connect(server.webSocketUri());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.ticks().size() >= 5);
+
+        assertEquals(1, game.mostInFlight(), "requests waiting for the worker at once");
+        assertTrue(game.periodsSkipped() >= 20, "skipped only " + game.periodsSkipped());
+        Ticks.assertConsecutive(client.tickNumbers());
+        List<TestClient.Received> ticks = client.ticks();
+        long spanMillis = (ticks.get(ticks.size() - 1).nanoTime() - ticks.get(0).nanoTime()) / 1_000_000;
+        assertTrue(spanMillis >= (ticks.size() - 1) * (work.toMillis() - 10),
+                "ticks came faster than the worker can work: " + (ticks.size() - 1) + " intervals in " + spanMillis + " ms");
+    }
+
+    @Test
+    void closingEndsTheWorkerThroughItsStdinAndLeavesNoProcessOrThread() throws Exception {
+        start(TICK, LIGHT_WORK);
+        List<TestClient> players = clients.connect(server.webSocketUri(), 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> players.stream().allMatch(p -> p.lastTickNumber() >= 2));
+        long pid = game.workerPid();
+
+        long began = System.nanoTime();
+        server.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+        assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "stopping took " + took);
+        // No waiting here: close() itself must have waited for the worker's reader threads.
+        assertEquals(List.of(), Threads.alive(server.threadNamePrefix() + "worker-"));
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " is alive");
+        assertEquals(0, game.lastExit().code(), "it left by itself, at end of file: " + game.lastExit().describe());
+        String tag = "-Dgameloop.owner=" + game.owner() + " ";
+        assertEquals(List.of(), ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(tag))
+                .map(ProcessHandle::pid).toList(), "descendants of this server still running");
+        for (TestClient player : players) {
+            assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
+        }
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void closingAfterTheWorkerWasReplacedStillLeavesNothing() throws Exception {
+        start(TICK, LIGHT_WORK);
+        long firstPid = game.workerPid();
+        ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(20)).until(() -> game.workersStarted() == 2);
+        long secondPid = game.workerPid();
+
+        server.close();
+
+        for (long pid : new long[] {firstPid, secondPid}) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " is alive");
+        }
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,95 @@
+package gameloop.process;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server killed with SIGKILL runs no shutdown hook and no {@code close()}: nothing of ours gets
+ * to stop the worker. It must go anyway, because the kernel closes the dead server's end of its
+ * stdin and the worker exits at end of file. So this test runs the real {@code main} in a JVM of
+ * its own, kills that JVM, and watches the worker.
+ */
+class KilledServerTest {
+
+    private static final Pattern RUNNING_AT = Pattern.compile("is running at (http://\\S+/) ");
+
+    @Test
+    void aServerKilledWithSigkillTakesItsWorkerWithIt() throws Exception {
+        Process server = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dport=0", "-Dtick.ms=50", "-Dwork.ms=5",
+                "-cp", Worker.classpath(),
+                ChildProcessServer.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<URI> page = new CompletableFuture<>();
+        Thread logReader = new Thread(() -> readLog(server, log, page), "test-server-log");
+        logReader.start();
+        ProcessHandle worker = null;
+        try (TestClients clients = new TestClients()) {
+            URI pageUri = page.get(60, TimeUnit.SECONDS);
+            TestClient client = clients.connect(URI.create("ws://" + pageUri.getAuthority() + "/connect"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.lastTickNumber() >= 3);
+            worker = workerOf(server.toHandle()).orElseThrow(() -> new AssertionError("the server has no worker; its log: " + log));
+
+            server.destroyForcibly(); // SIGKILL
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS), "the server JVM survived SIGKILL");
+
+            ProcessHandle orphan = worker;
+            await("worker " + orphan.pid() + " to exit after its server was killed")
+                    .atMost(Duration.ofSeconds(10)).until(() -> !orphan.isAlive());
+        } finally {
+            server.destroyForcibly();
+            if (worker != null) {
+                worker.destroyForcibly(); // when the test fails: leave no orphan on the machine
+            }
+            logReader.join(10_000);
+        }
+        assertFalse(logReader.isAlive());
+    }
+
+    private static Optional<ProcessHandle> workerOf(ProcessHandle server) {
+        return server.descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(HeavyWorker.class.getName()))
+                .findFirst();
+    }
+
+    /** Keeps the server's output (for failure messages) and finds the port it bound. */
+    private static void readLog(Process server, List<String> log, CompletableFuture<URI> page) {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                log.add(line);
+                Matcher running = RUNNING_AT.matcher(line);
+                if (running.find()) {
+                    page.complete(URI.create(running.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            page.completeExceptionally(e);
+        }
+        page.completeExceptionally(new AssertionError("the server ended without saying where it runs: " + log));
+    }
+}

@@ -1,0 +1,113 @@
+package gameloop.process;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.testkit.Threads;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The parent's side of the pipes, and the child at the other end, without a game around them. */
+class WorkerTest {
+
+    private static final AtomicInteger TESTS = new AtomicInteger();
+
+    /** Every thread of this test's worker starts with it, so "none left" can be checked. */
+    private final String prefix = "worker-test" + TESTS.incrementAndGet() + "-";
+    private final List<Long> results = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Worker.Exit> exit = new CompletableFuture<>();
+    private Worker worker;
+
+    private Worker launch(Duration reportTakes) throws Exception {
+        worker = Worker.launch("test", threads("results"), threads("stderr"), new Worker.Events() {
+            @Override
+            public void resultArrived(Worker from, long number, String line) {
+                results.add(number);
+            }
+
+            @Override
+            public void ended(Worker from, Worker.Exit how) {
+                try {
+                    Thread.sleep(reportTakes.toMillis()); // a report that takes its time, as a log write may
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exit.complete(how);
+            }
+        });
+        return worker;
+    }
+
+    private ThreadFactory threads(String role) {
+        return runnable -> new Thread(runnable, prefix + role);
+    }
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    @Test
+    void eachRequestGetsItsResultInOrder() throws Exception {
+        Worker w = launch(Duration.ZERO);
+        for (long n = 1; n <= 5; n++) {
+            w.send(n, Duration.ofMillis(1));
+        }
+        await().until(() -> results.size() == 5);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), results);
+    }
+
+    @Test
+    void aWorkerThatCrashesIsReportedWithItsExitCodeAndItsLastWords() throws Exception {
+        Worker w = launch(Duration.ZERO);
+        w.send(1, Duration.ofMillis(-1)); // the worker refuses negative work by throwing
+
+        Worker.Exit how = exit.get(20, TimeUnit.SECONDS);
+        assertEquals(1, how.code(), "an uncaught exception in main: " + how.describe());
+        assertTrue(how.lastErrorLines().stream().anyMatch(l -> l.contains("IllegalArgumentException: negative work")),
+                "the stack trace is in the report: " + how.lastErrorLines());
+        assertTrue(w.hasEnded());
+    }
+
+    /** stop() must not return while a reader thread is still busy: nothing of the worker may outlive it. */
+    @Test
+    void stopReturnsOnlyOnceTheReadersHaveFinishedTheirLastReport() throws Exception {
+        Worker w = launch(Duration.ofMillis(300));
+        w.send(1, Duration.ofMillis(1));
+        await().until(() -> results.size() == 1);
+
+        w.stop();
+
+        assertTrue(exit.isDone(), "stop() returned before the end was reported");
+        assertEquals(0, exit.get().code(), "it left by itself at end of file: " + exit.get().describe());
+        assertEquals(List.of(), Threads.alive(prefix));
+    }
+
+    /** A worker deep in a long step does not read its stdin: after a grace period it gets SIGTERM. */
+    @Test
+    void aWorkerBusyForLongIsTerminatedAfterTheGracePeriod() throws Exception {
+        Worker w = launch(Duration.ZERO);
+        w.send(1, Duration.ofSeconds(30));
+
+        long began = System.nanoTime();
+        w.stop();
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+        assertEquals(143, exit.get(5, TimeUnit.SECONDS).code(), exit.get().describe());
+        assertTrue(took.compareTo(Worker.STOP_GRACE) >= 0, "it was given no grace: " + took);
+        assertTrue(took.compareTo(Worker.STOP_GRACE.multipliedBy(3)) < 0, "stopping took " + took);
+        assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false));
+        assertEquals(List.of(), results, "the step was cut short, so no result");
+    }
+}
