@@ -1,0 +1,80 @@
+package gameloop.executor;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.executor.GameState.Step;
+import gameloop.shared.GameServer;
+import gameloop.shared.Protocol;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import gameloop.testkit.Threads;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Stopping (what Ctrl-C runs) interrupts the blocked loop, tells every client, and leaves nothing running. */
+class ShutdownTest {
+
+    /**
+     * The loop is in the middle of a minute-long blocking call. Only an interrupt can end it in
+     * time, and only a loop that ends on the interrupt (instead of going round again) lets the
+     * server stop within two seconds.
+     */
+    @Test
+    void stoppingInterruptsTheBlockedLoopAtOnceAndLeavesNoThreads() throws Exception {
+        AtomicBoolean blockNext = new AtomicBoolean();
+        CountDownLatch blocked = new CountDownLatch(1);
+        ThreadExecutorGame[] game = new ThreadExecutorGame[1];
+        GameServer server = GameServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)),
+                context -> game[0] = new ThreadExecutorGame(context, now -> {
+                    if (blockNext.getAndSet(false)) {
+                        blocked.countDown();
+                        Thread.sleep(Duration.ofMinutes(1).toMillis());
+                    }
+                    return new Step(now.tick() + 1);
+                }, Protocol::tick, ThreadExecutorGame.HAND_OVER_TIMEOUT));
+        try (TestClients clients = new TestClients()) {
+            List<TestClient> players = clients.connect(server.webSocketUri(), 3);
+            await().until(() -> players.stream().allMatch(p -> p.ticks().size() >= 2));
+            blockNext.set(true);
+            await().until(() -> blocked.getCount() == 0);
+
+            long started = System.nanoTime();
+            server.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "stopping took " + took);
+            assertEquals(0, game[0].failures(), "a stop is not a failure");
+            assertEquals(1, game[0].loopsStarted());
+            for (TestClient player : players) {
+                assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
+            }
+            Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void stoppingTheArticlesGameLeavesNoThreads() throws Exception {
+        GameServer server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)));
+        try (TestClients clients = new TestClients()) {
+            TestClient player = clients.connect(server.webSocketUri());
+            player.send("65");
+            await().until(() -> player.hasReceived("Pressed key code: 65") && player.lastTickNumber() >= 3);
+
+            server.close();
+
+            assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
+            Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        } finally {
+            server.close();
+        }
+    }
+}

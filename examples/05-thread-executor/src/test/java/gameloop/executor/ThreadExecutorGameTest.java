@@ -1,0 +1,285 @@
+package gameloop.executor;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.executor.GameState.Snapshot;
+import gameloop.executor.GameState.Step;
+import gameloop.shared.GameServer;
+import gameloop.shared.Protocol;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.TestClient;
+import gameloop.testkit.TestClients;
+import gameloop.testkit.Ticks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What example 05 promises: a loop that blocks slows nobody's echoes; the game state is changed
+ * only on its owner's thread; whatever goes wrong on either thread is reported and survived.
+ */
+class ThreadExecutorGameTest {
+
+    private static final Duration TICK = Duration.ofMillis(20);
+
+    private GameServer server;
+    private ThreadExecutorGame game;
+    private final TestClients clients = new TestClients();
+    /** Opened in @AfterEach, so a test that holds the state's owner never holds up the next one. */
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    private void start(Simulation simulation, LongFunction<String> tickMessage, Duration handOverTimeout)
+            throws Exception {
+        server = GameServer.start(ServerSettings.forTest("05-thread-executor", TICK),
+                context -> game = new ThreadExecutorGame(context, simulation, tickMessage, handOverTimeout));
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        clients.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theServerTicksAtTheConfiguredPeriodAndEchoesToTheSenderOnly() throws Exception {
+        Duration tick = Duration.ofMillis(50);
+        server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", tick));
+        TestClient sender = clients.connect(server.webSocketUri());
+        TestClient other = clients.connect(server.webSocketUri());
+        int intervals = 20;
+
+        sender.send("65");
+        await().until(() -> sender.ticks().size() > intervals && other.ticks().size() > 2);
+
+        assertTrue(sender.hasReceived("Pressed key code: 65"));
+        assertTrue(other.messages().stream().noneMatch(m -> m.startsWith("Pressed")), other.messages().toString());
+        Ticks.assertConsecutive(sender.tickNumbers());
+        List<TestClient.Received> ticks = sender.ticks().subList(0, intervals + 1);
+        double meanMillis = (ticks.get(intervals).nanoTime() - ticks.get(0).nanoTime()) / 1e6 / intervals;
+        assertEquals(tick.toMillis(), meanMillis, tick.toMillis() * 0.10, "mean tick interval over " + intervals + " ticks");
+    }
+
+    /**
+     * The article's reason for a thread: a library that blocks must not hold up anyone else. Here
+     * it blocks the loop for a minute, and twenty key presses are still each echoed within a
+     * second, because the loop's thread is not the one that answers them.
+     */
+    @Test
+    void echoesStayQuickWhileTheLoopIsBlockedForAMinute() throws Exception {
+        AtomicBoolean blockNext = new AtomicBoolean();
+        AtomicLong blockedAfter = new AtomicLong(-1);
+        start(now -> {
+            if (blockNext.getAndSet(false)) {
+                blockedAfter.set(now.tick());
+                Thread.sleep(Duration.ofMinutes(1).toMillis()); // a library call that takes its time
+            }
+            return new Step(now.tick() + 1);
+        }, Protocol::tick, ThreadExecutorGame.HAND_OVER_TIMEOUT);
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> player.ticks().size() >= 2);
+        blockNext.set(true);
+        await().until(() -> blockedAfter.get() > 0 && player.lastTickNumber() == blockedAfter.get());
+
+        for (int key = 40; key < 60; key++) {
+            String echo = Protocol.pressed(key);
+            player.send(String.valueOf(key));
+            await().atMost(Duration.ofSeconds(1)).until(() -> player.hasReceived(echo));
+        }
+
+        assertEquals(blockedAfter.get(), player.lastTickNumber(), "the loop was blocked all along");
+        assertEquals(0, game.failures());
+    }
+
+    /**
+     * After the loop was blocked for many periods, the missed ticks are not sent in a burst to
+     * catch up: the next ticks come a period apart again.
+     */
+    @Test
+    void ticksMissedWhileBlockedAreNotSentInABurst() throws Exception {
+        AtomicBoolean blockNext = new AtomicBoolean();
+        AtomicLong blockedAfter = new AtomicLong(-1);
+        start(now -> {
+            if (blockNext.getAndSet(false)) {
+                blockedAfter.set(now.tick());
+                Thread.sleep(TICK.multipliedBy(25).toMillis());
+            }
+            return new Step(now.tick() + 1);
+        }, Protocol::tick, ThreadExecutorGame.HAND_OVER_TIMEOUT);
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> player.ticks().size() >= 2);
+        blockNext.set(true);
+
+        int intervals = 10;
+        await().until(() -> blockedAfter.get() > 0 && player.lastTickNumber() > blockedAfter.get() + intervals);
+
+        List<TestClient.Received> after = player.ticks().stream()
+                .filter(t -> t.tickNumber() > blockedAfter.get()).limit(intervals + 1).toList();
+        double meanMillis = (after.get(intervals).nanoTime() - after.get(0).nanoTime()) / 1e6 / intervals;
+        assertTrue(meanMillis >= TICK.toMillis() * 0.8, "a burst after the block: mean interval " + meanMillis + " ms");
+        Ticks.assertConsecutive(player.tickNumbers());
+    }
+
+    /** The loop runs on the executor the game owns (not a shared pool), the state on its own thread. */
+    @Test
+    void theLoopAndTheStateEachRunOnTheirOwnNamedThread() throws Exception {
+        AtomicReference<String> loopThread = new AtomicReference<>();
+        AtomicReference<String> stateThread = new AtomicReference<>();
+        start(now -> {
+            loopThread.set(Thread.currentThread().getName());
+            return new Step(now.tick() + 1);
+        }, n -> {
+            stateThread.set(Thread.currentThread().getName());
+            return Protocol.tick(n);
+        }, ThreadExecutorGame.HAND_OVER_TIMEOUT);
+        TestClient player = clients.connect(server.webSocketUri());
+
+        await().until(() -> player.lastTickNumber() >= 3);
+
+        assertEquals(server.threadNamePrefix() + "game-loop-1", loopThread.get());
+        assertEquals(server.threadNamePrefix() + "game-state-1", stateThread.get());
+    }
+
+    /**
+     * Key presses arrive on many Jetty threads at once; the owner records each one, and the loop
+     * sees them all in its next snapshot. A player who leaves is forgotten the same way.
+     */
+    @Test
+    void keyPressesFromManyPlayersReachTheLoopThroughTheOwner() throws Exception {
+        AtomicReference<Snapshot> seen = new AtomicReference<>();
+        start(now -> {
+            seen.set(now);
+            return new Step(now.tick() + 1);
+        }, Protocol::tick, ThreadExecutorGame.HAND_OVER_TIMEOUT);
+        List<TestClient> players = clients.connectAtOnce(server.webSocketUri(), 8);
+
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < players.size(); i++) {
+            keys.add(65 + i);
+            players.get(i).send(String.valueOf(65 + i));
+        }
+
+        await().until(() -> seen.get().latestKeys().values().containsAll(keys));
+        assertEquals(players.size(), seen.get().latestKeys().size());
+        for (int i = 0; i < players.size(); i++) {
+            assertTrue(players.get(i).hasReceived(Protocol.pressed(65 + i)));
+        }
+
+        players.get(0).close();
+        await().until(() -> !seen.get().latestKeys().containsValue(65) && seen.get().latestKeys().size() == 7);
+        assertEquals(0, game.failures());
+    }
+
+    /** The owner's exception travels back through the future to the loop, which is restarted. */
+    @Test
+    void aFailureOnTheOwnersThreadReachesTheLoopWhichIsRestarted() throws Exception {
+        AtomicBoolean failNext = new AtomicBoolean();
+        start(Simulation.ARTICLE, n -> {
+            if (failNext.getAndSet(false)) {
+                throw new IllegalStateException("a bug in tick " + n);
+            }
+            return Protocol.tick(n);
+        }, ThreadExecutorGame.HAND_OVER_TIMEOUT);
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> player.ticks().size() >= 2);
+        failNext.set(true);
+
+        await().until(() -> game.failures() == 1 && player.ticks().size() >= 6);
+
+        Throwable failure = game.lastFailure();
+        assertInstanceOf(ThreadExecutorGame.HandOverFailed.class, failure);
+        assertTrue(failure.getCause().getMessage().startsWith("a bug in tick "), String.valueOf(failure.getCause()));
+        assertEquals(2, game.loopsStarted(), "a new loop took over");
+        // The tick number is the state's, not the loop's: the new loop counts on, with no gap.
+        Ticks.assertConsecutive(player.tickNumbers());
+    }
+
+    @Test
+    void aBlockingLibraryThatFailsIsReportedAndTheLoopRestarts() throws Exception {
+        IllegalStateException broken = new IllegalStateException("the library failed");
+        AtomicBoolean failNext = new AtomicBoolean();
+        start(now -> {
+            if (failNext.getAndSet(false)) {
+                throw broken;
+            }
+            return new Step(now.tick() + 1);
+        }, Protocol::tick, ThreadExecutorGame.HAND_OVER_TIMEOUT);
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> player.ticks().size() >= 2);
+        failNext.set(true);
+
+        await().until(() -> game.failures() == 1 && player.ticks().size() >= 6);
+
+        assertSame(broken, game.lastFailure());
+        assertEquals(2, game.loopsStarted());
+        Ticks.assertConsecutive(player.tickNumbers());
+    }
+
+    @Test
+    void aLoopThatAlwaysFailsIsRestartedOncePerPeriodNotInATightLoop() throws Exception {
+        Duration tick = Duration.ofMillis(100);
+        server = GameServer.start(ServerSettings.forTest("05-thread-executor", tick),
+                context -> game = new ThreadExecutorGame(context, now -> {
+                    throw new IllegalStateException("always broken");
+                }, Protocol::tick, ThreadExecutorGame.HAND_OVER_TIMEOUT));
+        await().until(() -> game.failures() >= 2);
+
+        long began = System.nanoTime();
+        int failuresBefore = game.failures();
+        await().until(() -> game.failures() >= failuresBefore + 5);
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        assertTrue(took.compareTo(tick.multipliedBy(4)) >= 0, "5 restarts took only " + took);
+    }
+
+    /**
+     * The owner is stuck (here: waiting for a latch, in the middle of a tick). The loop does not
+     * wait for ever: it reports the owner stuck, with the owner's own stack, and keeps trying; once
+     * the owner recovers, ticks go on with no number missed or repeated.
+     */
+    @Test
+    void aStuckOwnerIsReportedWithItsStackAndTheGameGoesOnWhenItRecovers() throws Exception {
+        AtomicBoolean stickNext = new AtomicBoolean();
+        AtomicLong stuckIn = new AtomicLong(-1);
+        start(Simulation.ARTICLE, n -> {
+            if (stickNext.getAndSet(false)) {
+                stuckIn.set(n);
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Protocol.tick(n);
+        }, Duration.ofMillis(200));
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> player.ticks().size() >= 2);
+        stickNext.set(true);
+
+        await().until(() -> game.failures() >= 1);
+        Throwable failure = game.lastFailure();
+        assertInstanceOf(ThreadExecutorGame.HandOverFailed.class, failure);
+        assertTrue(failure.getMessage().contains("did not answer within 200 ms"), failure.getMessage());
+        assertTrue(Arrays.stream(failure.getCause().getStackTrace())
+                        .anyMatch(frame -> frame.getClassName().equals(CountDownLatch.class.getName())),
+                "the report shows where the owner is stuck");
+        assertEquals(stuckIn.get() - 1, player.lastTickNumber(), "no tick while the owner is stuck");
+
+        release.countDown();
+        await().until(() -> player.lastTickNumber() >= stuckIn.get() + 3);
+        Ticks.assertConsecutive(player.tickNumbers());
+    }
+}
