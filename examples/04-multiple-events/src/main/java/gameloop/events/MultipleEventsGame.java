@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +20,10 @@ import org.slf4j.LoggerFactory;
  * sockets.
  *
  * <p>The map below is not a list to send to: it only routes a key press from Jetty's endpoint to
- * the right handler. For one player, {@link #playerJoined} always returns before
- * {@link #keyPressed} or {@link #playerLeft} is called: Jetty delivers a connection's open,
- * frames, close and errors one after another, and the only other way to leave, a failed send,
- * needs a send, which only the handler makes, after it is in the map. Different players run
- * concurrently, hence a concurrent map.
+ * the right handler. A player's handler is in the map before anything can make that player
+ * press a key or leave: Jetty delivers a connection's open, frames, close and errors one after
+ * another, and the only other way to leave, a failed send, needs a send, which only the handler
+ * makes, after it is in the map. Different players run concurrently, hence a concurrent map.
  */
 final class MultipleEventsGame implements Game {
 
@@ -58,7 +58,8 @@ final class MultipleEventsGame implements Game {
 
     @Override
     public void playerJoined(Player player) {
-        PlayerHandler handler = new PlayerHandler(player.toString(), player::send, ticks);
+        PlayerHandler handler = new PlayerHandler(player.toString(), player::send,
+                () -> player.close(StatusCode.SERVER_ERROR, "server error"), ticks);
         handlers.put(player, handler);
         handler.start();
     }

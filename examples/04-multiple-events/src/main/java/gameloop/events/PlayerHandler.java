@@ -29,8 +29,17 @@ final class PlayerHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlayerHandler.class);
 
+    /**
+     * Keys one step may answer before it waits for the next tick. A step can run on the loop
+     * thread, inside {@link TickSignal#announce}, where every other player's tick waits behind it;
+     * a player flooding keys must not keep that thread for itself. Someone typing never gets
+     * near it: a key that finds the handler waiting is answered at once, on Jetty's thread.
+     */
+    static final int KEYS_PER_STEP = 64;
+
     private final String name;
     private final Consumer<String> out;
+    private final Runnable onFailure;
     private final TickSignal ticks;
     private final KeyInbox keys = new KeyInbox();
 
@@ -40,12 +49,15 @@ final class PlayerHandler {
     private long lastTick;
 
     /**
-     * @param name for the log
-     * @param out  sends one text frame to the player; must not block
+     * @param name      for the log
+     * @param out       sends one text frame to the player; must not block
+     * @param onFailure what to do if the handler fails (a bug): the game disconnects the player,
+     *                  rather than leave it connected to a handler that no longer answers
      */
-    PlayerHandler(String name, Consumer<String> out, TickSignal ticks) {
+    PlayerHandler(String name, Consumer<String> out, Runnable onFailure, TickSignal ticks) {
         this.name = name;
         this.out = out;
+        this.onFailure = onFailure;
         this.ticks = ticks;
     }
 
@@ -86,6 +98,7 @@ final class PlayerHandler {
      */
     private void step() {
         try {
+            int keysAnswered = 0;
             while (true) {
                 if (nextKey == null) {
                     nextKey = keys.receive();
@@ -93,12 +106,17 @@ final class PlayerHandler {
                 if (nextTick == null) {
                     nextTick = ticks.after(lastTick);
                 }
-                CompletableFuture<Object> first = CompletableFuture.anyOf(nextKey, nextTick);
+                // Over its budget, the step waits for the tick alone; the keys wait with it.
+                CompletableFuture<?> first = keysAnswered < KEYS_PER_STEP
+                        ? CompletableFuture.anyOf(nextKey, nextTick) : nextTick;
                 if (!first.isDone()) {
                     // From here on, the next step may already be running on another thread:
                     // touch nothing after attaching the callback.
                     first.whenComplete((result, failure) -> step());
                     return;
+                }
+                if (nextKey.isDone()) {
+                    keysAnswered++;
                 }
                 if (!handleWhatIsReady()) {
                     return;
@@ -106,7 +124,8 @@ final class PlayerHandler {
             }
         } catch (RuntimeException e) {
             // A callback's exception would be kept inside a future nobody reads: say it here.
-            LOG.error("{}: handler failed; it stops, the game goes on for everyone else", name, e);
+            LOG.error("{}: handler failed; disconnecting this player, the game goes on for everyone else", name, e);
+            onFailure.run();
         }
     }
 
