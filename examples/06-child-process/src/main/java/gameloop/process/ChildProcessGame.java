@@ -122,6 +122,7 @@ final class ChildProcessGame implements Game {
             synchronized (lock) {
                 worker = first;
             }
+            first.startReading(); // only now: its death must find it recorded as ours
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the worker JVM", e);
         }
@@ -258,6 +259,7 @@ final class ChildProcessGame implements Game {
             // ended, so it will stop this one.
             worker = next;
         }
+        next.startReading(); // only now: a child that dies at once is then seen as ours, and replaced
     }
 
     /**

@@ -107,10 +107,17 @@ final class Worker {
         // ProcessHandle.Info reports (on Linux the JDK cuts a command line off at 4 KiB).
         builder.environment().put("CLASSPATH", classpath());
         Process process = builder.start();
-        Worker worker = new Worker(process, resultThreads, errorThreads, events);
-        worker.errorReader.start();
-        worker.resultReader.start();
-        return worker;
+        return new Worker(process, resultThreads, errorThreads, events);
+    }
+
+    /**
+     * Starts the two reader threads. Not part of {@link #launch}, so that the owner can first
+     * record this worker as its current one: a child that dies at once is then reported as the
+     * current worker, and replaced, rather than mistaken for an old one and ignored.
+     */
+    void startReading() {
+        errorReader.start();
+        resultReader.start();
     }
 
     /**

@@ -159,7 +159,8 @@ class ChildProcessGameTest {
         start(TICK, LIGHT_WORK);
         long firstPid = game.workerPid();
         ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
-        await().atMost(Duration.ofSeconds(20)).until(() -> game.workersStarted() == 2);
+        // workersStarted counts a worker a moment before it becomes the current one: wait for that.
+        await().atMost(Duration.ofSeconds(20)).until(() -> game.workersStarted() == 2 && game.workerPid() != firstPid);
         long secondPid = game.workerPid();
 
         server.close();

@@ -44,6 +44,7 @@ class WorkerTest {
                 exit.complete(how);
             }
         });
+        worker.startReading();
         return worker;
     }
 
