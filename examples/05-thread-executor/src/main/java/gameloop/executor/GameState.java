@@ -49,6 +49,8 @@ final class GameState {
     private long tick;
     /** The ids of the players who are connected. */
     private final Set<Integer> present = new HashSet<>();
+    /** Players whose leave got here before their join; each is removed when its join comes. */
+    private final Set<Integer> leftBeforeJoining = new HashSet<>();
     /** Player id to the key code that player pressed last. */
     private final Map<Integer, Integer> latestKeys = new HashMap<>();
 
@@ -61,17 +63,22 @@ final class GameState {
         this.onOwnerThread = onOwnerThread;
     }
 
+    /**
+     * A join can arrive after its own leave: the server lists a player before it tells the game,
+     * and a broadcast in between may already have failed to reach it. That leave left a mark
+     * here, and the join, finding it, is dropped.
+     */
     void playerJoined(Player player) {
         confined();
-        present.add(player.id());
+        if (!leftBeforeJoining.remove(player.id())) {
+            present.add(player.id());
+        }
     }
 
     /**
      * Records the key and answers the player, as the article's handler does. A key handed over
      * after its player's leave is not recorded: a send to that player can fail on another thread
-     * just as its key arrives, and then the leave may reach this thread first. (A join always
-     * comes first: Jetty hands us one connection's events in order, and this thread runs the
-     * hand-overs in the order they were made.)
+     * just as its key arrives, and then the leave may reach this thread first.
      */
     void keyPressed(Player player, int keyCode) {
         confined();
@@ -83,7 +90,9 @@ final class GameState {
 
     void playerLeft(Player player) {
         confined();
-        present.remove(player.id());
+        if (!present.remove(player.id())) {
+            leftBeforeJoining.add(player.id()); // its join is still on the way (ids are never reused)
+        }
         latestKeys.remove(player.id());
     }
 

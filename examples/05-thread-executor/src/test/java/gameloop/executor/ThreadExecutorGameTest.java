@@ -173,7 +173,7 @@ class ThreadExecutorGameTest {
             players.get(i).send(String.valueOf(65 + i));
         }
 
-        await().until(() -> seen.get().latestKeys().values().containsAll(keys));
+        await().until(() -> seen.get() != null && seen.get().latestKeys().values().containsAll(keys));
         assertEquals(players.size(), seen.get().latestKeys().size());
         for (int i = 0; i < players.size(); i++) {
             assertTrue(players.get(i).hasReceived(Protocol.pressed(65 + i)));
