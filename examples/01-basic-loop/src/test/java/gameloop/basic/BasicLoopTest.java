@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
+import gameloop.testkit.Echoes;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Ticks;
@@ -38,17 +39,7 @@ class BasicLoopTest {
 
     @Test
     void anEchoReachesOnlyItsSender() {
-        TestClient sender = clients.connect(server.webSocketUri());
-        TestClient other = clients.connect(server.webSocketUri());
-
-        sender.send("65");
-
-        await().until(() -> sender.hasReceived("Pressed key code: 65"));
-        // Give the echo every chance to leak: the other client must see two more ticks first.
-        long seen = other.lastTickNumber();
-        await().until(() -> other.lastTickNumber() >= seen + 2);
-        assertTrue(other.messages().stream().noneMatch(m -> m.startsWith("Pressed")),
-                "the other client got someone else's echo: " + other.messages());
+        Echoes.assertAnEchoReachesOnlyItsSender(clients, server.webSocketUri());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
+import gameloop.testkit.Echoes;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
@@ -42,16 +43,7 @@ class MultipleEventsTest {
 
     @Test
     void anEchoReachesOnlyItsSender() {
-        TestClient sender = clients.connect(server.webSocketUri());
-        TestClient other = clients.connect(server.webSocketUri());
-
-        sender.send("65");
-
-        await().until(() -> sender.hasReceived("Pressed key code: 65"));
-        long seen = other.lastTickNumber();
-        await().until(() -> other.lastTickNumber() >= seen + 2);
-        assertTrue(other.messages().stream().noneMatch(m -> m.startsWith("Pressed")),
-                "the other client got someone else's echo: " + other.messages());
+        Echoes.assertAnEchoReachesOnlyItsSender(clients, server.webSocketUri());
     }
 
     @Test

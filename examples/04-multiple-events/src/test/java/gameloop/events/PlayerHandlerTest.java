@@ -56,23 +56,10 @@ class PlayerHandlerTest {
      */
     @Test
     void aTickAnnouncedWhileTheHandlerIsBusyIsNotLost() throws Exception {
-        CountDownLatch inFirstTick = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        PlayerHandler handler = new PlayerHandler("busy", text -> {
-            if (text.equals("game loop says: tick 1")) {
-                inFirstTick.countDown();
-                await(release);
-            }
-            sent.add(text);
-        }, NOTHING, ticks);
-        handler.start();
-        Thread loop = new Thread(() -> ticks.announce(1), "test-loop");
-        loop.start();
-        assertTrue(inFirstTick.await(5, TimeUnit.SECONDS));
+        HeldInTickOne held = new HeldInTickOne();
 
         ticks.announce(2); // the handler is still busy with tick 1, on the other thread
-        release.countDown();
-        loop.join(5_000);
+        held.releaseAndWait();
 
         assertEquals(List.of("game loop says: tick 1", "game loop says: tick 2"), sent);
     }
@@ -85,26 +72,13 @@ class PlayerHandlerTest {
      */
     @Test
     void queuedKeysAreAnsweredInOrderABudgetPerStep() throws Exception {
-        CountDownLatch inTick = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        PlayerHandler handler = new PlayerHandler("flooding", text -> {
-            if (text.equals("game loop says: tick 1")) {
-                inTick.countDown();
-                await(release);
-            }
-            sent.add(text);
-        }, NOTHING, ticks);
-        handler.start();
-        Thread loop = new Thread(() -> ticks.announce(1), "test-loop");
-        loop.start();
-        assertTrue(inTick.await(5, TimeUnit.SECONDS));
+        HeldInTickOne held = new HeldInTickOne();
 
         // The first key completes the receive the handler already waits on; the next CAPACITY
         // keys queue behind it, and the last one is one too many.
         int offered = KeyInbox.CAPACITY + 2;
-        IntStream.rangeClosed(1, offered).forEach(handler::keyPressed);
-        release.countDown();
-        loop.join(5_000);
+        IntStream.rangeClosed(1, offered).forEach(held.handler::keyPressed);
+        held.releaseAndWait();
 
         List<String> afterTickOne = List.copyOf(sent);
         assertEquals(PlayerHandler.TOO_MANY_KEYS + offered, afterTickOne.get(0), "answered at once");
@@ -160,6 +134,34 @@ class PlayerHandlerTest {
         inbox.offer(65);
 
         assertTrue(inbox.receive().join().isEmpty(), "keys queued or sent after close are not handled");
+    }
+
+    /**
+     * A handler held in the middle of a step: tick 1 is announced on a thread of its own, and the
+     * handler's send of it blocks until {@link #releaseAndWait}. Meanwhile the test acts.
+     */
+    private final class HeldInTickOne {
+        private final CountDownLatch inTick = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        final PlayerHandler handler = new PlayerHandler("held", text -> {
+            if (text.equals("game loop says: tick 1")) {
+                inTick.countDown();
+                await(release);
+            }
+            sent.add(text);
+        }, NOTHING, ticks);
+        private final Thread loop = new Thread(() -> ticks.announce(1), "test-loop");
+
+        HeldInTickOne() throws InterruptedException {
+            handler.start();
+            loop.start();
+            assertTrue(inTick.await(5, TimeUnit.SECONDS), "the handler never got tick 1");
+        }
+
+        void releaseAndWait() throws InterruptedException {
+            release.countDown();
+            loop.join(5_000);
+        }
     }
 
     private static void await(CountDownLatch latch) {
