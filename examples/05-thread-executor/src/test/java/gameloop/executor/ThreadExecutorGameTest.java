@@ -130,7 +130,9 @@ class ThreadExecutorGameTest {
         List<TestClient.Received> after = player.ticks().stream()
                 .filter(t -> t.tickNumber() > blockedAfter.get()).limit(intervals + 1).toList();
         double meanMillis = (after.get(intervals).nanoTime() - after.get(0).nanoTime()) / 1e6 / intervals;
-        assertTrue(meanMillis >= TICK.toMillis() * 0.8, "a burst after the block: mean interval " + meanMillis + " ms");
+        // A burst would come out well under a millisecond apart; half a period leaves room for a
+        // test JVM that reads the first of these ticks late on a busy machine.
+        assertTrue(meanMillis >= TICK.toMillis() * 0.5, "a burst after the block: mean interval " + meanMillis + " ms");
         Ticks.assertConsecutive(player.tickNumbers());
     }
 
