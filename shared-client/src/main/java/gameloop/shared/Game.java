@@ -49,10 +49,15 @@ public interface Game extends AutoCloseable {
      * tick can run after {@code close()} returns. Keeps the caller's interrupt, if any.
      */
     static void stopAndAwait(ExecutorService loop) {
-        loop.shutdownNow();
+        stopAndAwait(loop, "game loop");
+    }
+
+    /** The same, for any executor a game owns; {@code role} names it in the log if it hangs. */
+    static void stopAndAwait(ExecutorService executor, String role) {
+        executor.shutdownNow();
         try {
-            if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
-                LoggerFactory.getLogger(Game.class).error("The game loop thread did not stop within 5 s");
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LoggerFactory.getLogger(Game.class).error("The {} thread did not stop within 5 s", role);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the caller is stopping anyway; let it see the interrupt

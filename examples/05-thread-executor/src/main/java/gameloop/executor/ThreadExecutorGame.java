@@ -273,7 +273,7 @@ final class ThreadExecutorGame implements Game {
         }
         // Outside the lock: the loop needs it to report how it ended.
         Game.stopAndAwait(loopThread);
-        Game.stopAndAwait(stateThread); // last: until the loop has stopped, it may still ask the owner
+        Game.stopAndAwait(stateThread, "game-state"); // last: until the loop has stopped, it may still ask the owner
     }
 
     /** The loop could not get an answer from the state's owner. */
