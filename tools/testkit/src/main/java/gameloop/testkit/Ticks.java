@@ -19,6 +19,18 @@ public final class Ticks {
     }
 
     /**
+     * The mean time between consecutive ticks, in milliseconds, from the first of these ticks to
+     * the last, as the client received them.
+     */
+    public static double meanIntervalMillis(List<TestClient.Received> ticks) {
+        int intervals = ticks.size() - 1;
+        if (intervals < 1) {
+            throw new IllegalArgumentException("need at least two ticks, got " + ticks.size());
+        }
+        return (ticks.get(intervals).nanoTime() - ticks.get(0).nanoTime()) / 1e6 / intervals;
+    }
+
+    /**
      * A loop that has just (re)started: the numbers count up from 1. At most one number may come
      * before the 1: the previous loop's last round of sends, if it was still under way when this
      * client joined (a loop that is stopped finishes the round it is in).
