@@ -7,8 +7,10 @@ import gameloop.shared.GameContext;
 import gameloop.shared.Player;
 import gameloop.shared.Protocol;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,6 +61,17 @@ final class ThreadExecutorGame implements Game {
      */
     static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * Key presses of one player that may wait for the owner at once. The owner's queue has no
+     * bound of its own: while the owner is busy (a long broadcast) or stuck, a client flooding
+     * keys would fill our memory with them, and then get them all echoed in one burst, more than
+     * {@code GameServer.MAX_QUEUED_FRAMES} allows a client. Beyond this, a key is answered at
+     * once, on the Jetty thread, and dropped.
+     */
+    static final int MAX_KEYS_WAITING = 64;
+    /** The answer to a key beyond {@link #MAX_KEYS_WAITING}. */
+    static final String BUSY = "Server busy, dropped key code: ";
+
     private final Duration period;
     private final Simulation simulation;
     private final Duration handOverTimeout;
@@ -72,6 +86,8 @@ final class ThreadExecutorGame implements Game {
     private final GameState state;
 
     private final Object lock = new Object();
+    /** Per player, the key presses handed to the owner and not yet handled. */
+    private final Map<Player, AtomicInteger> keysWaiting = new ConcurrentHashMap<>();
     /** Guarded by {@link #lock}, like every field below. */
     private boolean closed;
     private int loopsStarted;
@@ -115,11 +131,21 @@ final class ThreadExecutorGame implements Game {
 
     @Override
     public void keyPressed(Player player, int keyCode) {
-        handOff(() -> state.keyPressed(player, keyCode));
+        AtomicInteger waiting = keysWaiting.computeIfAbsent(player, p -> new AtomicInteger());
+        if (waiting.incrementAndGet() > MAX_KEYS_WAITING) {
+            waiting.decrementAndGet();
+            player.send(BUSY + keyCode);
+            return;
+        }
+        handOff(() -> {
+            waiting.decrementAndGet();
+            state.keyPressed(player, keyCode);
+        });
     }
 
     @Override
     public void playerLeft(Player player) {
+        keysWaiting.remove(player);
         handOff(() -> state.playerLeft(player));
     }
 

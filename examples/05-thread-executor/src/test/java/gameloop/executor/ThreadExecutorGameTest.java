@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -283,5 +284,41 @@ class ThreadExecutorGameTest {
         release.countDown();
         await().until(() -> player.lastTickNumber() >= stuckIn.get() + 3);
         Ticks.assertConsecutive(player.tickNumbers());
+    }
+
+    /**
+     * While the owner is busy, a player's key presses wait in its queue. A player who floods keys
+     * gets the ones beyond the bound refused at once, and the rest echoed, in order, once the
+     * owner is free; the burst stays small enough that the player is not cut off as a slow reader.
+     */
+    @Test
+    void keysBeyondTheBoundAreRefusedAtOnceWhileTheOwnerIsBusy() throws Exception {
+        AtomicBoolean stickNext = new AtomicBoolean();
+        start(Simulation.ARTICLE, n -> {
+            if (stickNext.getAndSet(false)) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Protocol.tick(n);
+        }, Duration.ofSeconds(30));
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> player.ticks().size() >= 2);
+        stickNext.set(true);
+        long stuckAfter = player.lastTickNumber();
+        await().pollDelay(Duration.ofMillis(1)).until(() -> !stickNext.get()); // the owner is now stuck
+
+        int extra = 5;
+        IntStream.rangeClosed(1, ThreadExecutorGame.MAX_KEYS_WAITING + extra).forEach(k -> player.send(String.valueOf(k)));
+        await().until(() -> player.messages().stream().filter(m -> m.startsWith(ThreadExecutorGame.BUSY)).count() == extra);
+        assertTrue(player.messages().stream().noneMatch(m -> m.startsWith("Pressed")), "no echo while the owner is stuck");
+
+        release.countDown();
+        await().until(() -> player.lastTickNumber() > stuckAfter + 2);
+        List<String> echoes = player.messages().stream().filter(m -> m.startsWith("Pressed")).toList();
+        assertEquals(IntStream.rangeClosed(1, ThreadExecutorGame.MAX_KEYS_WAITING).mapToObj(Protocol::pressed).toList(), echoes);
+        assertTrue(player.isOpen(), "the player was cut off");
     }
 }
