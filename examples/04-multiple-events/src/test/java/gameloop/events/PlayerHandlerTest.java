@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +109,21 @@ class PlayerHandlerTest {
         assertEquals(10_000, sent.size());
         assertTrue(handler.waitingForKeys() <= 1, handler.waitingForKeys() + " callbacks on the key future");
         assertEquals(1, ticks.waiting());
+    }
+
+    /** A handler that fails (a bug) must not leave its player connected to nobody: it says so. */
+    @Test
+    void aHandlerThatFailsReportsItAndStopsWaiting() {
+        AtomicBoolean reported = new AtomicBoolean();
+        PlayerHandler handler = new PlayerHandler("failing", text -> {
+            throw new IllegalStateException("a bug while sending " + text);
+        }, () -> reported.set(true), ticks);
+        handler.start();
+
+        ticks.announce(1); // must not throw here, on the loop thread, into the other players' ticks
+
+        assertTrue(reported.get(), "the failure was not reported");
+        assertEquals(0, ticks.waiting(), "a failed handler still waits for ticks");
     }
 
     @Test
