@@ -37,6 +37,9 @@ final class PlayerHandler {
      */
     static final int KEYS_PER_STEP = 64;
 
+    /** The answer to a key the inbox had no room for. */
+    static final String TOO_MANY_KEYS = "Too many keys at once, dropped key code: ";
+
     private final String name;
     private final Consumer<String> out;
     private final Runnable onFailure;
@@ -77,9 +80,6 @@ final class PlayerHandler {
             out.accept(TOO_MANY_KEYS + keyCode);
         }
     }
-
-    /** The answer to a key the inbox had no room for. */
-    static final String TOO_MANY_KEYS = "Too many keys at once, dropped key code: ";
 
     /** The player left: the handler ends at its next step, and waits for nothing any more. */
     void stop() {
