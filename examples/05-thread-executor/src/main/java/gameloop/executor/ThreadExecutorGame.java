@@ -86,7 +86,13 @@ final class ThreadExecutorGame implements Game {
     private final GameState state;
 
     private final Object lock = new Object();
-    /** Per player, the key presses handed to the owner and not yet handled. */
+    /**
+     * Per player, the key presses handed to the owner and not yet handled: an entry from the
+     * player's join (which always comes before its keys) to its leave. A key that arrives after
+     * the leave (a send to the player failed on another thread meanwhile) finds no entry and
+     * makes none. (The one way left to strand an entry is a join overtaken by its own leave,
+     * which {@link GameState#playerJoined} describes: far rarer, and one small object.)
+     */
     private final Map<Player, AtomicInteger> keysWaiting = new ConcurrentHashMap<>();
     /** Guarded by {@link #lock}, like every field below. */
     private boolean closed;
@@ -126,12 +132,16 @@ final class ThreadExecutorGame implements Game {
     /** On a Jetty thread: hand the key to the state's owner, who records it and echoes it. */
     @Override
     public void playerJoined(Player player) {
+        keysWaiting.put(player, new AtomicInteger());
         handOff(() -> state.playerJoined(player));
     }
 
     @Override
     public void keyPressed(Player player, int keyCode) {
-        AtomicInteger waiting = keysWaiting.computeIfAbsent(player, p -> new AtomicInteger());
+        AtomicInteger waiting = keysWaiting.get(player);
+        if (waiting == null) {
+            return; // it has just left (a send to it failed on another thread): nobody to answer
+        }
         if (waiting.incrementAndGet() > MAX_KEYS_WAITING) {
             waiting.decrementAndGet();
             player.send(BUSY + keyCode);
