@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
+import gameloop.testkit.Echoes;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
@@ -58,13 +59,9 @@ class ChildProcessGameTest {
     }
 
     @Test
-    void theEchoStillWorks() throws Exception {
+    void anEchoReachesOnlyItsSender() throws Exception {
         start(TICK, LIGHT_WORK);
-        TestClient client = clients.connect(server.webSocketUri());
-
-        client.send("65");
-
-        await().until(() -> client.hasReceived("Pressed key code: 65"));
+        Echoes.assertAnEchoReachesOnlyItsSender(clients, server.webSocketUri());
     }
 
     @Test
