@@ -87,7 +87,7 @@ final class Worker {
     }
 
     /**
-     * Starts a child JVM and the threads that read it.
+     * Starts a child JVM. Its pipes are read only once {@link #startReading} is called.
      *
      * @param owner a tag put on the child's command line ({@code -Dgameloop.owner=...}), so a
      *              person with {@code ps} or a test can tell whose worker it is
@@ -95,7 +95,7 @@ final class Worker {
     static Worker launch(String owner, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events)
             throws IOException {
         List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                javaCommand(),
                 // A worker that needs little memory should not reserve a share of the machine's,
                 // and one GC thread keeps it to the one core it computes on.
                 "-Xmx64m", "-XX:+UseSerialGC",
@@ -118,6 +118,11 @@ final class Worker {
     void startReading() {
         errorReader.start();
         resultReader.start();
+    }
+
+    /** The {@code java} of the JVM we run in, so the child runs on the same JDK. */
+    static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /**

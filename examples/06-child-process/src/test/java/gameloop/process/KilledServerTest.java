@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +35,7 @@ class KilledServerTest {
     @Test
     void aServerKilledWithSigkillTakesItsWorkerWithIt() throws Exception {
         Process server = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                Worker.javaCommand(),
                 "-Dport=0", "-Dtick.ms=50", "-Dwork.ms=5",
                 "-cp", Worker.classpath(),
                 ChildProcessServer.class.getName())
