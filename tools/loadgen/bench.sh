@@ -9,7 +9,8 @@
 #          tools/loadgen/bench.sh tools/loadgen/baseline 100 1000 5000   (the bare Node.js ws
 #          server, the yardstick; needs Node.js 18+ and, once, npm ci in that folder)
 # Options (environment): PORT=18080 TICK_MS=100 DURATION=20s WARMUP=10s, and LOADGEN_ARGS for
-# any other load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500".
+# any other load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500"; SERVER_CPUS and LOADGEN_CPUS
+# pin the server and the load generator to CPUs (taskset lists, e.g. SERVER_CPUS=0 LOADGEN_CPUS=1).
 #
 # Prints the markdown rows for docs/benchmarks.md at the end. Logs and reports go to
 # tools/loadgen/target/bench/.
@@ -26,6 +27,8 @@ duration=${DURATION:-20s}
 # Long enough for both JITs (the server's and the load generator's) to compile their hot paths.
 warmup=${WARMUP:-10s}
 out=tools/loadgen/target/bench
+server_pin=(); [ -z "${SERVER_CPUS:-}" ] || server_pin=(taskset -c "$SERVER_CPUS")
+loadgen_pin=(); [ -z "${LOADGEN_CPUS:-}" ] || loadgen_pin=(taskset -c "$LOADGEN_CPUS")
 mkdir -p "$out"
 
 listener_pid() { # the pid of whatever listens on $port, or nothing
@@ -63,9 +66,9 @@ for n in "${counts[@]}"; do
     # SIGINT ignored (and so does this script, when it was started in the background itself),
     # and a JVM installs no handler for a signal it inherited ignored.
     if [ "$module" = "$baseline" ]; then
-        node "$baseline/ws-server.js" --port "$port" --tick-ms "$tick" > "$out/server-$n.log" 2>&1 &
+        "${server_pin[@]}" node "$baseline/ws-server.js" --port "$port" --tick-ms "$tick" > "$out/server-$n.log" 2>&1 &
     else
-        mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
+        "${server_pin[@]}" mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
             > "$out/server-$n.log" 2>&1 &
     fi
     launched_pid=$!
@@ -83,7 +86,7 @@ for n in "${counts[@]}"; do
 
     echo "+ mvn -pl tools/loadgen -am compile exec:java -Dclients=$n -Dduration=$duration -Dwarmup=$warmup -Durl=ws://127.0.0.1:$port/connect ${LOADGEN_ARGS:-}"
     # shellcheck disable=SC2086 # LOADGEN_ARGS is a list of options, split on purpose
-    mvn -B -q -pl tools/loadgen -am compile exec:java -Dclients="$n" -Dduration="$duration" \
+    "${loadgen_pin[@]}" mvn -B -q -pl tools/loadgen -am compile exec:java -Dclients="$n" -Dduration="$duration" \
         -Dwarmup="$warmup" -Durl="ws://127.0.0.1:$port/connect" -Dout="$out" ${LOADGEN_ARGS:-} | tee "$out/loadgen-$n.txt"
 
     kill "$sampler" 2>/dev/null || true

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IntSummaryStatistics;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
@@ -46,6 +47,7 @@ final class Analysis {
 
         double windowSeconds = ledger.windowNanos() / 1e9;
         Results.Run run = new Results.Run(startedAt, options.url().toString(), info.example(),
+                options.client().name().toLowerCase(Locale.ROOT),
                 options.keyPeriod().toMillis(), options.rampConcurrency(), options.warmup().toMillis() / 1000.0,
                 windowSeconds, nominalMs, source, numbered);
         Results.Clients clientFigures = new Results.Clients(options.clients(), clients.size(), ramp.failures(),

@@ -4,22 +4,19 @@ import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
- * One simulated player: a connection's listener, and that connection's own figures.
+ * One simulated player: what it does with each message, and its connection's own figures.
  *
- * <p>There is no thread per client. Jetty reads thousands of connections with a few threads and
- * calls each listener when a frame arrives. For one connection it calls one method at a time
- * (the listener is auto-demanding: the next frame is read only after this one returns), but
- * not always on the same thread. So the per-connection fields below have one writer at a time
- * and need no lock; they are {@code volatile} so the next thread to serve this connection, and
- * the report at the end, see the last write. Figures about all clients at once go to the shared
+ * <p>There is no thread per client. A {@link Transport} reads thousands of connections with a
+ * few threads and calls {@link #text} when a message arrives, one message at a time for one
+ * connection, though not always on the same thread (Jetty's client moves a connection between
+ * pool threads). So the per-connection fields below have one writer at a time and need no lock;
+ * they are {@code volatile} so the next thread to serve this connection, and the report at the
+ * end, see the last write. Figures about all clients at once go to the shared
  * {@link TickLedger} and {@link Echoes}, which are built for many writers.
  */
-public final class LoadClient implements Session.Listener.AutoDemanding {
+public final class LoadClient {
 
     /** The protocol's tick message, without the number the examples add (the Python servers do not). */
     static final String TICK_WORDS = "game loop says: tick";
@@ -42,7 +39,7 @@ public final class LoadClient implements Session.Listener.AutoDemanding {
     /** Each key's press awaiting its echo, or null: set by the key timer, taken by Jetty's threads. */
     private final AtomicReferenceArray<Press> pending = new AtomicReferenceArray<>(KEYS);
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private volatile Session session;
+    private volatile Connection connection;
     private int nextKey; // the key timer's only
 
     // This connection's ticks: one writer at a time (see above).
@@ -61,14 +58,16 @@ public final class LoadClient implements Session.Listener.AutoDemanding {
         this.echoes = echoes;
     }
 
-    @Override
-    public void onWebSocketOpen(Session session) {
-        this.session = session;
+    /** The upgrade succeeded; from now on key presses go out on {@code connection}. */
+    void opened(Connection connection) {
+        this.connection = connection;
     }
 
-    @Override
-    public void onWebSocketText(String text) {
-        long now = System.nanoTime(); // first thing: everything after it is our own delay
+    /**
+     * A message arrived at {@code now}: taken by the transport as soon as it read the bytes,
+     * since everything after that is our own delay, not the server's.
+     */
+    void text(String text, long now) {
         if (text.startsWith(PRESSED_PREFIX)) {
             echoed(text.substring(PRESSED_PREFIX.length()), now);
         } else if (text.startsWith(TICK_WORDS)) {
@@ -85,6 +84,11 @@ public final class LoadClient implements Session.Listener.AutoDemanding {
         } else {
             unknownMessages++;
         }
+    }
+
+    /** A message the examples never send (a binary one): counted, like any text we do not know. */
+    void unknownMessage() {
+        unknownMessages++;
     }
 
     /**
@@ -157,8 +161,8 @@ public final class LoadClient implements Session.Listener.AutoDemanding {
 
     /** Sends the next key, 'A' to 'Z' in turn. Called by the key timer; never throws, never blocks. */
     void pressKey() {
-        Session s = session;
-        if (s == null || !s.isOpen()) {
+        Connection c = connection;
+        if (c == null || !c.isOpen()) {
             return;
         }
         int key = FIRST_KEY + nextKey;
@@ -169,39 +173,28 @@ public final class LoadClient implements Session.Listener.AutoDemanding {
         if (counted) {
             echoes.pressed();
         }
-        Callback done = counted ? Callback.from(() -> { }, failure -> echoes.sendFailed()) : Callback.NOOP;
-        try {
-            s.sendText(Integer.toString(key), done);
-        } catch (RuntimeException e) {
-            // A periodic task that throws is never run again: count the failure, and keep pressing.
-            done.fail(e);
-        }
+        // Never throws (a periodic task that throws is never run again): a failure is counted.
+        c.sendText(Integer.toString(key), counted ? echoes::sendFailed : () -> { });
     }
 
-    @Override
-    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    /** The connection is over, whichever side ended it; counted as lost if during the run. */
+    void ended() {
         closed.complete(null);
-        callback.succeed();
-    }
-
-    @Override
-    public void onWebSocketError(Throwable cause) {
-        closed.complete(null); // counted as a lost client if it happens during the run
     }
 
     /** Starts a polite close (1000). */
     void close() {
-        Session s = session;
-        if (s != null) {
-            s.close(StatusCode.NORMAL, "load test over", Callback.NOOP);
+        Connection c = connection;
+        if (c != null) {
+            c.close();
         } else {
             closed.complete(null);
         }
     }
 
     boolean isOpen() {
-        Session s = session;
-        return s != null && s.isOpen() && !closed.isDone();
+        Connection c = connection;
+        return c != null && c.isOpen() && !closed.isDone();
     }
 
     CompletableFuture<Void> closed() {

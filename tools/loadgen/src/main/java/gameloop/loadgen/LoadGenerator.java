@@ -1,7 +1,6 @@
 package gameloop.loadgen;
 
 import gameloop.loadgen.Analysis.Ramp;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,25 +17,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * A load generator: N simulated players against one running example, to see what the example's
  * design costs under load.
  *
- * <p>The client side of the examples' lesson: one event-driven Jetty {@link WebSocketClient}
- * serves every connection with a few threads (no thread per connection), and recording takes no
- * lock, so the tool stays out of the way of what it measures. A run has five phases:
+ * <p>The client side of the examples' lesson: one event-driven {@link Transport} serves every
+ * connection with a few threads (no thread per connection), and recording takes no lock, so the
+ * tool stays out of the way of what it measures. A run has five phases:
  * <ol>
  *   <li><b>ramp</b>: open the connections, at most {@code ramp.concurrency} attempts at a time;</li>
  *   <li><b>measure</b>: every client presses a key every {@code keys.ms}; after a {@code warmup},
  *       ticks and echoes are counted for {@code duration};</li>
  *   <li><b>drain</b>: stop pressing, and wait briefly for the last echoes and ticks;</li>
- *   <li><b>close</b>: close every connection politely, then stop the Jetty client and its threads;</li>
+ *   <li><b>close</b>: close every connection politely, then stop the client and its threads;</li>
  *   <li><b>report</b>: the figures, on the console and in JSON and HTML files.</li>
  * </ol>
  *
@@ -44,15 +38,6 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * -Durl=ws://127.0.0.1:8080/connect} against a running example. It stops by itself.
  */
 public final class LoadGenerator {
-
-    /**
-     * Jetty's pool. Its default (200) is for servers that block; when thousands of connections
-     * are readable at once it grows to all 200, and on a small machine that also runs the server,
-     * 200 runnable threads crowd the server's one game-loop thread out of the CPU. Our work never
-     * blocks, so a few threads do it all (measured on 2 cores: 8 threads used a fifth less CPU
-     * than 200, for the same messages).
-     */
-    static final int MAX_THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Long enough for the last tick's fan-out and the last echoes; bounded so a dead server cannot hold us. */
     static final Duration DRAIN_MIN = Duration.ofMillis(500);
@@ -107,19 +92,17 @@ public final class LoadGenerator {
                     + " network, and make sure the server's owner expects the load.");
         }
         Instant startedAt = Instant.now();
-        WebSocketClient jetty = newClient();
+        ServerInfo info = fetchInfo();
+        Transport transport = newTransport();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 runnable -> new Thread(runnable, threadNamePrefix + "timer"));
-        ServerInfo info;
         Ramp ramp;
         CpuMeter.Figures cpu;
         int lost;
         try {
-            start(jetty);
-            info = fetchInfo(jetty.getHttpClient());
             console.printf("Connecting %d clients to %s, at most %d at a time...%n",
                     options.clients(), options.url(), options.rampConcurrency());
-            ramp = ramp(jetty);
+            ramp = ramp(transport);
             console.printf("%d connected in %.1f s, %d failed. Warming up for %.1f s, then measuring for %.1f s...%n",
                     ramp.connected().size(), ramp.nanos() / 1e9, ramp.failures(),
                     options.warmup().toMillis() / 1000.0, options.duration().toMillis() / 1000.0);
@@ -129,38 +112,22 @@ public final class LoadGenerator {
             closeAll(ramp.connected());
         } finally {
             measuring.completeExceptionally(new IllegalStateException("the run ended before it measured"));
-            stop(timer, jetty);
+            stop(timer, transport);
         }
-        // Every Jetty thread has stopped: nothing writes to the recordings any more.
+        // Every client thread has stopped: nothing writes to the recordings any more.
         return Analysis.analyse(options, startedAt, info, ramp, lost, ledger, echoes, cpu);
     }
 
-    private WebSocketClient newClient() {
-        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS);
-        pool.setName(threadNamePrefix + "jetty");
-        WebSocketClient jetty = new WebSocketClient();
-        HttpClient http = jetty.getHttpClient();
-        http.setExecutor(pool);
-        http.setScheduler(new ScheduledExecutorScheduler(threadNamePrefix + "jetty-scheduler", false));
-        http.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
-        // Each upgrade is an HTTP request; let as many run at once as the ramp allows.
-        http.setMaxConnectionsPerDestination(Math.max(64, options.rampConcurrency()));
-        // Ticks keep a connection busy; this only ends connections to a server that went silent.
-        jetty.setIdleTimeout(Duration.ofMinutes(5));
-        return jetty;
-    }
-
-    private static void start(WebSocketClient jetty) {
-        try {
-            jetty.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not start the Jetty WebSocket client", e);
-        }
+    private Transport newTransport() {
+        return switch (options.client()) {
+            case NIO -> new NioTransport(threadNamePrefix, NioTransport.defaultThreads());
+            case JETTY -> new JettyTransport(threadNamePrefix, options.rampConcurrency());
+        };
     }
 
     /** The example's name and tick period from its /info; a note if they contradict -Dtick.ms. */
-    private ServerInfo fetchInfo(HttpClient http) throws InterruptedException {
-        ServerInfo info = ServerInfo.fetch(http, options.url());
+    private ServerInfo fetchInfo() {
+        ServerInfo info = ServerInfo.fetch(options.url());
         Duration given = options.tickPeriod();
         if (given != null && info.tickPeriod() != null && !given.equals(info.tickPeriod())) {
             console.printf("Note: -Dtick.ms=%d, but the server says it ticks every %d ms. Using %d.%n",
@@ -170,7 +137,7 @@ public final class LoadGenerator {
     }
 
     /** Opens every connection, never more than {@code ramp.concurrency} attempts at once. */
-    private Ramp ramp(WebSocketClient jetty) throws InterruptedException {
+    private Ramp ramp(Transport transport) throws InterruptedException {
         int limit = options.rampConcurrency();
         Semaphore inFlight = new Semaphore(limit);
         Queue<LoadClient> connected = new ConcurrentLinkedQueue<>();
@@ -180,21 +147,15 @@ public final class LoadGenerator {
         for (int i = 0; i < options.clients(); i++) {
             inFlight.acquire(); // wait for a free slot; a slot is freed when an attempt ends, either way
             LoadClient client = new LoadClient(ledger, echoes);
-            try {
-                jetty.connect(client, new ClientUpgradeRequest(options.url())).whenComplete((session, failure) -> {
-                    if (failure == null) {
-                        connected.add(client);
-                    } else {
-                        failures.incrementAndGet();
-                        firstFailure.compareAndSet(null, describe(failure));
-                    }
-                    inFlight.release();
-                });
-            } catch (IOException | RuntimeException e) {
-                failures.incrementAndGet();
-                firstFailure.compareAndSet(null, describe(e));
+            transport.connect(options.url(), client).whenComplete((opened, failure) -> {
+                if (failure == null) {
+                    connected.add(client);
+                } else {
+                    failures.incrementAndGet();
+                    firstFailure.compareAndSet(null, describe(failure));
+                }
                 inFlight.release();
-            }
+            });
         }
         // When every permit is back, no attempt is in flight any more.
         if (!inFlight.tryAcquire(limit, CONNECT_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
@@ -259,15 +220,14 @@ public final class LoadGenerator {
         }
     }
 
-    /** Stops the timer and the Jetty client, and waits for their threads. */
-    private void stop(ScheduledExecutorService timer, WebSocketClient jetty) {
+    /** Stops the timer and the client, and waits for their threads. */
+    private void stop(ScheduledExecutorService timer, Transport transport) {
         try {
             stopTimer(timer); // already stopped after a full run; this is for runs that failed earlier
-            jetty.stop(); // closes what is still open and joins Jetty's threads
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // we are stopping anyway; let the caller see it
-        } catch (Exception e) {
-            console.println("WARNING: stopping the Jetty client failed: " + e);
+        } finally {
+            transport.close(); // cuts off what is still open and joins the client's threads
         }
     }
 

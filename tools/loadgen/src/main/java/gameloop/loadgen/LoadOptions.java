@@ -23,18 +23,24 @@ import java.util.function.UnaryOperator;
  * @param tickPeriod      the server's nominal tick period; null to ask the server's {@code /info}
  * @param rampConcurrency at most this many connection attempts in flight at once
  * @param outDir          where the JSON and HTML reports are written
+ * @param client          which WebSocket client carries the connections; {@code wss://} needs
+ *                        {@link Transport.Kind#JETTY}
  */
 public record LoadOptions(URI url, int clients, Duration duration, Duration warmup, Duration keyPeriod,
-                          Duration tickPeriod, int rampConcurrency, Path outDir) {
+                          Duration tickPeriod, int rampConcurrency, Path outDir, Transport.Kind client) {
 
     public static final URI DEFAULT_URL = URI.create("ws://127.0.0.1:8080/connect");
 
     public LoadOptions {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(outDir, "outDir");
+        Objects.requireNonNull(client, "client");
         String scheme = String.valueOf(url.getScheme()).toLowerCase(Locale.ROOT);
         if (!(scheme.equals("ws") || scheme.equals("wss")) || url.getHost() == null) {
             throw new IllegalArgumentException("-Durl must look like ws://127.0.0.1:8080/connect, got " + url);
+        }
+        if (scheme.equals("wss") && client == Transport.Kind.NIO) {
+            throw new IllegalArgumentException("-Dclient=nio speaks ws:// only; for " + url + " use -Dclient=jetty");
         }
         requirePositive("clients", clients);
         requirePositive("ramp.concurrency", rampConcurrency);
@@ -49,7 +55,8 @@ public record LoadOptions(URI url, int clients, Duration duration, Duration warm
     }
 
     /**
-     * Reads {@code -Dclients -Dduration -Dwarmup -Durl -Dkeys.ms -Dtick.ms -Dramp.concurrency -Dout}.
+     * Reads {@code -Dclients -Dduration -Dwarmup -Durl -Dkeys.ms -Dtick.ms -Dramp.concurrency -Dout
+     * -Dclient}.
      * Takes a lookup function rather than reading system properties itself, so tests can pass
      * a map and run in parallel without touching global state.
      */
@@ -63,7 +70,16 @@ public record LoadOptions(URI url, int clients, Duration duration, Duration warm
                 Duration.ofMillis(intValue("keys.ms", orDefault(property.apply("keys.ms"), "1000"))),
                 tick == null || tick.isBlank() ? null : Duration.ofMillis(intValue("tick.ms", tick)),
                 intValue("ramp.concurrency", orDefault(property.apply("ramp.concurrency"), "50")),
-                Path.of(orDefault(property.apply("out"), "target/loadgen")));
+                Path.of(orDefault(property.apply("out"), "target/loadgen")),
+                clientKind(orDefault(property.apply("client"), "nio")));
+    }
+
+    private static Transport.Kind clientKind(String value) {
+        try {
+            return Transport.Kind.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-Dclient must be nio or jetty, got '" + value + "'", e);
+        }
     }
 
     /** "20s", "500ms", "2m", or a bare number of seconds ("20"). */

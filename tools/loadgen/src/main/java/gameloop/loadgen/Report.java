@@ -47,10 +47,10 @@ public final class Report {
     /** The heading: what was measured, against what. */
     static String heading(Results r) {
         Results.Run run = r.run();
-        return String.format(Locale.ROOT, "Load test of %s%s, %s%n%d clients, a key every %d ms each, measured for"
+        return String.format(Locale.ROOT, "Load test of %s%s, %s%n%d clients (%s client), a key every %d ms each, measured for"
                         + " %.1f s after a %.1f s warm-up, nominal tick %s ms (%s)%n",
                 run.url(), run.example() == null ? "" : " (" + run.example() + ")", WHEN.format(run.startedAt()),
-                r.clients().requested(), run.keyPeriodMs(), run.windowSeconds(), run.warmupSeconds(),
+                r.clients().requested(), run.client(), run.keyPeriodMs(), run.windowSeconds(), run.warmupSeconds(),
                 num(run.nominalTickMs()), run.nominalSource().description);
     }
 
@@ -165,6 +165,7 @@ public final class Report {
                 "url", run.url(),
                 "example", run.example(),
                 "clients_requested", r.clients().requested(),
+                "client", run.client(),
                 "key_period_ms", run.keyPeriodMs(),
                 "ramp_concurrency", run.rampConcurrency(),
                 "warmup_s", run.warmupSeconds(),

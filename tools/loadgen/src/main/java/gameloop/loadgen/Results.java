@@ -30,10 +30,11 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
 
     /**
      * @param example        the server's name for itself (from /info), or null
+     * @param client         which WebSocket client carried the connections: "nio" or "jetty"
      * @param windowSeconds  how long we measured, after the warm-up
      * @param numbered       false if the server's ticks carry no number, so we lined them up by time
      */
-    public record Run(Instant startedAt, String url, String example, long keyPeriodMs, int rampConcurrency,
+    public record Run(Instant startedAt, String url, String example, String client, long keyPeriodMs, int rampConcurrency,
                       double warmupSeconds, double windowSeconds, double nominalTickMs, NominalSource nominalSource, boolean numbered) {
     }
 

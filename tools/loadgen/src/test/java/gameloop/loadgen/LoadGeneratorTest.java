@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The tool against a real in-process server: does it count what the server did? Each test runs
@@ -57,14 +59,15 @@ class LoadGeneratorTest {
         }
     }
 
-    private LoadOptions options(int clients, Duration duration, Duration keyPeriod) {
-        return new LoadOptions(server.webSocketUri(), clients, duration, Duration.ZERO, keyPeriod, null, 10, out);
+    private LoadOptions options(int clients, Duration duration, Duration keyPeriod, Transport.Kind client) {
+        return new LoadOptions(server.webSocketUri(), clients, duration, Duration.ZERO, keyPeriod, null, 10, out, client);
     }
 
-    @Test
-    void countsEveryTickAndEchoesEveryKey() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.Kind.class)
+    void countsEveryTickAndEchoesEveryKey(Transport.Kind client) throws Exception {
         startServer(TICK, true);
-        LoadGenerator generator = new LoadGenerator(options(20, Duration.ofMillis(1500), Duration.ofMillis(100)), QUIET);
+        LoadGenerator generator = new LoadGenerator(options(20, Duration.ofMillis(1500), Duration.ofMillis(100), client), QUIET);
 
         Results r = generator.run();
 
@@ -92,11 +95,12 @@ class LoadGeneratorTest {
         Threads.assertNoneLeft(generator.threadNamePrefix(), Duration.ofSeconds(5));
     }
 
-    @Test
-    void reportsExactlyOneMissedTickPerClientWhenTheServerSkipsOne() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.Kind.class)
+    void reportsExactlyOneMissedTickPerClientWhenTheServerSkipsOne(Transport.Kind client) throws Exception {
         startServer(TICK, true);
         int clients = 10;
-        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(1000), Duration.ofMillis(200)), QUIET);
+        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(1000), Duration.ofMillis(200), client), QUIET);
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
             CompletableFuture<Results> run = CompletableFuture.supplyAsync(() -> {
@@ -132,7 +136,7 @@ class LoadGeneratorTest {
         Duration tick = Duration.ofMillis(50); // lining up needs fan-out under half a period: leave room
         startServer(tick, false);
 
-        Results r = new LoadGenerator(options(10, Duration.ofMillis(1000), Duration.ofMillis(200)), QUIET).run();
+        Results r = new LoadGenerator(options(10, Duration.ofMillis(1000), Duration.ofMillis(200), Transport.Kind.NIO), QUIET).run();
 
         assertFalse(r.run().numbered());
         assertTrue(Report.table(r).contains("carry no number"), Report.table(r));
@@ -146,7 +150,7 @@ class LoadGeneratorTest {
     @Test
     void writesSelfContainedReports() throws Exception {
         startServer(TICK, true);
-        Results r = new LoadGenerator(options(5, Duration.ofMillis(500), Duration.ofMillis(100)), QUIET).run();
+        Results r = new LoadGenerator(options(5, Duration.ofMillis(500), Duration.ofMillis(100), Transport.Kind.NIO), QUIET).run();
 
         Report.Written files = Report.write(r, out.resolve("reports"));
 
@@ -160,14 +164,15 @@ class LoadGeneratorTest {
         assertFalse(html.contains("<script") || html.contains("<link"), "no scripts, no external stylesheets");
     }
 
-    @Test
-    void countsConnectFailuresAndStopsWithoutWaitingOutTheDuration() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.Kind.class)
+    void countsConnectFailuresAndStopsWithoutWaitingOutTheDuration(Transport.Kind client) throws Exception {
         startServer(TICK, true);
         URI nobodyThere = server.webSocketUri();
         server.close(); // the port is free again: every connection is refused
 
         LoadGenerator generator = new LoadGenerator(
-                new LoadOptions(nobodyThere, 5, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMillis(100), TICK, 2, out), QUIET);
+                new LoadOptions(nobodyThere, 5, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMillis(100), TICK, 2, out, client), QUIET);
         Results r = assertTimeout(Duration.ofSeconds(20), generator::run);
 
         assertEquals(0, r.clients().connected());

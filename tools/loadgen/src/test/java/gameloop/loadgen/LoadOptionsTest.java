@@ -25,13 +25,15 @@ class LoadOptionsTest {
         assertEquals(Duration.ofSeconds(1), o.keyPeriod());
         assertNull(o.tickPeriod(), "no -Dtick.ms: ask the server");
         assertEquals(Path.of("target/loadgen"), o.outDir());
+        assertEquals(Transport.Kind.NIO, o.client(), "the lightest client, so the tool takes little CPU from the server");
         assertTrue(o.targetsLoopback());
     }
 
     @Test
     void readsEveryProperty() {
         Map<String, String> props = Map.of("url", "ws://localhost:18080/connect", "clients", "1000",
-                "duration", "20s", "keys.ms", "250", "tick.ms", "100", "ramp.concurrency", "200", "out", "/tmp/x");
+                "duration", "20s", "keys.ms", "250", "tick.ms", "100", "ramp.concurrency", "200", "out", "/tmp/x",
+                "client", "Jetty");
 
         LoadOptions o = LoadOptions.fromProperties(props::get);
 
@@ -39,6 +41,7 @@ class LoadOptionsTest {
         assertEquals(Duration.ofMillis(250), o.keyPeriod());
         assertEquals(Duration.ofMillis(100), o.tickPeriod());
         assertEquals(200, o.rampConcurrency());
+        assertEquals(Transport.Kind.JETTY, o.client());
         assertTrue(o.targetsLoopback());
     }
 
@@ -60,6 +63,17 @@ class LoadOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.fromProperties(Map.of("clients", "0")::get));
         assertThrows(IllegalArgumentException.class,
                 () -> LoadOptions.fromProperties(Map.of("url", "http://127.0.0.1:8080/")::get));
+        e = assertThrows(IllegalArgumentException.class, () -> LoadOptions.fromProperties(Map.of("client", "netty")::get));
+        assertTrue(e.getMessage().contains("-Dclient must be nio or jetty"), e.getMessage());
+    }
+
+    @Test
+    void sendsTlsThroughJettysClientOnly() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.fromProperties(Map.of("url", "wss://127.0.0.1:8443/connect")::get));
+        assertTrue(e.getMessage().contains("-Dclient=jetty"), e.getMessage());
+        assertEquals(Transport.Kind.JETTY,
+                LoadOptions.fromProperties(Map.of("url", "wss://127.0.0.1:8443/connect", "client", "jetty")::get).client());
     }
 
     @Test

@@ -71,7 +71,7 @@ class ReportTest {
         Summary error = new Summary(20_000, 0.1, 0, 1, 2, 3, 5);
         Summary echo = new Summary(2_000, 1, 1, 2, 4, 6, 9);
         return new Results(
-                new Results.Run(Instant.parse("2026-11-22T10:00:00Z"), "ws://127.0.0.1:8080/connect", "01-basic-loop",
+                new Results.Run(Instant.parse("2026-11-22T10:00:00Z"), "ws://127.0.0.1:8080/connect", "01-basic-loop", "nio",
                         1000, 50, 2, 20, 100, source, true),
                 new Results.Clients(1000, 1000, 0, null, 0, 1.5),
                 new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, fanOut, error),

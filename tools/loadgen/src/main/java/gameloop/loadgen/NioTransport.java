@@ -1,0 +1,164 @@
+package gameloop.loadgen;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The load generator's own WebSocket client, on plain NIO: a few selector threads, each owning
+ * a share of the connections, read every socket that has data and hand each message to its
+ * {@link LoadClient} on the spot.
+ *
+ * <p>Why not Jetty's client, which the tool also offers ({@code -Dclient=jetty})? A load
+ * generator on the same machine as the server takes CPU from the server it measures. Jetty's
+ * client hands each readable connection from its selector to a pool thread and builds frame
+ * objects on the way; at 5000 clients (55,000 messages a second) that cost about a core of the
+ * benchmarks' two. Reading in the selector thread itself, with one shared buffer per thread and
+ * no hand-off, costs a fraction of that (see docs/benchmarks.md). It speaks just the part of
+ * RFC 6455 a client of the examples needs: the upgrade, unmasked frames from the server (text,
+ * continuation, ping, close), masked frames to it. No TLS: {@code wss://} takes Jetty's client.
+ *
+ * <p>Threads: a connection belongs to one selector thread for its whole life, and only that
+ * thread reads it or changes its state, so its parser needs no lock. The key timer writes key
+ * presses straight to the socket; {@link NioConnection} guards that one path with its own lock.
+ */
+final class NioTransport implements Transport {
+
+    static final Duration CONNECT_TIMEOUT = LoadGenerator.CONNECT_TIMEOUT;
+
+    private final Reactor[] reactors;
+    private final AtomicInteger nextReactor = new AtomicInteger();
+
+    /** Starts {@code threads} selector threads named {@code <prefix>nio-1}, {@code -2}, ... */
+    NioTransport(String threadNamePrefix, int threads) {
+        reactors = new Reactor[threads];
+        for (int i = 0; i < threads; i++) {
+            reactors[i] = new Reactor(threadNamePrefix + "nio-" + (i + 1));
+        }
+        for (Reactor reactor : reactors) {
+            reactor.thread.start();
+        }
+    }
+
+    /** One selector thread per core, at most 4: reading is cheap, and more would only switch. */
+    static int defaultThreads() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override
+    public CompletableFuture<Void> connect(URI url, LoadClient client) {
+        if (!"ws".equalsIgnoreCase(url.getScheme())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("the nio client speaks ws:// only: " + url));
+        }
+        Reactor reactor = reactors[Math.floorMod(nextReactor.getAndIncrement(), reactors.length)];
+        NioConnection connection = new NioConnection(url, client, reactor);
+        InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort() == -1 ? 80 : url.getPort());
+        reactor.execute(() -> connection.start(address));
+        // A server that accepts and never answers the upgrade must not hold the ramp for ever.
+        return connection.opened().orTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        reactor.execute(() -> connection.fail(failure));
+                    }
+                });
+    }
+
+    @Override
+    public void close() {
+        for (Reactor reactor : reactors) {
+            reactor.stop();
+        }
+        for (Reactor reactor : reactors) {
+            reactor.await();
+        }
+    }
+
+    /** One selector and the thread that runs it. */
+    static final class Reactor implements Runnable {
+
+        /** One buffer per thread for every read; a connection keeps only what a read cut in half. */
+        private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(NioConnection.READ_BUFFER_BYTES);
+        private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        private final Selector selector;
+        private final Thread thread;
+        private volatile boolean stopping;
+
+        Reactor(String name) {
+            try {
+                selector = Selector.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open a selector", e);
+            }
+            thread = new Thread(this, name);
+        }
+
+        Selector selector() {
+            return selector;
+        }
+
+        boolean inThread() {
+            return Thread.currentThread() == thread;
+        }
+
+        /** Runs {@code task} on this reactor's thread, which owns its connections' state. */
+        void execute(Runnable task) {
+            tasks.add(task);
+            selector.wakeup();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stopping) {
+                    selector.select(this::ready);
+                    for (Runnable task; (task = tasks.poll()) != null; ) {
+                        task.run();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // A bug here would silently stop a share of the clients: say so, loudly.
+                System.err.println(thread.getName() + " failed, its connections are cut off: " + e);
+                e.printStackTrace();
+            } finally {
+                for (SelectionKey key : selector.keys()) {
+                    ((NioConnection) key.attachment()).abort();
+                }
+                try {
+                    selector.close();
+                } catch (IOException e) {
+                    System.err.println(thread.getName() + ": closing the selector failed: " + e);
+                }
+            }
+        }
+
+        private void ready(SelectionKey key) {
+            ((NioConnection) key.attachment()).ready(key, readBuffer);
+        }
+
+        void stop() {
+            stopping = true;
+            selector.wakeup();
+        }
+
+        void await() {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopping anyway; let the caller see it
+            }
+            if (thread.isAlive()) {
+                System.err.println("WARNING: " + thread.getName() + " did not stop within 5 s");
+            }
+        }
+    }
+}
