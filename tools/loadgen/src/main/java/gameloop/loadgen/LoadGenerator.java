@@ -120,7 +120,7 @@ public final class LoadGenerator {
 
     private Transport newTransport() {
         return switch (options.client()) {
-            case NIO -> new NioTransport(threadNamePrefix, NioTransport.defaultThreads());
+            case NIO -> new NioTransport(threadNamePrefix, NioTransport.defaultThreads(), CONNECT_TIMEOUT);
             case JETTY -> new JettyTransport(threadNamePrefix, options.rampConcurrency());
         };
     }

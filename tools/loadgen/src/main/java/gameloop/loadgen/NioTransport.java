@@ -34,13 +34,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class NioTransport implements Transport {
 
-    static final Duration CONNECT_TIMEOUT = LoadGenerator.CONNECT_TIMEOUT;
-
     private final Reactor[] reactors;
+    private final Duration upgradeTimeout;
     private final AtomicInteger nextReactor = new AtomicInteger();
 
-    /** Starts {@code threads} selector threads named {@code <prefix>nio-1}, {@code -2}, ... */
-    NioTransport(String threadNamePrefix, int threads) {
+    /**
+     * Starts {@code threads} selector threads named {@code <prefix>nio-1}, {@code -2}, ...
+     *
+     * @param upgradeTimeout how long a connection may take from connecting to its 101 response
+     */
+    NioTransport(String threadNamePrefix, int threads, Duration upgradeTimeout) {
+        this.upgradeTimeout = upgradeTimeout;
         reactors = new Reactor[threads];
         for (int i = 0; i < threads; i++) {
             reactors[i] = new Reactor(threadNamePrefix + "nio-" + (i + 1));
@@ -65,7 +69,7 @@ final class NioTransport implements Transport {
         InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort() == -1 ? 80 : url.getPort());
         reactor.execute(() -> connection.start(address));
         // A server that accepts and never answers the upgrade must not hold the ramp for ever.
-        return connection.opened().orTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        return connection.opened().orTimeout(upgradeTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ok, failure) -> {
                     if (failure != null) {
                         reactor.execute(() -> connection.fail(failure));

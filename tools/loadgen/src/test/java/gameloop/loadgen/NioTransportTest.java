@@ -1,0 +1,285 @@
+package gameloop.loadgen;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.testkit.Threads;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ProtocolException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tool's own WebSocket client against a hand-written server on a plain socket, so each test
+ * can send exactly the bytes a real server might, including the ones Jetty never sends: a
+ * message in fragments, a frame cut in two, a ping, a refused upgrade, a masked frame.
+ * (LoadGeneratorTest runs it against the examples' real server.)
+ */
+class NioTransportTest {
+
+    private static final String PREFIX = "nio-test-";
+    private static final Duration UPGRADE_TIMEOUT = Duration.ofMillis(500);
+
+    private ServerSocket listener;
+    private NioTransport transport;
+    private TickLedger ledger;
+    private LoadClient client;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        transport = new NioTransport(PREFIX, 1, UPGRADE_TIMEOUT);
+        ledger = new TickLedger();
+        ledger.openWindow(System.nanoTime());
+        client = new LoadClient(ledger, new Echoes());
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        transport.close();
+        listener.close();
+        Threads.assertNoneLeft(PREFIX, Duration.ofSeconds(5));
+    }
+
+    private CompletableFuture<Void> connect() {
+        return transport.connect(URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/connect"), client);
+    }
+
+    @Test
+    void reassemblesFragmentsAndFramesCutInTwo() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            peer.acceptUpgrade();
+            opened.get(5, TimeUnit.SECONDS);
+
+            peer.send(frame(false, WebSocketFrames.TEXT, "game loop says: "));
+            peer.send(frame(true, WebSocketFrames.CONTINUATION, "tick 1"));
+            byte[] second = frame(true, WebSocketFrames.TEXT, "game loop says: tick 2");
+            peer.sendInTwo(second, 3); // the client reads a header without its payload first
+
+            await().until(() -> client.ticks() == 2);
+            assertEquals(0, client.unknownMessages());
+            assertEquals(0, client.missed());
+        }
+    }
+
+    @Test
+    void answersAPingWithItsPayloadAndSendsKeysMasked() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            peer.acceptUpgrade();
+            opened.get(5, TimeUnit.SECONDS);
+
+            peer.send(frame(true, WebSocketFrames.PING, "are you there"));
+            Peer.Frame pong = peer.readFrame();
+            assertEquals(WebSocketFrames.PONG, pong.opcode());
+            assertEquals("are you there", pong.text());
+
+            client.pressKey();
+            Peer.Frame key = peer.readFrame();
+            assertEquals(WebSocketFrames.TEXT, key.opcode());
+            assertEquals("65", key.text(), "the first press is 'A'");
+        }
+    }
+
+    @Test
+    void answersTheServersCloseWithTheSameCodeAndEnds() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            peer.acceptUpgrade();
+            opened.get(5, TimeUnit.SECONDS);
+            assertTrue(client.isOpen());
+
+            peer.send(frame(true, WebSocketFrames.CLOSE, WebSocketFrames.closePayload(1001, "going away")));
+
+            Peer.Frame reply = peer.readFrame();
+            assertEquals(WebSocketFrames.CLOSE, reply.opcode());
+            assertArrayEquals(new byte[] {0x03, (byte) 0xE9}, reply.payload(), "1001 back");
+            client.closed().get(5, TimeUnit.SECONDS);
+            assertFalse(client.isOpen());
+            assertEquals(-1, peer.in.read(), "the client hung up");
+        }
+    }
+
+    @Test
+    void closesPolitelyWhenTheRunEnds() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            peer.acceptUpgrade();
+            opened.get(5, TimeUnit.SECONDS);
+
+            client.close();
+            Peer.Frame close = peer.readFrame();
+            assertEquals(WebSocketFrames.CLOSE, close.opcode());
+            assertArrayEquals(new byte[] {0x03, (byte) 0xE8}, Arrays.copyOf(close.payload(), 2), "1000");
+            assertFalse(client.closed().isDone(), "it waits for the server's answer");
+
+            peer.send(frame(true, WebSocketFrames.CLOSE, close.payload()));
+            client.closed().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aRefusedUpgradeFailsWithTheServersStatusLine() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            peer.readRequestHead();
+            peer.send("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+
+            ExecutionException e = assertThrows(ExecutionException.class, () -> opened.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(ProtocolException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("HTTP/1.1 403 Forbidden"), e.getCause().getMessage());
+            client.closed().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void refusesAnAcceptKeyThatDoesNotMatchItsOwn() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            peer.readRequestHead();
+            peer.send(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + WebSocketFrames.acceptFor("someone else's key") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+
+            ExecutionException e = assertThrows(ExecutionException.class, () -> opened.get(5, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("Sec-WebSocket-Accept"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aMaskedFrameFromTheServerEndsTheConnection() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            peer.acceptUpgrade();
+            opened.get(5, TimeUnit.SECONDS);
+
+            byte[] masked = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
+            masked[1] |= (byte) 0x80; // claims a mask (RFC 6455: a server never masks)
+            peer.send(masked);
+
+            client.closed().get(5, TimeUnit.SECONDS);
+            assertEquals(0, client.ticks(), "nothing of that frame was taken as a tick");
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersTheUpgradeIsAFailureNotAHang() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            peer.readRequestHead(); // and say nothing
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> opened.get(UPGRADE_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS));
+            assertInstanceOf(TimeoutException.class, e.getCause());
+            client.closed().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One server frame: final or not, never masked, with a short payload. */
+    private static byte[] frame(boolean last, int opcode, String text) {
+        return frame(last, opcode, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] frame(boolean last, int opcode, byte[] payload) {
+        byte[] frame = new byte[2 + payload.length];
+        frame[0] = (byte) ((last ? 0x80 : 0) | opcode);
+        frame[1] = (byte) payload.length; // < 126 in these tests
+        System.arraycopy(payload, 0, frame, 2, payload.length);
+        return frame;
+    }
+
+    /** The server's end of one connection, on a blocking socket. */
+    private static final class Peer implements AutoCloseable {
+        private final Socket socket;
+        final DataInputStream in;
+        private final OutputStream out;
+
+        private Peer(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setSoTimeout(20_000); // a test that waits longer has failed
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        }
+
+        static Peer accept(ServerSocket listener) throws IOException {
+            return new Peer(listener.accept());
+        }
+
+        String readRequestHead() throws IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            return head.toString();
+        }
+
+        void acceptUpgrade() throws IOException {
+            String head = readRequestHead();
+            assertTrue(head.startsWith("GET /connect HTTP/1.1\r\n"), head);
+            String key = head.lines().filter(l -> l.startsWith("Sec-WebSocket-Key: ")).findFirst()
+                    .orElseThrow().substring("Sec-WebSocket-Key: ".length());
+            send(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + WebSocketFrames.acceptFor(key) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        void send(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+        }
+
+        /** Two writes with a pause between, so the client's first read very likely ends mid-frame. */
+        void sendInTwo(byte[] bytes, int firstPart) throws IOException, InterruptedException {
+            out.write(bytes, 0, firstPart);
+            out.flush();
+            TimeUnit.MILLISECONDS.sleep(50); // arranging the split, not asserting anything
+            out.write(bytes, firstPart, bytes.length - firstPart);
+            out.flush();
+        }
+
+        record Frame(int opcode, byte[] payload) {
+            String text() {
+                return new String(payload, StandardCharsets.UTF_8);
+            }
+        }
+
+        /** Reads one client frame, which must be masked, and unmasks it. */
+        Frame readFrame() throws IOException {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            assertTrue((b1 & 0x80) != 0, "a client must mask every frame");
+            int length = b1 & 0x7F;
+            assertTrue(length < 126, "these tests send short frames only");
+            byte[] mask = in.readNBytes(4);
+            byte[] payload = in.readNBytes(length);
+            for (int i = 0; i < length; i++) {
+                payload[i] ^= mask[i & 3];
+            }
+            return new Frame(b0 & 0x0F, payload);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
