@@ -8,7 +8,8 @@
 # Example: tools/loadgen/bench.sh examples/01-basic-loop 100 1000 5000
 #          tools/loadgen/bench.sh tools/loadgen/baseline 100 1000 5000   (the bare Node.js ws
 #          server, the yardstick; needs Node.js 18+ and, once, npm ci in that folder)
-# Options (environment): PORT=18080 TICK_MS=100 DURATION=20s WARMUP=10s, and LOADGEN_ARGS for
+# Options (environment): PORT=18080 TICK_MS=100 DURATION=20s WARMUP=30s, SERVER_JAVA_OPTS (the
+# example's JVM options, default -XX:+UseSerialGC, see below), and LOADGEN_ARGS for
 # any other load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500"; SERVER_CPUS and LOADGEN_CPUS
 # pin the server and the load generator to CPUs (taskset lists, e.g. SERVER_CPUS=0 LOADGEN_CPUS=1).
 #
@@ -24,8 +25,17 @@ counts=("$@")
 port=${PORT:-18080}
 tick=${TICK_MS:-100}
 duration=${DURATION:-20s}
-# Long enough for both JITs (the server's and the load generator's) to compile their hot paths.
-warmup=${WARMUP:-10s}
+# Long enough for both JITs (the server's and the load generator's) to compile their hot paths,
+# and for a loop that fell behind while thousands of clients connected to catch up (a fixed-rate
+# loop sends its late ticks back to back), so the window measures the steady state.
+warmup=${WARMUP:-30s}
+# The example's JVM (Maven's, under exec:java). G1, the default collector, runs refinement
+# threads that follow every reference the server stores into an old object; at 5000 clients
+# (50,000 frames queued a second) they took about 2 s of CPU in 10, a tenth of the machine.
+# The serial collector has no such threads, and its young collections of this small heap take
+# milliseconds. Measured at 5000 clients: echo p99 9 to 25 ms against 15 to 41 with G1 (see
+# "Which collector" in docs/benchmarks.md). SERVER_JAVA_OPTS= (empty) measures the JVM's defaults.
+server_java_opts=${SERVER_JAVA_OPTS--XX:+UseSerialGC}
 out=tools/loadgen/target/bench
 server_pin=(); [ -z "${SERVER_CPUS:-}" ] || server_pin=(taskset -c "$SERVER_CPUS")
 loadgen_pin=(); [ -z "${LOADGEN_CPUS:-}" ] || loadgen_pin=(taskset -c "$LOADGEN_CPUS")
@@ -68,7 +78,7 @@ for n in "${counts[@]}"; do
     if [ "$module" = "$baseline" ]; then
         "${server_pin[@]}" node "$baseline/ws-server.js" --port "$port" --tick-ms "$tick" > "$out/server-$n.log" 2>&1 &
     else
-        "${server_pin[@]}" mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
+        MAVEN_OPTS="${MAVEN_OPTS:-} $server_java_opts" "${server_pin[@]}" mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
             > "$out/server-$n.log" 2>&1 &
     fi
     launched_pid=$!
