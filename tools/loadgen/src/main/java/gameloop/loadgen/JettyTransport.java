@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
@@ -43,17 +45,31 @@ final class JettyTransport implements Transport {
         try {
             jetty.start();
         } catch (Exception e) {
+            close(); // stops whatever did start, so a failed start leaves no thread behind
             throw new IllegalStateException("Could not start the Jetty WebSocket client", e);
         }
     }
 
+    /**
+     * Jetty's own connect timeout covers the TCP connect only; the whole upgrade gets the same
+     * bound as on the NIO client, and a connection that opens after it is closed again, so no
+     * client the run has given up on stays connected.
+     */
     @Override
     public CompletableFuture<Void> connect(URI url, LoadClient client) {
+        CompletableFuture<Session> connecting;
         try {
-            return jetty.connect(new JettyConnection(client), new ClientUpgradeRequest(url)).thenApply(session -> null);
+            connecting = jetty.connect(new JettyConnection(client), new ClientUpgradeRequest(url));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return connecting.<Void>thenApply(session -> null)
+                .orTimeout(LoadGenerator.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        connecting.thenAccept(Session::disconnect);
+                    }
+                });
     }
 
     @Override

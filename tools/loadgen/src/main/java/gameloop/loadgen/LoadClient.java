@@ -177,6 +177,11 @@ public final class LoadClient {
         c.sendText(Integer.toString(key), counted ? echoes::sendFailed : () -> { });
     }
 
+    /** The connection key presses go out on, or null before the upgrade (for tests). */
+    Connection connection() {
+        return connection;
+    }
+
     /** The connection is over, whichever side ended it; counted as lost if during the run. */
     void ended() {
         closed.complete(null);

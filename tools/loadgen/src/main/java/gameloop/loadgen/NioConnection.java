@@ -11,6 +11,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,7 +30,17 @@ final class NioConnection implements Connection {
     static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     private static final int MAX_RESPONSE_HEAD_BYTES = 8 * 1024;
 
-    private enum State { CONNECTING, UPGRADING, OPEN, CLOSING, CLOSED }
+    /**
+     * CLOSING: we sent our close frame and wait for the server's. ENDED: the close exchange is
+     * over (or the connection failed) and the client has been told; we only wait for the server
+     * to hang up first, as RFC 6455 asks (the side that closes TCP first keeps the port in
+     * TIME_WAIT, and with thousands of connections per run that should be the server).
+     */
+    private enum State { CONNECTING, UPGRADING, OPEN, CLOSING, ENDED }
+
+    /** A frame the socket could not take whole yet, and what to run if it is never sent. */
+    private record Unsent(ByteBuffer frame, Runnable onFailure) {
+    }
 
     private final URI url;
     private final LoadClient client;
@@ -47,7 +58,7 @@ final class NioConnection implements Connection {
     private ByteArrayOutputStream fragments;
 
     /** Frames the socket could not take whole yet, in order. Guarded by {@code this}. */
-    private final ArrayDeque<ByteBuffer> outbox = new ArrayDeque<>();
+    private final ArrayDeque<Unsent> outbox = new ArrayDeque<>();
 
     NioConnection(URI url, LoadClient client, NioTransport.Reactor reactor) {
         this.url = url;
@@ -79,7 +90,9 @@ final class NioConnection implements Connection {
     void ready(SelectionKey readyKey, ByteBuffer readBuffer) {
         try {
             if (readyKey.isConnectable()) {
-                channel.finishConnect();
+                if (!channel.finishConnect()) {
+                    return; // not yet: the selector says so again when it is
+                }
                 connected();
             }
             if (readyKey.isValid() && readyKey.isWritable()) {
@@ -96,7 +109,7 @@ final class NioConnection implements Connection {
     private void connected() throws IOException {
         state = State.UPGRADING;
         key.interestOps(SelectionKey.OP_READ);
-        write(WebSocketFrames.upgradeRequest(url, handshakeKey));
+        write(WebSocketFrames.upgradeRequest(url, handshakeKey), () -> { });
     }
 
     private void read(ByteBuffer buffer) throws IOException {
@@ -108,18 +121,21 @@ final class NioConnection implements Connection {
         int n = channel.read(buffer);
         long now = System.nanoTime(); // every message in this read arrived now: take it before parsing
         if (n < 0) {
-            ended();
+            hangUp(); // the server closed TCP: after a close exchange as it should, or abruptly
             return;
+        }
+        if (state == State.ENDED) {
+            return; // after the close exchange, anything more is ignored until the server hangs up
         }
         buffer.flip();
         if (state == State.UPGRADING && !upgraded(buffer)) {
             keepLeftover(buffer);
             return;
         }
-        while (state != State.CLOSED && nextFrame(buffer, now)) {
+        while (state != State.ENDED && nextFrame(buffer, now)) {
             // one frame per turn
         }
-        if (state != State.CLOSED) {
+        if (state != State.ENDED) {
             keepLeftover(buffer);
         }
     }
@@ -160,6 +176,9 @@ final class NioConnection implements Connection {
         if ((b1 & 0x80) != 0) {
             throw new ProtocolException("the server masked a frame; RFC 6455 forbids it");
         }
+        if ((b0 & 0x70) != 0) {
+            throw new ProtocolException("a frame with reserved bits set; we agreed on no extension");
+        }
         int headerLength = 2;
         long length = b1 & 0x7F;
         if (length == 126) {
@@ -177,6 +196,10 @@ final class NioConnection implements Connection {
         }
         if (length < 0 || length > MAX_PAYLOAD_BYTES) {
             throw new ProtocolException("a frame of " + length + " bytes; this client takes at most " + MAX_PAYLOAD_BYTES);
+        }
+        boolean control = (b0 & 0x08) != 0;
+        if (control && ((b0 & 0x80) == 0 || length > 125)) {
+            throw new ProtocolException("a control frame that is fragmented or longer than 125 bytes");
         }
         if (available < headerLength + length) {
             return false;
@@ -215,20 +238,23 @@ final class NioConnection implements Connection {
                 }
             }
             case WebSocketFrames.BINARY -> client.unknownMessage(); // the examples send none
-            case WebSocketFrames.PING -> write(WebSocketFrames.clientFrame(WebSocketFrames.PONG, payload));
+            case WebSocketFrames.PING -> write(WebSocketFrames.clientFrame(WebSocketFrames.PONG, payload), () -> { });
             case WebSocketFrames.PONG -> { } // we send no pings
             case WebSocketFrames.CLOSE -> closeReceived(payload);
             default -> throw new ProtocolException("unknown opcode " + opcode);
         }
     }
 
-    /** The server closes: answer with the same code (if we have not sent ours yet), then hang up. */
+    /**
+     * The server's close frame: the answer to ours, or its own goodbye, which we answer with the
+     * same code. Either way the exchange is over; the server hangs up next.
+     */
     private void closeReceived(byte[] payload) throws IOException {
         if (state == State.OPEN) {
             byte[] code = payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0];
-            write(WebSocketFrames.clientFrame(WebSocketFrames.CLOSE, code));
+            write(WebSocketFrames.clientFrame(WebSocketFrames.CLOSE, code), () -> { });
         }
-        ended(); // both sides have said goodbye (or the server has, to our goodbye): nothing more to read
+        ended();
     }
 
     @Override
@@ -238,15 +264,18 @@ final class NioConnection implements Connection {
             return;
         }
         try {
-            write(WebSocketFrames.clientFrame(WebSocketFrames.TEXT, text.getBytes(StandardCharsets.UTF_8)));
+            write(WebSocketFrames.clientFrame(WebSocketFrames.TEXT, text.getBytes(StandardCharsets.UTF_8)), onFailure);
         } catch (IOException | RuntimeException e) {
             onFailure.run();
             reactor.execute(() -> fail(e));
         }
     }
 
-    /** Any thread: writes now what the socket takes; the rest waits for the reactor to flush it. */
-    private void write(ByteBuffer frame) throws IOException {
+    /**
+     * Any thread: writes now what the socket takes; the rest waits for the reactor to flush it.
+     * If the connection ends first, {@code onFailure} runs for a frame still waiting.
+     */
+    private void write(ByteBuffer frame, Runnable onFailure) throws IOException {
         boolean wait;
         synchronized (this) {
             if (outbox.isEmpty()) {
@@ -254,7 +283,7 @@ final class NioConnection implements Connection {
             }
             wait = frame.hasRemaining();
             if (wait) {
-                outbox.add(frame);
+                outbox.add(new Unsent(frame, onFailure));
             }
         }
         if (wait) {
@@ -276,7 +305,7 @@ final class NioConnection implements Connection {
     private void flush() throws IOException {
         synchronized (this) {
             while (!outbox.isEmpty()) {
-                ByteBuffer frame = outbox.peek();
+                ByteBuffer frame = outbox.peek().frame();
                 channel.write(frame);
                 if (frame.hasRemaining()) {
                     return; // still full: the selector tells us when there is room again
@@ -293,12 +322,12 @@ final class NioConnection implements Connection {
             if (state == State.OPEN) {
                 state = State.CLOSING;
                 try {
-                    write(WebSocketFrames.clientFrame(WebSocketFrames.CLOSE, WebSocketFrames.closePayload(1000, "load test over")));
+                    write(WebSocketFrames.clientFrame(WebSocketFrames.CLOSE, WebSocketFrames.closePayload(1000, "load test over")), () -> { });
                 } catch (IOException | RuntimeException e) {
                     fail(e);
                 }
-            } else if (state != State.CLOSING) {
-                ended(); // not open yet: nothing to say goodbye to
+            } else if (state == State.CONNECTING || state == State.UPGRADING) {
+                hangUp(); // not open yet: nothing to say goodbye to
             }
         });
     }
@@ -311,7 +340,7 @@ final class NioConnection implements Connection {
     /** Reactor thread: something went wrong; the connection is dropped and the failure reported. */
     void fail(Throwable failure) {
         opened.completeExceptionally(failure); // no effect once open: the ramp has counted it already
-        ended();
+        hangUp();
     }
 
     /** Reactor thread, or the reactor's last act when it stops: cut off at once. */
@@ -319,12 +348,25 @@ final class NioConnection implements Connection {
         fail(new IOException("the load generator stopped"));
     }
 
+    /** The connection is over for the client (it is told once); the socket may stay open a little. */
     private void ended() {
-        if (state == State.CLOSED) {
+        if (state == State.ENDED) {
             return;
         }
-        state = State.CLOSED;
+        state = State.ENDED;
         opened.completeExceptionally(new IOException("the connection ended before the upgrade"));
+        client.ended();
+    }
+
+    /** Ends the connection and closes the socket; frames still waiting are reported as not sent. */
+    private void hangUp() {
+        ended();
+        List<Unsent> unsent;
+        synchronized (this) {
+            unsent = List.copyOf(outbox);
+            outbox.clear();
+        }
+        unsent.forEach(u -> u.onFailure().run());
         try {
             if (channel != null) {
                 channel.close(); // also cancels the key
@@ -332,6 +374,5 @@ final class NioConnection implements Connection {
         } catch (IOException e) {
             // closing a socket we are done with; nothing left to save
         }
-        client.ended();
     }
 }

@@ -47,7 +47,14 @@ final class NioTransport implements Transport {
         this.upgradeTimeout = upgradeTimeout;
         reactors = new Reactor[threads];
         for (int i = 0; i < threads; i++) {
-            reactors[i] = new Reactor(threadNamePrefix + "nio-" + (i + 1));
+            try {
+                reactors[i] = new Reactor(threadNamePrefix + "nio-" + (i + 1));
+            } catch (UncheckedIOException e) {
+                for (int opened = 0; opened < i; opened++) {
+                    reactors[opened].closeSelector(); // no thread has started yet: only selectors to close
+                }
+                throw e;
+            }
         }
         for (Reactor reactor : reactors) {
             reactor.thread.start();
@@ -137,11 +144,15 @@ final class NioTransport implements Transport {
                 for (SelectionKey key : selector.keys()) {
                     ((NioConnection) key.attachment()).abort();
                 }
-                try {
-                    selector.close();
-                } catch (IOException e) {
-                    System.err.println(thread.getName() + ": closing the selector failed: " + e);
-                }
+                closeSelector();
+            }
+        }
+
+        void closeSelector() {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                System.err.println(thread.getName() + ": closing the selector failed: " + e);
             }
         }
 

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The few pieces of RFC 6455 that {@link NioConnection} needs, as plain functions. */
@@ -60,23 +62,54 @@ final class WebSocketFrames {
         return -1;
     }
 
-    /** Checks that the response head accepts the upgrade we asked for; says why not otherwise. */
+    /**
+     * Checks that the response head accepts the upgrade we asked for (RFC 6455, 4.1): status 101,
+     * {@code Upgrade: websocket}, {@code Connection: Upgrade}, the accept key made from ours, and
+     * no extension or subprotocol, since we asked for none. Says what is wrong otherwise.
+     */
     static void checkUpgradeResponse(String head, String handshakeKey) throws ProtocolException {
         String[] lines = head.split("\r\n");
         if (!lines[0].matches("HTTP/1\\.1 101( .*)?")) {
             throw new ProtocolException("the server refused the upgrade: " + lines[0]);
         }
-        String expected = acceptFor(handshakeKey);
-        for (String line : lines) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("sec-websocket-accept")) {
-                if (line.substring(colon + 1).trim().equals(expected)) {
-                    return;
-                }
-                throw new ProtocolException("wrong Sec-WebSocket-Accept: " + line);
+        Map<String, String> headers = new HashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim(), (a, b) -> a + ", " + b);
             }
         }
-        throw new ProtocolException("no Sec-WebSocket-Accept in the server's response");
+        if (!"websocket".equalsIgnoreCase(headers.get("upgrade"))) {
+            throw new ProtocolException("the 101 response does not upgrade to websocket: Upgrade: " + headers.get("upgrade"));
+        }
+        if (!hasToken(headers.get("connection"), "upgrade")) {
+            throw new ProtocolException("the 101 response lacks Connection: Upgrade: " + headers.get("connection"));
+        }
+        String accept = headers.get("sec-websocket-accept");
+        if (accept == null) {
+            throw new ProtocolException("no Sec-WebSocket-Accept in the server's response");
+        }
+        if (!accept.equals(acceptFor(handshakeKey))) {
+            throw new ProtocolException("wrong Sec-WebSocket-Accept: " + accept);
+        }
+        for (String unasked : new String[] {"sec-websocket-extensions", "sec-websocket-protocol"}) {
+            if (headers.containsKey(unasked)) {
+                throw new ProtocolException("the server chose " + unasked + ": " + headers.get(unasked) + ", which we did not offer");
+            }
+        }
+    }
+
+    private static boolean hasToken(String headerValue, String token) {
+        if (headerValue == null) {
+            return false;
+        }
+        for (String part : headerValue.split(",")) {
+            if (part.trim().equalsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String acceptFor(String handshakeKey) {
