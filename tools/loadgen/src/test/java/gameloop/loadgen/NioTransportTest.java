@@ -25,9 +25,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The tool's own WebSocket client against a hand-written server on a plain socket, so each test
@@ -65,13 +70,18 @@ class NioTransportTest {
         return transport.connect(URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/connect"), client);
     }
 
+    /** Connects, lets the hand-written server accept the upgrade, and waits until it is open. */
+    private Peer open() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        Peer peer = Peer.accept(listener);
+        peer.acceptUpgrade();
+        opened.get(5, TimeUnit.SECONDS);
+        return peer;
+    }
+
     @Test
     void reassemblesFragmentsAndFramesCutInTwo() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            peer.acceptUpgrade();
-            opened.get(5, TimeUnit.SECONDS);
-
+        try (Peer peer = open()) {
             peer.send(frame(false, WebSocketFrames.TEXT, "game loop says: "));
             peer.send(frame(true, WebSocketFrames.CONTINUATION, "tick 1"));
             byte[] second = frame(true, WebSocketFrames.TEXT, "game loop says: tick 2");
@@ -102,10 +112,7 @@ class NioTransportTest {
 
     @Test
     void queuesWhatTheSocketCannotTakeAndSendsItInOrder() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            peer.acceptUpgrade();
-            opened.get(5, TimeUnit.SECONDS);
+        try (Peer peer = open()) {
             int frames = 200; // 12 MB: more than the kernel's socket buffers, since the server reads none yet
             AtomicInteger failed = new AtomicInteger();
             for (int i = 0; i < frames; i++) {
@@ -123,11 +130,7 @@ class NioTransportTest {
 
     @Test
     void answersAPingWithItsPayloadAndSendsKeysMasked() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            peer.acceptUpgrade();
-            opened.get(5, TimeUnit.SECONDS);
-
+        try (Peer peer = open()) {
             peer.send(frame(true, WebSocketFrames.PING, "are you there"));
             Peer.Frame pong = peer.readFrame();
             assertEquals(WebSocketFrames.PONG, pong.opcode());
@@ -142,10 +145,7 @@ class NioTransportTest {
 
     @Test
     void answersTheServersCloseWithTheSameCodeAndEnds() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            peer.acceptUpgrade();
-            opened.get(5, TimeUnit.SECONDS);
+        try (Peer peer = open()) {
             assertTrue(client.isOpen());
 
             peer.send(frame(true, WebSocketFrames.CLOSE, WebSocketFrames.closePayload(1001, "going away")));
@@ -160,11 +160,7 @@ class NioTransportTest {
 
     @Test
     void closesPolitelyWhenTheRunEnds() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            peer.acceptUpgrade();
-            opened.get(5, TimeUnit.SECONDS);
-
+        try (Peer peer = open()) {
             client.close();
             Peer.Frame close = peer.readFrame();
             assertEquals(WebSocketFrames.CLOSE, close.opcode());
@@ -176,76 +172,53 @@ class NioTransportTest {
         }
     }
 
-    @Test
-    void aRefusedUpgradeFailsWithTheServersStatusLine() throws Exception {
+    /** Upgrade responses the client must refuse: made from the request's key, and the reason it must give. */
+    static Stream<Arguments> badUpgrades() {
+        UnaryOperator<String> refused = key -> "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
+        UnaryOperator<String> wrongKey = key -> Peer.upgradeResponse("someone else's key");
+        UnaryOperator<String> noUpgradeHeader = key -> Peer.upgradeResponse(key).replace("Upgrade: websocket\r\n", "");
+        UnaryOperator<String> unofferedExtension = key -> Peer.upgradeResponse(key)
+                .replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
+        return Stream.of(
+                Arguments.of("refused", refused, "HTTP/1.1 403 Forbidden"),
+                Arguments.of("an accept key made from another key", wrongKey, "wrong Sec-WebSocket-Accept"),
+                Arguments.of("a 101 without Upgrade: websocket", noUpgradeHeader, "does not upgrade to websocket"),
+                Arguments.of("an extension it did not offer", unofferedExtension, "permessage-deflate"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badUpgrades")
+    void aBadUpgradeResponseIsAFailureThatSaysWhy(String name, UnaryOperator<String> response, String reason) throws Exception {
         CompletableFuture<Void> opened = connect();
         try (Peer peer = Peer.accept(listener)) {
-            peer.readRequestHead();
-            peer.send("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            peer.send(response.apply(peer.readKey()).getBytes(StandardCharsets.ISO_8859_1));
 
             ExecutionException e = assertThrows(ExecutionException.class, () -> opened.get(5, TimeUnit.SECONDS));
             assertInstanceOf(ProtocolException.class, e.getCause());
-            assertTrue(e.getCause().getMessage().contains("HTTP/1.1 403 Forbidden"), e.getCause().getMessage());
+            assertTrue(e.getCause().getMessage().contains(reason), e.getCause().getMessage());
             client.closed().get(5, TimeUnit.SECONDS);
         }
     }
 
-    @Test
-    void refusesAnAcceptKeyThatDoesNotMatchItsOwn() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            peer.readRequestHead();
-            peer.send(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + WebSocketFrames.acceptFor("someone else's key") + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-
-            ExecutionException e = assertThrows(ExecutionException.class, () -> opened.get(5, TimeUnit.SECONDS));
-            assertTrue(e.getCause().getMessage().contains("Sec-WebSocket-Accept"), e.getCause().getMessage());
-        }
+    /** Frames RFC 6455 forbids a server to send: each a tick, spoilt one way. */
+    static Stream<Arguments> forbiddenFrames() {
+        byte[] masked = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
+        masked[1] |= (byte) 0x80; // a server never masks
+        byte[] reservedBit = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
+        reservedBit[0] |= 0x40; // RSV1, permessage-deflate's mark, which was never agreed
+        byte[] fragmentedPing = frame(false, WebSocketFrames.PING, "a control frame comes whole");
+        return Stream.of(Arguments.of("masked", masked), Arguments.of("with a reserved bit", reservedBit),
+                Arguments.of("a fragmented ping", fragmentedPing));
     }
 
-    @Test
-    void aMaskedFrameFromTheServerEndsTheConnection() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            peer.acceptUpgrade();
-            opened.get(5, TimeUnit.SECONDS);
-
-            byte[] masked = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
-            masked[1] |= (byte) 0x80; // claims a mask (RFC 6455: a server never masks)
-            peer.send(masked);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forbiddenFrames")
+    void aForbiddenFrameEndsTheConnectionAndCountsForNothing(String name, byte[] frame) throws Exception {
+        try (Peer peer = open()) {
+            peer.send(frame);
 
             client.closed().get(5, TimeUnit.SECONDS);
             assertEquals(0, client.ticks(), "nothing of that frame was taken as a tick");
-        }
-    }
-
-    @Test
-    void refusesAnExtensionItDidNotOffer() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            String key = peer.readKey();
-            String response = Peer.upgradeResponse(key).replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
-            peer.send(response.getBytes(StandardCharsets.ISO_8859_1));
-
-            ExecutionException e = assertThrows(ExecutionException.class, () -> opened.get(5, TimeUnit.SECONDS));
-            assertTrue(e.getCause().getMessage().contains("permessage-deflate"), e.getCause().getMessage());
-        }
-    }
-
-    @Test
-    void aFrameWithAReservedBitEndsTheConnection() throws Exception {
-        CompletableFuture<Void> opened = connect();
-        try (Peer peer = Peer.accept(listener)) {
-            peer.acceptUpgrade();
-            opened.get(5, TimeUnit.SECONDS);
-
-            byte[] compressed = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
-            compressed[0] |= 0x40; // RSV1: permessage-deflate's mark, which was never agreed
-            peer.send(compressed);
-
-            client.closed().get(5, TimeUnit.SECONDS);
-            assertEquals(0, client.ticks());
         }
     }
 
