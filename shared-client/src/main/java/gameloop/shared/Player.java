@@ -44,6 +44,15 @@ public final class Player {
         return id;
     }
 
+    /**
+     * True once this player has left. It is set before {@link Game#playerLeft} is called for
+     * the player, so a game that hears of a join after its leave (the server lists a player
+     * before it tells the game, and a failed send can end the player in between) can tell.
+     */
+    public boolean isGone() {
+        return gone.get();
+    }
+
     /** Queues a text frame for this player. Returns at once; never throws. */
     public void send(String text) {
         if (gone.get()) {

@@ -90,8 +90,7 @@ final class ThreadExecutorGame implements Game {
      * Per player, the key presses handed to the owner and not yet handled: an entry from the
      * player's join (which always comes before its keys) to its leave. A key that arrives after
      * the leave (a send to the player failed on another thread meanwhile) finds no entry and
-     * makes none. (The one way left to strand an entry is a join overtaken by its own leave,
-     * which {@link GameState#playerJoined} describes: far rarer, and one small object.)
+     * makes none. A join overtaken by its own leave is handled in {@link #playerJoined}.
      */
     private final Map<Player, AtomicInteger> keysWaiting = new ConcurrentHashMap<>();
     /** Guarded by {@link #lock}, like every field below. */
@@ -133,6 +132,12 @@ final class ThreadExecutorGame implements Game {
     @Override
     public void playerJoined(Player player) {
         keysWaiting.put(player, new AtomicInteger());
+        if (player.isGone()) {
+            // Its leave overtook this join (see GameState#playerJoined), and may have found no
+            // entry to remove. The leave marks the player gone before it calls playerLeft, so
+            // whichever order the two maps calls take, one of them removes the entry.
+            keysWaiting.remove(player);
+        }
         handOff(() -> state.playerJoined(player));
     }
 
