@@ -26,6 +26,15 @@ class ReportTest {
     }
 
     @Test
+    void everyReportSaysWhichClientCarriedTheConnections() {
+        Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER);
+
+        assertTrue(Report.table(r).contains("clients (nio client)"), Report.table(r));
+        assertTrue(HtmlReport.html(r).contains("clients (nio client)"));
+        assertTrue(Report.json(r).contains("\"client\": \"nio\""), Report.json(r));
+    }
+
+    @Test
     void anIdleClientSaysNothingAboutLowerBounds() {
         Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.GIVEN);
 
