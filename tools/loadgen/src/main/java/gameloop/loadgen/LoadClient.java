@@ -36,7 +36,7 @@ public final class LoadClient {
 
     private final TickLedger ledger;
     private final Echoes echoes;
-    /** Each key's press awaiting its echo, or null: set by the key timer, taken by Jetty's threads. */
+    /** Each key's press awaiting its echo, or null: set by the key timer, taken by the threads that read the echoes. */
     private final AtomicReferenceArray<Press> pending = new AtomicReferenceArray<>(KEYS);
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Connection connection;

@@ -15,7 +15,7 @@ import org.HdrHistogram.Histogram;
  * the last one did. The difference is that tick's fan-out, the time one broadcast takes to reach
  * everyone.
  *
- * <p>Thousands of connections report here at once, from a handful of Jetty threads, so the hot
+ * <p>Thousands of connections report here at once, from a handful of reading threads, so the hot
  * path takes no lock:
  * <ul>
  *   <li>the slots live in a {@link ConcurrentHashMap}: once a tick's slot exists, finding it is a
