@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
+import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Races;
 import gameloop.testkit.TestClient;
@@ -158,7 +159,10 @@ class OnDemandLoopTest {
         loop.close(); // what GameServer.close() does first, before it turns new players away
 
         TestClient late = clients.connect(server.webSocketUri());
-        await().until(() -> server.players().count() == 1);
+        // Jetty reads a connection's first frame only after its open event (and so the game's
+        // playerJoined) has returned: the echo proves the join was handled, not just listed.
+        late.send("65");
+        await().until(() -> late.hasReceived(Protocol.pressed(65)));
 
         assertEquals(0, loop.matchesStarted());
         assertFalse(loop.isRunning());

@@ -155,8 +155,11 @@ class ManagedGameLoopTest {
         start(TICK, Protocol::tick);
         loop.close(); // what GameServer.close() does first, before it turns new players away
 
-        clients.connect(server.webSocketUri());
-        await().until(() -> server.players().count() == 1);
+        TestClient late = clients.connect(server.webSocketUri());
+        // Jetty reads a connection's first frame only after its open event (and so the game's
+        // playerJoined) has returned: the echo proves the join was handled, not just listed.
+        late.send("65");
+        await().until(() -> late.hasReceived(Protocol.pressed(65)));
 
         assertEquals(0, loop.loopsStarted());
         assertFalse(loop.isRunning());
