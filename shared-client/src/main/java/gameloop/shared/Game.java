@@ -1,5 +1,6 @@
 package gameloop.shared;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,12 @@ public interface Game extends AutoCloseable {
     /**
      * What a game's {@link #close()} does with the executor that runs its loop: stop it
      * (interrupting a tick that is waiting), then wait up to 5 s for its thread to end, so no
-     * tick can run after {@code close()} returns. Keeps the caller's interrupt, if any.
+     * tick can run after {@code close()} returns.
+     *
+     * <p>The wait goes on even if the caller is interrupted (a test that timed out, an
+     * application shutting down its own threads): giving up at once would let a tick, or a
+     * worker being replaced, outlive {@code close()}. The caller's interrupt is kept and
+     * restored when the wait is over.
      */
     static void stopAndAwait(ExecutorService loop) {
         stopAndAwait(loop, "game loop");
@@ -55,14 +61,29 @@ public interface Game extends AutoCloseable {
     /** The same, for any executor a game owns; {@code role} names it in the log if it hangs. */
     static void stopAndAwait(ExecutorService executor, String role) {
         executor.shutdownNow();
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        boolean interrupted = false;
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                LoggerFactory.getLogger(Game.class).error("The {} thread did not stop within 5 s", role);
+            while (true) {
+                try {
+                    if (!executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                        LoggerFactory.getLogger(Game.class).error("The {} thread did not stop within {} s",
+                                role, STOP_TIMEOUT.toSeconds());
+                    }
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting; the caller sees the interrupt afterwards
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the caller is stopping anyway; let it see the interrupt
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
+
+    /** How long {@link #stopAndAwait} waits for a game's thread to end. */
+    Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     /** Builds an example's game from what the server gives it. */
     @FunctionalInterface
