@@ -254,10 +254,18 @@ final class ChildProcessGame implements Game {
             }
             return;
         }
+        boolean closedMeanwhile;
         synchronized (lock) {
-            // Even if close() has begun meanwhile: it reads the worker only after this thread has
-            // ended, so it will stop this one.
-            worker = next;
+            closedMeanwhile = closed;
+            if (!closedMeanwhile) {
+                worker = next;
+            }
+        }
+        if (closedMeanwhile) {
+            // close() waits for this thread before it reads the worker, but only for so long (a
+            // process start can be slow): stop the newcomer here rather than hope it is seen.
+            next.stop();
+            return;
         }
         next.startReading(); // only now: a child that dies at once is then seen as ours, and replaced
     }

@@ -235,25 +235,47 @@ final class Worker {
      * it exits by itself once it finishes the step it is on. A worker stuck in a long computation
      * gets SIGTERM after {@link #STOP_GRACE}, and one that ignores that, SIGKILL. Safe to call on a
      * worker that has already died.
+     *
+     * <p>An interrupted caller cuts the grace short (SIGKILL at once) but still waits for the
+     * process and its threads, so nothing of the worker outlives this call; the interrupt is
+     * restored afterwards.
      */
     void stop() {
         closeRequests();
+        boolean interrupted = false;
         try {
-            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Worker {} did not exit within {} ms of its stdin closing; sending SIGTERM",
-                        pid(), STOP_GRACE.toMillis());
-                process.destroy();
-                if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warn("Worker {} ignored SIGTERM; sending SIGKILL", pid());
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-            awaitThreads();
+            endPolitely();
         } catch (InterruptedException e) {
-            // Stopping anyway: do not wait, but do not leave the process behind either.
-            process.destroyForcibly();
+            interrupted = true;
+        }
+        while (true) {
+            try {
+                if (interrupted) {
+                    process.destroyForcibly();
+                }
+                process.waitFor(5, TimeUnit.SECONDS);
+                awaitThreads();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the worker to exit on end of file; then SIGTERM, then SIGKILL, a grace period apart. */
+    private void endPolitely() throws InterruptedException {
+        if (process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        LOG.warn("Worker {} did not exit within {} ms of its stdin closing; sending SIGTERM",
+                pid(), STOP_GRACE.toMillis());
+        process.destroy();
+        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("Worker {} ignored SIGTERM; sending SIGKILL", pid());
+            process.destroyForcibly();
         }
     }
 

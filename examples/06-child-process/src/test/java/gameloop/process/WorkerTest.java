@@ -111,4 +111,26 @@ class WorkerTest {
         assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false));
         assertEquals(List.of(), results, "the step was cut short, so no result");
     }
+
+    /**
+     * A stop from an interrupted thread (a timed-out test, an application shutting down its own
+     * threads) skips the grace period but still leaves nothing behind, and keeps the interrupt.
+     */
+    @Test
+    void aStopFromAnInterruptedThreadStillLeavesNothingBehind() throws Exception {
+        Worker w = launch(Duration.ofMillis(300)); // its reader takes a while to report the end
+        w.send(1, Duration.ofSeconds(30)); // busy: it would not leave by itself for a long while
+
+        long began = System.nanoTime();
+        Thread.currentThread().interrupt();
+        w.stop();
+        boolean interruptKept = Thread.interrupted(); // also clears it, for the rest of the test
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+        assertTrue(interruptKept, "the caller's interrupt was lost");
+        assertTrue(exit.isDone(), "stop() returned before the end was reported");
+        assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false), "the worker outlived stop()");
+        assertEquals(List.of(), Threads.alive(prefix), "a reader thread outlived stop()");
+        assertTrue(took.compareTo(Worker.STOP_GRACE) < 0, "an interrupted stop waited out the grace period: " + took);
+    }
 }
