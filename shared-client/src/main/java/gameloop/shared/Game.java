@@ -19,11 +19,17 @@ public interface Game extends AutoCloseable {
     default void start() {
     }
 
-    /** A player connected and is already in {@link Players}. */
+    /**
+     * A player connected and is already in {@link Players}. Should not throw; if it does, the
+     * server logs it, disconnects that player (1011) and plays on.
+     */
     default void playerJoined(Player player) {
     }
 
-    /** A player left (closed, dropped or was disconnected) and is no longer in {@link Players}. */
+    /**
+     * A player left (closed, dropped or was disconnected) and is no longer in {@link Players}.
+     * Should not throw; if it does, the server logs it and the player is gone all the same.
+     */
     default void playerLeft(Player player) {
     }
 

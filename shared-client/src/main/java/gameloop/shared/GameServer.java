@@ -189,12 +189,17 @@ public final class GameServer implements AutoCloseable {
             return;
         }
         try {
-            game.close();
+            try {
+                game.close();
+            } catch (RuntimeException e) {
+                // Still say goodbye to the players, and refuse new ones, below.
+                LOG.error("Stopping the game failed; stopping the server anyway", e);
+            }
             players.closeAll(CLOSE_HANDSHAKE_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // still stop Jetty below, then let the caller see it
         } catch (RuntimeException e) {
-            LOG.error("Stopping the game failed; stopping the server anyway", e);
+            LOG.error("Closing the players' connections failed; stopping the server anyway", e);
         } finally {
             try {
                 server.stop();

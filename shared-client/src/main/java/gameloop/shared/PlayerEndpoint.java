@@ -59,8 +59,11 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
 
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-        leave();
-        callback.succeed();
+        try {
+            leave();
+        } finally {
+            callback.succeed(); // whatever happens above, Jetty must hear the close was handled
+        }
     }
 
     @Override

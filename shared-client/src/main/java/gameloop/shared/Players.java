@@ -5,7 +5,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,14 +59,23 @@ public final class Players {
         Player player;
         synchronized (lock) {
             if (closing) {
-                session.close(Player.GOING_AWAY, "server shutting down", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                session.close(Player.GOING_AWAY, "server shutting down", Callback.NOOP);
                 return null;
             }
             player = new Player(nextId.incrementAndGet(), session, this);
             online.add(player);
         }
         LOG.info("{} joined from {} ({} online)", player, session.getRemoteSocketAddress(), count());
-        game.playerJoined(player);
+        try {
+            game.playerJoined(player);
+        } catch (RuntimeException e) {
+            // Thrown into Jetty, this would close the connection with the player still listed
+            // (the endpoint never learns who it was), counted as online for good.
+            LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
+            player.left();
+            session.close(StatusCode.SERVER_ERROR, "the game could not take this player in", Callback.NOOP);
+            return null;
+        }
         return player;
     }
 
@@ -72,9 +83,14 @@ public final class Players {
     void remove(Player player) {
         if (online.remove(player)) {
             LOG.info("{} left ({} online)", player, count());
-            game.playerLeft(player);
-            synchronized (lock) {
-                lock.notifyAll(); // wakes awaitNoneOnline
+            try {
+                game.playerLeft(player);
+            } catch (RuntimeException e) {
+                LOG.error("The game failed on {} leaving; it is gone all the same", player, e);
+            } finally {
+                synchronized (lock) {
+                    lock.notifyAll(); // wakes awaitNoneOnline
+                }
             }
         }
     }

@@ -1,0 +1,109 @@
+package gameloop.testkit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameServer;
+import gameloop.shared.Player;
+import gameloop.shared.Protocol;
+import gameloop.shared.ServerSettings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A game's join and leave hooks run on Jetty's threads. If one throws, the server says so, deals
+ * with that one player, and goes on: no ghost player counted as online, no stalled shutdown.
+ */
+class FailingGameHooksTest {
+
+    private final TestClients clients = new TestClients();
+    private GameServer server;
+
+    @AfterEach
+    void tearDown() {
+        try {
+            clients.close();
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    @Test
+    void aJoinTheGameFailsOnDisconnectsThatPlayerOnlyAndLeavesNoGhost() throws Exception {
+        AtomicBoolean failNextJoin = new AtomicBoolean(true);
+        server = GameServer.start(ServerSettings.forTest("failing-join-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void playerJoined(Player player) {
+                if (failNextJoin.getAndSet(false)) {
+                    throw new IllegalStateException("a bug in the game, on purpose");
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        TestClient unlucky = clients.connect(server.webSocketUri());
+        assertEquals(StatusCode.SERVER_ERROR, unlucky.closed().get(10, TimeUnit.SECONDS).code());
+        await().until(() -> server.players().count() == 0);
+
+        TestClient next = clients.connect(server.webSocketUri());
+        next.send("65");
+        await().until(() -> next.hasReceived(Protocol.pressed(65)));
+        assertEquals(1, server.players().count());
+    }
+
+    @Test
+    void aLeaveTheGameFailsOnDoesNotHoldUpTheShutdown() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("failing-leave-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void playerJoined(Player player) {
+                // More than the sockets' buffers hold, to a client that never reads: the close
+                // frame the shutdown sends waits behind it, so the leave comes during the wait.
+                player.send("x".repeat(16 << 20));
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                throw new IllegalStateException("a bug in the game, on purpose");
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        try (RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            await().until(() -> server.players().count() == 1);
+            // It never reads, so never answers the close frame; 300 ms into the shutdown, it drops.
+            Thread dropper = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    silent.resetAbruptly();
+                } catch (InterruptedException | IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "failing-leave-test-dropper");
+
+            long began = System.nanoTime();
+            dropper.start();
+            server.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            dropper.join();
+
+            // The server waits up to 1 s for players to answer its close frame, and is woken as
+            // each one leaves. A leave the game fails on must still wake it.
+            assertTrue(took.compareTo(Duration.ofMillis(900)) < 0, "the shutdown waited out its timeout: " + took);
+        }
+    }
+}
