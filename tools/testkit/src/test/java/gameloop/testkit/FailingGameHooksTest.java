@@ -106,4 +106,30 @@ class FailingGameHooksTest {
             assertTrue(took.compareTo(Duration.ofMillis(900)) < 0, "the shutdown waited out its timeout: " + took);
         }
     }
+
+    @Test
+    void aKeyTheGameFailsOnClosesThatConnectionOnly() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("failing-key-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void keyPressed(Player player, int keyCode) {
+                if (keyCode == 13) {
+                    throw new IllegalStateException("a bug in the game, on purpose");
+                }
+                Game.super.keyPressed(player, keyCode);
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        TestClient unlucky = clients.connect(server.webSocketUri());
+        TestClient bystander = clients.connect(server.webSocketUri());
+
+        unlucky.send("13");
+
+        assertEquals(StatusCode.SERVER_ERROR, unlucky.closed().get(10, TimeUnit.SECONDS).code());
+        await().until(() -> server.players().count() == 1);
+        bystander.send("65");
+        await().until(() -> bystander.hasReceived(Protocol.pressed(65)));
+    }
 }
