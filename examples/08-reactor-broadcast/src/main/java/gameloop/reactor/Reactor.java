@@ -171,8 +171,8 @@ public final class Reactor {
             while (!stopRequested) {
                 waitForEvents();
                 if (Thread.currentThread().isInterrupted()) {
-                    // select() returns at once while the interrupt flag is set, and an interrupted
-                    // thread closes any channel it touches: the only safe answer is to stop.
+                    // select() returns at once while the interrupt flag is set, so the loop would
+                    // spin; clearing the flag would hide whoever meant to stop us. Stop, and say so.
                     log.info("reactor thread interrupted: stopping (use stop() to stop a reactor)");
                     break;
                 }
@@ -223,6 +223,9 @@ public final class Reactor {
 
     private void runDueCalls() {
         for (DelayedCall call : delayedCalls.takeDue(System.nanoTime())) {
+            if (!call.isActive()) {
+                continue; // cancelled by a call that ran before it in this same batch
+            }
             call.markCalled();
             runGuarded("delayed call", call.action);
         }

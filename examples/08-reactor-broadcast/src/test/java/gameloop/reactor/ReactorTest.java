@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -23,12 +24,18 @@ import org.junit.jupiter.api.Test;
 /** The reactor's own rules: who may call what from where, timers, and a protocol that throws. */
 class ReactorTest {
 
+    private static final AtomicInteger REACTORS = new AtomicInteger();
+
     private final RecordingLog log = new RecordingLog();
+    /** Unique, since the tests run in parallel: a thread name then says which test's reactor it is. */
+    private final String name = "reactor-test-" + REACTORS.incrementAndGet();
+    /** Errors a test provokes on purpose; any other error in the log fails it. */
+    private int expectedErrors;
     private Reactor reactor;
 
     @BeforeEach
     void start() throws IOException {
-        reactor = new Reactor("reactor-test", log);
+        reactor = new Reactor(name, log);
         reactor.start();
     }
 
@@ -36,13 +43,15 @@ class ReactorTest {
     void stop() throws InterruptedException {
         reactor.stop();
         assertTrue(reactor.join(Duration.ofSeconds(10)), "the reactor thread ends");
+        assertEquals(expectedErrors, log.errors().size(), "errors logged: " + log.errors());
+        assertTrue(reactor.failure().isEmpty(), "the reactor failed: " + reactor.failure());
     }
 
     @Test
     void callFromThreadRunsTheTaskOnTheReactorThread() throws Exception {
         CompletableFuture<String> ranOn = new CompletableFuture<>();
         reactor.callFromThread(() -> ranOn.complete(Thread.currentThread().getName()));
-        assertEquals("reactor-test", ranOn.get(10, TimeUnit.SECONDS));
+        assertEquals(name, ranOn.get(10, TimeUnit.SECONDS));
     }
 
     @Test
@@ -59,7 +68,25 @@ class ReactorTest {
         });
         long waited = waitedNanos.get(10, TimeUnit.SECONDS);
         assertTrue(waited >= Duration.ofMillis(20).toNanos(), "ran after " + waited + " ns");
-        assertEquals(List.of("reactor-test"), ran);
+        assertEquals(List.of(name), ran);
+    }
+
+    /** Twisted's promise: a cancelled call does not happen, even if it was due in the same turn. */
+    @Test
+    void aCallCancelledByAnEarlierCallOfTheSameTurnDoesNotRun() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        reactor.callFromThread(() -> {
+            DelayedCall[] second = new DelayedCall[1];
+            reactor.callLater(Duration.ZERO, () -> {
+                ran.add("first");
+                second[0].cancel();
+            });
+            second[0] = reactor.callLater(Duration.ZERO, () -> ran.add("second"));
+            reactor.callLater(Duration.ofMillis(20), () -> done.complete(null));
+        });
+        done.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("first"), ran);
     }
 
     @Test
@@ -109,6 +136,7 @@ class ReactorTest {
             bystander.sendLine("hello");
             assertEquals("echo hello", bystander.readLine());
         }
+        expectedErrors = 1;
         assertEquals(1, log.errors().size(), "the error is logged, not swallowed");
         assertTrue(log.errors().get(0).contains("a bug in the protocol"), log.errors().toString());
         assertTrue(reactor.isAlive());
@@ -136,6 +164,7 @@ class ReactorTest {
         });
         ran.get(10, TimeUnit.SECONDS);
         assertEquals("ran", after.get());
+        expectedErrors = 1;
         assertEquals(1, log.errors().size());
     }
 
