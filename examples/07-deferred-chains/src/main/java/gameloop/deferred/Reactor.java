@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Just enough of Twisted's reactor for timed calls: one named thread that runs
@@ -16,9 +17,20 @@ final class Reactor {
 
     private final ScheduledThreadPoolExecutor executor;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final Consumer<Throwable> unhandled;
     private volatile Thread thread;
 
+    /** A reactor that reports a delayed call's exception on stderr, with its stack trace, as Twisted logs one. */
     Reactor(String threadName) {
+        this(threadName, error -> {
+            System.err.println("Unhandled error in a delayed call on " + threadName + ":");
+            error.printStackTrace();
+        });
+    }
+
+    /** The same, with the reports going to {@code unhandled} (tests read them there). */
+    Reactor(String threadName, Consumer<Throwable> unhandled) {
+        this.unhandled = unhandled;
         executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread t = new Thread(task, threadName);
             thread = t;
@@ -31,7 +43,15 @@ final class Reactor {
 
     /** Twisted's {@code reactor.callLater(delay, f)}: run {@code call} on the reactor thread after {@code delay}. */
     void callLater(Duration delay, Runnable call) {
-        executor.schedule(call, delay.toNanos(), TimeUnit.NANOSECONDS);
+        // The executor would keep a call's exception in a ScheduledFuture nobody reads: the error
+        // would vanish, and a call meant to end with stop() would leave run() waiting forever.
+        executor.schedule(() -> {
+            try {
+                call.run();
+            } catch (RuntimeException | Error e) {
+                unhandled.accept(e);
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Twisted's {@code reactor.stop()}: ask {@link #run()} to return. Safe from any thread, including the reactor's. */
@@ -44,7 +64,8 @@ final class Reactor {
         try {
             stopRequested.await();
         } catch (InterruptedException e) {
-            executor.shutdownNow(); // our caller gave up: do not leave the thread behind
+            executor.shutdownNow(); // our caller gave up: interrupt a running call, drop the rest,
+            awaitEnd();             // still wait for the thread, as promised,
             throw e;                // and pass the interrupt on rather than swallow it
         }
         executor.shutdown(); // lets a call that is running finish; drops those not yet due
@@ -55,6 +76,23 @@ final class Reactor {
         Thread t = thread; // null if nothing was ever scheduled: no thread was started
         if (t != null) {
             t.join(); // the pool is terminated; this waits out the thread's last few instructions
+        }
+    }
+
+    /** After shutdownNow: waits up to 5 s for the reactor thread, whatever interrupts come meanwhile. */
+    private void awaitEnd() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                Thread t = thread;
+                if (t != null) {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                }
+                return;
+            } catch (InterruptedException again) {
+                // already stopping, and the caller will see the interrupt it gave us
+            }
         }
     }
 

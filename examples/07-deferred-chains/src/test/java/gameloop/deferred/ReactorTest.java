@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,9 +40,18 @@ class ReactorTest {
     @Test
     void anInterruptedRunPassesTheInterruptOnAndStillEndsTheThread() throws InterruptedException {
         Reactor reactor = new Reactor("reactor-interrupted-test");
-        reactor.callLater(Duration.ofMinutes(1), () -> { }); // starts the thread, never comes due
+        CountDownLatch callStarted = new CountDownLatch(1);
+        reactor.callLater(Duration.ZERO, () -> { // a call still busy when run() is interrupted
+            callStarted.countDown();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait(); // deaf to interrupts, as a computation is
+            }
+        });
+        reactor.callLater(Duration.ofMinutes(1), () -> { }); // never comes due: dropped
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread runner = startRunning(reactor, interrupted);
+        assertTrue(callStarted.await(5, TimeUnit.SECONDS));
         await().atMost(Duration.ofSeconds(5)).until(() -> runner.getState() == Thread.State.WAITING);
 
         runner.interrupt();
@@ -47,7 +59,22 @@ class ReactorTest {
         runner.join(5_000);
         assertFalse(runner.isAlive());
         assertTrue(interrupted.get(), "run() threw InterruptedException");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !reactor.thread().isAlive());
+        assertFalse(reactor.thread().isAlive(), "run() waited for the reactor thread before it threw");
+    }
+
+    @Test
+    void aDelayedCallThatThrowsIsReportedAndTheReactorGoesOn() throws InterruptedException {
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        Reactor reactor = new Reactor("reactor-failing-call-test", reported::add);
+        reactor.callLater(Duration.ofMillis(5), () -> {
+            throw new IllegalStateException("a bug in a callback");
+        });
+        reactor.callLater(Duration.ofMillis(20), reactor::stop);
+
+        reactor.run(); // returns, so the call after the failing one ran
+
+        assertEquals(1, reported.size(), "reported: " + reported);
+        assertEquals("a bug in a callback", reported.get(0).getMessage());
     }
 
     @Test
