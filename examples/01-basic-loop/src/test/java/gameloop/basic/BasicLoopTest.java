@@ -51,6 +51,22 @@ class BasicLoopTest {
         three.forEach(client -> Ticks.assertConsecutive(client.tickNumbers()));
     }
 
+    /** One loop, started with the server, for everyone: a newcomer joins the count under way. */
+    @Test
+    void aLatePlayerJoinsTheOneLoopAlreadyTicking() {
+        TestClient early = clients.connect(server.webSocketUri());
+        await().until(() -> early.tickNumbers().size() >= 3);
+        long alreadyAt = early.lastTickNumber();
+
+        TestClient late = clients.connect(server.webSocketUri());
+        await().until(() -> late.tickNumbers().size() >= 3);
+
+        List<Long> lateTicks = late.tickNumbers();
+        assertTrue(lateTicks.get(0) > alreadyAt, "a loop of its own would count from 1 again: " + lateTicks);
+        Ticks.assertConsecutive(lateTicks); // a second loop would interleave its own numbers
+        await().until(() -> early.tickNumbers().containsAll(lateTicks)); // the very same ticks
+    }
+
     @Test
     void clientsThatLeaveAreRemoved() {
         TestClient polite = clients.connect(server.webSocketUri());
@@ -67,14 +83,12 @@ class BasicLoopTest {
     @Test
     void theTickPeriodIsTheConfiguredOne() {
         TestClient client = clients.connect(server.webSocketUri());
-        int intervals = 20;
 
-        await().until(() -> client.ticks().size() > intervals);
+        await().until(() -> Ticks.enoughForMeasuring(client));
 
-        List<TestClient.Received> ticks = client.ticks().subList(0, intervals + 1);
-        double meanMillis = Ticks.meanIntervalMillis(ticks);
+        double meanMillis = Ticks.meanIntervalMillis(Ticks.measuredWindow(client.ticks()));
         assertEquals(TICK.toMillis(), meanMillis, TICK.toMillis() * 0.10,
-                "mean tick interval over " + intervals + " ticks");
+                "mean tick interval over " + Ticks.MEASURED_INTERVALS + " ticks");
     }
 
     @Test

@@ -19,6 +19,26 @@ public final class Ticks {
     }
 
     /**
+     * How many ticks a period test measures over, after skipping {@link #SETTLING_TICKS}: the
+     * mean is (last arrival - first arrival) / intervals, so a first tick delivered 100 ms late
+     * on a busy machine (a collection, a burst of other tests) shifts it by 100 / 40 = 2.5 ms,
+     * not by a whole 10% as it would over 20 intervals at 50 ms.
+     */
+    public static final int MEASURED_INTERVALS = 40;
+    /** The first ticks after a client joins, left out of period measurements (JIT, connection set-up). */
+    public static final int SETTLING_TICKS = 2;
+
+    /** The ticks a period test measures: {@link #MEASURED_INTERVALS} intervals after the settling ones. */
+    public static List<TestClient.Received> measuredWindow(List<TestClient.Received> ticks) {
+        return ticks.subList(SETTLING_TICKS, SETTLING_TICKS + MEASURED_INTERVALS + 1);
+    }
+
+    /** True once a client has received enough ticks for {@link #measuredWindow}. */
+    public static boolean enoughForMeasuring(TestClient client) {
+        return client.ticks().size() > SETTLING_TICKS + MEASURED_INTERVALS;
+    }
+
+    /**
      * The mean time between consecutive ticks, in milliseconds, from the first of these ticks to
      * the last, as the client received them.
      */
