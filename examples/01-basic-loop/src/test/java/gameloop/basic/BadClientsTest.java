@@ -95,22 +95,22 @@ class BadClientsTest {
     void aClientThatNeverReadsIsCutOffAndDelaysNobody() throws Exception {
         TestClient watcher = clients.connect(server.webSocketUri());
         // A tiny receive window, and a flood of key presses whose echoes it never reads.
-        RawWebSocket stalled = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096);
-        assertEquals(101, stalled.status());
-        await().until(() -> server.players().count() == 2);
+        try (RawWebSocket stalled = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            assertEquals(101, stalled.status());
+            await().until(() -> server.players().count() == 2);
 
-        CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
-            try {
-                stalled.sendTextRepeatedly("65", 200_000);
-            } catch (IOException expected) {
-                // the server cut us off mid-flood: that is the point
-            }
-        });
+            CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+                try {
+                    stalled.sendTextRepeatedly("65", 200_000);
+                } catch (IOException expected) {
+                    // the server cut us off mid-flood: that is the point
+                }
+            });
 
-        // Jetty's outgoing queue for it is capped, so the server must give up on it, soon.
-        await().atMost(Duration.ofSeconds(20)).until(() -> server.players().count() == 1);
-        flood.get(20, TimeUnit.SECONDS);
-        stalled.close();
+            // Jetty's outgoing queue for it is capped, so the server must give up on it, soon.
+            await().atMost(Duration.ofSeconds(20)).until(() -> server.players().count() == 1);
+            flood.get(20, TimeUnit.SECONDS);
+        }
         assertNotDisturbed(watcher);
     }
 

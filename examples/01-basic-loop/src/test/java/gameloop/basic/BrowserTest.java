@@ -23,7 +23,13 @@ class BrowserTest {
     void inChromiumALearnerConnectsPressesAKeyAndSeesTheEchoAndTicks(@TempDir Path profile) throws Exception {
         Chromium.assumeInstalled();
         GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(200)));
-        ChromeDriver browser = Chromium.start(profile);
+        ChromeDriver browser;
+        try {
+            browser = Chromium.start(profile);
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
         try {
             browser.get(server.pageUri().toString());
             await().until(() -> browser.findElement(By.id("example-name")).getText().contains("01-basic-loop"));

@@ -39,6 +39,8 @@ class ShutdownTest {
                 assertEquals(1001, client.closed().get(5, TimeUnit.SECONDS).code());
             }
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        } finally {
+            server.close(); // already done if all went well (it is idempotent); not if an assert failed early
         }
     }
 

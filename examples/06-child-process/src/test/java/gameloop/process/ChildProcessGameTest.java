@@ -121,7 +121,9 @@ class ChildProcessGameTest {
         Ticks.assertConsecutive(client.tickNumbers());
         List<TestClient.Received> ticks = client.ticks();
         long spanMillis = (ticks.get(ticks.size() - 1).nanoTime() - ticks.get(0).nanoTime()) / 1_000_000;
-        assertTrue(spanMillis >= (ticks.size() - 1) * (work.toMillis() - 10),
+        // 50 ms of slack per interval for a tick delivered late on a busy machine; a loop that
+        // queued a request every period would send these 20 ms apart, far below the bound.
+        assertTrue(spanMillis >= (ticks.size() - 1) * (work.toMillis() - 50),
                 "ticks came faster than the worker can work: " + (ticks.size() - 1) + " intervals in " + spanMillis + " ms");
     }
 

@@ -51,15 +51,19 @@ class ReactorTest {
         reactor.callLater(Duration.ofMinutes(1), () -> { }); // never comes due: dropped
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread runner = startRunning(reactor, interrupted);
-        assertTrue(callStarted.await(5, TimeUnit.SECONDS));
-        await().atMost(Duration.ofSeconds(5)).until(() -> runner.getState() == Thread.State.WAITING);
+        try {
+            assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(5)).until(() -> runner.getState() == Thread.State.WAITING);
 
-        runner.interrupt();
+            runner.interrupt();
 
-        runner.join(5_000);
-        assertFalse(runner.isAlive());
-        assertTrue(interrupted.get(), "run() threw InterruptedException");
-        assertFalse(reactor.thread().isAlive(), "run() waited for the reactor thread before it threw");
+            runner.join(5_000);
+            assertFalse(runner.isAlive());
+            assertTrue(interrupted.get(), "run() threw InterruptedException");
+            assertFalse(reactor.thread().isAlive(), "run() waited for the reactor thread before it threw");
+        } finally {
+            reactor.stop(); // if an assertion failed early, run() must still end: the test owns it
+        }
     }
 
     @Test

@@ -100,7 +100,8 @@ class LoadGeneratorTest {
     void reportsExactlyOneMissedTickPerClientWhenTheServerSkipsOne(Transport.Kind client) throws Exception {
         startServer(TICK, true);
         int clients = 10;
-        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(1000), Duration.ofMillis(200), client), QUIET);
+        // A 2 s window: the gap must open, and reach every client, before it closes, on a busy machine too.
+        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(2000), Duration.ofMillis(200), client), QUIET);
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
             CompletableFuture<Results> run = CompletableFuture.supplyAsync(() -> {
@@ -114,9 +115,9 @@ class LoadGeneratorTest {
 
             generator.measuring().get(10, TimeUnit.SECONDS);
             // Every client must have had a tick before the gap, or it could not see a gap.
-            await().until(() -> server.players().count() == clients);
+            await().pollInterval(Duration.ofMillis(10)).until(() -> server.players().count() == clients);
             long seen = game.tickNumber();
-            await().until(() -> game.tickNumber() >= seen + 2);
+            await().pollInterval(Duration.ofMillis(10)).until(() -> game.tickNumber() >= seen + 2);
             game.skipOneTickNumber();
 
             Results r = run.get(20, TimeUnit.SECONDS);

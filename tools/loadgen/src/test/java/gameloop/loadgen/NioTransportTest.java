@@ -42,8 +42,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NioTransportTest {
 
-    private static final String PREFIX = "nio-test-";
+    private static final AtomicInteger TESTS = new AtomicInteger();
     private static final Duration UPGRADE_TIMEOUT = Duration.ofMillis(500);
+
+    /** One per test: they run in parallel, and each checks that its own threads are gone. */
+    private final String prefix = "nio-test" + TESTS.incrementAndGet() + "-";
 
     private ServerSocket listener;
     private NioTransport transport;
@@ -53,7 +56,7 @@ class NioTransportTest {
     @BeforeEach
     void setUp() throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        transport = new NioTransport(PREFIX, 1, UPGRADE_TIMEOUT);
+        transport = new NioTransport(prefix, 1, UPGRADE_TIMEOUT);
         ledger = new TickLedger();
         ledger.openWindow(System.nanoTime());
         client = new LoadClient(ledger, new Echoes());
@@ -61,9 +64,12 @@ class NioTransportTest {
 
     @AfterEach
     void tearDown() throws IOException {
-        transport.close();
-        listener.close();
-        Threads.assertNoneLeft(PREFIX, Duration.ofSeconds(5));
+        try {
+            transport.close();
+        } finally {
+            listener.close();
+        }
+        Threads.assertNoneLeft(prefix, Duration.ofSeconds(5));
     }
 
     private CompletableFuture<Void> connect() {

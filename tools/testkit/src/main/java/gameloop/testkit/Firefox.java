@@ -206,8 +206,11 @@ public final class Firefox implements AutoCloseable {
         } catch (Exception e) {
             // the browser is stopped below either way
         } finally {
-            client.stop();
-            stopWithItsChildren(process.toHandle());
+            try {
+                client.stop();
+            } finally {
+                stopWithItsChildren(process.toHandle()); // even if the WebDriver client failed to stop
+            }
         }
     }
 

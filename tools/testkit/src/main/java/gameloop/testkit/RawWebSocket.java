@@ -41,11 +41,21 @@ public final class RawWebSocket implements AutoCloseable {
     public static RawWebSocket connect(URI webSocketUri, Map<String, String> extraHeaders, int receiveBuffer)
             throws IOException {
         Socket socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer); // must precede connect to shrink the window
+        try {
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer); // must precede connect to shrink the window
+            }
+            socket.connect(new InetSocketAddress(webSocketUri.getHost(), webSocketUri.getPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            return handshake(socket, webSocketUri, extraHeaders);
+        } catch (IOException | RuntimeException e) {
+            socket.close(); // a failed handshake must not leave the socket open
+            throw e;
         }
-        socket.connect(new InetSocketAddress(webSocketUri.getHost(), webSocketUri.getPort()), 5_000);
-        socket.setSoTimeout(10_000);
+    }
+
+    private static RawWebSocket handshake(Socket socket, URI webSocketUri, Map<String, String> extraHeaders)
+            throws IOException {
         StringBuilder request = new StringBuilder()
                 .append("GET ").append(webSocketUri.getRawPath()).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(webSocketUri.getHost()).append(':').append(webSocketUri.getPort()).append("\r\n")
