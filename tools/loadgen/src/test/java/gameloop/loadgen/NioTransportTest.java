@@ -135,6 +135,18 @@ class NioTransportTest {
     }
 
     @Test
+    void keysStillQueuedWhenTheConnectionEndsAreCountedAsFailed() throws Exception {
+        AtomicInteger failed = new AtomicInteger();
+        try (Peer peer = open()) {
+            for (int i = 0; i < 200; i++) { // 12 MB the server never reads: most of it stays queued
+                client.connection().sendText("k".repeat(60_000), failed::incrementAndGet);
+            }
+        } // the server hangs up without reading
+        await().until(() -> client.closed().isDone());
+        assertTrue(failed.get() > 0, "queued sends lost silently when the connection ended");
+    }
+
+    @Test
     void answersAPingWithItsPayloadAndSendsKeysMasked() throws Exception {
         try (Peer peer = open()) {
             peer.send(frame(true, WebSocketFrames.PING, "are you there"));
@@ -185,11 +197,14 @@ class NioTransportTest {
         UnaryOperator<String> noUpgradeHeader = key -> Peer.upgradeResponse(key).replace("Upgrade: websocket\r\n", "");
         UnaryOperator<String> unofferedExtension = key -> Peer.upgradeResponse(key)
                 .replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
+        UnaryOperator<String> unofferedSubprotocol = key -> Peer.upgradeResponse(key)
+                .replace("\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
         return Stream.of(
                 Arguments.of("refused", refused, "HTTP/1.1 403 Forbidden"),
                 Arguments.of("an accept key made from another key", wrongKey, "wrong Sec-WebSocket-Accept"),
                 Arguments.of("a 101 without Upgrade: websocket", noUpgradeHeader, "does not upgrade to websocket"),
-                Arguments.of("an extension it did not offer", unofferedExtension, "permessage-deflate"));
+                Arguments.of("an extension it did not offer", unofferedExtension, "permessage-deflate"),
+                Arguments.of("a subprotocol it did not offer", unofferedSubprotocol, "sec-websocket-protocol: chat"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -213,8 +228,13 @@ class NioTransportTest {
         byte[] reservedBit = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
         reservedBit[0] |= 0x40; // RSV1, permessage-deflate's mark, which was never agreed
         byte[] fragmentedPing = frame(false, WebSocketFrames.PING, "a control frame comes whole");
+        byte[] longPing = frame(true, WebSocketFrames.PING, new byte[126]); // control frames carry at most 125
+        // Just the head of a text frame announcing 65,537 bytes (an eight-byte length): refused
+        // on its length alone, before any of it is read.
+        byte[] overLimit = {(byte) (0x80 | WebSocketFrames.TEXT), 127, 0, 0, 0, 0, 0, 1, 0, 1};
         return Stream.of(Arguments.of("masked", masked), Arguments.of("with a reserved bit", reservedBit),
-                Arguments.of("a fragmented ping", fragmentedPing));
+                Arguments.of("a fragmented ping", fragmentedPing), Arguments.of("a ping of 126 bytes", longPing),
+                Arguments.of("a frame over 64 KiB", overLimit));
     }
 
     @ParameterizedTest(name = "{0}")
