@@ -52,7 +52,11 @@ public final class GameServer implements AutoCloseable {
     public static final int MAX_QUEUED_FRAMES = 256;
     /** A connection with no traffic either way for this long is closed. Ticks count as traffic. */
     public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
-    /** How long stopping waits for clients to answer the 1001 close frame. */
+    /**
+     * How long stopping waits for the 1001 close frames to go out. Jetty counts a close it started
+     * as done once its frame is written (it does not wait for the client's reply), so only a
+     * client whose socket is full, because it does not read, can hold this up.
+     */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();

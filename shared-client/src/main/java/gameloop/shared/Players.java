@@ -97,8 +97,10 @@ public final class Players {
 
     /**
      * Refuses new players, sends everyone a close frame with 1001 (going away), and waits up to
-     * {@code timeout} for their close handshakes. A client that does not answer in time is cut
-     * off when the server stops its connectors right after.
+     * {@code timeout} for all of them to leave. Jetty reports a close it started, and so the
+     * player leaves, once the close frame is written; a client that is not reading, whose socket
+     * is full, can hold that up. Whoever is still here at the timeout is cut off when the server
+     * stops its connectors right after.
      */
     void closeAll(Duration timeout) throws InterruptedException {
         synchronized (lock) {
@@ -116,7 +118,8 @@ public final class Players {
             while (!online.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.warn("{} players did not answer the close frame in time", online.size());
+                    LOG.warn("{} players could not be sent the close frame in time (not reading?); cutting them off",
+                            online.size());
                     return;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);

@@ -28,7 +28,7 @@ class ShutdownTest {
             List<TestClient> connected = clients.connect(server.webSocketUri(), 3);
             await().until(() -> connected.stream().allMatch(c -> c.lastTickNumber() > 0));
             assertEquals(101, silent.status());
-            await().until(() -> server.players().count() == 4); // one of them never answers a close
+            await().until(() -> server.players().count() == 4); // one of them never reads, nor answers a close
 
             long started = System.nanoTime();
             server.close();

@@ -21,12 +21,18 @@ public final class RawWebSocket implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
+    private final String responseHead;
     private final int status;
 
-    private RawWebSocket(Socket socket, int status) throws IOException {
+    private RawWebSocket(Socket socket, String responseHead) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
-        this.status = status;
+        this.responseHead = responseHead;
+        String[] statusLine = responseHead.split(" ", 3);
+        if (statusLine.length < 2) {
+            throw new IOException("no HTTP response: '" + responseHead + "'");
+        }
+        this.status = Integer.parseInt(statusLine[1]);
     }
 
     /** Opens a connection and sends the upgrade request; see {@link #status()} for the answer. */
@@ -65,12 +71,23 @@ public final class RawWebSocket implements AutoCloseable {
         request.append("\r\n");
         socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
-        return new RawWebSocket(socket, readStatusAndHeaders(socket.getInputStream()));
+        return new RawWebSocket(socket, readResponseHead(socket.getInputStream()));
     }
 
     /** The HTTP status of the upgrade: 101 when accepted. */
     public int status() {
         return status;
+    }
+
+    /** A header of the upgrade response (name in any case), or null if the server did not send it. */
+    public String responseHeader(String name) {
+        for (String line : responseHead.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
     }
 
     /** Sends one masked text frame (clients must mask, RFC 6455 section 5.3). Short texts only. */
@@ -128,7 +145,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads the status line and headers, byte by byte so no frame data is consumed. */
-    private static int readStatusAndHeaders(InputStream in) throws IOException {
+    private static String readResponseHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -137,10 +154,6 @@ public final class RawWebSocket implements AutoCloseable {
             }
             head.append((char) b);
         }
-        String[] statusLine = head.toString().split(" ", 3);
-        if (statusLine.length < 2) {
-            throw new IOException("no HTTP response: '" + head + "'");
-        }
-        return Integer.parseInt(statusLine[1]);
+        return head.toString();
     }
 }

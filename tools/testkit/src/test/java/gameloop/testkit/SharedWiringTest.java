@@ -1,0 +1,93 @@
+package gameloop.testkit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameServer;
+import gameloop.shared.Player;
+import gameloop.shared.ServerSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Promises of the shared wiring that no example's own tests reach. */
+class SharedWiringTest {
+
+    /** The key that makes the test game clog its sender's connection. */
+    private static final int CLOG = 66;
+
+    private final TestClients clients = new TestClients();
+    private final CountDownLatch clogged = new CountDownLatch(1);
+    private GameServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("wiring-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void keyPressed(Player player, int keyCode) {
+                if (keyCode == CLOG) {
+                    player.send("x".repeat(16 << 20)); // more than the sockets hold, for a client that never reads
+                    clogged.countDown();
+                } else {
+                    Game.super.keyPressed(player, keyCode);
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
+    @AfterEach
+    void tearDown() {
+        try {
+            clients.close();
+        } finally {
+            server.close();
+        }
+    }
+
+    /** A tick is 25 bytes: compressing it would cost a zlib context per player and gain nothing. */
+    @Test
+    void compressionIsNotNegotiatedEvenWhenTheClientOffersIt() throws Exception {
+        try (RawWebSocket offering = RawWebSocket.connect(server.webSocketUri(),
+                Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
+            assertEquals(101, offering.status());
+            assertNull(offering.responseHeader("Sec-WebSocket-Extensions"), "the server agreed to an extension");
+        }
+    }
+
+    /**
+     * While the server says goodbye to everyone, a newcomer is turned away at once with 1001; it
+     * must not slip in and stay connected to a server that is going away.
+     */
+    @Test
+    void aPlayerWhoArrivesWhileTheServerSaysGoodbyeIsRefusedAtOnce() throws Exception {
+        TestClient watcher = clients.connect(server.webSocketUri());
+        // It never reads, and asks for more than the sockets hold: its close frame cannot even be
+        // written, so the goodbye waits for it, up to 1 s, and the newcomer arrives meanwhile.
+        try (RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            await().until(() -> server.players().count() == 2);
+            silent.sendText(String.valueOf(CLOG));
+            assertTrue(clogged.await(10, TimeUnit.SECONDS));
+            Thread closer = new Thread(server::close, "wiring-test-closer");
+            closer.start();
+            assertEquals(StatusCode.SHUTDOWN, watcher.closed().get(10, TimeUnit.SECONDS).code()); // the goodbye began
+
+            TestClient newcomer = clients.connect(server.webSocketUri());
+
+            assertEquals(StatusCode.SHUTDOWN, newcomer.closed().get(10, TimeUnit.SECONDS).code());
+            assertTrue(closer.isAlive(), "refused by the join itself, not cut off when the server stopped");
+            closer.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+}
