@@ -79,7 +79,8 @@ final class Worker {
     private final Thread errorReader;
     private volatile boolean ended;
 
-    private Worker(Process process, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events) {
+    /** Package-private for {@code WorkerTest}, which wraps a process that ignores SIGTERM; otherwise use {@link #launch}. */
+    Worker(Process process, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events) {
         this.process = process;
         this.requests = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII));
         this.resultReader = resultThreads.newThread(() -> readResults(events));

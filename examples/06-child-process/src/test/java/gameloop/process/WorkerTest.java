@@ -28,7 +28,14 @@ class WorkerTest {
     private Worker worker;
 
     private Worker launch(Duration reportTakes) throws Exception {
-        worker = Worker.launch("test", threads("results"), threads("stderr"), new Worker.Events() {
+        worker = Worker.launch("test", threads("results"), threads("stderr"), recording(reportTakes));
+        worker.startReading();
+        return worker;
+    }
+
+    /** Records results and the exit; the exit report takes {@code reportTakes}, as a slow log write may. */
+    private Worker.Events recording(Duration reportTakes) {
+        return new Worker.Events() {
             @Override
             public void resultArrived(Worker from, long number, String line) {
                 results.add(number);
@@ -43,9 +50,7 @@ class WorkerTest {
                 }
                 exit.complete(how);
             }
-        });
-        worker.startReading();
-        return worker;
+        };
     }
 
     private ThreadFactory threads(String role) {
@@ -132,5 +137,23 @@ class WorkerTest {
         assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false), "the worker outlived stop()");
         assertEquals(List.of(), Threads.alive(prefix), "a reader thread outlived stop()");
         assertTrue(took.compareTo(Worker.STOP_GRACE) < 0, "an interrupted stop waited out the grace period: " + took);
+    }
+
+    /** The last resort: a child that ignores SIGTERM too gets SIGKILL, a grace period later. */
+    @Test
+    void aWorkerThatAlsoIgnoresSigtermIsKilled() throws Exception {
+        // sh sets SIGTERM to ignored, and exec keeps that for sleep: a process deaf to all but SIGKILL.
+        Process stubborn = new ProcessBuilder("sh", "-c", "trap '' TERM; exec sleep 60").start();
+        worker = new Worker(stubborn, threads("results"), threads("stderr"), recording(Duration.ZERO));
+        worker.startReading();
+
+        long began = System.nanoTime();
+        worker.stop();
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+        assertEquals(137, exit.get(5, TimeUnit.SECONDS).code(), "128 + 9: SIGKILL; " + exit.get().describe());
+        assertFalse(stubborn.isAlive());
+        assertTrue(took.compareTo(Worker.STOP_GRACE.multipliedBy(2)) >= 0, "SIGKILL before two grace periods: " + took);
+        assertEquals(List.of(), Threads.alive(prefix));
     }
 }
