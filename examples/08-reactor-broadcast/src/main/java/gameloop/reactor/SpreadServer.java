@@ -175,6 +175,14 @@ public final class SpreadServer implements AutoCloseable {
         }, "spreader-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        waitForTheEnd(server);
+    }
+
+    /**
+     * The end of main, a method of its own so that a test can run it: waits until the reactor
+     * thread ends and, if the reactor failed, rethrows the failure, so the process exits with an error.
+     */
+    static void waitForTheEnd(SpreadServer server) throws InterruptedException {
         while (!server.awaitStop(Duration.ofHours(1))) {
             // the reactor runs until Ctrl-C or a failure; main has nothing else to do
         }

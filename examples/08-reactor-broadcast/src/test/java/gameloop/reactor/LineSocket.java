@@ -62,6 +62,23 @@ final class LineSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads whatever is left until the server's close (a clean end or a reset) and says how many
+     * characters came: bytes, for ASCII. Throws SocketTimeoutException if no close comes.
+     */
+    long readToEnd() throws IOException {
+        char[] chunk = new char[64 * 1024];
+        long count = 0;
+        try {
+            for (int n; (n = reader.read(chunk)) >= 0; ) {
+                count += n;
+            }
+        } catch (SocketException reset) {
+            // a reset ends the stream too
+        }
+        return count;
+    }
+
     void send(String raw) throws IOException {
         out.write(raw.getBytes(StandardCharsets.UTF_8));
         out.flush();

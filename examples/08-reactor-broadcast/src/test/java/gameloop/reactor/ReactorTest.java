@@ -9,12 +9,19 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +32,14 @@ import org.junit.jupiter.api.Test;
 class ReactorTest {
 
     private static final AtomicInteger REACTORS = new AtomicInteger();
+
+    // The race between callFromThread and stop: rounds (one stop each), and threads sending tasks.
+    private static final int RACE_ROUNDS = 10;
+    private static final int SUBMITTERS = 4;
+    /** Tasks that must have run before the stop: the reactor is busy draining the queue when it comes. */
+    private static final long WARM_UP_TASKS = 20_000;
+    /** Before the stop, submitters wait while this many tasks are queued, so the queue stays small. */
+    private static final long MAX_IN_FLIGHT = 10_000;
 
     private final RecordingLog log = new RecordingLog();
     /** Unique, since the tests run in parallel: a thread name then says which test's reactor it is. */
@@ -149,6 +164,105 @@ class ReactorTest {
         assertFalse(reactor.isAlive());
         assertThrows(RejectedExecutionException.class, () -> reactor.callFromThread(() -> { }));
         assertTrue(reactor.failure().isEmpty());
+    }
+
+    /**
+     * The chapter's promise for callFromThread: a task sent after the stop is refused with
+     * RejectedExecutionException, and a task accepted, however close to the stop, runs. Several
+     * threads submit as fast as they can while this one stops the reactor; each keeps going until
+     * it is refused. Done over several reactors, since each has one stop to race against.
+     */
+    @Test
+    void aTaskAcceptedAroundTheStopAlwaysRunsAndOneSentAfterItIsRefused() throws Exception {
+        for (int round = 1; round <= RACE_ROUNDS; round++) {
+            raceSubmittersAgainstStop(new Reactor(name + "-race-" + round, log), round);
+        }
+    }
+
+    private void raceSubmittersAgainstStop(Reactor racing, int round) throws Exception {
+        String where = "round " + round + ": ";
+        racing.start();
+        AtomicLong accepted = new AtomicLong(); // callFromThread returned normally
+        AtomicLong ran = new AtomicLong();      // the task ran, on the reactor thread
+        AtomicLong ranElsewhere = new AtomicLong();
+        CountDownLatch warmedUp = new CountDownLatch(1);
+        Runnable task = () -> {
+            if (!racing.isReactorThread()) {
+                ranElsewhere.incrementAndGet();
+            } else if (ran.incrementAndGet() == WARM_UP_TASKS) {
+                warmedUp.countDown();
+            }
+        };
+        AtomicBoolean stopCalled = new AtomicBoolean();
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch eachAcceptedOneAfterStop = new CountDownLatch(SUBMITTERS);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+
+        ExecutorService pool = Executors.newFixedThreadPool(SUBMITTERS,
+                r -> new Thread(r, name + "-submitter-" + round));
+        try {
+            List<Future<RejectedExecutionException>> refusals = new ArrayList<>();
+            for (int i = 0; i < SUBMITTERS; i++) {
+                refusals.add(pool.submit(() -> {
+                    go.await();
+                    boolean countedAfterStop = false;
+                    while (true) {
+                        boolean afterStop = stopCalled.get(); // read before the call: true means stop() had returned
+                        while (!afterStop && accepted.get() - ran.get() > MAX_IN_FLIGHT) {
+                            Thread.onSpinWait();
+                            afterStop = stopCalled.get();
+                        }
+                        try {
+                            racing.callFromThread(task);
+                        } catch (RejectedExecutionException refused) {
+                            return refused; // anything else thrown fails the future, and the test
+                        }
+                        accepted.incrementAndGet();
+                        if (afterStop && !countedAfterStop) {
+                            countedAfterStop = true;
+                            eachAcceptedOneAfterStop.countDown();
+                        }
+                    }
+                }));
+            }
+            go.countDown(); // all submitters start together
+            assertTrue(warmedUp.await(10, TimeUnit.SECONDS), where + "the reactor ran tasks while they came in");
+
+            // Hold the reactor thread in a task of its own across the stop, until every submitter
+            // has had a task accepted after stop() returned. Those tasks can only run in the
+            // shutdown: without the hold, whether any exist would be luck.
+            racing.callFromThread(() -> {
+                held.countDown();
+                try {
+                    if (!release.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never let the reactor thread go");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(held.await(10, TimeUnit.SECONDS), where + "the reactor thread is held");
+            racing.stop();
+            stopCalled.set(true);
+            assertTrue(eachAcceptedOneAfterStop.await(10, TimeUnit.SECONDS),
+                    where + "every submitter had a task accepted after stop() and before the reactor closed its queue");
+            release.countDown(); // now the submitters race the closing of the queue, until each is refused
+
+            for (Future<RejectedExecutionException> refusal : refusals) {
+                RejectedExecutionException refused = refusal.get(10, TimeUnit.SECONDS);
+                assertTrue(refused.getMessage().contains("has stopped"), where + refused.getMessage());
+            }
+            assertTrue(racing.join(Duration.ofSeconds(10)), where + "the reactor thread ends");
+            assertTrue(racing.failure().isEmpty(), where + "the reactor failed: " + racing.failure());
+            assertEquals(accepted.get(), ran.get(), where + "every task accepted ran, once");
+            assertEquals(0, ranElsewhere.get(), where + "tasks ran on the reactor thread only");
+        } finally {
+            racing.stop();
+            release.countDown();
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        }
     }
 
     @Test

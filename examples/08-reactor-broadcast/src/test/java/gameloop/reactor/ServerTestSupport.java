@@ -21,7 +21,12 @@ abstract class ServerTestSupport {
     private boolean errorsExpected;
 
     SpreadServer startServer(SpreadServer.Settings settings) throws IOException {
-        SpreadServer server = SpreadServer.start(settings.withPort(0), log);
+        return startServer(settings, log);
+    }
+
+    /** A server that logs to {@code serverLog}, which should pass what it gets on to {@link #log}. */
+    SpreadServer startServer(SpreadServer.Settings settings, Log serverLog) throws IOException {
+        SpreadServer server = SpreadServer.start(settings.withPort(0), serverLog);
         servers.add(server);
         return server;
     }

@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,8 @@ class SlowReaderTest extends ServerTestSupport {
 
     @Test
     void aReaderThatNeverReadsIsDroppedAndTheOthersKeepReceiving() throws Exception {
-        SpreadServer server = startServer(SpreadServer.Settings.defaults().withMaxQueuedBytes(64 * 1024));
+        // Not the default limit, so that the log's "limit" shows the setting is the one used.
+        SpreadServer server = startServer(SpreadServer.Settings.defaults().withMaxQueuedBytes(32 * 1024));
         LineSocket sender = join(server, 1);
         LineSocket reader = join(server, 2);
         LineSocket sleeper = track(LineSocket.connectWithReceiveBuffer(server.port(), 4096));
@@ -53,6 +56,7 @@ class SlowReaderTest extends ServerTestSupport {
             assertEquals(sent.get(10, TimeUnit.SECONDS), received, "the reading client got every line");
             String lost = log.awaitMessageStartingWith("lost #3:");
             assertTrue(lost.startsWith("lost #3: slow reader:"), lost);
+            assertQueuedPastTheLimit(lost, "lost #3: slow reader: ", 32 * 1024, " (2 online)");
             assertTrue(received < MAX_LINES, "dropped after " + received + " lines");
         } finally {
             sending.shutdownNow();
@@ -60,6 +64,35 @@ class SlowReaderTest extends ServerTestSupport {
         }
         assertTrue(drainsToClose(sleeper), "the dropped client sees its connection end");
         assertTrue(log.messages().stream().noneMatch(m -> m.startsWith("lost #1") || m.startsWith("lost #2")));
+    }
+
+    /** The chapter's figure: with the default settings, a reader is dropped past 64 KiB of queue. */
+    @Test
+    void byDefaultTheLimitIs64KiB() throws Exception {
+        SpreadServer server = startServer(); // the defaults, as SpreadServer.main uses them
+        LineSocket sender = join(server, 1);
+        LineSocket sleeper = track(LineSocket.connectWithReceiveBuffer(server.port(), 4096));
+        assertEquals(Spreader.greeting(2), sleeper.readLine()); // and from now on it reads nothing
+
+        String filler = "x".repeat(LINE_BYTES);
+        int lines = 0;
+        while (!log.contains("lost #2") && lines < MAX_LINES) { // the server never writes to the sender: no deadlock
+            sender.sendLine(filler);
+            lines++;
+        }
+
+        String lost = log.awaitMessageStartingWith("lost #2:");
+        assertQueuedPastTheLimit(lost, "lost #2: slow reader: ", 65536, " (1 online)");
+        assertTrue(drainsToClose(sleeper), "the dropped client sees its connection end");
+    }
+
+    /** {@code lost} is "prefix N bytes waiting to be sent, limit L suffix", with L = {@code limit} and N past it. */
+    private static void assertQueuedPastTheLimit(String lost, String prefix, int limit, String suffix) {
+        Matcher m = Pattern.compile(Pattern.quote(prefix) + "(\\d+) bytes waiting to be sent, limit (\\d+)"
+                + Pattern.quote(suffix)).matcher(lost);
+        assertTrue(m.matches(), lost);
+        assertEquals(limit, Integer.parseInt(m.group(2)), lost);
+        assertTrue(Long.parseLong(m.group(1)) > limit, lost);
     }
 
     /** The dropped client reads what the kernel still held for it, then the end. */

@@ -1,0 +1,95 @@
+package gameloop.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * loseConnection sends what is queued, then closes; but it does not wait for ever. A peer that
+ * takes nothing more is closed anyway once the flush timeout (5 s, as the chapter says) is over.
+ */
+class LoseConnectionTest {
+
+    private static final AtomicInteger REACTORS = new AtomicInteger();
+    /** Connection.FLUSH_TIMEOUT, the figure the chapter gives. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Far more than the kernel holds for one loopback connection (the sender's buffer grows to
+     * 4 MiB by default on Linux, the peer's is shrunk to 4 KiB): most of it has to wait in the queue.
+     */
+    private static final int PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+    private final RecordingLog log = new RecordingLog();
+    private Reactor reactor;
+
+    @BeforeEach
+    void start() throws IOException {
+        // A queue bound above the payload: this test is about the flush timeout, not the slow-reader drop.
+        reactor = new Reactor("lose-connection-test-" + REACTORS.incrementAndGet(), log, 2 * PAYLOAD_BYTES);
+        reactor.start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        reactor.stop();
+        assertTrue(reactor.join(Duration.ofSeconds(10)), "the reactor thread ends");
+        assertEquals(0, log.errors().size(), "errors logged: " + log.errors());
+        assertTrue(reactor.failure().isEmpty(), "the reactor failed: " + reactor.failure());
+    }
+
+    @Test
+    void aPeerThatTakesNothingMoreIsClosedAnywayWhenTheFlushTimeoutIsOver() throws Exception {
+        byte[] payload = new byte[PAYLOAD_BYTES];
+        Arrays.fill(payload, (byte) 'x');
+        CompletableFuture<Long> askedToClose = new CompletableFuture<>();
+        CompletableFuture<Long> lost = new CompletableFuture<>();
+        CompletableFuture<String> lostReason = new CompletableFuture<>();
+        InetSocketAddress address = reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                peer -> new Protocol() {
+                    @Override
+                    protected void connectionMade() {
+                        transport().write(payload); // what the kernel does not take waits in the queue
+                        askedToClose.complete(System.nanoTime());
+                        transport().loseConnection();
+                    }
+
+                    @Override
+                    protected void connectionLost(String reason) {
+                        lost.complete(System.nanoTime());
+                        lostReason.complete(reason);
+                    }
+                });
+
+        try (LineSocket sleeper = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
+            // The sleeper reads nothing until the server has given up on it.
+            String reason = lostReason.get(FLUSH_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            long waited = lost.get() - askedToClose.get();
+
+            Matcher notTaken = Pattern.compile("closed by this side; the peer did not take the last (\\d+) bytes")
+                    .matcher(reason);
+            assertTrue(notTaken.matches(), reason);
+            long bytesLeft = Long.parseLong(notTaken.group(1));
+            assertTrue(bytesLeft > 0 && bytesLeft < PAYLOAD_BYTES, reason);
+            assertTrue(waited >= FLUSH_TIMEOUT.toNanos(),
+                    "closed after " + waited / 1_000_000 + " ms; the peer gets " + FLUSH_TIMEOUT.toMillis() + " ms");
+
+            // Closed for real: the sleeper gets what the kernels held, then the end, and never the rest.
+            long received = sleeper.readToEnd();
+            assertTrue(received <= PAYLOAD_BYTES - bytesLeft, "received " + received + " bytes");
+        }
+    }
+}
