@@ -123,6 +123,20 @@ final class ManagedGameLoop implements Game {
         protected void done() {
             loopEnded(this);
         }
+
+        /**
+         * Called on the loop thread when play() throws. If a cancel got in first (the last player
+         * left a moment before the failure), the Future is already cancelled and quietly drops
+         * the exception, and done() has reported a cancel: so report the failure here, or it
+         * would vanish. The cancel's own interrupt is not a failure.
+         */
+        @Override
+        protected void setException(Throwable failure) {
+            super.setException(failure);
+            if (isCancelled() && !(failure instanceof InterruptedException)) {
+                failedAsItWasCancelled(this, failure);
+            }
+        }
     }
 
     /**
@@ -172,6 +186,15 @@ final class ManagedGameLoop implements Game {
                 loop = replace ? startLoop(period) : null;
             }
         }
+    }
+
+    /** A failure that lost the race to a cancel: counted and logged like a crash; nothing to replace. */
+    private void failedAsItWasCancelled(Loop ended, Throwable cause) {
+        synchronized (lock) {
+            crashes++;
+            lastCrash = cause;
+        }
+        LOG.error("Game loop {} crashed as it was being cancelled", ended.number, cause);
     }
 
     /** What a done, uncancelled loop threw. (It never returns normally; if it did, that is a bug too.) */

@@ -78,6 +78,7 @@ class ManagedGameLoopTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> second.lastTickNumber() == 1);
         assertEquals(2, loop.loopsStarted());
+        assertEquals(0, loop.crashes(), "the cancel's interrupt is not a crash");
     }
 
     @Test
@@ -186,5 +187,33 @@ class ManagedGameLoopTest {
             assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
         }
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    /**
+     * A failure and a cancel at the same moment: the cancel wins the Future, which then drops the
+     * exception. The failure must still be counted and logged, not vanish.
+     */
+    @Test
+    void aLoopThatFailsAsItIsCancelledStillReportsTheFailure() throws Exception {
+        start(TICK, n -> {
+            if (n == 2) {
+                // Wait, deaf to the cancel's interrupt, until the last player's leave has
+                // cancelled this loop (at most 10 s); then fail.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (loop.isRunning() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                throw new IllegalStateException("a bug in tick 2, as the loop was cancelled");
+            }
+            return Protocol.tick(n);
+        });
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> player.tickNumbers().contains(1L));
+
+        player.close();
+
+        await().until(() -> loop.crashes() == 1);
+        assertEquals("a bug in tick 2, as the loop was cancelled", loop.lastCrash().getMessage());
+        assertFalse(loop.isRunning(), "nobody is here: no new loop");
     }
 }
