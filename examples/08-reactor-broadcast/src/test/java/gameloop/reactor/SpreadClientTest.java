@@ -9,7 +9,8 @@ import java.io.PipedWriter;
 import java.io.Reader;
 import java.io.StringReader;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,13 +50,14 @@ class SpreadClientTest extends ServerTestSupport {
 
     @Test
     void aRefusedConnectionGoesStraightToClientConnectionFailed() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = probe.getLocalPort(); // free now, and nobody listens once the probe is closed
-        }
-        SpreadClient client = SpreadClient.start(options(closedPort, null), new StringReader(""), clientLog);
+        // Bound but not listening: every connection is refused, and no test running beside this
+        // one can take the port meanwhile (as it could a port just closed).
+        try (Socket boundNotListening = new Socket()) {
+            boundNotListening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SpreadClient client = SpreadClient.start(options(boundNotListening.getLocalPort(), null), new StringReader(""), clientLog);
 
-        assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+            assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        }
         assertEquals(List.of("startedConnecting", "clientConnectionFailed"), callbacksInOrder());
         assertTrue(clientLog.contains("clientConnectionFailed: Connection refused"), clientLog.messages().toString());
     }

@@ -12,6 +12,9 @@ import gameloop.shared.ServerSettings;
 import gameloop.testkit.Threads;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,17 +171,20 @@ class LoadGeneratorTest {
     @ParameterizedTest
     @EnumSource(Transport.Kind.class)
     void countsConnectFailuresAndStopsWithoutWaitingOutTheDuration(Transport.Kind client) throws Exception {
-        startServer(TICK, true);
-        URI nobodyThere = server.webSocketUri();
-        server.close(); // the port is free again: every connection is refused
+        // A port that is bound but not listening refuses every connection, and, unlike a port
+        // just closed, cannot be taken meanwhile by a test running beside this one.
+        try (Socket boundNotListening = new Socket()) {
+            boundNotListening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            URI nobodyThere = URI.create("ws://127.0.0.1:" + boundNotListening.getLocalPort() + "/connect");
 
-        LoadGenerator generator = new LoadGenerator(
-                new LoadOptions(nobodyThere, 5, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMillis(100), TICK, 2, out, client), QUIET);
-        Results r = assertTimeout(Duration.ofSeconds(20), generator::run);
+            LoadGenerator generator = new LoadGenerator(
+                    new LoadOptions(nobodyThere, 5, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMillis(100), TICK, 2, out, client), QUIET);
+            Results r = assertTimeout(Duration.ofSeconds(20), generator::run);
 
-        assertEquals(0, r.clients().connected());
-        assertEquals(5, r.clients().connectFailures());
-        assertNotNull(r.clients().firstFailure());
-        Threads.assertNoneLeft(generator.threadNamePrefix(), Duration.ofSeconds(5));
+            assertEquals(0, r.clients().connected());
+            assertEquals(5, r.clients().connectFailures());
+            assertNotNull(r.clients().firstFailure());
+            Threads.assertNoneLeft(generator.threadNamePrefix(), Duration.ofSeconds(5));
+        }
     }
 }
