@@ -205,8 +205,20 @@ public final class Reactor {
             batch = new ArrayList<>(tasks); // a task that submits another runs it next turn, not now
             tasks.clear();
         }
-        for (Runnable task : batch) {
-            runGuarded("task from callFromThread", task);
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                runGuarded("task from callFromThread", batch.get(i));
+            } catch (Throwable fatal) {
+                // An Error ends the reactor. The rest of this batch was accepted, and an accepted
+                // task runs: back to the front of the queue, for the shutdown to run.
+                synchronized (tasksLock) {
+                    List<Runnable> rest = batch.subList(i + 1, batch.size());
+                    for (int j = rest.size() - 1; j >= 0; j--) {
+                        tasks.addFirst(rest.get(j));
+                    }
+                }
+                throw fatal;
+            }
         }
     }
 
@@ -253,13 +265,20 @@ public final class Reactor {
             tasks.clear();
         }
         // Tasks accepted before the door closed still run (a listenTCP registration, say), so
-        // whatever they open is among the channels closed just below.
-        leftover.forEach(task -> runGuarded("task from callFromThread", task));
+        // whatever they open is among the channels closed just below. Here even an Error is only
+        // logged: the way out must still close every socket.
+        for (Runnable task : leftover) {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                log.error("task from callFromThread failed during shutdown", e);
+            }
+        }
         if (selector.isOpen()) {
             for (SelectionKey key : new ArrayList<>(selector.keys())) {
                 try {
                     ((ChannelHandler) key.attachment()).closeForShutdown();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     log.error("closing a channel at shutdown failed", e);
                 }
             }

@@ -2,6 +2,7 @@ package gameloop.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,8 @@ class ReactorTest {
     private final String name = "reactor-test-" + REACTORS.incrementAndGet();
     /** Errors a test provokes on purpose; any other error in the log fails it. */
     private int expectedErrors;
+    /** Set by a test that makes the reactor fail on purpose. */
+    private boolean failureExpected;
     private Reactor reactor;
 
     @BeforeEach
@@ -59,7 +62,16 @@ class ReactorTest {
         reactor.stop();
         assertTrue(reactor.join(Duration.ofSeconds(10)), "the reactor thread ends");
         assertEquals(expectedErrors, log.errors().size(), "errors logged: " + log.errors());
-        assertTrue(reactor.failure().isEmpty(), "the reactor failed: " + reactor.failure());
+        if (!failureExpected) {
+            assertTrue(reactor.failure().isEmpty(), "the reactor failed: " + reactor.failure());
+        }
+    }
+
+    /** An Error, which the reactor's guards do not catch: it ends the reactor. */
+    private static final class Fatal extends Error {
+        Fatal(String message) {
+            super(message);
+        }
     }
 
     @Test
@@ -102,6 +114,66 @@ class ReactorTest {
         });
         done.get(10, TimeUnit.SECONDS);
         assertEquals(List.of("first"), ran);
+    }
+
+    /** An Error ends the reactor, but the tasks accepted with the one that threw still run, in the shutdown. */
+    @Test
+    void tasksAcceptedBesideOneThatEndsTheReactorStillRun() throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        reactor.callFromThread(() -> { // holds the reactor thread, so the next two come in one batch
+            held.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(held.await(10, TimeUnit.SECONDS));
+        Fatal fatal = new Fatal("fatal, on purpose");
+        AtomicBoolean nextRan = new AtomicBoolean();
+        reactor.callFromThread(() -> {
+            throw fatal;
+        });
+        reactor.callFromThread(() -> nextRan.set(true));
+
+        release.countDown();
+
+        assertTrue(reactor.join(Duration.ofSeconds(10)));
+        assertSame(fatal, reactor.failure().orElseThrow());
+        assertTrue(nextRan.get(), "a task accepted in the same batch as the fatal one was dropped");
+        failureExpected = true;
+        expectedErrors = 1; // "reactor failed, stopping it"
+    }
+
+    /** On the way out even an Error from a protocol is logged, and every other socket still closes. */
+    @Test
+    void theShutdownClosesEverySocketEvenIfAProtocolThrowsAnErrorOnTheWayOut() throws Exception {
+        InetSocketAddress address = listen(peer -> new LineReceiver(100) {
+            @Override
+            protected void lineReceived(String line) {
+                sendLine("echo " + line);
+            }
+
+            @Override
+            protected void connectionLost(String reason) {
+                throw new Fatal("a protocol that fails as it is told goodbye");
+            }
+        });
+        try (LineSocket a = LineSocket.connect(address.getPort());
+             LineSocket b = LineSocket.connect(address.getPort())) {
+            a.sendLine("hi");
+            b.sendLine("hi");
+            assertEquals("echo hi", a.readLine());
+            assertEquals("echo hi", b.readLine());
+
+            reactor.stop();
+
+            assertTrue(reactor.join(Duration.ofSeconds(10)));
+            assertTrue(a.closedByServer());
+            assertTrue(b.closedByServer());
+        }
+        expectedErrors = 2; // one per connection: "closing a channel at shutdown failed"
     }
 
     @Test
