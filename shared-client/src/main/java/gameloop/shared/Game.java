@@ -21,7 +21,8 @@ public interface Game extends AutoCloseable {
 
     /**
      * A player connected and is already in {@link Players}. Should not throw; if it does, the
-     * server logs it, disconnects that player (1011) and plays on.
+     * server logs it, disconnects that player (1011), calls {@link #playerLeft} for it (so undo
+     * any half-made state there) and plays on.
      */
     default void playerJoined(Player player) {
     }
@@ -37,7 +38,8 @@ public interface Game extends AutoCloseable {
      * A player sent a key code. Called on a Jetty thread: one call at a time for one player, but
      * concurrently for different players, and concurrently with the game's loop. By default the
      * answer goes to that player alone, as in the article's handler. Text that is not a key code
-     * never gets here: the server answers it.
+     * never gets here: the server answers it. Should not throw; if it does, the server logs it
+     * and disconnects that player (1011).
      */
     default void keyPressed(Player player, int keyCode) {
         player.send(Protocol.pressed(keyCode));

@@ -44,7 +44,13 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         }
         OptionalInt keyCode = Protocol.parseKeyCode(text);
         if (keyCode.isPresent()) {
-            game.keyPressed(me, keyCode.getAsInt());
+            try {
+                game.keyPressed(me, keyCode.getAsInt());
+            } catch (RuntimeException e) {
+                // Left to Jetty, this would close the connection with no trace above DEBUG.
+                LOG.error("The game failed on a key from {}; disconnecting it, the others play on", me, e);
+                session.close(StatusCode.SERVER_ERROR, "the game failed on this key", Callback.NOOP);
+            }
         } else {
             me.send(Protocol.notAKeyCode(text)); // bad input is the server's business, not the game's
         }
