@@ -45,6 +45,8 @@ final class Reactor {
     void callLater(Duration delay, Runnable call) {
         // The executor would keep a call's exception in a ScheduledFuture nobody reads: the error
         // would vanish, and a call meant to end with stop() would leave run() waiting forever.
+        // Reported and survived, as Twisted does, even an Error: this reactor has no sockets to
+        // leave half-handled (module 08's, which has, treats an Error as the end).
         executor.schedule(() -> {
             try {
                 call.run();
@@ -63,24 +65,26 @@ final class Reactor {
     void run() throws InterruptedException {
         try {
             stopRequested.await();
+            executor.shutdown(); // lets a call that is running finish; drops those not yet due
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+                throw new IllegalStateException("a delayed call did not finish within 5 s");
+            }
+            Thread t = thread; // null if nothing was ever scheduled: no thread was started
+            if (t != null) {
+                t.join(); // the pool is terminated; this waits out the thread's last few instructions
+            }
         } catch (InterruptedException e) {
             executor.shutdownNow(); // our caller gave up: interrupt a running call, drop the rest,
-            awaitEnd();             // still wait for the thread, as promised,
+            if (!awaitEnd()) {      // still wait for the thread, as promised,
+                e.addSuppressed(new IllegalStateException("the reactor thread did not end within 5 s"));
+            }
             throw e;                // and pass the interrupt on rather than swallow it
-        }
-        executor.shutdown(); // lets a call that is running finish; drops those not yet due
-        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-            executor.shutdownNow();
-            throw new IllegalStateException("a delayed call did not finish within 5 s");
-        }
-        Thread t = thread; // null if nothing was ever scheduled: no thread was started
-        if (t != null) {
-            t.join(); // the pool is terminated; this waits out the thread's last few instructions
         }
     }
 
-    /** After shutdownNow: waits up to 5 s for the reactor thread, whatever interrupts come meanwhile. */
-    private void awaitEnd() {
+    /** After shutdownNow: waits up to 5 s for the reactor thread, whatever interrupts come meanwhile. True if it ended. */
+    private boolean awaitEnd() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
             try {
@@ -89,7 +93,7 @@ final class Reactor {
                 if (t != null) {
                     t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                 }
-                return;
+                return t == null || !t.isAlive();
             } catch (InterruptedException again) {
                 // already stopping, and the caller will see the interrupt it gave us
             }
