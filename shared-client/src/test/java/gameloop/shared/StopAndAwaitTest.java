@@ -19,13 +19,12 @@ class StopAndAwaitTest {
     void anInterruptedCallerStillWaitsForTheLoopThreadAndKeepsItsInterrupt() throws Exception {
         ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "stop-and-await-test-loop"));
         CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         loop.execute(() -> {
             running.countDown();
-            // A step that does not answer interrupts at once (a process start, a busy computation).
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-            while (System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
+            // A step that does not answer interrupts (a process start, a busy computation):
+            // it ends only when the test lets it.
+            awaitIgnoringInterrupts(release);
         });
         assertTrue(running.await(5, TimeUnit.SECONDS));
 
@@ -38,9 +37,29 @@ class StopAndAwaitTest {
             stillInterrupted[0] = Thread.currentThread().isInterrupted();
         }, "stop-and-await-test-closer");
         closer.start();
-        closer.join(TimeUnit.SECONDS.toMillis(10));
-
-        assertTrue(terminatedOnReturn[0], "stopAndAwait returned while the loop thread was still running");
+        try {
+            // Waiting (in awaitTermination) or, if it gave up, already gone.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (closer.isAlive() && closer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(closer.isAlive(), "stopAndAwait returned while the loop thread was still running");
+        } finally {
+            release.countDown();
+            closer.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        assertTrue(terminatedOnReturn[0], "stopAndAwait returned before the loop thread ended");
         assertTrue(stillInterrupted[0], "the caller's interrupt was lost");
+    }
+
+    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException ignored) {
+                // deaf to shutdownNow(), on purpose
+            }
+        }
     }
 }

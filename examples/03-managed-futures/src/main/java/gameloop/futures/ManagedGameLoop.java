@@ -127,8 +127,10 @@ final class ManagedGameLoop implements Game {
         /**
          * Called on the loop thread when play() throws. If a cancel got in first (the last player
          * left a moment before the failure), the Future is already cancelled and quietly drops
-         * the exception, and done() has reported a cancel: so report the failure here, or it
-         * would vanish. The cancel's own interrupt is not a failure.
+         * the exception, and done() sees a cancel: so report the failure here, or it would
+         * vanish. The cancel's own interrupt is not a failure (play() lets it out as an
+         * InterruptedException, from its sleep; a task that did I/O could also see it as a
+         * ClosedByInterruptException, which would need the same exemption).
          */
         @Override
         protected void setException(Throwable failure) {

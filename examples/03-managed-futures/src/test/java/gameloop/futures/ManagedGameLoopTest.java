@@ -15,6 +15,7 @@ import gameloop.testkit.Threads;
 import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
@@ -195,8 +196,10 @@ class ManagedGameLoopTest {
      */
     @Test
     void aLoopThatFailsAsItIsCancelledStillReportsTheFailure() throws Exception {
+        CountDownLatch tickTwoStarted = new CountDownLatch(1);
         start(TICK, n -> {
             if (n == 2) {
+                tickTwoStarted.countDown();
                 // Wait, deaf to the cancel's interrupt, until the last player's leave has
                 // cancelled this loop (at most 10 s); then fail.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -208,7 +211,9 @@ class ManagedGameLoopTest {
             return Protocol.tick(n);
         });
         TestClient player = clients.connect(server.webSocketUri());
-        await().until(() -> player.tickNumbers().contains(1L));
+        // The leave must find the loop inside tick 2, not asleep before it (then the cancel
+        // would simply end the sleep, and there would be no failure to race).
+        assertTrue(tickTwoStarted.await(10, TimeUnit.SECONDS));
 
         player.close();
 

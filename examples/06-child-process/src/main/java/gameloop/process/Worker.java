@@ -235,7 +235,7 @@ final class Worker {
      * Stops the worker and waits for it and its threads. First the polite way: close its stdin, and
      * it exits by itself once it finishes the step it is on. A worker stuck in a long computation
      * gets SIGTERM after {@link #STOP_GRACE}, and one that ignores that, SIGKILL. Safe to call on a
-     * worker that has already died.
+     * worker that has already died, and on one whose readers were never started.
      *
      * <p>An interrupted caller cuts the grace short (SIGKILL at once) but still waits for the
      * process and its threads, so nothing of the worker outlives this call; the interrupt is

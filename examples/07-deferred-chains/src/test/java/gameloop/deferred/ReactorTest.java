@@ -41,11 +41,16 @@ class ReactorTest {
     void anInterruptedRunPassesTheInterruptOnAndStillEndsTheThread() throws InterruptedException {
         Reactor reactor = new Reactor("reactor-interrupted-test");
         CountDownLatch callStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         reactor.callLater(Duration.ZERO, () -> { // a call still busy when run() is interrupted
             callStarted.countDown();
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-            while (System.nanoTime() < until) {
-                Thread.onSpinWait(); // deaf to interrupts, as a computation is
+            while (true) {
+                try {
+                    release.await(); // ends only when the test lets it,
+                    return;
+                } catch (InterruptedException deaf) {
+                    // deaf to interrupts, as a computation is
+                }
             }
         });
         reactor.callLater(Duration.ofMinutes(1), () -> { }); // never comes due: dropped
@@ -57,11 +62,18 @@ class ReactorTest {
 
             runner.interrupt();
 
+            // Now run() must wait for the busy call (in awaitEnd), not throw at once.
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> runner.getState() == Thread.State.TIMED_WAITING || !runner.isAlive());
+            assertTrue(runner.isAlive(), "run() threw while the reactor thread was still busy");
+            release.countDown();
+
             runner.join(5_000);
             assertFalse(runner.isAlive());
             assertTrue(interrupted.get(), "run() threw InterruptedException");
             assertFalse(reactor.thread().isAlive(), "run() waited for the reactor thread before it threw");
         } finally {
+            release.countDown();
             reactor.stop(); // if an assertion failed early, run() must still end: the test owns it
         }
     }

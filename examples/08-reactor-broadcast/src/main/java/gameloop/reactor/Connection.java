@@ -35,7 +35,7 @@ final class Connection implements Transport, ChannelHandler {
         OPEN,
         /** loseConnection: sending what is queued, then closing; what arrives meanwhile is dropped. */
         FLUSHING,
-        /** abortConnection: queue dropped, closing in this turn's timer step, after the ready channels. */
+        /** abortConnection: queue dropped, closing in the next timer step (this turn's, after the ready channels). */
         ABORTING,
         CLOSED
     }

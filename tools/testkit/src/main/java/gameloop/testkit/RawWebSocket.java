@@ -116,6 +116,26 @@ public final class RawWebSocket implements AutoCloseable {
         socket.close();
     }
 
+    /**
+     * Reads and throws away whatever the server sends, on a thread of its own, until the socket
+     * closes: a client that keeps up with the server but answers nothing, not even a close.
+     * The thread ends when {@link #close()} closes the socket, if not before.
+     */
+    public void readAndIgnoreEverything() {
+        Thread reader = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try {
+                while (socket.getInputStream().read(buffer) >= 0) {
+                    // discard
+                }
+            } catch (IOException closed) {
+                // the socket closed (ours or the server's doing): nothing more to read
+            }
+        }, "raw-websocket-reader-" + socket.getLocalPort());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

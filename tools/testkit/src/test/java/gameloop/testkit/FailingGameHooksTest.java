@@ -85,10 +85,10 @@ class FailingGameHooksTest {
         });
         try (RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
             await().until(() -> server.players().count() == 1);
-            // It never reads, so never answers the close frame; 300 ms into the shutdown, it drops.
+            // It never reads, so its close frame cannot be written; 100 ms into the shutdown, it drops.
             Thread dropper = new Thread(() -> {
                 try {
-                    Thread.sleep(300);
+                    Thread.sleep(100); // arranging: the shutdown's wait has begun by then
                     silent.resetAbruptly();
                 } catch (InterruptedException | IOException e) {
                     throw new IllegalStateException(e);
