@@ -1,6 +1,7 @@
 package gameloop.basic;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
@@ -8,6 +9,7 @@ import gameloop.testkit.Chromium;
 import gameloop.testkit.Firefox;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -72,9 +74,59 @@ class BrowserTest {
             });
             await().until(() -> browser.text(".conn .stats").contains("last interval"));
 
+            // In Firefox, / and ' open Quick Find, which would then take every key from the page.
+            browser.press("/");
+            browser.press("b");
+            await().until(() -> browser.text(".conn .log").contains("Pressed key code: 66"));
+
             browser.click("#disconnect");
             await().until(() -> server.players().count() == 0);
         } finally {
+            server.close();
+        }
+    }
+
+    /**
+     * Several players from one page: keys go to the selected card only, and when the server goes
+     * away every card, and the status line, say so and why.
+     */
+    @Test
+    void inChromiumKeysGoToTheSelectedConnectionAndEveryCloseIsExplained(@TempDir Path profile) throws Exception {
+        Chromium.assumeInstalled();
+        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(200)));
+        ChromeDriver browser;
+        try {
+            browser = Chromium.start(profile);
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        try {
+            browser.get(server.pageUri().toString());
+            await().until(() -> browser.findElement(By.id("example-name")).getText().contains("01-basic-loop"));
+            browser.findElement(By.id("connect")).click();
+            browser.findElement(By.id("connect")).click();
+            await().until(() -> browser.findElement(By.id("status")).getText().startsWith("2 connections open; keys go to #2."));
+
+            browser.findElement(By.cssSelector(".conn[data-number='1'] .pick")).click();
+            await().until(() -> browser.findElement(By.id("status")).getText().contains("keys go to #1."));
+            browser.findElement(By.tagName("body")).sendKeys("b"); // key code 66
+
+            await().until(() -> browser.findElement(By.cssSelector(".conn[data-number='1'] .log")).getText()
+                    .contains("Pressed key code: 66"));
+            assertFalse(browser.findElement(By.cssSelector(".conn[data-number='2'] .log")).getText()
+                    .contains("Pressed key code: 66"), "the echo reached the other connection's card");
+
+            server.close(); // what Ctrl+C does: a 1001 to everyone
+
+            for (String card : List.of("1", "2")) {
+                await().until(() -> browser.findElement(By.cssSelector(".conn[data-number='" + card + "'] .log")).getText()
+                        .contains("closed: 1001 server shutting down (the server is going away)"));
+            }
+            await().until(() -> browser.findElement(By.id("status")).getText()
+                    .matches("Not connected\\. Last closed: #\\d closed: 1001 .*"));
+        } finally {
+            browser.quit();
             server.close();
         }
     }
