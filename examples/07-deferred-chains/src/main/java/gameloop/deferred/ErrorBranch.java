@@ -1,7 +1,7 @@
 package gameloop.deferred;
 
-import static gameloop.deferred.SeedCallbacks.printSquare;
-import static gameloop.deferred.SeedCallbacks.unwrap;
+import static gameloop.deferred.TutorialCallbacks.printSquare;
+import static gameloop.deferred.TutorialCallbacks.unwrap;
 
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;

@@ -1,8 +1,8 @@
 package gameloop.deferred;
 
-import static gameloop.deferred.SeedCallbacks.printSquare;
-import static gameloop.deferred.SeedCallbacks.printTwice;
-import static gameloop.deferred.SeedCallbacks.unwrap;
+import static gameloop.deferred.TutorialCallbacks.printSquare;
+import static gameloop.deferred.TutorialCallbacks.printTwice;
+import static gameloop.deferred.TutorialCallbacks.unwrap;
 
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package gameloop.deferred;
 
-import static gameloop.deferred.SeedCallbacks.printSquare;
-import static gameloop.deferred.SeedCallbacks.printTwice;
+import static gameloop.deferred.TutorialCallbacks.printSquare;
+import static gameloop.deferred.TutorialCallbacks.printTwice;
 
 import java.io.PrintStream;
 

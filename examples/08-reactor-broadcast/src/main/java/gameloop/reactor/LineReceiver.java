@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A protocol whose messages are lines, like Twisted's LineReceiver. This is the fix for the
- * seed's server, which took each chunk from dataReceived for one message: here chunks go into a
+ * tutorial's server, which took each chunk from dataReceived for one message: here chunks go into a
  * {@link LineFramer} and {@link #lineReceived} sees whole lines only, however TCP cut them.
  */
 public abstract class LineReceiver extends Protocol {

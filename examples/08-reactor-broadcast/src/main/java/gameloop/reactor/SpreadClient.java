@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The seed's broadcast client, on the same {@link Reactor} as the server. Each lifecycle callback
+ * The tutorial's broadcast client, on the same {@link Reactor} as the server. Each lifecycle callback
  * prints its own name as it fires, so the order can be watched: startedConnecting,
  * connectionMade, dataReceived (once per chunk), connectionLost, clientConnectionLost; or, if
  * the server is not there, startedConnecting then clientConnectionFailed.

@@ -5,10 +5,10 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The client's side of one connection (the seed's {@code Echo}): prints what arrives, sends what
+ * The client's side of one connection (the tutorial's {@code Echo}): prints what arrives, sends what
  * is typed, and, when asked, says hello on a timer.
  *
- * <p>The seed scheduled its hello from dataReceived, so every message received added one more
+ * <p>The tutorial scheduled its hello from dataReceived, so every message received added one more
  * timer, and hellos multiplied. Here one timer starts with the connection, re-arms itself, and is
  * cancelled when the connection is lost.
  */

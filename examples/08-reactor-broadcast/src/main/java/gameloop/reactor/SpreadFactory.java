@@ -8,9 +8,9 @@ import java.util.Set;
 /**
  * Builds one {@link Spreader} per connection and keeps what they all share: who is online, and
  * how many connections were ever made. That count numbers each connection, once and for good,
- * which gives the log a stable id per client (the seed logged a {@code connect_id} it never set).
+ * which gives the log a stable id per client (the tutorial logged a {@code connect_id} it never set).
  *
- * <p>The seed kept its client list in a module global; here the factory owns it. No lock guards
+ * <p>The tutorial kept its client list in a module global; here the factory owns it. No lock guards
  * it because only the reactor thread ever touches it: that is the reactor's bargain.
  */
 final class SpreadFactory implements ServerFactory {
@@ -35,7 +35,7 @@ final class SpreadFactory implements ServerFactory {
         online.add(spreader);
     }
 
-    /** Removes this one client; the seed called {@code clients.remove()} with no argument, which fails. */
+    /** Removes this one client; the tutorial called {@code clients.remove()} with no argument, which fails. */
     void left(Spreader spreader) {
         online.remove(spreader);
     }

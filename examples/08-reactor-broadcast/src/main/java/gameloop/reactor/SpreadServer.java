@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The seed's broadcast server on a one-thread reactor: every line a client sends reaches every
+ * The tutorial's broadcast server on a one-thread reactor: every line a client sends reaches every
  * other client, and one thread serves them all, however many there are.
  *
  * <p>Run it, then talk to it with {@code nc 127.0.0.1 8007} from two terminals. Ctrl-C stops it:
@@ -21,7 +21,7 @@ public final class SpreadServer implements AutoCloseable {
 
     /**
      * What can be set: {@code -Dhost} (default 127.0.0.1, so the server is not open to the network
-     * by accident) and {@code -Dport} (default 8007, the seed's; 0 picks a free one). The limits
+     * by accident) and {@code -Dport} (default 8007, the tutorial's; 0 picks a free one). The limits
      * are for tests and experiments.
      */
     public record Settings(String host, int port, int maxLineBytes, int maxQueuedBytes) {

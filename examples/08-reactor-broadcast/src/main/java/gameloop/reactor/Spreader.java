@@ -3,7 +3,7 @@ package gameloop.reactor;
 import java.util.Locale;
 
 /**
- * One client of the broadcast server, the seed's {@code Spreader}: greets its client with its
+ * One client of the broadcast server, the tutorial's {@code Spreader}: greets its client with its
  * number, relays each of its lines to everyone else, and hangs up when the client says
  * {@code close}. Runs on the reactor thread only, like every protocol.
  */
@@ -36,7 +36,7 @@ final class Spreader extends LineReceiver {
 
     @Override
     protected void lineReceived(String line) {
-        // A decoded line against a String: the seed compared the raw bytes of a chunk to "close",
+        // A decoded line against a String: the tutorial compared the raw bytes of a chunk to "close",
         // which in Python 3 is never equal, and a chunk is not a line anyway.
         if (line.strip().equals(CLOSE_COMMAND)) {
             log.info("#" + id + " asked to close");

@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The client's callbacks, in the order the seed documents, against a real server (or none). */
+/** The client's callbacks, in the order the tutorial documents, against a real server (or none). */
 class SpreadClientTest extends ServerTestSupport {
 
     private static final List<String> CALLBACKS = List.of("startedConnecting", "connectionMade", "dataReceived",

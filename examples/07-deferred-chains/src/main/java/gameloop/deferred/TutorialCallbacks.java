@@ -11,9 +11,9 @@ import java.util.concurrent.CompletionException;
  * {@code printTwice} also has one value for two {@code %d}. Here each line says what it means.
  * Each callback returns its input, so the next one in the chain receives the same number.
  */
-final class SeedCallbacks {
+final class TutorialCallbacks {
 
-    private SeedCallbacks() {
+    private TutorialCallbacks() {
     }
 
     static int printSquare(PrintStream out, int n) {
