@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * {@link #callLater delayed calls} until {@link #stop()}. {@link #run()} owns the thread's end:
  * it returns only after the thread has finished.
  *
- * <p>Twisted's reactor also watches sockets; that part is module 08.
+ * <p>Twisted's reactor also watches sockets; that part is example 08.
  */
 final class Reactor {
 
@@ -46,7 +46,7 @@ final class Reactor {
         // The executor would keep a call's exception in a ScheduledFuture nobody reads: the error
         // would vanish, and a call meant to end with stop() would leave run() waiting forever.
         // Reported and survived, as Twisted does, even an Error: this reactor has no sockets to
-        // leave half-handled (module 08's, which has, treats an Error as the end).
+        // leave half-handled (example 08's, which has, treats an Error as the end).
         executor.schedule(() -> {
             try {
                 call.run();

@@ -28,7 +28,7 @@ class SpreadClientTest extends ServerTestSupport {
     private final List<PipedWriter> keyboards = new ArrayList<>();
 
     @Test
-    void callbacksFireInTheSeedsOrderAndTypedLinesReachTheOthers() throws Exception {
+    void callbacksFireInTheTutorialsOrderAndTypedLinesReachTheOthers() throws Exception {
         SpreadServer server = startServer();
         LineSocket other = join(server, 1);
         PipedWriter keyboard = new PipedWriter();
