@@ -125,6 +125,9 @@ class BrowserTest {
             }
             await().until(() -> browser.findElement(By.id("status")).getText()
                     .matches("Not connected\\. Last closed: #\\d closed: 1001 .*"));
+
+            browser.findElement(By.id("remove-closed")).click();
+            await().until(() -> browser.findElements(By.cssSelector(".conn")).isEmpty());
         } finally {
             browser.quit();
             server.close();
