@@ -23,18 +23,9 @@ class BrowserTest {
 
     @Test
     void inChromiumALearnerConnectsPressesAKeyAndSeesTheEchoAndTicks(@TempDir Path profile) throws Exception {
-        Chromium.assumeInstalled();
-        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(200)));
-        ChromeDriver browser;
-        try {
-            browser = Chromium.start(profile);
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
-        try {
-            browser.get(server.pageUri().toString());
-            await().until(() -> browser.findElement(By.id("example-name")).getText().contains("01-basic-loop"));
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            GameServer server = page.server;
+            ChromeDriver browser = page.browser;
 
             browser.findElement(By.id("connect")).click();
             await().until(() -> browser.findElement(By.id("status")).getText().startsWith("1 connection open"));
@@ -50,9 +41,6 @@ class BrowserTest {
 
             browser.findElement(By.id("disconnect")).click();
             await().until(() -> server.players().count() == 0);
-        } finally {
-            browser.quit();
-            server.close();
         }
     }
 
@@ -92,18 +80,9 @@ class BrowserTest {
      */
     @Test
     void inChromiumKeysGoToTheSelectedConnectionAndEveryCloseIsExplained(@TempDir Path profile) throws Exception {
-        Chromium.assumeInstalled();
-        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(200)));
-        ChromeDriver browser;
-        try {
-            browser = Chromium.start(profile);
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
-        try {
-            browser.get(server.pageUri().toString());
-            await().until(() -> browser.findElement(By.id("example-name")).getText().contains("01-basic-loop"));
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            GameServer server = page.server;
+            ChromeDriver browser = page.browser;
             browser.findElement(By.id("connect")).click();
             browser.findElement(By.id("connect")).click();
             await().until(() -> browser.findElement(By.id("status")).getText().startsWith("2 connections open; keys go to #2."));
@@ -128,9 +107,40 @@ class BrowserTest {
 
             browser.findElement(By.id("remove-closed")).click();
             await().until(() -> browser.findElements(By.cssSelector(".conn")).isEmpty());
-        } finally {
-            browser.quit();
-            server.close();
+        }
+    }
+
+    /** Example 01 with a short tick, and Chromium showing its page; closing quits both. */
+    private static final class ChromiumOnThePage implements AutoCloseable {
+        final GameServer server;
+        final ChromeDriver browser;
+
+        ChromiumOnThePage(Path profile) throws Exception {
+            Chromium.assumeInstalled();
+            server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(200)));
+            ChromeDriver started = null;
+            try {
+                started = Chromium.start(profile);
+                ChromeDriver b = started;
+                b.get(server.pageUri().toString());
+                await().until(() -> b.findElement(By.id("example-name")).getText().contains("01-basic-loop"));
+            } catch (Exception | Error e) {
+                if (started != null) {
+                    started.quit();
+                }
+                server.close();
+                throw e;
+            }
+            browser = started;
+        }
+
+        @Override
+        public void close() {
+            try {
+                browser.quit();
+            } finally {
+                server.close();
+            }
         }
     }
 }
