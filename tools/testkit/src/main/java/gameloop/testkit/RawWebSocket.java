@@ -23,6 +23,8 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private final String responseHead;
     private final int status;
+    /** The thread {@link #readAndIgnoreEverything} started, if any; {@link #close()} waits for it. */
+    private volatile Thread reader;
 
     private RawWebSocket(Socket socket, String responseHead) throws IOException {
         this.socket = socket;
@@ -119,10 +121,10 @@ public final class RawWebSocket implements AutoCloseable {
     /**
      * Reads and throws away whatever the server sends, on a thread of its own, until the socket
      * closes: a client that keeps up with the server but answers nothing, not even a close.
-     * The thread ends when {@link #close()} closes the socket, if not before.
+     * The thread ends when {@link #close()} closes the socket, if not before, and close() waits for it.
      */
     public void readAndIgnoreEverything() {
-        Thread reader = new Thread(() -> {
+        Thread started = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try {
                 while (socket.getInputStream().read(buffer) >= 0) {
@@ -132,13 +134,21 @@ public final class RawWebSocket implements AutoCloseable {
                 // the socket closed (ours or the server's doing): nothing more to read
             }
         }, "raw-websocket-reader-" + socket.getLocalPort());
-        reader.setDaemon(true);
-        reader.start();
+        reader = started;
+        started.start();
     }
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        socket.close(); // ends a blocked read at once
+        Thread started = reader;
+        if (started != null) {
+            try {
+                started.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static byte[] textFrame(String text) {
