@@ -50,14 +50,26 @@ if [ -n "$(listener_pid)" ] || ss -Hltn "sport = :$port" | grep -q .; then
     exit 1
 fi
 
+stop_server() { # SIGTERM (the shutdown hook's signal), then SIGKILL if it is still there after 30 s
+    kill -TERM "$1" 2>/dev/null || return 0
+    for _ in $(seq 1 30); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 1
+    done
+    echo "The server (pid $1) ignored SIGTERM for 30 s; killing it." >&2
+    kill -KILL "$1" 2>/dev/null || true
+}
+
 server=""
-cleanup() { # if we stop half-way, do not leave the example running
+cleanup() { # if we stop half-way (an error, Ctrl+C), do not leave the server running
     if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-        echo "Stopping the example (pid $server)..." >&2
-        kill -TERM "$server" || true
+        echo "Stopping the server (pid $server)..." >&2
+        stop_server "$server"
     fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 baseline=tools/loadgen/baseline
 to_build="$module,tools/loadgen"
@@ -81,34 +93,31 @@ for n in "${counts[@]}"; do
         MAVEN_OPTS="${MAVEN_OPTS:-} $server_java_opts" "${server_pin[@]}" mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
             > "$out/server-$n.log" 2>&1 &
     fi
-    launched_pid=$!
+    # mvn and taskset exec what they run, so this is the server's own pid (Maven's JVM, or node):
+    # the one to stop, and the one that must be listening.
+    server=$!
+    answered=""
     for _ in $(seq 1 120); do
-        curl -fs -o /dev/null "http://127.0.0.1:$port/info" && break
-        kill -0 "$launched_pid" 2>/dev/null || { echo "The server died; see $out/server-$n.log" >&2; exit 1; }
+        curl -fs -o /dev/null "http://127.0.0.1:$port/info" && { answered=yes; break; }
+        kill -0 "$server" 2>/dev/null || { echo "The server died; see $out/server-$n.log" >&2; exit 1; }
         sleep 1
     done
-    server=$(listener_pid)
-    [ -n "$server" ] || { echo "Nothing listens on $port; see $out/server-$n.log" >&2; exit 1; }
-
-    # The server's resident memory, once a second, while the load runs.
-    ( while kill -0 "$server" 2>/dev/null; do ps -o rss= -p "$server" || true; sleep 1; done ) > "$out/rss-$n.txt" &
-    sampler=$!
+    [ -n "$answered" ] || { echo "The server did not answer on $port within 120 s; see $out/server-$n.log" >&2; exit 1; }
+    if [ "$(listener_pid)" != "$server" ]; then
+        echo "Port $port is answered by pid $(listener_pid), not by the server we started ($server)." >&2
+        exit 1
+    fi
 
     echo "+ mvn -pl tools/loadgen -am compile exec:java -Dclients=$n -Dduration=$duration -Dwarmup=$warmup -Durl=ws://127.0.0.1:$port/connect ${LOADGEN_ARGS:-}"
     # shellcheck disable=SC2086 # LOADGEN_ARGS is a list of options, split on purpose
     "${loadgen_pin[@]}" mvn -B -q -pl tools/loadgen -am compile exec:java -Dclients="$n" -Dduration="$duration" \
         -Dwarmup="$warmup" -Durl="ws://127.0.0.1:$port/connect" -Dout="$out" ${LOADGEN_ARGS:-} | tee "$out/loadgen-$n.txt"
 
-    kill "$sampler" 2>/dev/null || true
-    wait "$sampler" 2>/dev/null || true
-    rss_mb=$(sort -n "$out/rss-$n.txt" | tail -1 | awk '{ printf "%d", $1 / 1024 }')
+    # The kernel keeps each process's peak resident memory (VmHWM): read it before the server goes.
+    rss_mb=$(awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$server/status")
 
-    kill -TERM "$server"
-    for _ in $(seq 1 30); do
-        [ -z "$(listener_pid)" ] && break
-        sleep 1
-    done
-    wait "$launched_pid" 2>/dev/null || true
+    stop_server "$server"
+    wait "$server" 2>/dev/null || true
     if [ -n "$(listener_pid)" ]; then
         echo "Port $port is still in use after SIGTERM to $server" >&2
         exit 1

@@ -29,7 +29,7 @@ final class Analysis {
     }
 
     static Results analyse(LoadOptions options, Instant startedAt, ServerInfo info, Ramp ramp, int lost,
-                           TickLedger ledger, Echoes echoes, CpuMeter.Figures cpu) {
+                           String firstLoss, TickLedger ledger, Echoes echoes, CpuMeter.Figures cpu) {
         List<LoadClient> clients = ramp.connected();
         Duration nominal = options.tickPeriod() != null ? options.tickPeriod() : info.tickPeriod();
         NominalSource source = options.tickPeriod() != null ? NominalSource.GIVEN
@@ -51,23 +51,24 @@ final class Analysis {
                 options.keyPeriod().toMillis(), options.rampConcurrency(), options.warmup().toMillis() / 1000.0,
                 windowSeconds, nominalMs, source, numbered);
         Results.Clients clientFigures = new Results.Clients(options.clients(), clients.size(), ramp.failures(),
-                ramp.firstFailure(), lost, ramp.nanos() / 1e9);
+                ramp.firstFailure(), lost, firstLoss, ramp.nanos() / 1e9);
 
         List<TickLedger.Tick> ticks = ledger.ticksInWindow();
         Histogram fanOut = new Histogram(3);
         ticks.forEach(t -> fanOut.recordValue(t.fanOutNanos() / 1000));
+        int[] missed = clients.stream().mapToInt(c -> c.missed(ticks)).toArray();
         Results.Ticks tickFigures = new Results.Ticks(
                 windowSeconds * 1000 / nominalMs,
                 range(clients, LoadClient::ticks),
-                clients.stream().mapToLong(LoadClient::missed).sum(),
-                (int) clients.stream().filter(c -> c.missed() > 0).count(),
-                range(clients, LoadClient::missed),
+                Arrays.stream(missed).asLongStream().sum(),
+                (int) Arrays.stream(missed).filter(m -> m > 0).count(),
+                range(missed),
                 clients.stream().mapToLong(LoadClient::outOfOrder).sum(),
                 clients.stream().mapToLong(LoadClient::unknownMessages).sum(),
                 Summary.ofMicros(fanOut),
                 Summary.ofMicros(intervals).minus(nominalMs));
         Results.Echo echo = new Results.Echo(echoes.pressedCount(), echoes.echoedCount(), echoes.unmatchedCount(),
-                echoes.sendFailureCount(), Summary.ofMicros(echoes.roundTripMicros()));
+                echoes.sendFailureCount(), echoes.overtakenCount(), Summary.ofMicros(echoes.roundTripMicros()));
         return new Results(run, clientFigures, tickFigures, echo, cpu, series(ticks, ledger.windowStart()));
     }
 
@@ -86,7 +87,11 @@ final class Analysis {
     }
 
     private static Range range(List<LoadClient> clients, ToIntFunction<LoadClient> figure) {
-        IntSummaryStatistics s = clients.stream().mapToInt(figure).summaryStatistics();
+        return range(clients.stream().mapToInt(figure).toArray());
+    }
+
+    private static Range range(int[] values) {
+        IntSummaryStatistics s = Arrays.stream(values).summaryStatistics();
         return s.getCount() == 0 ? Range.EMPTY : new Range(s.getMin(), s.getAverage(), s.getMax());
     }
 

@@ -14,7 +14,7 @@ interface Connection {
      */
     void sendText(String text, Runnable onFailure);
 
-    /** Starts a polite close (1000); the end is reported through {@link LoadClient#ended()}. */
+    /** Starts a polite close (1000); the end is reported through {@link LoadClient#ended(String)}. */
     void close();
 
     boolean isOpen();

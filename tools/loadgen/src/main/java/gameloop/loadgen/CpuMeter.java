@@ -17,20 +17,35 @@ import java.util.List;
  */
 final class CpuMeter {
 
-    /** Above this average, the measurement may be measuring us. */
+    /** From this share of the CPU on, over the window or in any one second of it, the measurement may be measuring us. */
     static final double SATURATED_PERCENT = 90;
+    /** A shorter window has too few clock ticks of CPU time to say anything: its figures are NaN. */
+    static final long MIN_WINDOW_NANOS = 1_000_000_000L;
 
     /** One second of CPU use, as a percentage of all cores. */
     record Sample(double seconds, double loadgenPercent, double machinePercent) {
     }
 
     /**
-     * The averages over the window; machinePercent is NaN where the JVM cannot tell.
+     * The averages over the window; NaN where the JVM cannot tell, or the window was too short.
      * peakThreads: the most threads the load generator had at once, however many connections.
      */
     record Figures(int cores, double loadgenPercent, double machinePercent, int peakThreads, List<Sample> samples) {
+
+        /**
+         * Saturated on average, or in any one second: an average hides bursts, and a second in
+         * which messages waited for us is enough to stretch the tail of every latency.
+         */
         boolean saturated() {
-            return loadgenPercent >= SATURATED_PERCENT || machinePercent >= SATURATED_PERCENT;
+            return loadgenPercent >= SATURATED_PERCENT || machinePercent >= SATURATED_PERCENT
+                    || saturatedSeconds() > 0;
+        }
+
+        /** How many of the one-second samples reached {@link #SATURATED_PERCENT}. */
+        long saturatedSeconds() {
+            return samples.stream()
+                    .filter(s -> s.loadgenPercent() >= SATURATED_PERCENT || s.machinePercent() >= SATURATED_PERCENT)
+                    .count();
         }
     }
 
@@ -74,12 +89,13 @@ final class CpuMeter {
     }
 
     Figures finish(long now) {
-        if (now - lastWall > 200_000_000L) {
-            sample(now); // the last part-second; a sliver would only add noise to the chart
+        if (now - lastWall >= 500_000_000L) {
+            sample(now); // the last part-second; a sliver would only add noise (and false alarms)
         }
-        double machine = machineSeconds > 0 ? 100 * machineBusySeconds / machineSeconds : Double.NaN;
-        return new Figures(cores, percent(os.getProcessCpuTime() - startCpu, now - startWall), machine,
-                Math.max(peakThreads, ourThreads()), List.copyOf(samples));
+        boolean tooShort = now - startWall < MIN_WINDOW_NANOS;
+        double loadgen = tooShort ? Double.NaN : percent(os.getProcessCpuTime() - startCpu, now - startWall);
+        double machine = !tooShort && machineSeconds > 0 ? 100 * machineBusySeconds / machineSeconds : Double.NaN;
+        return new Figures(cores, loadgen, machine, Math.max(peakThreads, ourThreads()), List.copyOf(samples));
     }
 
     /** Live threads named with our prefix: Jetty's pool and scheduler, and the key timer. */

@@ -18,6 +18,7 @@ final class Echoes {
     private final LongAdder echoed = new LongAdder();
     private final LongAdder unmatched = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder overtaken = new LongAdder();
 
     void pressed() {
         pressed.increment();
@@ -35,6 +36,19 @@ final class Echoes {
 
     void sendFailed() {
         sendFailures.increment();
+    }
+
+    /**
+     * A press still waiting for its echo when its key came round again. Echoes are matched to
+     * presses by key code, 'A' to 'Z' in turn, so this happens only when an echo is 26 key
+     * periods late (or lost); it makes the round trips unreliable, and the report says so.
+     */
+    void overtaken() {
+        overtaken.increment();
+    }
+
+    long overtakenCount() {
+        return overtaken.sum();
     }
 
     long pressedCount() {

@@ -41,13 +41,13 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Co
 
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-        client.ended();
+        client.ended("closed: " + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason));
         callback.succeed();
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
-        client.ended(); // counted as a lost client if it happens during the run
+        client.ended(cause.toString()); // counted as a lost client if it happens during the run
     }
 
     @Override

@@ -1,6 +1,8 @@
 package gameloop.loadgen;
 
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -23,7 +25,7 @@ public final class LoadClient {
     static final String PRESSED_PREFIX = "Pressed key code: ";
     /** Keys 'A' to 'Z' in turn: the key code in an echo says which press it answers. */
     private static final int FIRST_KEY = 65;
-    private static final int KEYS = 26;
+    static final int KEYS = 26;
     private static final long NONE = Long.MIN_VALUE;
 
     /**
@@ -42,12 +44,25 @@ public final class LoadClient {
     private volatile Connection connection;
     private int nextKey; // the key timer's only
 
+    /** When the connection opened and ended (System.nanoTime), or NONE. */
+    private volatile long openedAt = NONE;
+    private volatile long endedAt = NONE;
+    /** Why it ended, as the transport saw it first; for the report when a client is lost. */
+    private volatile String endReason;
+
     // This connection's ticks: one writer at a time (see above).
     private volatile long lastTick = NONE;
     private volatile long lastArrival;
     private volatile int ticks;
-    private volatile int missed;
     private volatile int outOfOrder;
+    /**
+     * Every tick number this client received, as bits from {@link #firstTick} on. After the run
+     * it is held against the numbers everyone else received, so a tick this client never got
+     * counts as missed wherever it falls: between two it did get, or after its last one (a
+     * server that silently stops sending to a client leaves no gap to see).
+     */
+    private final BitSet received = new BitSet();
+    private long firstTick = NONE;
     private volatile int unknownMessages;
     /** Arrival times of ticks that carry no number; lined up with everyone's after the run. */
     private long[] unnumbered = new long[0];
@@ -60,6 +75,7 @@ public final class LoadClient {
 
     /** The upgrade succeeded; from now on key presses go out on {@code connection}. */
     void opened(Connection connection) {
+        openedAt = System.nanoTime();
         this.connection = connection;
     }
 
@@ -92,28 +108,70 @@ public final class LoadClient {
     }
 
     /**
-     * Tick {@code number} arrived at {@code now}. A gap in the numbers is a missed tick; the
-     * time since the previous tick, when there is no gap, is one tick interval.
+     * Tick {@code number} arrived at {@code now}. The time since the previous tick, when the
+     * numbers follow on, is one tick interval; what was missed is worked out after the run
+     * ({@link #missed}).
      */
     void tick(long number, long now) {
         ledger.arrived(number, now);
         long previous = lastTick;
+        if (firstTick == NONE) {
+            firstTick = number;
+        }
+        if (number >= firstTick && number - firstTick < Integer.MAX_VALUE) {
+            received.set((int) (number - firstTick));
+        }
         if (ledger.inWindow(now)) {
             ticks++;
             if (previous != NONE) {
                 if (number == previous + 1) {
                     ledger.interval(now - lastArrival);
-                } else if (number > previous + 1) {
-                    missed += (int) (number - previous - 1);
-                } else {
+                } else if (number <= previous) {
                     outOfOrder++; // repeated or late: a server bug worth seeing
                 }
             }
         }
         if (previous == NONE || number > previous) {
-            lastTick = number;
             lastArrival = now;
         }
+        lastTick = previous == NONE ? number : Math.max(previous, number); // volatile: publishes the bit set above
+    }
+
+    /**
+     * After the run: how many of the window's tick numbers this client never received, from its
+     * first tick on, and while it was connected. A number no client received at all (the server
+     * skipped it) counts too, for everyone. Not counted: ticks before its first one (the server
+     * lists a player a moment after the client sees its upgrade answer, so the first tick or two
+     * may rightly not be for it), and ticks after it was lost (it is counted as lost instead). A
+     * client that received no tick at all missed every tick sent while it was connected.
+     *
+     * @param windowTicks every tick whose first arrival, at any client, fell inside the window, in number order
+     */
+    int missed(List<TickLedger.Tick> windowTicks) {
+        long from = openedAt;
+        long until = endedAt == NONE ? Long.MAX_VALUE : endedAt;
+        long first = firstTick;
+        int missed = 0;
+        long previous = NONE;
+        for (TickLedger.Tick t : windowTicks) {
+            boolean connected = from != NONE && t.firstNanos() >= from && t.firstNanos() < until;
+            if (connected && (first == NONE || t.number() >= first)) {
+                // This tick, and the numbers between the previous one and it that nobody got.
+                long n = previous == NONE ? t.number() : first == NONE ? previous + 1 : Math.max(previous + 1, first);
+                for (; n <= t.number(); n++) {
+                    if (!received(n)) {
+                        missed++;
+                    }
+                }
+            }
+            previous = t.number();
+        }
+        return missed;
+    }
+
+    private boolean received(long number) {
+        long bit = number - firstTick;
+        return firstTick != NONE && bit >= 0 && bit < Integer.MAX_VALUE && received.get((int) bit);
     }
 
     private void keepUnnumbered(long now) {
@@ -169,7 +227,12 @@ public final class LoadClient {
         nextKey = (nextKey + 1) % KEYS;
         long now = System.nanoTime();
         boolean counted = ledger.inWindow(now); // presses in the warm-up are sent and echoed, not counted
-        pending.set(key - FIRST_KEY, new Press(now, counted));
+        Press unanswered = pending.getAndSet(key - FIRST_KEY, new Press(now, counted));
+        if (unanswered != null && unanswered.counted()) {
+            // Its echo is 26 presses late, or lost. If it still comes, it will be taken for this
+            // newer press's, and its round trip will look shorter than it was: the report warns.
+            echoes.overtaken();
+        }
         if (counted) {
             echoes.pressed();
         }
@@ -183,8 +246,17 @@ public final class LoadClient {
     }
 
     /** The connection is over, whichever side ended it; counted as lost if during the run. */
-    void ended() {
+    void ended(String why) {
+        if (endedAt == NONE) {
+            endReason = why;
+            endedAt = System.nanoTime();
+        }
         closed.complete(null);
+    }
+
+    /** Why the connection ended, or null while it is open. */
+    String endReason() {
+        return endedAt == NONE ? null : endReason;
     }
 
     /** Starts a polite close (1000). */
@@ -208,10 +280,6 @@ public final class LoadClient {
 
     int ticks() {
         return ticks;
-    }
-
-    int missed() {
-        return missed;
     }
 
     int outOfOrder() {

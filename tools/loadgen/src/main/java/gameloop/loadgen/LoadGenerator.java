@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -70,6 +71,11 @@ public final class LoadGenerator {
         System.out.println();
         System.out.println("Row for docs/benchmarks.md:");
         System.out.println(Report.markdownRow(results));
+        if (results.clients().connected() == 0) {
+            // A failure, not a result: a script that runs us (bench.sh) must stop here, not paste a row of n/a.
+            throw new IllegalStateException("No client connected to " + options.url() + ". First failure: "
+                    + results.clients().firstFailure());
+        }
     }
 
     /** Completes when every client has connected and the measurement starts (for tests). */
@@ -98,7 +104,7 @@ public final class LoadGenerator {
                 runnable -> new Thread(runnable, threadNamePrefix + "timer"));
         Ramp ramp;
         CpuMeter.Figures cpu;
-        int lost;
+        List<LoadClient> lost;
         try {
             console.printf("Connecting %d clients to %s, at most %d at a time...%n",
                     options.clients(), options.url(), options.rampConcurrency());
@@ -107,7 +113,7 @@ public final class LoadGenerator {
                     ramp.connected().size(), ramp.nanos() / 1e9, ramp.failures(),
                     options.warmup().toMillis() / 1000.0, options.duration().toMillis() / 1000.0);
             cpu = measure(ramp.connected(), timer);
-            lost = (int) ramp.connected().stream().filter(c -> !c.isOpen()).count();
+            lost = ramp.connected().stream().filter(c -> !c.isOpen()).toList();
             drain();
             closeAll(ramp.connected());
         } finally {
@@ -115,7 +121,8 @@ public final class LoadGenerator {
             stop(timer, transport);
         }
         // Every client thread has stopped: nothing writes to the recordings any more.
-        return Analysis.analyse(options, startedAt, info, ramp, lost, ledger, echoes, cpu);
+        String firstLoss = lost.stream().map(LoadClient::endReason).filter(Objects::nonNull).findFirst().orElse(null);
+        return Analysis.analyse(options, startedAt, info, ramp, lost.size(), firstLoss, ledger, echoes, cpu);
     }
 
     private Transport newTransport() {

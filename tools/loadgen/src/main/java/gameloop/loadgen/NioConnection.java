@@ -121,7 +121,7 @@ final class NioConnection implements Connection {
         int n = channel.read(buffer);
         long now = System.nanoTime(); // every message in this read arrived now: take it before parsing
         if (n < 0) {
-            hangUp(); // the server closed TCP: after a close exchange as it should, or abruptly
+            hangUp("the server closed the TCP connection"); // after a close exchange as it should, or abruptly
             return;
         }
         if (state == State.ENDED) {
@@ -250,11 +250,13 @@ final class NioConnection implements Connection {
      * same code. Either way the exchange is over; the server hangs up next.
      */
     private void closeReceived(byte[] payload) throws IOException {
+        String why = "we closed it";
         if (state == State.OPEN) {
             byte[] code = payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0];
             write(WebSocketFrames.clientFrame(WebSocketFrames.CLOSE, code), () -> { });
+            why = "the server closed it: " + WebSocketFrames.describeClose(payload);
         }
-        ended();
+        ended(why);
     }
 
     @Override
@@ -327,7 +329,7 @@ final class NioConnection implements Connection {
                     fail(e);
                 }
             } else if (state == State.CONNECTING || state == State.UPGRADING) {
-                hangUp(); // not open yet: nothing to say goodbye to
+                hangUp("we closed it before it opened"); // nothing to say goodbye to
             }
         });
     }
@@ -340,7 +342,7 @@ final class NioConnection implements Connection {
     /** Reactor thread: something went wrong; the connection is dropped and the failure reported. */
     void fail(Throwable failure) {
         opened.completeExceptionally(failure); // no effect once open: the ramp has counted it already
-        hangUp();
+        hangUp(failure.toString());
     }
 
     /** Reactor thread, or the reactor's last act when it stops: cut off at once. */
@@ -348,19 +350,19 @@ final class NioConnection implements Connection {
         fail(new IOException("the load generator stopped"));
     }
 
-    /** The connection is over for the client (it is told once); the socket may stay open a little. */
-    private void ended() {
+    /** The connection is over for the client (it is told once, and why); the socket may stay open a little. */
+    private void ended(String why) {
         if (state == State.ENDED) {
             return;
         }
         state = State.ENDED;
-        opened.completeExceptionally(new IOException("the connection ended before the upgrade"));
-        client.ended();
+        opened.completeExceptionally(new IOException("the connection ended before the upgrade: " + why));
+        client.ended(why);
     }
 
     /** Ends the connection and closes the socket; frames still waiting are reported as not sent. */
-    private void hangUp() {
-        ended();
+    private void hangUp(String why) {
+        ended(why);
         List<Unsent> unsent;
         synchronized (this) {
             unsent = List.copyOf(outbox);

@@ -92,9 +92,8 @@ public final class Report {
                 signed(t.intervalError().p99()), t.intervalError().count(), num(r.run().nominalTickMs()))});
         rows.add(new String[] {"echo round trip", percentiles(e.roundTrip())
                 + String.format(Locale.ROOT, " (%d of %d echoed)", e.echoed(), e.pressed())});
-        rows.add(new String[] {"loadgen CPU", String.format(Locale.ROOT, "%.0f%% of %d cores; machine %s%%; %d threads"
-                        + " for %d connections%s", cpu.loadgenPercent(), cpu.cores(),
-                Double.isNaN(cpu.machinePercent()) ? "?" : String.format(Locale.ROOT, "%.0f", cpu.machinePercent()),
+        rows.add(new String[] {"loadgen CPU", String.format(Locale.ROOT, "%s of %d cores; machine %s; %d threads"
+                        + " for %d connections%s", percent(cpu.loadgenPercent()), cpu.cores(), percent(cpu.machinePercent()),
                 cpu.peakThreads(), c.connected(), cpu.saturated() ? "  << CPU SATURATED" : "")});
         return rows;
     }
@@ -103,10 +102,16 @@ public final class Report {
     static List<String> notes(Results r) {
         List<String> notes = new ArrayList<>();
         if (r.lowerBound()) {
-            notes.add(String.format(Locale.ROOT, "CPU saturated: figures are a lower bound. The load generator used %.0f%%"
-                            + " of the CPU and the machine %.0f%% (limit %.0f%%): messages may have waited for us, not"
-                            + " for the server, so the server may do better than this.",
-                    r.cpu().loadgenPercent(), r.cpu().machinePercent(), CpuMeter.SATURATED_PERCENT));
+            notes.add(String.format(Locale.ROOT, "CPU saturated: figures are a lower bound of what the server can do."
+                            + " The load generator used %s of the CPU and the machine %s on average, and %d of the"
+                            + " %d one-second samples reached %.0f%%: messages may have waited for us, not for the"
+                            + " server. On a machine of its own the server may do better: more ticks, and shorter"
+                            + " fan-out and round trips than these.",
+                    percent(r.cpu().loadgenPercent()), percent(r.cpu().machinePercent()), r.cpu().saturatedSeconds(),
+                    r.cpu().samples().size(), CpuMeter.SATURATED_PERCENT));
+        }
+        if (Double.isNaN(r.cpu().loadgenPercent())) {
+            notes.add("The window was too short (under 1 s) to measure CPU use.");
         }
         if (!r.run().numbered()) {
             notes.add("The server's ticks carry no number: they were lined up by arrival time (a new tick begins more"
@@ -119,6 +124,15 @@ public final class Report {
         }
         if (r.clients().firstFailure() != null) {
             notes.add("First connect failure: " + r.clients().firstFailure());
+        }
+        if (r.clients().firstLoss() != null) {
+            notes.add("A connection lost during the run ended so: " + r.clients().firstLoss());
+        }
+        if (r.echo().overtaken() > 0) {
+            notes.add(String.format(Locale.ROOT, "%d key presses had no echo yet when their key came round again (echoes"
+                            + " are matched by key code, and the keys go round in turn, so that is %d key periods later). An echo that"
+                            + " still came was taken for the newer press: the round trips above are too short. Press"
+                            + " less often (-Dkeys.ms).", r.echo().overtaken(), LoadClient.KEYS));
         }
         if (r.ticks().outOfOrder() > 0) {
             notes.add(r.ticks().outOfOrder() + " ticks arrived repeated or out of order.");
@@ -142,13 +156,17 @@ public final class Report {
         Summary i = t.intervalError();
         Summary e = r.echo().roundTrip();
         return String.format(Locale.ROOT, "| %s | %d | %d (%d) | %s (%s) | %d | %s / %s / %s | %s / %s / %s | %s / %s / %s"
-                        + " | %.0f%% / %s | %s |",
+                        + " | %s / %s | %s |",
                 r.run().example() == null ? "?" : r.run().example(), r.clients().requested(), r.clients().connected(),
                 r.clients().connectFailures(), oneDecimal(t.perClient().mean()), oneDecimal(t.expectedPerClient()),
                 t.missed(), ms(f.p50()), ms(f.p99()), ms(f.max()), signed(i.mean()), signed(i.p50()), signed(i.p99()),
-                ms(e.p50()), ms(e.p99()), ms(e.max()), r.cpu().loadgenPercent(),
-                Double.isNaN(r.cpu().machinePercent()) ? "?" : String.format(Locale.ROOT, "%.0f%%", r.cpu().machinePercent()),
+                ms(e.p50()), ms(e.p99()), ms(e.max()), percent(r.cpu().loadgenPercent()), percent(r.cpu().machinePercent()),
                 r.lowerBound() ? "**yes**" : "no");
+    }
+
+    /** A share of the CPU, or "?" where it could not be measured. */
+    private static String percent(double value) {
+        return Double.isNaN(value) ? "?" : String.format(Locale.ROOT, "%.0f%%", value);
     }
 
     private static String oneDecimal(double value) {
@@ -176,6 +194,7 @@ public final class Report {
                 "lower_bound", r.lowerBound(),
                 "clients", object("connected", r.clients().connected(), "connect_failures", r.clients().connectFailures(),
                         "first_failure", r.clients().firstFailure(), "lost_during_run", r.clients().lostDuringRun(),
+                        "first_loss", r.clients().firstLoss(),
                         "ramp_s", r.clients().rampSeconds()),
                 "ticks_per_client", object("min", t.perClient().min(), "mean", t.perClient().mean(),
                         "max", t.perClient().max(), "expected", t.expectedPerClient()),
@@ -186,9 +205,11 @@ public final class Report {
                 "tick_interval_error_ms", summary(t.intervalError()),
                 "echo_rtt_ms", summary(r.echo().roundTrip()),
                 "echoes", object("pressed", r.echo().pressed(), "echoed", r.echo().echoed(),
-                        "unmatched", r.echo().unmatched(), "send_failures", r.echo().sendFailures()),
+                        "unmatched", r.echo().unmatched(), "send_failures", r.echo().sendFailures(),
+                        "overtaken", r.echo().overtaken()),
                 "cpu", object("cores", r.cpu().cores(), "loadgen_percent", r.cpu().loadgenPercent(),
                         "machine_percent", r.cpu().machinePercent(), "saturated", r.cpu().saturated(),
+                        "saturated_seconds", r.cpu().saturatedSeconds(),
                         "loadgen_threads_peak", r.cpu().peakThreads()),
                 "ticks", r.series().stream().map(p -> List.of(p.number(), p.seconds(), p.intervalMs(), p.fanOutMs(),
                         p.clients())).toList());

@@ -38,14 +38,17 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
                       double warmupSeconds, double windowSeconds, double nominalTickMs, NominalSource nominalSource, boolean numbered) {
     }
 
-    /** @param lostDuringRun clients that were connected but closed before the window ended */
+    /**
+     * @param lostDuringRun clients that were connected but closed before the window ended
+     * @param firstLoss     why one of them ended (a close code and reason, or an error), or null
+     */
     public record Clients(int requested, int connected, int connectFailures, String firstFailure,
-                          int lostDuringRun, double rampSeconds) {
+                          int lostDuringRun, String firstLoss, double rampSeconds) {
     }
 
     /**
      * @param perClient       ticks each client received inside the window
-     * @param missed          gaps in the tick numbers, summed over all clients
+     * @param missed          ticks of the window a client never received, while connected, summed over all clients
      * @param fanOut          per tick: last client's arrival minus first client's
      * @param intervalError   per client and tick: the time since its previous tick, minus nominal
      * @param unknownMessages text frames that were neither a tick nor an echo
@@ -55,8 +58,11 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
                         Summary fanOut, Summary intervalError) {
     }
 
-    /** @param unmatched echoes of a key that had no press waiting */
-    public record Echo(long pressed, long echoed, long unmatched, long sendFailures, Summary roundTrip) {
+    /**
+     * @param unmatched echoes of a key that had no press waiting
+     * @param overtaken presses still unanswered when the same key was pressed again, 26 presses later
+     */
+    public record Echo(long pressed, long echoed, long unmatched, long sendFailures, long overtaken, Summary roundTrip) {
     }
 
     /**

@@ -145,6 +145,16 @@ final class WebSocketFrames {
         return frame.flip();
     }
 
+    /** A close frame's payload as people read it: "1001 server shutting down", or "no status code". */
+    static String describeClose(byte[] payload) {
+        if (payload.length < 2) {
+            return "no status code";
+        }
+        int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+        String reason = new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        return reason.isEmpty() ? String.valueOf(code) : code + " " + reason;
+    }
+
     /** A close frame's payload: the status code, then the reason in UTF-8. */
     static byte[] closePayload(int statusCode, String reason) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);

@@ -105,6 +105,67 @@ class LoadGeneratorTest {
         int clients = 10;
         // A 2 s window: the gap must open, and reach every client, before it closes, on a busy machine too.
         LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(2000), Duration.ofMillis(200), client), QUIET);
+
+        Results r = runAndMeanwhile(generator, clients, game::skipOneTickNumber);
+
+        assertEquals(clients, r.clients().connected());
+        assertEquals(clients, r.ticks().missed(), () -> "one per client: " + r.ticks());
+        assertEquals(clients, r.ticks().clientsWithMisses());
+        assertEquals(1, r.ticks().missedPerClient().min());
+        assertEquals(1, r.ticks().missedPerClient().max());
+    }
+
+    @Test
+    void countsTicksAClientStopsGettingAsMissedThoughItsNumbersHaveNoGap() throws Exception {
+        startServer(TICK, true);
+        int clients = 10;
+        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(2000), Duration.ofMillis(200), Transport.Kind.NIO), QUIET);
+
+        // Half the clients stay connected but get no tick after this: the ticks they did get
+        // follow on with no gap, and only the ticks the others got show what they missed.
+        Results r = runAndMeanwhile(generator, clients, game::muteHalfThePlayers);
+
+        assertEquals(clients, r.clients().connected());
+        assertEquals(0, r.clients().lostDuringRun());
+        assertEquals(clients / 2, r.ticks().clientsWithMisses(), () -> "the muted half: " + r.ticks());
+        assertEquals(0, r.ticks().missedPerClient().min(), () -> "the others miss nothing: " + r.ticks());
+        double expected = r.ticks().expectedPerClient();
+        assertTrue(r.ticks().missedPerClient().max() >= expected / 2, () -> "most of the window: " + r.ticks());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.Kind.class)
+    void saysWhyAConnectionWasLost(Transport.Kind client) throws Exception {
+        startServer(TICK, true);
+        int clients = 4;
+        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(1500), Duration.ofMillis(200), client), QUIET);
+
+        Results r = runAndMeanwhile(generator, clients, () -> game.closeOnePlayer(4000, "kicked by the test"));
+
+        assertEquals(1, r.clients().lostDuringRun());
+        assertNotNull(r.clients().firstLoss());
+        assertTrue(r.clients().firstLoss().contains("4000 kicked by the test"), r.clients().firstLoss());
+        assertTrue(Report.table(r).contains("ended so: "), Report.table(r));
+    }
+
+    @Test
+    void warnsWhenEchoesComeSoLateThatTheirKeyComesRoundAgain() throws Exception {
+        startServer(TICK, true);
+        game.delayEchoes(Duration.ofMillis(700));
+
+        // 26 keys, one every 20 ms, come round in 520 ms: every press is overtaken by the next
+        // press of its key before its echo, 700 ms late, can answer it.
+        Results r = new LoadGenerator(options(2, Duration.ofMillis(1500), Duration.ofMillis(20), Transport.Kind.NIO), QUIET).run();
+
+        assertTrue(r.echo().overtaken() > 0, () -> "overtaken presses: " + r.echo());
+        assertTrue(Report.table(r).contains("the round trips above are too short"), Report.table(r));
+    }
+
+    /**
+     * Runs the generator on a thread of its own and, once it measures and every client has had
+     * a couple of ticks (so each can tell what it misses next), does {@code action} to the server.
+     */
+    private Results runAndMeanwhile(LoadGenerator generator, int clients, Runnable action) throws Exception {
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
             CompletableFuture<Results> run = CompletableFuture.supplyAsync(() -> {
@@ -117,18 +178,12 @@ class LoadGeneratorTest {
             }, runner);
 
             generator.measuring().get(10, TimeUnit.SECONDS);
-            // Every client must have had a tick before the gap, or it could not see a gap.
             await().pollInterval(Duration.ofMillis(10)).until(() -> server.players().count() == clients);
             long seen = game.tickNumber();
             await().pollInterval(Duration.ofMillis(10)).until(() -> game.tickNumber() >= seen + 2);
-            game.skipOneTickNumber();
+            action.run();
 
-            Results r = run.get(20, TimeUnit.SECONDS);
-            assertEquals(clients, r.clients().connected());
-            assertEquals(clients, r.ticks().missed(), () -> "one per client: " + r.ticks());
-            assertEquals(clients, r.ticks().clientsWithMisses());
-            assertEquals(1, r.ticks().missedPerClient().min());
-            assertEquals(1, r.ticks().missedPerClient().max());
+            return run.get(20, TimeUnit.SECONDS);
         } finally {
             runner.shutdownNow();
             assertTrue(runner.awaitTermination(10, TimeUnit.SECONDS));

@@ -95,7 +95,7 @@ class NioTransportTest {
 
             await().until(() -> client.ticks() == 2);
             assertEquals(0, client.unknownMessages());
-            assertEquals(0, client.missed());
+            assertEquals(0, client.outOfOrder());
         }
     }
 

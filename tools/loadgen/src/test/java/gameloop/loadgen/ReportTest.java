@@ -26,6 +26,27 @@ class ReportTest {
     }
 
     @Test
+    void oneSaturatedSecondIsEnoughToMarkTheFiguresAsALowerBound() {
+        List<CpuMeter.Sample> seconds = List.of(new CpuMeter.Sample(1, 30, 60), new CpuMeter.Sample(2, 35, 96),
+                new CpuMeter.Sample(3, 30, 60));
+        Results r = results(new CpuMeter.Figures(2, 32, 72, 12, seconds), Results.NominalSource.SERVER);
+
+        assertTrue(r.lowerBound(), "an average of 72% hides a second at 96%");
+        assertTrue(Report.table(r).contains("1 of the 3 one-second samples reached 90%"), Report.table(r));
+    }
+
+    @Test
+    void aWindowTooShortToMeasureCpuSaysSoInsteadOfPrintingNonsense() {
+        Results r = results(new CpuMeter.Figures(2, Double.NaN, Double.NaN, 12, List.of()), Results.NominalSource.SERVER);
+
+        assertFalse(r.lowerBound());
+        assertTrue(Report.table(r).contains("? of 2 cores; machine ?"), Report.table(r));
+        assertTrue(Report.table(r).contains("too short (under 1 s) to measure CPU"), Report.table(r));
+        assertTrue(Report.markdownRow(r).contains("| ? / ? | no |"), Report.markdownRow(r));
+        assertFalse(Report.table(r).contains("NaN") || Report.markdownRow(r).contains("NaN"));
+    }
+
+    @Test
     void everyReportSaysWhichClientCarriedTheConnections() {
         Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER);
 
@@ -82,9 +103,9 @@ class ReportTest {
         return new Results(
                 new Results.Run(Instant.parse("2026-11-22T10:00:00Z"), "ws://127.0.0.1:8080/connect", "01-basic-loop", "nio",
                         1000, 50, 2, 20, 100, source, true),
-                new Results.Clients(1000, 1000, 0, null, 0, 1.5),
+                new Results.Clients(1000, 1000, 0, null, 0, null, 1.5),
                 new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, fanOut, error),
-                new Results.Echo(2_000, 2_000, 0, 0, echo),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, echo),
                 cpu,
                 List.of(new Results.TickPoint(1, 0.05, Double.NaN, 9, 1000),
                         new Results.TickPoint(2, 0.15, 100, 10, 1000)));

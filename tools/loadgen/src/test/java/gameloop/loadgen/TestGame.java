@@ -2,18 +2,22 @@ package gameloop.loadgen;
 
 import gameloop.shared.Game;
 import gameloop.shared.GameContext;
+import gameloop.shared.Player;
 import gameloop.shared.Players;
 import gameloop.shared.Protocol;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A tiny fixed-rate game for the tests, like example 01's, with two knobs: it can send ticks
- * without a number (as the article's Python servers do), and it can skip one tick number on
- * request, so a test knows exactly how many ticks every client missed.
+ * A tiny fixed-rate game for the tests, like example 01's, with knobs that misbehave in ways the
+ * tool must see: it can send ticks without a number (as the article's Python servers do), skip
+ * one tick number, stop ticking to half its players without closing them, close a player, and
+ * answer key presses late.
  */
 final class TestGame implements Game {
 
@@ -22,6 +26,9 @@ final class TestGame implements Game {
     private final boolean numbered;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean skipNext = new AtomicBoolean();
+    private final Set<Player> online = ConcurrentHashMap.newKeySet();
+    private volatile boolean halfMuted;
+    private volatile Duration echoDelay = Duration.ZERO;
     /** Written by the loop thread only; volatile so a test can watch it. */
     private volatile long tickNumber;
 
@@ -43,7 +50,47 @@ final class TestGame implements Game {
             next++; // the number in between is never sent, to anyone
         }
         tickNumber = next;
-        players.broadcast(numbered ? Protocol.tick(next) : LoadClient.TICK_WORDS);
+        String tick = numbered ? Protocol.tick(next) : LoadClient.TICK_WORDS;
+        if (halfMuted) {
+            online.stream().filter(p -> p.id() % 2 == 0).forEach(p -> p.send(tick));
+        } else {
+            players.broadcast(tick);
+        }
+    }
+
+    @Override
+    public void playerJoined(Player player) {
+        online.add(player);
+    }
+
+    @Override
+    public void playerLeft(Player player) {
+        online.remove(player);
+    }
+
+    @Override
+    public void keyPressed(Player player, int keyCode) {
+        Duration delay = echoDelay;
+        if (delay.isZero()) {
+            Game.super.keyPressed(player, keyCode);
+        } else {
+            scheduler.schedule(() -> player.send(Protocol.pressed(keyCode)), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** From the next tick on, players with an odd id get no more ticks; their connections stay open. */
+    void muteHalfThePlayers() {
+        halfMuted = true;
+    }
+
+    /** Closes one player's connection, with this code and reason. */
+    void closeOnePlayer(int statusCode, String reason) {
+        online.stream().findAny().orElseThrow().close(statusCode, reason);
+    }
+
+    /** Every echo from now on is sent this late. */
+    void delayEchoes(Duration delay) {
+        echoDelay = delay;
     }
 
     /** The next tick skips one number. */
