@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -17,6 +19,13 @@ public final class Chromium {
 
     public static final File BROWSER = new File("/usr/bin/chromium");
     public static final File DRIVER = new File("/usr/bin/chromedriver");
+    /**
+     * Selenium warns, at every start, that it has no DevTools (CDP) bindings for this Chromium's
+     * version. The tests use WebDriver only, never CDP, so the warning is noise in the build
+     * output. Held in a field: java.util.logging keeps loggers weakly, and a collected logger
+     * would forget its level.
+     */
+    private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
     private Chromium() {
     }
@@ -32,6 +41,7 @@ public final class Chromium {
      * so it is removed after the test); the caller must {@code quit()} it.
      */
     public static ChromeDriver start(Path profile) {
+        CDP_VERSION_FINDER.setLevel(Level.SEVERE);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER)
                 .usingAnyFreePort()

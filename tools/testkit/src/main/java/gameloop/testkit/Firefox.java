@@ -135,6 +135,16 @@ public final class Firefox implements AutoCloseable {
                 }
             }
         }
+
+        /**
+         * The connection to Firefox broke: usually Firefox quitting at the end of a test, when no
+         * call waits. A call still waiting fails now, with the cause, rather than at its timeout.
+         * (Without this method Jetty would log every such ending as an unhandled error.)
+         */
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            calls.values().forEach(call -> call.completeExceptionally(cause));
+        }
     }
 
     /** Sends one command and waits for its answer; a protocol error becomes an exception. */
