@@ -160,7 +160,7 @@ final class ChildProcessGame implements Game {
             }
             if (inFlight > 0) {
                 periodsSkipped++;
-                LOG.info("Period skipped: worker {} is still on request {} ({} periods skipped so far)",
+                LOG.info("Period skipped: worker {} is still on request {} ({} skipped so far)",
                         current.pid(), requestsSent, periodsSkipped);
                 return;
             }
