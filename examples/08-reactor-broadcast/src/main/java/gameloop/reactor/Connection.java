@@ -81,7 +81,12 @@ final class Connection implements Transport, ChannelHandler {
         }
     }
 
-    /** One read per turn, at most a buffer's worth: a chatty peer gets its turn, not the whole thread. */
+    /**
+     * One read per turn, at most a buffer's worth. That alone does not make a turn short: a
+     * buffer can hold thousands of lines, each of which a protocol may relay to thousands of
+     * peers. So a protocol that has more than it should act on at once asks, with
+     * {@link #continueNextTurn}, for the rest later (see {@link LineReceiver}).
+     */
     private void read() {
         ByteBuffer buffer = reactor.readBuffer();
         buffer.clear();
@@ -161,6 +166,25 @@ final class Connection implements Transport, ChannelHandler {
             return;
         }
         addInterest(SelectionKey.OP_WRITE);
+    }
+
+    @Override
+    public void continueNextTurn(Runnable work) {
+        reactor.checkThread("continueNextTurn");
+        if (state != State.OPEN) {
+            return;
+        }
+        removeInterest(SelectionKey.OP_READ);
+        // A delayed call with no delay runs after this turn's ready sockets; one scheduled by
+        // a delayed call runs after the next turn's. Either way every ready socket comes first.
+        reactor.callLater(Duration.ZERO, () -> {
+            if (state == State.OPEN || state == State.FLUSHING) {
+                addInterest(SelectionKey.OP_READ); // FLUSHING reads too, to drop (see loseConnection)
+            }
+            if (state == State.OPEN) {
+                callProtocol("dataReceived (continued)", work);
+            }
+        });
     }
 
     @Override

@@ -70,13 +70,33 @@ final class LineFramer {
             }
         }
         scanned = end;
-        int pending = end - start;
-        // One byte over is fine if it is the "\r" of a "\r\n" whose "\n" is still on its way.
-        boolean carriageReturnPending = pending == maxLineBytes + 1 && buffer[end - 1] == '\r';
-        if (pending > maxLineBytes && !carriageReturnPending) {
+        if (unfinishedLineTooLong()) {
             tooLong = true;
         }
         return null;
+    }
+
+    /**
+     * True if {@link #nextLine} has news: a complete line (a "\n" has arrived after the bytes
+     * already handed out), or a line found too long. Looks without taking anything.
+     */
+    boolean hasNextLine() {
+        if (tooLong) {
+            return false;
+        }
+        for (int i = Math.max(scanned, start); i < end; i++) {
+            if (buffer[i] == '\n') {
+                return true;
+            }
+        }
+        return unfinishedLineTooLong();
+    }
+
+    private boolean unfinishedLineTooLong() {
+        int pending = end - start;
+        // One byte over is fine if it is the "\r" of a "\r\n" whose "\n" is still on its way.
+        boolean carriageReturnPending = pending == maxLineBytes + 1 && buffer[end - 1] == '\r';
+        return pending > maxLineBytes && !carriageReturnPending;
     }
 
     /** True once a line longer than the limit was seen; the stream cannot be trusted after it. */

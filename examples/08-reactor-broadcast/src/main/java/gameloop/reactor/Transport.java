@@ -18,6 +18,16 @@ public interface Transport {
      */
     void write(byte[] data);
 
+    /**
+     * Stops reading from this connection until the reactor's next turn, and then runs
+     * {@code work} (as a callback of this connection's protocol) and reads again. For a protocol
+     * holding more input than one callback should act on: it does a share now and leaves the
+     * rest for later turns, and every other connection gets its turn in between. Meanwhile the
+     * peer's further bytes wait in the kernel, and TCP slows the peer down. Like Twisted's
+     * pauseProducing and resumeProducing, in one call. Ignored once the connection is closing.
+     */
+    void continueNextTurn(Runnable work);
+
     /** Stops reading, sends what is queued, then closes. Twisted's loseConnection. */
     void loseConnection();
 

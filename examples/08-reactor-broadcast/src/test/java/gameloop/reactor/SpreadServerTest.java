@@ -141,6 +141,45 @@ class SpreadServerTest extends ServerTestSupport {
     }
 
     @Test
+    void aLineThenOneWithNoEndInTheSameChunkIsRelayedThenCutOff() throws IOException {
+        SpreadServer server = startServer(SpreadServer.Settings.defaults().withMaxLineBytes(100));
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+
+        a.send("fine\n" + "y".repeat(150)); // one line, then one that will never end in time
+
+        assertEquals("fine", b.readLine());
+        assertEquals("error: line longer than 100 bytes, closing the connection", a.readLine());
+        assertTrue(a.closedByServer());
+    }
+
+    @Test
+    void aFloodOfLinesFromOneClientHoldsUpNeitherANewcomerNorTheStop() throws Exception {
+        SpreadServer server = startServer();
+        int listeners = 200;
+        LineSocket first = join(server, 1);
+        for (int id = 2; id <= listeners; id++) {
+            join(server, id); // these never read again: the flood below fits in their socket buffers
+        }
+        LineSocket flooder = join(server, listeners + 1);
+
+        // 8192 lines in one write, so in one read of the server's: relayed to 200 clients each,
+        // 1.6 million writes, seconds of the reactor thread's time in all.
+        flooder.send("x\n".repeat(8192));
+        assertEquals("x", first.readLine()); // the flood has begun
+
+        long start = System.nanoTime();
+        join(server, listeners + 2);
+        Duration greetedAfter = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(greetedAfter.compareTo(Duration.ofSeconds(2)) < 0,
+                "a newcomer waited " + greetedAfter.toMillis() + " ms for its greeting behind one client's flood");
+
+        server.close(); // throws if the reactor thread is still busy 5 s later
+        assertFalse(server.isRunning());
+        assertEquals(listeners + 2, log.messages().stream().filter(m -> m.matches("lost #\\d+: reactor stopped.*")).count());
+    }
+
+    @Test
     void bytesThatAreNotUtf8DisturbNobody() throws IOException {
         SpreadServer server = startServer();
         LineSocket a = join(server, 1);
