@@ -66,11 +66,14 @@ public final class GameServer implements AutoCloseable {
     private final Players players;
     private final Game game;
     private final String threadNamePrefix;
+    /** Listening on the loopback interface only (the default): browsers must then use a loopback name. */
+    private final boolean loopbackOnly;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private GameServer(ServerSettings settings, Game.Factory factory) {
         threadNamePrefix = "gs" + INSTANCES.incrementAndGet() + "-";
+        loopbackOnly = SameOrigin.isLoopbackInterface(settings.host());
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName(threadNamePrefix + "jetty");
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
@@ -127,7 +130,7 @@ public final class GameServer implements AutoCloseable {
         container.setIdleTimeout(IDLE_TIMEOUT);
         container.addMapping("/connect", (request, response, callback) -> {
             String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-            if (!SameOrigin.allows(origin, Request.getServerName(request), Request.getServerPort(request))) {
+            if (!SameOrigin.allows(origin, Request.getServerName(request), Request.getServerPort(request), loopbackOnly)) {
                 LOG.warn("Refused a WebSocket from origin {}: only this server's own page may connect", origin);
                 Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
                         "Cross-origin WebSocket refused");

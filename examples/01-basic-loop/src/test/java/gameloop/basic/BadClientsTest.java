@@ -92,6 +92,19 @@ class BadClientsTest {
     }
 
     @Test
+    void aPageThatReachedThisLoopbackServerByAnotherNameIsRefusedWith403() throws IOException {
+        // What a browser sends after DNS rebinding: the attacker's name in Host and Origin alike.
+        String rebound = "evil.example:" + server.port();
+        try (RawWebSocket foreign = RawWebSocket.connect(server.webSocketUri(),
+                     Map.of("Host", rebound, "Origin", "http://" + rebound));
+             RawWebSocket byLocalhost = RawWebSocket.connect(server.webSocketUri(),
+                     Map.of("Host", "localhost:" + server.port(), "Origin", "http://localhost:" + server.port()))) {
+            assertEquals(403, foreign.status());
+            assertEquals(101, byLocalhost.status());
+        }
+    }
+
+    @Test
     void aClientThatNeverReadsIsCutOffAndDelaysNobody() throws Exception {
         TestClient watcher = clients.connect(server.webSocketUri());
         // A tiny receive window, and a flood of key presses whose echoes it never reads.
