@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -65,12 +66,13 @@ final class ThreadExecutorGame implements Game {
      * Key presses of one player that may wait for the owner at once. The owner's queue has no
      * bound of its own: while the owner is busy (a long broadcast) or stuck, a client flooding
      * keys would fill our memory with them, and then get them all echoed in one burst, more than
-     * {@code GameServer.MAX_QUEUED_FRAMES} allows a client. Beyond this, a key is answered at
-     * once, on the Jetty thread, and dropped.
+     * {@code GameServer.MAX_QUEUED_FRAMES} allows a client. Beyond this, a key is dropped, and
+     * the first one dropped in a busy spell is answered at once, on the Jetty thread.
      */
     static final int MAX_KEYS_WAITING = 64;
-    /** The answer to a key beyond {@link #MAX_KEYS_WAITING}. */
+    /** The start of the answer to the first key dropped beyond {@link #MAX_KEYS_WAITING}. */
     static final String BUSY = "Server busy, dropped key code: ";
+    static final String BUSY_UNTIL_CAUGHT_UP = " (and drops every key until it has caught up)";
 
     private final Duration period;
     private final Simulation simulation;
@@ -92,7 +94,7 @@ final class ThreadExecutorGame implements Game {
      * the leave (a send to the player failed on another thread meanwhile) finds no entry and
      * makes none. A join overtaken by its own leave is handled in {@link #playerJoined}.
      */
-    private final Map<Player, AtomicInteger> keysWaiting = new ConcurrentHashMap<>();
+    private final Map<Player, KeysOnTheirWay> keysWaiting = new ConcurrentHashMap<>();
     /** Guarded by {@link #lock}, like every field below. */
     private boolean closed;
     private int loopsStarted;
@@ -131,7 +133,7 @@ final class ThreadExecutorGame implements Game {
     /** On a Jetty thread: hand the key to the state's owner, who records it and echoes it. */
     @Override
     public void playerJoined(Player player) {
-        keysWaiting.put(player, new AtomicInteger());
+        keysWaiting.put(player, new KeysOnTheirWay());
         if (player.isGone()) {
             // Its leave overtook this join (see GameState#playerJoined), and may have found no
             // entry to remove. The leave marks the player gone before it calls playerLeft, so
@@ -143,19 +145,36 @@ final class ThreadExecutorGame implements Game {
 
     @Override
     public void keyPressed(Player player, int keyCode) {
-        AtomicInteger waiting = keysWaiting.get(player);
-        if (waiting == null) {
+        KeysOnTheirWay keys = keysWaiting.get(player);
+        if (keys == null) {
             return; // it has just left (a send to it failed on another thread): nobody to answer
         }
-        if (waiting.incrementAndGet() > MAX_KEYS_WAITING) {
-            waiting.decrementAndGet();
-            player.send(BUSY + keyCode);
+        if (keys.waiting.incrementAndGet() > MAX_KEYS_WAITING) {
+            keys.waiting.decrementAndGet();
+            // One answer per busy spell, not one per dropped key. This thread reads a burst of
+            // keys far faster than it can write answers while the owner's thread writes echoes
+            // to the same client: thousands of answers would queue up at once, and the server
+            // would cut the client off as one that does not read, though it does.
+            if (keys.refusing.compareAndSet(false, true)) {
+                player.send(BUSY + keyCode + BUSY_UNTIL_CAUGHT_UP);
+            }
             return;
         }
         handOff(() -> {
-            waiting.decrementAndGet();
+            if (keys.waiting.decrementAndGet() == 0) {
+                keys.refusing.set(false); // caught up: the next key dropped is answered again
+            }
             state.keyPressed(player, keyCode);
         });
+    }
+
+    /**
+     * One player's keys on their way to the owner: how many wait, and whether the player has
+     * been told that keys are being dropped. Jetty's thread counts up, the owner counts down.
+     */
+    private static final class KeysOnTheirWay {
+        final AtomicInteger waiting = new AtomicInteger();
+        final AtomicBoolean refusing = new AtomicBoolean();
     }
 
     @Override

@@ -12,6 +12,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
+import gameloop.testkit.RawWebSocket;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Ticks;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -291,9 +293,31 @@ class ThreadExecutorGameTest {
     }
 
     /**
+     * A burst of keys in one write, from a client that reads everything: more keys than the bound
+     * reach the game before the owner can take them, and the ones beyond it are refused. The
+     * refusals must not pile up on the client's connection so fast that the server takes the
+     * client for one that does not read, and cuts it off.
+     */
+    @Test
+    void aBurstOfKeysFromAClientThatReadsDoesNotGetItCutOff() throws Exception {
+        server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)));
+        try (RawWebSocket flooder = RawWebSocket.connect(server.webSocketUri(), Map.of())) {
+            assertEquals(101, flooder.status());
+            flooder.readAndIgnoreEverything();
+            await().until(() -> server.players().count() == 1);
+
+            flooder.sendTextRepeatedly("65", 5000);
+
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> server.players().count() == 1);
+        }
+    }
+
+    /**
      * While the owner is busy, a player's key presses wait in its queue. A player who floods keys
-     * gets the ones beyond the bound refused at once, and the rest echoed, in order, once the
-     * owner is free; the burst stays small enough that the player is not cut off as a slow reader.
+     * gets the ones beyond the bound dropped, with one answer at once for the whole busy spell,
+     * and the rest echoed, in order, once the owner is free; the burst stays small enough that
+     * the player is not cut off as a slow reader.
      */
     @Test
     void keysBeyondTheBoundAreRefusedAtOnceWhileTheOwnerIsBusy() throws Exception {
@@ -315,14 +339,23 @@ class ThreadExecutorGameTest {
         await().pollDelay(Duration.ofMillis(1)).until(() -> !stickNext.get()); // the owner is now stuck
 
         int extra = 5;
-        IntStream.rangeClosed(1, ThreadExecutorGame.MAX_KEYS_WAITING + extra).forEach(k -> player.send(String.valueOf(k)));
-        await().until(() -> player.messages().stream().filter(m -> m.startsWith(ThreadExecutorGame.BUSY)).count() == extra);
+        int bound = ThreadExecutorGame.MAX_KEYS_WAITING;
+        IntStream.rangeClosed(1, bound + extra).forEach(k -> player.send(String.valueOf(k)));
+        String firstDropped = ThreadExecutorGame.BUSY + (bound + 1) + ThreadExecutorGame.BUSY_UNTIL_CAUGHT_UP;
+        await().until(() -> player.messages().contains(firstDropped));
         assertTrue(player.messages().stream().noneMatch(m -> m.startsWith("Pressed")), "no echo while the owner is stuck");
 
         release.countDown();
         await().until(() -> player.lastTickNumber() > stuckAfter + 2);
+        // Caught up: a key now is taken again. Its echo also says every key before it was read.
+        player.send("999");
+        await().until(() -> player.messages().contains(Protocol.pressed(999)));
         List<String> echoes = player.messages().stream().filter(m -> m.startsWith("Pressed")).toList();
-        assertEquals(IntStream.rangeClosed(1, ThreadExecutorGame.MAX_KEYS_WAITING).mapToObj(Protocol::pressed).toList(), echoes);
+        List<String> expected = new ArrayList<>(IntStream.rangeClosed(1, bound).mapToObj(Protocol::pressed).toList());
+        expected.add(Protocol.pressed(999));
+        assertEquals(expected, echoes);
+        assertEquals(1, player.messages().stream().filter(m -> m.startsWith(ThreadExecutorGame.BUSY)).count(),
+                "one answer for the busy spell, not one per dropped key");
         assertTrue(player.isOpen(), "the player was cut off");
     }
 }
