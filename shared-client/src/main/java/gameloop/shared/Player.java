@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
  * later, on some other thread. Two failures matter:
  * <ul>
  *   <li>the client is gone (reset, closed): we drop it, and the game loop carries on;</li>
- *   <li>the client is not reading: Jetty would queue its frames on our heap without limit, so
+ *   <li>the client is not keeping up: Jetty would queue its frames on our heap without limit, so
  *       {@link GameServer} caps the queue and a send beyond the cap fails at once with
- *       {@link WritePendingException}. We then disconnect that client, and only that client.</li>
+ *       {@link WritePendingException}. We then disconnect that client, and only that client.
+ *       Usually it has stopped reading; a client that sends thousands of keys in one write gets
+ *       there too, as its echoes queue up faster than they can be written.</li>
  * </ul>
  */
 public final class Player {
@@ -69,8 +71,9 @@ public final class Player {
     private void sendFailed(Throwable failure) {
         if (failure instanceof WritePendingException) {
             if (!gone.get()) {
-                LOG.warn("Player {} ({}) is not reading: {} frames are already queued for it. "
-                                + "Disconnecting it so it cannot grow our memory or slow anyone else.",
+                LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it does not"
+                                + " read them, or it asks for answers faster than they can be written)."
+                                + " Disconnecting it so it cannot grow our memory or slow anyone else.",
                         id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES);
             }
             // No close frame: it would only queue behind the frames the client is not reading.
