@@ -49,16 +49,20 @@ final class Worker {
     static final Duration STOP_GRACE = Duration.ofSeconds(1);
     private static final int ERROR_LINES_KEPT = 20;
 
-    /** How a worker ended: its exit code, and what it last said on stderr. */
-    record Exit(long pid, int code, List<String> lastErrorLines) {
+    /**
+     * How a worker ended: its exit code, what it last said on stderr, and the last signal this
+     * server sent it ("SIGTERM", "SIGKILL", or null), so a death we caused is not blamed on anyone else.
+     */
+    record Exit(long pid, int code, List<String> lastErrorLines, String signalSent) {
         /** 137 reads better as "killed by SIGKILL": the JVM reports death by signal n as 128 + n. */
         String describe() {
             return switch (code) {
                 case 0 -> "exit code 0";
                 case 130 -> "exit code 130 (SIGINT: Ctrl+C reaches every process in the terminal's foreground group)";
                 case 134 -> "exit code 134 (SIGABRT: the JVM itself aborted)";
-                case 137 -> "exit code 137 (SIGKILL: killed, possibly by the kernel's out-of-memory killer)";
-                case 143 -> "exit code 143 (SIGTERM)";
+                case 137 -> "SIGKILL".equals(signalSent) ? "exit code 137 (SIGKILL, sent by this server)"
+                        : "exit code 137 (SIGKILL: killed, possibly by the kernel's out-of-memory killer)";
+                case 143 -> signalSent != null ? "exit code 143 (SIGTERM, sent by this server)" : "exit code 143 (SIGTERM)";
                 default -> "exit code " + code;
             };
         }
@@ -73,6 +77,8 @@ final class Worker {
     }
 
     private final Process process;
+    /** The last signal we sent: written by whoever stops the worker, read by the reader thread that reports the end. */
+    private volatile String signalSent;
     private final Writer requests;
     private final Deque<String> lastErrorLines = new ArrayDeque<>();
     private final Thread resultReader;
@@ -217,17 +223,17 @@ final class Worker {
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 LOG.warn("Worker {} closed its stdout but is still running; killing it", pid());
-                process.destroyForcibly();
+                kill();
             }
             code = process.waitFor();
             errorReader.join(TimeUnit.SECONDS.toMillis(5)); // so the report has its last words
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // nobody interrupts this thread; keep the flag if one does
-            process.destroyForcibly();
+            kill();
             code = -1;
         }
         synchronized (lastErrorLines) {
-            return new Exit(pid(), code, List.copyOf(lastErrorLines));
+            return new Exit(pid(), code, List.copyOf(lastErrorLines), signalSent);
         }
     }
 
@@ -252,7 +258,7 @@ final class Worker {
         while (true) {
             try {
                 if (interrupted) {
-                    process.destroyForcibly();
+                    kill();
                 }
                 process.waitFor(5, TimeUnit.SECONDS);
                 awaitThreads();
@@ -273,11 +279,23 @@ final class Worker {
         }
         LOG.warn("Worker {} did not exit within {} ms of its stdin closing; sending SIGTERM",
                 pid(), STOP_GRACE.toMillis());
-        process.destroy();
+        terminate();
         if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("Worker {} ignored SIGTERM; sending SIGKILL", pid());
-            process.destroyForcibly();
+            kill();
         }
+    }
+
+    /** SIGTERM: a request to stop, which a JVM honours by running its shutdown hooks. */
+    private void terminate() {
+        signalSent = "SIGTERM";
+        process.destroy();
+    }
+
+    /** SIGKILL: no request, no hooks; the kernel ends the process. */
+    private void kill() {
+        signalSent = "SIGKILL";
+        process.destroyForcibly();
     }
 
     /** Waits for the two reader threads; they end soon after the process does. */

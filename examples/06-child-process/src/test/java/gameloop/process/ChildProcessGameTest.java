@@ -93,6 +93,7 @@ class ChildProcessGameTest {
         Worker.Exit exit = game.lastExit();
         assertEquals(firstPid, exit.pid());
         assertEquals(137, exit.code(), exit.describe());
+        assertTrue(exit.describe().contains("out-of-memory"), "killed by someone else: " + exit.describe());
         assertTrue(exit.lastErrorLines().stream().anyMatch(l -> l.contains("HeavyWorker " + firstPid + " ready")),
                 "its stderr is in the report: " + exit.lastErrorLines());
         assertNotEquals(firstPid, game.workerPid());

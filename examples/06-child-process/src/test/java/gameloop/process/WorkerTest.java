@@ -111,6 +111,7 @@ class WorkerTest {
         Duration took = Duration.ofNanos(System.nanoTime() - began);
 
         assertEquals(143, exit.get(5, TimeUnit.SECONDS).code(), exit.get().describe());
+        assertEquals("exit code 143 (SIGTERM, sent by this server)", exit.get().describe());
         assertTrue(took.compareTo(Worker.STOP_GRACE) >= 0, "it was given no grace: " + took);
         assertTrue(took.compareTo(Worker.STOP_GRACE.multipliedBy(3)) < 0, "stopping took " + took);
         assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false));
@@ -151,6 +152,8 @@ class WorkerTest {
         Duration took = Duration.ofNanos(System.nanoTime() - began);
 
         assertEquals(137, exit.get(5, TimeUnit.SECONDS).code(), "128 + 9: SIGKILL; " + exit.get().describe());
+        assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get().describe(),
+                "a kill of our own must not be blamed on the out-of-memory killer");
         assertFalse(stubborn.isAlive());
         assertTrue(took.compareTo(Worker.STOP_GRACE.multipliedBy(2)) >= 0, "SIGKILL before two grace periods: " + took);
         assertEquals(List.of(), Threads.alive(prefix));
