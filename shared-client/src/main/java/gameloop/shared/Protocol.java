@@ -35,8 +35,12 @@ public final class Protocol {
 
     /** The reply to a text frame that is not a key code; the connection stays open. */
     public static String notAKeyCode(String text) {
-        String quoted = text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED) + "...";
-        return NOT_A_KEY_CODE_PREFIX + quoted;
+        if (text.length() <= MAX_QUOTED) {
+            return NOT_A_KEY_CODE_PREFIX + text;
+        }
+        // Cut between characters, not inside one: an emoji is two chars, and half of it is not text.
+        int cut = Character.isHighSurrogate(text.charAt(MAX_QUOTED - 1)) ? MAX_QUOTED - 1 : MAX_QUOTED;
+        return NOT_A_KEY_CODE_PREFIX + text.substring(0, cut) + "...";
     }
 
     /** A key code is a plain decimal number from 0 to {@link #MAX_KEY_CODE}; nothing else is. */

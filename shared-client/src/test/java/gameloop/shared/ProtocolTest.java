@@ -26,6 +26,9 @@ class ProtocolTest {
     void aBadFrameIsQuotedBackShortened() {
         assertEquals("Not a key code: hello", Protocol.notAKeyCode("hello"));
         assertEquals("Not a key code: " + "x".repeat(32) + "...", Protocol.notAKeyCode("x".repeat(1000)));
+        // "A" then emojis of two chars each: the cut at 32 chars would fall inside the 16th emoji.
+        String emojis = "A" + "\uD83D\uDE00".repeat(20);
+        assertEquals("Not a key code: " + "A" + "\uD83D\uDE00".repeat(15) + "...", Protocol.notAKeyCode(emojis));
     }
 
     @Test
