@@ -16,7 +16,21 @@ public interface Log {
 
     void error(String message, Throwable cause);
 
-    /** "12:00:01.123 [spreader-reactor-1] message" on stdout; errors with their stack trace on stderr. */
+    /**
+     * {@code text} with every control character shown as "?". What a peer sends ends up in our
+     * log lines (a relayed line, a close reason), and on a terminal an escape sequence in it
+     * would clear the screen, retitle the window or recolour what follows.
+     */
+    static String printable(String text) {
+        StringBuilder shown = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return shown.toString();
+    }
+
+    /**
+     * "12:00:01.123 [spreader-reactor-1] message" on stdout; errors with their stack trace on
+     * stderr. Made {@link #printable}: the client prints the lines other people typed.
+     */
     static Log console() {
         return new Log() {
             private final DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -36,7 +50,7 @@ public interface Log {
             }
 
             private String line(String message) {
-                return time.format(LocalTime.now()) + " [" + Thread.currentThread().getName() + "] " + message;
+                return time.format(LocalTime.now()) + " [" + Thread.currentThread().getName() + "] " + printable(message);
             }
         };
     }

@@ -72,9 +72,7 @@ final class Spreader extends LineReceiver {
     /** For the log: short, and with control characters made harmless (no escape sequences reach the console). */
     private static String quote(String line) {
         String shown = line.length() <= MAX_LOGGED_CHARS ? line : line.substring(0, MAX_LOGGED_CHARS);
-        StringBuilder quoted = new StringBuilder("\"");
-        shown.codePoints().forEach(c -> quoted.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        quoted.append('"');
-        return line.length() <= MAX_LOGGED_CHARS ? quoted.toString() : quoted + "... (" + line.length() + " chars)";
+        String quoted = "\"" + Log.printable(shown) + "\"";
+        return line.length() <= MAX_LOGGED_CHARS ? quoted : quoted + "... (" + line.length() + " chars)";
     }
 }
