@@ -104,9 +104,7 @@ class LoadGeneratorTest {
         startServer(TICK, true);
         int clients = 10;
         // A 2 s window: the gap must open, and reach every client, before it closes, on a busy machine too.
-        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(2000), Duration.ofMillis(200), client), QUIET);
-
-        Results r = runAndMeanwhile(generator, clients, game::skipOneTickNumber);
+        Results r = runAndMeanwhile(clients, Duration.ofMillis(2000), client, game::skipOneTickNumber);
 
         assertEquals(clients, r.clients().connected());
         assertEquals(clients, r.ticks().missed(), () -> "one per client: " + r.ticks());
@@ -119,11 +117,9 @@ class LoadGeneratorTest {
     void countsTicksAClientStopsGettingAsMissedThoughItsNumbersHaveNoGap() throws Exception {
         startServer(TICK, true);
         int clients = 10;
-        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(2000), Duration.ofMillis(200), Transport.Kind.NIO), QUIET);
-
         // Half the clients stay connected but get no tick after this: the ticks they did get
         // follow on with no gap, and only the ticks the others got show what they missed.
-        Results r = runAndMeanwhile(generator, clients, game::muteHalfThePlayers);
+        Results r = runAndMeanwhile(clients, Duration.ofMillis(2000), Transport.Kind.NIO, game::muteHalfThePlayers);
 
         assertEquals(clients, r.clients().connected());
         assertEquals(0, r.clients().lostDuringRun());
@@ -137,10 +133,7 @@ class LoadGeneratorTest {
     @EnumSource(Transport.Kind.class)
     void saysWhyAConnectionWasLost(Transport.Kind client) throws Exception {
         startServer(TICK, true);
-        int clients = 4;
-        LoadGenerator generator = new LoadGenerator(options(clients, Duration.ofMillis(1500), Duration.ofMillis(200), client), QUIET);
-
-        Results r = runAndMeanwhile(generator, clients, () -> game.closeOnePlayer(4000, "kicked by the test"));
+        Results r = runAndMeanwhile(4, Duration.ofMillis(1500), client, () -> game.closeOnePlayer(4000, "kicked by the test"));
 
         assertEquals(1, r.clients().lostDuringRun());
         assertNotNull(r.clients().firstLoss());
@@ -162,10 +155,12 @@ class LoadGeneratorTest {
     }
 
     /**
-     * Runs the generator on a thread of its own and, once it measures and every client has had
-     * a couple of ticks (so each can tell what it misses next), does {@code action} to the server.
+     * Runs a load test (a key every 200 ms) on a thread of its own and, once it measures and every
+     * client has had a couple of ticks (so each can tell what it misses next), does {@code action}
+     * to the server.
      */
-    private Results runAndMeanwhile(LoadGenerator generator, int clients, Runnable action) throws Exception {
+    private Results runAndMeanwhile(int clients, Duration window, Transport.Kind client, Runnable action) throws Exception {
+        LoadGenerator generator = new LoadGenerator(options(clients, window, Duration.ofMillis(200), client), QUIET);
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
             CompletableFuture<Results> run = CompletableFuture.supplyAsync(() -> {
