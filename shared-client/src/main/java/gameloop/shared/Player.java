@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the client is not keeping up: Jetty would queue its frames on our heap without limit, so
  *       {@link GameServer} caps the queue and a send beyond the cap fails at once with
  *       {@link WritePendingException}. We then disconnect that client, and only that client.
- *       Usually it has stopped reading; a client that sends thousands of keys in one write gets
- *       there too, as its echoes queue up faster than they can be written.</li>
+ *       Usually it has stopped reading; a client that sends thousands of keys in one write can
+ *       get there too, when its echoes queue up faster than they can be written.</li>
  * </ul>
  */
 public final class Player {
