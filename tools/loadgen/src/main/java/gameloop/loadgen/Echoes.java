@@ -69,7 +69,7 @@ final class Echoes {
 
     /** Presses still waiting for their echo (sums are not a snapshot; fine for "are we done?"). */
     long pending() {
-        return pressed.sum() - echoed.sum() - sendFailures.sum();
+        return pressed.sum() - echoed.sum() - sendFailures.sum() - overtaken.sum();
     }
 
     Histogram roundTripMicros() {

@@ -27,6 +27,12 @@ public final class LoadClient {
     private static final int FIRST_KEY = 65;
     static final int KEYS = 26;
     private static final long NONE = Long.MIN_VALUE;
+    /**
+     * How many tick numbers, from its first, a client keeps a bit for: 8 KiB at most, however the
+     * server numbers its ticks. A number beyond (a numbering that jumps by thousands) is not
+     * kept, and counts as missed.
+     */
+    static final int MAX_TRACKED_TICKS = 1 << 16;
 
     /**
      * A key press waiting for its echo. Whether it counts is decided once, when it is sent: the
@@ -56,13 +62,15 @@ public final class LoadClient {
     private volatile int ticks;
     private volatile int outOfOrder;
     /**
-     * Every tick number this client received, as bits from {@link #firstTick} on. After the run
-     * it is held against the numbers everyone else received, so a tick this client never got
-     * counts as missed wherever it falls: between two it did get, or after its last one (a
-     * server that silently stops sending to a client leaves no gap to see).
+     * Every tick number this client received, as bits from {@link #firstTick} on (at most
+     * {@link #MAX_TRACKED_TICKS} of them). After the run it is held against the numbers everyone
+     * else received, so a tick this client never got counts as missed wherever it falls: between
+     * two it did get, or after its last one (a server that silently stops sending to a client
+     * leaves no gap to see).
      */
     private final BitSet received = new BitSet();
-    private long firstTick = NONE;
+    private boolean hasFirstTick;
+    private long firstTick;
     private volatile int unknownMessages;
     /** Arrival times of ticks that carry no number; lined up with everyone's after the run. */
     private long[] unnumbered = new long[0];
@@ -115,11 +123,13 @@ public final class LoadClient {
     void tick(long number, long now) {
         ledger.arrived(number, now);
         long previous = lastTick;
-        if (firstTick == NONE) {
+        if (!hasFirstTick) {
+            hasFirstTick = true;
             firstTick = number;
         }
-        if (number >= firstTick && number - firstTick < Integer.MAX_VALUE) {
-            received.set((int) (number - firstTick));
+        int bit = bitOf(number);
+        if (bit >= 0) {
+            received.set(bit);
         }
         if (ledger.inWindow(now)) {
             ticks++;
@@ -150,28 +160,46 @@ public final class LoadClient {
     int missed(List<TickLedger.Tick> windowTicks) {
         long from = openedAt;
         long until = endedAt == NONE ? Long.MAX_VALUE : endedAt;
-        long first = firstTick;
-        int missed = 0;
-        long previous = NONE;
+        long missed = 0;
+        boolean hasPrevious = false;
+        long previous = 0;
         for (TickLedger.Tick t : windowTicks) {
             boolean connected = from != NONE && t.firstNanos() >= from && t.firstNanos() < until;
-            if (connected && (first == NONE || t.number() >= first)) {
+            if (connected && (!hasFirstTick || t.number() >= firstTick)) {
                 // This tick, and the numbers between the previous one and it that nobody got.
-                long n = previous == NONE ? t.number() : first == NONE ? previous + 1 : Math.max(previous + 1, first);
-                for (; n <= t.number(); n++) {
-                    if (!received(n)) {
-                        missed++;
-                    }
-                }
+                long lowest = !hasPrevious ? t.number() : hasFirstTick ? Math.max(previous + 1, firstTick) : previous + 1;
+                // Clamped at each step: a numbering that jumps by billions must not overflow the sum.
+                missed = Math.min(Integer.MAX_VALUE, missed + Math.min(Integer.MAX_VALUE, notReceived(lowest, t.number())));
             }
             previous = t.number();
+            hasPrevious = true;
         }
-        return missed;
+        return (int) missed;
     }
 
-    private boolean received(long number) {
-        long bit = number - firstTick;
-        return firstTick != NONE && bit >= 0 && bit < Integer.MAX_VALUE && received.get((int) bit);
+    /** How many of the numbers {@code lowest} to {@code highest} this client did not receive; no loop over them. */
+    private long notReceived(long lowest, long highest) {
+        long span = highest - lowest + 1;
+        if (span <= 0) {
+            span = Long.MAX_VALUE; // a range wider than a long can count: the numbering is nonsense anyway
+        }
+        int fromBit = bitOf(lowest);
+        if (fromBit < 0) {
+            return span; // none of it is kept: all missed
+        }
+        int toBit = bitOf(highest);
+        int endBit = toBit >= 0 ? toBit + 1 : MAX_TRACKED_TICKS;
+        int got = fromBit + 1 == endBit ? (received.get(fromBit) ? 1 : 0) : received.get(fromBit, endBit).cardinality();
+        return span - got;
+    }
+
+    /** The bit kept for tick {@code number}, or -1 if none is: before the first tick, or too far past it. */
+    private int bitOf(long number) {
+        if (!hasFirstTick || number < firstTick) {
+            return -1;
+        }
+        long bit = number - firstTick; // negative only on overflow, which is as far past as it gets
+        return bit >= 0 && bit < MAX_TRACKED_TICKS ? (int) bit : -1;
     }
 
     private void keepUnnumbered(long now) {
@@ -280,6 +308,11 @@ public final class LoadClient {
 
     int ticks() {
         return ticks;
+    }
+
+    /** The highest tick number received so far. */
+    long lastTick() {
+        return lastTick;
     }
 
     int outOfOrder() {

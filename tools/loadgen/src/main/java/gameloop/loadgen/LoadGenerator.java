@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -114,7 +115,7 @@ public final class LoadGenerator {
                     options.warmup().toMillis() / 1000.0, options.duration().toMillis() / 1000.0);
             cpu = measure(ramp.connected(), timer);
             lost = ramp.connected().stream().filter(c -> !c.isOpen()).toList();
-            drain();
+            drain(ramp.connected());
             closeAll(ramp.connected());
         } finally {
             measuring.completeExceptionally(new IllegalStateException("the run ended before it measured"));
@@ -201,12 +202,19 @@ public final class LoadGenerator {
         return cpu.finish(end);
     }
 
-    /** Waits at least DRAIN_MIN, and until every key press has its echo or DRAIN_MAX has passed. */
-    private void drain() throws InterruptedException {
+    /**
+     * Waits at least DRAIN_MIN, and until every key press has its echo and every open client has
+     * the window's last tick, or DRAIN_MAX has passed. A tick still on its way when we hang up
+     * would otherwise count as missed for the clients it had not reached yet.
+     */
+    private void drain(List<LoadClient> clients) throws InterruptedException {
         long start = System.nanoTime();
+        OptionalLong lastTick = ledger.lastNumberInWindow();
         while (true) {
             long elapsed = System.nanoTime() - start;
-            if (elapsed >= DRAIN_MAX.toNanos() || elapsed >= DRAIN_MIN.toNanos() && echoes.pending() <= 0) {
+            boolean done = echoes.pending() <= 0 && (lastTick.isEmpty()
+                    || clients.stream().filter(LoadClient::isOpen).allMatch(c -> c.lastTick() >= lastTick.getAsLong()));
+            if (elapsed >= DRAIN_MAX.toNanos() || elapsed >= DRAIN_MIN.toNanos() && done) {
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(10);

@@ -133,7 +133,7 @@ class LoadGeneratorTest {
     @EnumSource(Transport.Kind.class)
     void saysWhyAConnectionWasLost(Transport.Kind client) throws Exception {
         startServer(TICK, true);
-        Results r = runAndMeanwhile(4, Duration.ofMillis(1500), client, () -> game.closeOnePlayer(4000, "kicked by the test"));
+        Results r = runAndMeanwhile(4, Duration.ofMillis(2000), client, () -> game.closeOnePlayer(4000, "kicked by the test"));
 
         assertEquals(1, r.clients().lostDuringRun());
         assertNotNull(r.clients().firstLoss());
