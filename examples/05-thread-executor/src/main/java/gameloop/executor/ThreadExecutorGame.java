@@ -72,7 +72,7 @@ final class ThreadExecutorGame implements Game {
     static final int MAX_KEYS_WAITING = 64;
     /** The start of the answer to the first key dropped beyond {@link #MAX_KEYS_WAITING}. */
     static final String BUSY = "Server busy, dropped key code: ";
-    static final String BUSY_UNTIL_CAUGHT_UP = " (and drops every key until it has caught up)";
+    static final String BUSY_UNTIL_CAUGHT_UP = " (more may be dropped, unanswered, until it has caught up)";
 
     private final Duration period;
     private final Simulation simulation;
@@ -150,12 +150,15 @@ final class ThreadExecutorGame implements Game {
             return; // it has just left (a send to it failed on another thread): nobody to answer
         }
         if (keys.waiting.incrementAndGet() > MAX_KEYS_WAITING) {
-            keys.waiting.decrementAndGet();
             // One answer per busy spell, not one per dropped key. This thread reads a burst of
             // keys far faster than it can write answers while the owner's thread writes echoes
             // to the same client: thousands of answers would queue up at once, and the server
             // would cut the client off as one that does not read, though it does.
-            if (keys.refusing.compareAndSet(false, true)) {
+            // The flag is set before our count is given back: while we still count, the owner
+            // cannot reach zero, so its "caught up" reset cannot come before our set and be lost.
+            boolean firstRefusal = keys.refusing.compareAndSet(false, true);
+            keys.waiting.decrementAndGet();
+            if (firstRefusal) {
                 player.send(BUSY + keyCode + BUSY_UNTIL_CAUGHT_UP);
             }
             return;
