@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +27,8 @@ import java.util.regex.Pattern;
  */
 final class SameOrigin {
 
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Four decimal parts: how a browser writes an IPv4 address in a URL once it has normalized it. */
+    private static final Pattern IPV4_LITERAL = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     private SameOrigin() {
     }
@@ -72,14 +74,25 @@ final class SameOrigin {
         if (name.equals("localhost") || name.endsWith(".localhost")) {
             return true;
         }
-        if (!IPV4_LITERAL.matcher(name).matches() && !name.contains(":")) {
-            return false; // a name: whatever it resolves to now, it may resolve elsewhere next time
+        Matcher ipv4 = IPV4_LITERAL.matcher(name);
+        if (ipv4.matches()) {
+            // Parsed here: InetAddress would take "999.1.1.1" for a name, and look it up.
+            for (int part = 1; part <= 4; part++) {
+                if (Integer.parseInt(ipv4.group(part)) > 255) {
+                    return false;
+                }
+            }
+            return ipv4.group(1).equals("127");
         }
-        try {
-            return InetAddress.getByName(name).isLoopbackAddress(); // a literal: parsed, never looked up
-        } catch (UnknownHostException e) {
-            return false;
+        if (name.contains(":")) {
+            try {
+                // In brackets, InetAddress takes it as an IPv6 literal or refuses it: never a lookup.
+                return InetAddress.getByName("[" + name + "]").isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
         }
+        return false; // a name: whatever it resolves to now, it may resolve elsewhere next time
     }
 
     private static String stripBrackets(String host) {
