@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
  * <p>One line per turn. A read can bring thousands of short lines at once, and the spreader
  * writes each to every other client: 8000 lines for 200 clients held the reactor thread for ten
  * seconds, with every other client waiting, and a Ctrl+C too. So this hands out one line, and if
- * another is already complete, it stops reading and takes the next on the reactor's next turn
- * ({@link Transport#continueNextTurn}), after every other socket that is ready. A flood of lines
+ * another is already complete, it stops reading and takes the next later
+ * ({@link Transport#continueNextTurn}), once every other socket that is ready has been served. A flood of lines
  * costs the flooder time, not everyone else.
  */
 public abstract class LineReceiver extends Protocol {

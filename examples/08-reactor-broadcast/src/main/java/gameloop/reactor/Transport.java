@@ -19,8 +19,10 @@ public interface Transport {
     void write(byte[] data);
 
     /**
-     * Stops reading from this connection until the reactor's next turn, and then runs
-     * {@code work} (as a callback of this connection's protocol) and reads again. For a protocol
+     * Stops reading from this connection, and runs {@code work} (as a callback of this
+     * connection's protocol) once every other socket that is ready has had its turn: after this
+     * turn's ready sockets when asked from a socket's callback, after the next turn's when asked
+     * from {@code work} itself. Then reads again. For a protocol
      * holding more input than one callback should act on: it does a share now and leaves the
      * rest for later turns, and every other connection gets its turn in between. Meanwhile the
      * peer's further bytes wait in the kernel, and TCP slows the peer down. Like Twisted's
