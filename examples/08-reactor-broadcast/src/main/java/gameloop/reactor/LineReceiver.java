@@ -8,17 +8,17 @@ import java.nio.charset.StandardCharsets;
  * {@link LineFramer} and {@link #lineReceived} sees whole lines only, however TCP cut them.
  *
  * <p>One line per turn. A read can bring thousands of short lines at once, and the spreader
- * writes each to every other client: 8000 lines for 200 clients held the reactor thread for ten
+ * writes each to every other client: 8192 lines for 200 clients held the reactor thread for
  * seconds, with every other client waiting, and a Ctrl+C too. So this hands out one line, and if
- * another is already complete, it stops reading and takes the next later
- * ({@link Transport#continueNextTurn}), once every other socket that is ready has been served. A flood of lines
+ * another is already complete, it stops reading and takes the next later, once every other
+ * socket that is ready has been served ({@link Transport#continueNextTurn}). A flood of lines
  * costs the flooder time, not everyone else.
  */
 public abstract class LineReceiver extends Protocol {
 
     private final int maxLineBytes;
     private final LineFramer framer;
-    /** True while the next line waits for the reactor's next turn: a read meanwhile only adds to the framer. */
+    /** True while the next line waits for a later turn: a read meanwhile only adds to the framer. */
     private boolean waitingForNextTurn;
 
     protected LineReceiver(int maxLineBytes) {
