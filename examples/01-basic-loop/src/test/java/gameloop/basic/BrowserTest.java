@@ -24,23 +24,19 @@ class BrowserTest {
     @Test
     void inChromiumALearnerConnectsPressesAKeyAndSeesTheEchoAndTicks(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
-            GameServer server = page.server;
-            ChromeDriver browser = page.browser;
-
-            browser.findElement(By.id("connect")).click();
-            await().until(() -> browser.findElement(By.id("status")).getText().startsWith("1 connection open"));
-            browser.findElement(By.tagName("body")).sendKeys("a"); // key code 65
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("1 connection open"));
+            page.press("a"); // key code 65
 
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                String log = browser.findElement(By.cssSelector(".conn .log")).getText();
+                String log = page.text(".conn .log");
                 return log.contains("Pressed key code: 65") && log.contains("game loop says: tick");
             });
             // The page shows the interval between ticks on the second one.
-            await().until(() -> browser.findElement(By.cssSelector(".conn .stats")).getText()
-                    .contains("last interval"));
+            await().until(() -> page.text(".conn .stats").contains("last interval"));
 
-            browser.findElement(By.id("disconnect")).click();
-            await().until(() -> server.players().count() == 0);
+            page.click("#disconnect");
+            await().until(() -> page.server.players().count() == 0);
         }
     }
 
@@ -81,32 +77,28 @@ class BrowserTest {
     @Test
     void inChromiumKeysGoToTheSelectedConnectionAndEveryCloseIsExplained(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
-            GameServer server = page.server;
-            ChromeDriver browser = page.browser;
-            browser.findElement(By.id("connect")).click();
-            browser.findElement(By.id("connect")).click();
-            await().until(() -> browser.findElement(By.id("status")).getText().startsWith("2 connections open; keys go to #2."));
+            page.click("#connect");
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("2 connections open; keys go to #2."));
 
-            browser.findElement(By.cssSelector(".conn[data-number='1'] .pick")).click();
-            await().until(() -> browser.findElement(By.id("status")).getText().contains("keys go to #1."));
-            browser.findElement(By.tagName("body")).sendKeys("b"); // key code 66
+            page.click(".conn[data-number='1'] .pick");
+            await().until(() -> page.text("#status").contains("keys go to #1."));
+            page.press("b"); // key code 66
 
-            await().until(() -> browser.findElement(By.cssSelector(".conn[data-number='1'] .log")).getText()
-                    .contains("Pressed key code: 66"));
-            assertFalse(browser.findElement(By.cssSelector(".conn[data-number='2'] .log")).getText()
-                    .contains("Pressed key code: 66"), "the echo reached the other connection's card");
+            await().until(() -> page.text(".conn[data-number='1'] .log").contains("Pressed key code: 66"));
+            assertFalse(page.text(".conn[data-number='2'] .log").contains("Pressed key code: 66"),
+                    "the echo reached the other connection's card");
 
-            server.close(); // what Ctrl+C does: a 1001 to everyone
+            page.server.close(); // what Ctrl+C does: a 1001 to everyone
 
             for (String card : List.of("1", "2")) {
-                await().until(() -> browser.findElement(By.cssSelector(".conn[data-number='" + card + "'] .log")).getText()
+                await().until(() -> page.text(".conn[data-number='" + card + "'] .log")
                         .contains("closed: 1001 server shutting down (the server is going away)"));
             }
-            await().until(() -> browser.findElement(By.id("status")).getText()
-                    .matches("Not connected\\. Last closed: #\\d closed: 1001 .*"));
+            await().until(() -> page.text("#status").matches("Not connected\\. Last closed: #\\d closed: 1001 .*"));
 
-            browser.findElement(By.id("remove-closed")).click();
-            await().until(() -> browser.findElements(By.cssSelector(".conn")).isEmpty());
+            page.click("#remove-closed");
+            await().until(() -> page.browser.findElements(By.cssSelector(".conn")).isEmpty());
         }
     }
 
@@ -132,6 +124,21 @@ class BrowserTest {
                 throw e;
             }
             browser = started;
+        }
+
+        /** The text of the element {@code css} selects (the first, if several). */
+        String text(String css) {
+            return browser.findElement(By.cssSelector(css)).getText();
+        }
+
+        /** A real click on the element {@code css} selects. */
+        void click(String css) {
+            browser.findElement(By.cssSelector(css)).click();
+        }
+
+        /** Real key presses, typed into the page as a person would. */
+        void press(String keys) {
+            browser.findElement(By.tagName("body")).sendKeys(keys);
         }
 
         @Override
