@@ -86,9 +86,11 @@ final class LineFramer {
         }
         for (int i = Math.max(scanned, start); i < end; i++) {
             if (buffer[i] == '\n') {
+                scanned = i; // so nextLine finds it here, without scanning the same bytes again
                 return true;
             }
         }
+        scanned = end;
         return unfinishedLineTooLong();
     }
 
