@@ -122,8 +122,9 @@ public final class LoadClient {
      */
     void tick(long number, long now) {
         ledger.arrived(number, now);
+        boolean first = !hasFirstTick;
         long previous = lastTick;
-        if (!hasFirstTick) {
+        if (first) {
             hasFirstTick = true;
             firstTick = number;
         }
@@ -133,7 +134,7 @@ public final class LoadClient {
         }
         if (ledger.inWindow(now)) {
             ticks++;
-            if (previous != NONE) {
+            if (!first) {
                 if (number == previous + 1) {
                     ledger.interval(now - lastArrival);
                 } else if (number <= previous) {
@@ -141,10 +142,10 @@ public final class LoadClient {
                 }
             }
         }
-        if (previous == NONE || number > previous) {
+        if (first || number > previous) {
             lastArrival = now;
         }
-        lastTick = previous == NONE ? number : Math.max(previous, number); // volatile: publishes the bit set above
+        lastTick = first ? number : Math.max(previous, number); // volatile: publishes the bit set above
     }
 
     /**
@@ -167,7 +168,10 @@ public final class LoadClient {
             boolean connected = from != NONE && t.firstNanos() >= from && t.firstNanos() < until;
             if (connected && (!hasFirstTick || t.number() >= firstTick)) {
                 // This tick, and the numbers between the previous one and it that nobody got.
-                long lowest = !hasPrevious ? t.number() : hasFirstTick ? Math.max(previous + 1, firstTick) : previous + 1;
+                long lowest = hasPrevious ? previous + 1 : t.number();
+                if (hasFirstTick) {
+                    lowest = Math.max(lowest, firstTick); // not the numbers before its own first tick
+                }
                 // Clamped at each step: a numbering that jumps by billions must not overflow the sum.
                 missed = Math.min(Integer.MAX_VALUE, missed + Math.min(Integer.MAX_VALUE, notReceived(lowest, t.number())));
             }

@@ -209,7 +209,8 @@ public final class LoadGenerator {
      */
     private void drain(List<LoadClient> clients) throws InterruptedException {
         long start = System.nanoTime();
-        OptionalLong lastTick = ledger.lastNumberInWindow();
+        List<TickLedger.Tick> window = ledger.ticksInWindow(); // the window is closed: its ticks are known
+        OptionalLong lastTick = window.isEmpty() ? OptionalLong.empty() : OptionalLong.of(window.get(window.size() - 1).number());
         while (true) {
             long elapsed = System.nanoTime() - start;
             boolean done = echoes.pending() <= 0 && (lastTick.isEmpty()

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,14 +96,6 @@ final class TickLedger {
         });
         ticks.sort((a, b) -> Long.compare(a.number(), b.number()));
         return ticks;
-    }
-
-    /** The highest tick number whose first arrival fell inside the window, or empty if none did. */
-    OptionalLong lastNumberInWindow() {
-        return slots.entrySet().stream()
-                .filter(e -> inWindow(e.getValue().first.get()))
-                .mapToLong(Map.Entry::getKey)
-                .max();
     }
 
     /** After the run: every client's tick intervals, in microseconds. */
