@@ -136,7 +136,7 @@ public final class GameServer implements AutoCloseable {
                         "Cross-origin WebSocket refused");
                 return null;
             }
-            // No permessage-deflate: a tick is 25 bytes, so compressing it saves nothing, and
+            // No permessage-deflate: a tick is about 25 bytes, so compressing it saves nothing, and
             // each compressed connection costs a zlib context (tens of KiB) and CPU on every send.
             response.setExtensions(List.of());
             return new PlayerEndpoint(players, game);
