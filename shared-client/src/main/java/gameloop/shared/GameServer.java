@@ -188,6 +188,11 @@ public final class GameServer implements AutoCloseable {
      *   <li>Jetty: connectors, then its thread pool.</li>
      * </ol>
      * Safe from any thread, any number of times; later callers wait for the first to finish.
+     *
+     * <p>Also from an interrupted thread (a test that timed out, an application stopping its
+     * threads): the interrupt is put aside while the server stops, and restored when it has. Left
+     * set, it would cut short the wait for the players' goodbyes and make Jetty's own stop throw
+     * half-way, with a selector still open.
      */
     @Override
     public void close() {
@@ -195,6 +200,7 @@ public final class GameServer implements AutoCloseable {
             awaitClosedUninterruptibly();
             return;
         }
+        boolean interrupted = Thread.interrupted(); // clears the flag; restored at the end
         try {
             try {
                 game.close();
@@ -204,17 +210,23 @@ public final class GameServer implements AutoCloseable {
             }
             players.closeAll(CLOSE_HANDSHAKE_TIMEOUT);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // still stop Jetty below, then let the caller see it
+            interrupted = true; // interrupted during the wait: still stop Jetty below
         } catch (RuntimeException e) {
             LOG.error("Closing the players' connections failed; stopping the server anyway", e);
         } finally {
             try {
                 server.stop();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                LOG.warn("Interrupted while Jetty was stopping; some of its threads may still be finishing");
             } catch (Exception e) {
                 LOG.error("Stopping Jetty failed", e);
             }
             closed.countDown();
             LOG.info("Stopped.");
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // the caller's, handed back
+            }
         }
     }
 

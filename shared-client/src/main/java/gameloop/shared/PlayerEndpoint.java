@@ -11,10 +11,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One WebSocket connection at {@code /connect}: the article's {@code wshandler}.
  *
- * <p>Jetty delivers one connection's events one at a time (the next frame is read only after
+ * <p>Jetty reads one connection's frames one at a time (the next frame is read only after
  * this listener returns, because it is auto-demanding), but not always on the same thread.
  * {@link #player} is written in {@code onWebSocketOpen} and read later on other threads;
  * {@code volatile} makes that hand-over visible without relying on Jetty's internals.
+ *
+ * <p>A close is not a frame read, though: it can arrive on another thread while
+ * {@code onWebSocketOpen} is still running. The game may close the player from its
+ * {@code playerJoined}, or the server may be closing everyone. {@link #player} is not set yet,
+ * so that close alone could not make the player leave, and it would stay listed for good. So
+ * both sides write their own volatile field, then read the other's: whichever runs second sees
+ * the first, and at least one of them makes the player leave ({@link Player#left()} is
+ * idempotent).
  */
 public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
 
@@ -24,6 +32,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     private final Game game;
     private volatile Session session;
     private volatile Player player;
+    private volatile boolean closed;
 
     PlayerEndpoint(Players players, Game game) {
         this.players = players;
@@ -33,7 +42,11 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
-        this.player = players.join(session);
+        Player joined = players.join(session);
+        this.player = joined;
+        if (joined != null && closed) {
+            joined.left(); // closed while joining: see the class comment
+        }
     }
 
     @Override
@@ -80,6 +93,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     }
 
     private void leave() {
+        closed = true; // before reading player: see the class comment
         Player me = player;
         if (me != null) {
             me.left();

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The map below is not a list to send to: it only routes a key press from Jetty's endpoint to
  * the right handler. A player's handler is in the map before anything can make that player
- * press a key or leave: Jetty delivers a connection's open, frames, close and errors one after
- * another, and the only other way to leave, a failed send, needs a send, which only the handler
- * makes, after it is in the map. Different players run concurrently, hence a concurrent map.
+ * press a key or leave: Jetty delivers a connection's frames only after its open has returned,
+ * the endpoint passes on a close only once the join has returned (even a close that came while
+ * joining, see {@code PlayerEndpoint}), and the only other way to leave, a failed send, needs a
+ * send, which only the handler makes, after it is in the map. Different players run concurrently, hence a concurrent map.
  */
 final class MultipleEventsGame implements Game {
 

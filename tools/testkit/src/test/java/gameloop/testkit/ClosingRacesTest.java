@@ -1,0 +1,137 @@
+package gameloop.testkit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameServer;
+import gameloop.shared.Player;
+import gameloop.shared.ServerSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Closes that come at awkward moments: while a player is still joining, and from a thread that
+ * has been interrupted. Each must end with the player gone, the game told, and nothing left.
+ */
+class ClosingRacesTest {
+
+    private final TestClients clients = new TestClients();
+    private GameServer server;
+
+    @AfterEach
+    void tearDown() {
+        try {
+            clients.close();
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** A game may turn a player away from {@code playerJoined}, before the join has returned. */
+    @Test
+    void aPlayerTheGameClosesWhileJoiningLeavesAndTheGameHearsIt() throws Exception {
+        AtomicInteger leaves = new AtomicInteger();
+        server = GameServer.start(ServerSettings.forTest("closed-in-join-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void playerJoined(Player player) {
+                player.close(StatusCode.TRY_AGAIN_LATER, "no room");
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                leaves.incrementAndGet();
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        TestClient turnedAway = clients.connect(server.webSocketUri());
+
+        assertEquals(StatusCode.TRY_AGAIN_LATER, turnedAway.closed().get(10, TimeUnit.SECONDS).code());
+        await().until(() -> server.players().count() == 0);
+        await().until(() -> leaves.get() == 1);
+    }
+
+    /** The server's goodbye reaches a player whose join is still running in the game. */
+    @Test
+    void aShutdownDuringAJoinWaitsForThatPlayerToLeaveNotForItsTimeout() throws Exception {
+        CountDownLatch joining = new CountDownLatch(1);
+        CountDownLatch finishJoin = new CountDownLatch(1);
+        CountDownLatch left = new CountDownLatch(1);
+        server = GameServer.start(ServerSettings.forTest("closed-while-joining-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void playerJoined(Player player) {
+                joining.countDown();
+                try {
+                    finishJoin.await(10, TimeUnit.SECONDS); // a slow join, held open by the test
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                left.countDown();
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        CompletableFuture<TestClient> connecting = CompletableFuture.supplyAsync(() -> clients.connect(server.webSocketUri()));
+        assertTrue(joining.await(10, TimeUnit.SECONDS));
+
+        Thread closer = new Thread(server::close, "closed-while-joining-test-closer");
+        closer.start();
+        // The game has nothing to stop, so the closer's first timed wait is for the players to
+        // leave: by then it has sent the joining player its 1001.
+        await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+        finishJoin.countDown();
+
+        assertTrue(left.await(10, TimeUnit.SECONDS), "the game never heard the player leave");
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+        assertEquals(0, server.players().count());
+        assertEquals(StatusCode.SHUTDOWN, connecting.get(10, TimeUnit.SECONDS).closed().get(10, TimeUnit.SECONDS).code());
+    }
+
+    /** A test that timed out, an application stopping its threads: close() is called interrupted. */
+    @Test
+    void closingFromAnInterruptedThreadStillSaysGoodbyeStopsEverythingAndKeepsTheInterrupt() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("interrupted-close-test", Duration.ofMillis(20)), context -> new Game() {
+            @Override
+            public void close() {
+            }
+        });
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
+
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread closer = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            server.close();
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        }, "interrupted-close-test-closer");
+        closer.start();
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+
+        TestClient.Closed goodbye = player.closed().get(10, TimeUnit.SECONDS);
+        assertEquals(StatusCode.SHUTDOWN, goodbye.code());
+        assertEquals("server shutting down", goodbye.reason());
+        assertTrue(interruptKept.get(), "close() swallowed its caller's interrupt");
+        await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
+    }
+}
