@@ -46,12 +46,17 @@ final class FixedRateGameLoop implements Game {
      * One iteration. It must not throw: a periodic task that throws is silently never run
      * again by {@link ScheduledExecutorService}, and the game would stop for everyone with
      * nothing in the log. (Sends themselves never throw; a failed send drops its player only.)
+     *
+     * <p>That holds for an {@link Error} too, so the catch is for {@link Throwable}: an
+     * {@code AssertionError} or a {@code StackOverflowError} in one tick is logged, and the next
+     * tick runs. So does an {@code OutOfMemoryError}; a production server would rather be started
+     * with {@code -XX:+ExitOnOutOfMemoryError} and restarted by whatever runs it.
      */
     private void tick() {
         try {
             tickNumber++;
             players.broadcast(Protocol.tick(tickNumber));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.error("Tick {} failed; the loop goes on", tickNumber, e);
         }
     }

@@ -148,12 +148,15 @@ final class OnDemandGameLoop implements Game {
             ticking.cancel(false);
         }
 
-        /** Must not throw: a periodic task that throws is never run again, silently. */
+        /**
+         * Must not throw, not even an {@link Error}: a periodic task that throws is never run
+         * again, silently, and this match would stay "running" with no ticks (see 01's tick).
+         */
         private void tick() {
             try {
                 tickNumber++;
                 players.broadcast(Protocol.tick(tickNumber));
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.error("Match {}, tick {} failed; the loop goes on", number, tickNumber, e);
             }
         }

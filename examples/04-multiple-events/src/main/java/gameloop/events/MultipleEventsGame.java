@@ -48,11 +48,11 @@ final class MultipleEventsGame implements Game {
         loop.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Never throws: a periodic task that throws is silently never run again. */
+    /** Never throws, not even an {@link Error}: a periodic task that throws is silently never run again. */
     private void tick() {
         try {
             ticks.announce(++tickNumber);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.error("Tick {} failed; the loop goes on", tickNumber, e);
         }
     }

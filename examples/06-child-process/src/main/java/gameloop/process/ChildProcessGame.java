@@ -173,7 +173,7 @@ final class ChildProcessGame implements Game {
         } catch (IOException e) {
             LOG.warn("Could not send request {} to worker {}: {}. It is probably dying; its reader will report it.",
                     number, current.pid(), e.toString());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: a periodic task that throws is never run again
             LOG.error("Sending request {} failed; the loop goes on", number, e);
         }
     }

@@ -1,0 +1,35 @@
+package gameloop.ondemand;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.FakeSessions;
+import gameloop.shared.GameContext;
+import gameloop.shared.Players;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A periodic task that throws is never run again, silently; a match would then stay "running"
+ * with no ticks, and every later player would wait for ticks that never come. An {@link Error}
+ * is no exception to that, so the tick catches it too.
+ */
+class FailingTickTest {
+
+    @Test
+    void anErrorInOneTickDoesNotEndTheMatch() {
+        Players players = new Players();
+        OnDemandGameLoop loop = new OnDemandGameLoop(new GameContext(players, Duration.ofMillis(10), "failing-tick-test-"));
+        try {
+            FakeSessions.attach(players, loop);
+            AtomicInteger sends = new AtomicInteger();
+            FakeSessions.joinFailingFirstSend(players, sends, new AssertionError("a bug in tick 1, on purpose"));
+
+            await().until(() -> sends.get() >= 5); // tick 1 threw; ticks 2 to 5 came all the same
+            assertTrue(loop.isRunning());
+        } finally {
+            loop.close();
+        }
+    }
+}
