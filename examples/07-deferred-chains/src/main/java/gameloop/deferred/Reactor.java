@@ -9,7 +9,9 @@ import java.util.function.Consumer;
 /**
  * Just enough of Twisted's reactor for timed calls: one named thread that runs
  * {@link #callLater delayed calls} until {@link #stop()}. {@link #run()} owns the thread's end:
- * it returns only after the thread has finished.
+ * it returns, or throws, only after the thread has finished. The one exception is a call that
+ * overruns and then ignores the interrupt sent to end it: Java cannot stop a thread that will not
+ * stop, and {@code run()} then says so instead of waiting forever.
  *
  * <p>Twisted's reactor also watches sockets; that part is example 08.
  */
@@ -67,19 +69,29 @@ final class Reactor {
             stopRequested.await();
             executor.shutdown(); // lets a call that is running finish; drops those not yet due
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-                throw new IllegalStateException("a delayed call did not finish within 5 s");
+                executor.shutdownNow(); // interrupts the call that overran, and gives it 5 s more
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("a delayed call ran over 5 s and ignored the interrupt;"
+                            + " the reactor thread is still running it");
+                }
+                joinThread();
+                throw new IllegalStateException("a delayed call did not finish within 5 s; it was interrupted");
             }
-            Thread t = thread; // null if nothing was ever scheduled: no thread was started
-            if (t != null) {
-                t.join(); // the pool is terminated; this waits out the thread's last few instructions
-            }
+            joinThread();
         } catch (InterruptedException e) {
             executor.shutdownNow(); // our caller gave up: interrupt a running call, drop the rest,
             if (!awaitEnd()) {      // still wait for the thread, as promised,
                 e.addSuppressed(new IllegalStateException("the reactor thread did not end within 5 s"));
             }
             throw e;                // and pass the interrupt on rather than swallow it
+        }
+    }
+
+    /** After the pool has terminated: waits out the thread's last few instructions. */
+    private void joinThread() throws InterruptedException {
+        Thread t = thread; // null if nothing was ever scheduled: no thread was started
+        if (t != null) {
+            t.join();
         }
     }
 

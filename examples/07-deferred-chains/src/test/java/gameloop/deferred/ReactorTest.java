@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -91,6 +93,30 @@ class ReactorTest {
 
         assertEquals(1, reported.size(), "reported: " + reported);
         assertEquals("a bug in a callback", reported.get(0).getMessage());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS) // run() gives an overrunning call 5 s
+    void aCallThatOverrunsIsInterruptedAndRunWaitsForTheThreadBeforeItThrows() throws InterruptedException {
+        Reactor reactor = new Reactor("reactor-overrun-test");
+        CountDownLatch callStarted = new CountDownLatch(1);
+        reactor.callLater(Duration.ZERO, () -> {
+            callStarted.countDown();
+            try {
+                Thread.sleep(TimeUnit.MINUTES.toMillis(1)); // far over run()'s 5 s
+            } catch (InterruptedException e) {
+                // It heeds the interrupt, but takes a moment to tidy up, as real code does.
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+        reactor.stop();
+
+        IllegalStateException overran = assertThrows(IllegalStateException.class, reactor::run);
+
+        assertEquals("a delayed call did not finish within 5 s; it was interrupted", overran.getMessage());
+        assertFalse(reactor.thread().isAlive(), "run() threw before the reactor thread had ended");
     }
 
     @Test
