@@ -105,8 +105,11 @@ final class ManagedGameLoop implements Game {
 
     /**
      * One run of the loop, and its {@code Future}. {@link #done()} is the Java counterpart of the
-     * article's done callback: called once, when the task ends, however it ends, on the thread
-     * that ended it (the canceller's for a cancel, the loop thread for a crash).
+     * article's done callback: called once, when the task's {@code Future} completes, however it
+     * completes, on the thread that completed it: the loop thread for a crash, the canceller's for
+     * a cancel. A cancel completes the {@code Future} at once, so {@code done()} may then run while
+     * the loop is still finishing its last round of sends (the one loop thread keeps the next loop
+     * from starting before that round ends).
      */
     private final class Loop extends FutureTask<Void> {
         final int number;
