@@ -3,6 +3,7 @@ package gameloop.basic;
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
 import java.time.Duration;
+import java.util.function.LongFunction;
 
 /**
  * Example 01: one game loop, started with the server, ticks to every connected client at a
@@ -30,5 +31,10 @@ public final class BasicLoopServer {
     /** The same server, for tests: started, on the settings' port (0 for a free one). */
     static GameServer start(ServerSettings settings) throws Exception {
         return GameServer.start(settings, FixedRateGameLoop::new);
+    }
+
+    /** The same, with what each tick says (and how long it takes to say it) chosen by the test. */
+    static GameServer start(ServerSettings settings, LongFunction<String> tickMessage) throws Exception {
+        return GameServer.start(settings, context -> new FixedRateGameLoop(context, tickMessage));
     }
 }

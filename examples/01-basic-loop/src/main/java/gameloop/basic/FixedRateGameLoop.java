@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +27,20 @@ final class FixedRateGameLoop implements Game {
 
     private final Players players;
     private final Duration period;
+    /** What tick n says. The server says {@link Protocol#tick}; tests make it slow, or fail. */
+    private final LongFunction<String> tickMessage;
     private final ScheduledExecutorService scheduler;
     /** Only the loop thread reads and writes it, so it needs no lock. */
     private long tickNumber;
 
     FixedRateGameLoop(GameContext context) {
+        this(context, Protocol::tick);
+    }
+
+    FixedRateGameLoop(GameContext context, LongFunction<String> tickMessage) {
         this.players = context.players();
         this.period = context.tickPeriod();
+        this.tickMessage = tickMessage;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
     }
 
@@ -55,7 +63,7 @@ final class FixedRateGameLoop implements Game {
     private void tick() {
         try {
             tickNumber++;
-            players.broadcast(Protocol.tick(tickNumber));
+            players.broadcast(tickMessage.apply(tickNumber));
         } catch (Throwable e) {
             LOG.error("Tick {} failed; the loop goes on", tickNumber, e);
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class OnDemandGameLoop implements Game {
 
     private final Players players;
     private final Duration period;
+    /** What tick n says. The server says {@link Protocol#tick}; tests make it slow. */
+    private final LongFunction<String> tickMessage;
     /**
      * One thread, created at the first match and kept for the server's life, idle between
      * matches. Being one, it never runs two ticks at once, not even the last tick of one match
@@ -55,8 +58,13 @@ final class OnDemandGameLoop implements Game {
     private boolean closed;
 
     OnDemandGameLoop(GameContext context) {
+        this(context, Protocol::tick);
+    }
+
+    OnDemandGameLoop(GameContext context, LongFunction<String> tickMessage) {
         this.players = context.players();
         this.period = context.tickPeriod();
+        this.tickMessage = tickMessage;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
     }
 
@@ -155,7 +163,7 @@ final class OnDemandGameLoop implements Game {
         private void tick() {
             try {
                 tickNumber++;
-                players.broadcast(Protocol.tick(tickNumber));
+                players.broadcast(tickMessage.apply(tickNumber));
             } catch (Throwable e) {
                 LOG.error("Match {}, tick {} failed; the loop goes on", number, tickNumber, e);
             }

@@ -48,6 +48,24 @@ class OnDemandLoopTest {
         server.close();
     }
 
+    /**
+     * Each match ticks at a fixed rate, as in 01: the time a tick takes is part of the period,
+     * not added to it. (A loop that slept a period after each tick would tick every 70 ms here.)
+     */
+    @Test
+    void aMatchKeepsItsPeriodWhenEveryTickTakesTime() throws Exception {
+        Duration tick = Duration.ofMillis(50);
+        try (GameServer slow = GameServer.start(ServerSettings.forTest("02-loop-on-demand", tick),
+                context -> new OnDemandGameLoop(context, Ticks.takingTime(Duration.ofMillis(20))))) {
+            TestClient player = clients.connect(slow.webSocketUri());
+
+            await().until(() -> Ticks.enoughForMeasuring(player));
+
+            Ticks.assertConsecutive(player.tickNumbers());
+            Ticks.assertMeanPeriod(tick, player);
+        }
+    }
+
     @Test
     void nobodyConnectedMeansNoLoop() {
         assertEquals(List.of(), Threads.alive(server.threadNamePrefix() + "game-loop"),

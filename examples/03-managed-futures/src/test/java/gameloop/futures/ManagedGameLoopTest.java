@@ -63,6 +63,22 @@ class ManagedGameLoopTest {
     }
 
     /**
+     * Fixed rate, as in 01 and 02: the time a tick takes is part of the period, not added to it.
+     * (A loop that slept a period after each tick would tick every 70 ms here.)
+     */
+    @Test
+    void theTickPeriodHoldsWhenEveryTickTakesTime() throws Exception {
+        Duration tick = Duration.ofMillis(50);
+        start(tick, Ticks.takingTime(Duration.ofMillis(20)));
+        TestClient player = clients.connect(server.webSocketUri());
+
+        await().until(() -> Ticks.enoughForMeasuring(player));
+
+        Ticks.assertConsecutive(player.tickNumbers());
+        Ticks.assertMeanPeriod(tick, player);
+    }
+
+    /**
      * Cancel must interrupt: the loop sleeps a whole minute between ticks here, so only an
      * interrupted sleep lets the next loop start in time. (With cancel(false) the old loop would
      * sleep on, then tick forever on the one loop thread, and the next loop would never start.)

@@ -1,7 +1,6 @@
 package gameloop.events;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
@@ -53,9 +52,7 @@ class MultipleEventsTest {
         await().until(() -> three.stream().allMatch(Ticks::enoughForMeasuring));
 
         three.forEach(client -> Ticks.assertConsecutive(client.tickNumbers()));
-        double meanMillis = Ticks.meanIntervalMillis(Ticks.measuredWindow(three.get(0).ticks()));
-        assertEquals(TICK.toMillis(), meanMillis, TICK.toMillis() * 0.10,
-                "mean tick interval over " + Ticks.MEASURED_INTERVALS + " ticks");
+        Ticks.assertMeanPeriod(TICK, three.get(0));
     }
 
     /**

@@ -3,7 +3,12 @@ package gameloop.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gameloop.shared.Protocol;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
 
 /** Assertions about the tick numbers one client received. */
 public final class Ticks {
@@ -48,6 +53,32 @@ public final class Ticks {
             throw new IllegalArgumentException("need at least two ticks, got " + ticks.size());
         }
         return (ticks.get(intervals).nanoTime() - ticks.get(0).nanoTime()) / 1e6 / intervals;
+    }
+
+    /**
+     * Tick n's usual message, made only after {@code work} has passed: a stand-in for a game whose
+     * every tick costs that long. It is what tells a fixed rate from a loop that waits a period
+     * <em>after</em> each tick: with 20 ms of work at a 50 ms period, the first still ticks every
+     * 50 ms, the second every 70. (With no work, as in most tests, both tick every 50 ms, and a
+     * period test could not tell them apart.) An interrupt cuts the work short, so a stop is not
+     * held up.
+     */
+    public static LongFunction<String> takingTime(Duration work) {
+        return n -> {
+            long until = System.nanoTime() + work.toNanos();
+            for (long left = work.toNanos(); left > 0 && !Thread.currentThread().isInterrupted();
+                    left = until - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+            return Protocol.tick(n);
+        };
+    }
+
+    /** Asserts that this client's ticks came at {@code period} on average, within 10%, over {@link #measuredWindow}. */
+    public static void assertMeanPeriod(Duration period, TestClient client) {
+        double meanMillis = meanIntervalMillis(measuredWindow(client.ticks()));
+        double expected = period.toNanos() / (double) TimeUnit.MILLISECONDS.toNanos(1);
+        assertEquals(expected, meanMillis, expected * 0.10, "mean tick interval over " + MEASURED_INTERVALS + " ticks");
     }
 
     /**
