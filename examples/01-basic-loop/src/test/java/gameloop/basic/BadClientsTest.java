@@ -107,14 +107,16 @@ class BadClientsTest {
     @Test
     void aClientThatNeverReadsIsCutOffAndDelaysNobody() throws Exception {
         TestClient watcher = clients.connect(server.webSocketUri());
-        // A tiny receive window, and a flood of key presses whose echoes it never reads.
+        // A tiny receive window, and a flood of key presses whose echoes it never reads. A million
+        // echoes are 22 MB: far more than the kernel can hold for it (up to 4 MB of send buffer
+        // here), so they must pile up in the server. 200,000 were once absorbed almost whole.
         try (RawWebSocket stalled = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
             assertEquals(101, stalled.status());
             await().until(() -> server.players().count() == 2);
 
             CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
                 try {
-                    stalled.sendTextRepeatedly("65", 200_000);
+                    stalled.sendTextRepeatedly("65", 1_000_000);
                 } catch (IOException expected) {
                     // the server cut us off mid-flood: that is the point
                 }
@@ -123,6 +125,8 @@ class BadClientsTest {
             // Jetty's outgoing queue for it is capped, so the server must give up on it, soon.
             await().atMost(Duration.ofSeconds(20)).until(() -> server.players().count() == 1);
             flood.get(20, TimeUnit.SECONDS);
+            // Cut off for real: the server closed the socket, and holds none of its frames.
+            assertTrue(stalled.readsToTheEnd(Duration.ofSeconds(10)), "the server still holds the connection open");
         }
         assertNotDisturbed(watcher);
     }

@@ -6,6 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -118,6 +121,26 @@ public final class RawWebSocket implements AutoCloseable {
     public void resetAbruptly() throws IOException {
         socket.setSoLinger(true, 0);
         socket.close();
+    }
+
+    /**
+     * Reads and throws away whatever the server sent, until the server ends the connection
+     * (true: end of stream, or a reset because the server closed with our data still unread) or
+     * {@code quiet} passes with nothing more arriving (false: the server still holds it open).
+     */
+    public boolean readsToTheEnd(Duration quiet) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(quiet.toMillis()));
+        byte[] buffer = new byte[8192];
+        try {
+            while (socket.getInputStream().read(buffer) >= 0) {
+                // discard
+            }
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (SocketException reset) {
+            return true;
+        }
     }
 
     /**
