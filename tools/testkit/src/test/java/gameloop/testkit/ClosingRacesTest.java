@@ -2,6 +2,8 @@ package gameloop.testkit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.Game;
@@ -15,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +109,60 @@ class ClosingRacesTest {
         closer.join(TimeUnit.SECONDS.toMillis(10));
         assertEquals(0, server.players().count());
         assertEquals(StatusCode.SHUTDOWN, connecting.get(10, TimeUnit.SECONDS).closed().get(10, TimeUnit.SECONDS).code());
+    }
+
+    /** Ctrl+C while a test, or the application, is closing it too: every caller waits for the stop. */
+    @Test
+    void aSecondCloseWaitsForTheFirstToFinish() throws Exception {
+        CountDownLatch firstIsClosing = new CountDownLatch(1);
+        CountDownLatch finishClosing = new CountDownLatch(1);
+        server = GameServer.start(ServerSettings.forTest("second-close-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void close() {
+                firstIsClosing.countDown();
+                try {
+                    finishClosing.await(10, TimeUnit.SECONDS); // a slow stop, held by the test
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Thread first = new Thread(server::close, "second-close-test-first");
+        first.start();
+        assertTrue(firstIsClosing.await(10, TimeUnit.SECONDS));
+        Thread second = new Thread(server::close, "second-close-test-second");
+        second.start();
+
+        await().until(() -> second.getState() == Thread.State.WAITING || !second.isAlive());
+        assertTrue(second.isAlive(), "a second close() returned while the first was still stopping the server");
+        finishClosing.countDown();
+        first.join(TimeUnit.SECONDS.toMillis(10));
+        second.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(second.isAlive());
+        await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
+    }
+
+    /** A game whose start fails: the server that was already listening is stopped, and nothing is left. */
+    @Test
+    void aGameThatFailsToStartLeavesNothingRunning() {
+        AtomicReference<String> threadNamePrefix = new AtomicReference<>();
+        IllegalStateException failure = assertThrows(IllegalStateException.class,
+                () -> GameServer.start(ServerSettings.forTest("failed-start-test", Duration.ofSeconds(1)), context -> {
+                    threadNamePrefix.set(context.threadNamePrefix());
+                    return new Game() {
+                        @Override
+                        public void start() {
+                            throw new IllegalStateException("a bug in start, on purpose");
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                }));
+
+        assertEquals("a bug in start, on purpose", failure.getMessage());
+        await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(threadNamePrefix.get())));
     }
 
     /** A test that timed out, an application stopping its threads: close() is called interrupted. */
