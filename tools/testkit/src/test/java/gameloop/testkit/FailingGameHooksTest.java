@@ -85,12 +85,14 @@ class FailingGameHooksTest {
         });
         try (RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
             await().until(() -> server.players().count() == 1);
-            // It never reads, so its close frame cannot be written; 100 ms into the shutdown, it drops.
+            // It never reads, so its close frame cannot be written; once the shutdown waits for it
+            // to leave (the only timed wait in close() here), it drops.
+            Thread closing = Thread.currentThread();
             Thread dropper = new Thread(() -> {
                 try {
-                    Thread.sleep(100); // arranging: the shutdown's wait has begun by then
+                    await().until(() -> closing.getState() == Thread.State.TIMED_WAITING);
                     silent.resetAbruptly();
-                } catch (InterruptedException | IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             }, "failing-leave-test-dropper");

@@ -103,6 +103,10 @@ class SharedWiringTest {
             Thread closer = new Thread(server::close, "wiring-test-closer");
             closer.start();
             assertEquals(StatusCode.SHUTDOWN, watcher.closed().get(10, TimeUnit.SECONDS).code()); // the goodbye began
+            // and has been sent to everyone: the closer now waits for the silent one to leave. (A
+            // newcomer who came sooner could be reached by that walk over the players, and get
+            // the same goodbye even if the join let it in.)
+            await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
 
             TestClient newcomer = clients.connect(server.webSocketUri());
 
