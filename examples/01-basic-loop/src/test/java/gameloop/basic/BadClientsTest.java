@@ -30,14 +30,19 @@ class BadClientsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
         clients = new TestClients();
+        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
     }
 
     @AfterEach
     void stop() throws Exception {
-        clients.close();
-        server.close();
+        try {
+            clients.close();
+        } finally {
+            if (server != null) { // null if it failed to start
+                server.close(); // also when the clients would not close: the server and its threads must go
+            }
+        }
     }
 
     @Test
@@ -139,8 +144,11 @@ class BadClientsTest {
 
         for (int i = 0; i < 500; i++) {
             RawWebSocket doomed = RawWebSocket.connect(server.webSocketUri(), Map.of());
-            assertEquals(101, doomed.status());
-            doomed.resetAbruptly(); // a TCP reset: no close frame, no goodbye
+            try {
+                assertEquals(101, doomed.status());
+            } finally {
+                doomed.resetAbruptly(); // a TCP reset: no close frame, no goodbye (and no socket left if the assert failed)
+            }
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> server.players().count() == 1);

@@ -28,14 +28,19 @@ class BasicLoopTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK));
         clients = new TestClients();
+        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK));
     }
 
     @AfterEach
     void stop() throws Exception {
-        clients.close();
-        server.close();
+        try {
+            clients.close();
+        } finally {
+            if (server != null) { // null if it failed to start
+                server.close(); // also when the clients would not close: the server and its threads must go
+            }
+        }
     }
 
     @Test

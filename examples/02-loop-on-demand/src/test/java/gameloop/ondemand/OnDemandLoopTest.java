@@ -37,15 +37,20 @@ class OnDemandLoopTest {
 
     @BeforeEach
     void start() throws Exception {
+        clients = new TestClients();
         server = GameServer.start(ServerSettings.forTest("02-loop-on-demand", TICK),
                 context -> loop = new OnDemandGameLoop(context));
-        clients = new TestClients();
     }
 
     @AfterEach
     void stop() {
-        clients.close();
-        server.close();
+        try {
+            clients.close();
+        } finally {
+            if (server != null) { // null if it failed to start
+                server.close(); // also when the clients would not close: the server and its threads must go
+            }
+        }
     }
 
     /**

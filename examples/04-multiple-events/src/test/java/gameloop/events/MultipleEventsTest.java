@@ -29,15 +29,20 @@ class MultipleEventsTest {
 
     @BeforeEach
     void start() throws Exception {
+        clients = new TestClients();
         server = GameServer.start(ServerSettings.forTest("04-multiple-events", TICK),
                 context -> game = new MultipleEventsGame(context));
-        clients = new TestClients();
     }
 
     @AfterEach
     void stop() {
-        clients.close();
-        server.close();
+        try {
+            clients.close();
+        } finally {
+            if (server != null) { // null if it failed to start
+                server.close(); // also when the clients would not close: the server and its threads must go
+            }
+        }
     }
 
     @Test

@@ -53,9 +53,12 @@ class ThreadExecutorGameTest {
     @AfterEach
     void stop() {
         release.countDown();
-        clients.close();
-        if (server != null) {
-            server.close();
+        try {
+            clients.close();
+        } finally {
+            if (server != null) {
+                server.close(); // also when the clients would not close: the server and its threads must go
+            }
         }
     }
 

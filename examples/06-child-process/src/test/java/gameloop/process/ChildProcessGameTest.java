@@ -38,9 +38,12 @@ class ChildProcessGameTest {
 
     @AfterEach
     void stop() {
-        clients.close();
-        if (server != null) {
-            server.close();
+        try {
+            clients.close();
+        } finally {
+            if (server != null) {
+                server.close(); // also when the clients would not close: the server and its threads must go
+            }
         }
     }
 

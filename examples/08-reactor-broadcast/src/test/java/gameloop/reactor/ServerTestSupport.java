@@ -58,12 +58,28 @@ abstract class ServerTestSupport {
     }
 
     @AfterEach
-    void closeEverything() throws IOException {
+    void closeEverything() {
+        // Everything is closed even if something fails to: one stuck server must not leave the
+        // next one's reactor thread running. The failures are reported together afterwards.
+        List<Exception> failures = new ArrayList<>();
         for (LineSocket socket : sockets) {
-            socket.close();
+            try {
+                socket.close();
+            } catch (IOException | RuntimeException e) {
+                failures.add(e);
+            }
         }
         for (SpreadServer server : servers) {
-            server.close(); // throws if the reactor thread does not end
+            try {
+                server.close(); // throws if the reactor thread does not end
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            IllegalStateException closing = new IllegalStateException("could not close everything the test opened");
+            failures.forEach(closing::addSuppressed);
+            throw closing;
         }
         if (!errorsExpected) {
             assertEquals(List.of(), log.errors(), "errors logged");
