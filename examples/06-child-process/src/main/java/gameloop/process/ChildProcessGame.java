@@ -42,10 +42,18 @@ final class ChildProcessGame implements Game {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcessGame.class);
 
+    /** How a worker is started. The server starts a JVM running {@link HeavyWorker}; tests start other processes. */
+    @FunctionalInterface
+    interface Launcher {
+        Worker launch(String owner, ThreadFactory resultThreads, ThreadFactory errorThreads, Worker.Events events)
+                throws IOException;
+    }
+
     private final Players players;
     private final Duration period;
     /** How long each step of work takes in the worker. */
     private final Duration work;
+    private final Launcher launcher;
     /** One thread: it sends the requests, and starts replacement workers. */
     private final ScheduledExecutorService loop;
     /** Kept, not re-created, so replacements' threads are numbered on: worker-results-2, -3... */
@@ -84,9 +92,14 @@ final class ChildProcessGame implements Game {
     }
 
     ChildProcessGame(GameContext context, Duration work) {
+        this(context, work, Worker::launch);
+    }
+
+    ChildProcessGame(GameContext context, Duration work, Launcher launcher) {
         this.players = context.players();
         this.period = context.tickPeriod();
         this.work = work;
+        this.launcher = launcher;
         this.loop = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
         this.resultThreads = context.threads("worker-results");
         this.errorThreads = context.threads("worker-stderr");
@@ -131,7 +144,7 @@ final class ChildProcessGame implements Game {
     }
 
     private Worker launchWorker() throws IOException {
-        Worker started = Worker.launch(owner, resultThreads, errorThreads, events);
+        Worker started = launcher.launch(owner, resultThreads, errorThreads, events);
         int number;
         synchronized (lock) {
             number = ++workersStarted;

@@ -16,6 +16,7 @@ import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,28 @@ class ChildProcessGameTest {
                 server.close(); // also when the clients would not close: the server and its threads must go
             }
         }
+    }
+
+    /**
+     * A worker that dies as soon as it starts is still noticed (it is recorded as ours before its
+     * readers start) and replaced, but one period later each time: a child that cannot live must
+     * not make the server spin a core starting processes.
+     */
+    @Test
+    void aWorkerThatDiesAtOnceIsReplacedOncePerPeriodNotInATightLoop() throws Exception {
+        List<Long> launchedAt = new CopyOnWriteArrayList<>();
+        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
+                context -> game = new ChildProcessGame(context, LIGHT_WORK, (owner, results, errors, events) -> {
+                    launchedAt.add(System.nanoTime());
+                    Process dying = new ProcessBuilder("sh", "-c", "echo 'dying at once, on purpose' >&2; exit 3").start();
+                    return new Worker(dying, results, errors, events);
+                }));
+
+        await().until(() -> launchedAt.size() >= 6);
+
+        double meanGapMillis = (launchedAt.get(5) - launchedAt.get(0)) / 1e6 / 5;
+        assertTrue(meanGapMillis >= TICK.toMillis() * 0.9,
+                "replacements came " + meanGapMillis + " ms apart, not a period (" + TICK.toMillis() + " ms)");
     }
 
     @Test
