@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
+import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
 import gameloop.testkit.TestClient;
@@ -152,6 +153,19 @@ class ChildProcessGameTest {
         // queued a request every period would send these 20 ms apart, far below the bound.
         assertTrue(spanMillis >= (ticks.size() - 1) * (work.toMillis() - 50),
                 "ticks came faster than the worker can work: " + (ticks.size() - 1) + " intervals in " + spanMillis + " ms");
+    }
+
+    /** Key presses are Jetty's business and the worker's pipes are not: a busy child delays no echo. */
+    @Test
+    void anEchoDoesNotWaitForABusyWorker() throws Exception {
+        start(Duration.ofMillis(20), Duration.ofSeconds(3));
+        TestClient client = clients.connect(server.webSocketUri());
+        await().until(() -> game.mostInFlight() == 1); // its first request: 3 s of work ahead
+
+        client.send("65");
+
+        await().atMost(Duration.ofSeconds(1)).until(() -> client.hasReceived(Protocol.pressed(65)));
+        assertTrue(client.ticks().isEmpty(), "the worker answered first, so it was not busy: " + client.tickNumbers());
     }
 
     @Test
