@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
- * A game driven without Jetty: players whose sessions are stand-ins. Lives in the shared package
- * because joining is the endpoint's business, not public API. For failures no real connection
- * can be made to produce, such as an {@link Error} thrown from inside a send.
+ * Players without Jetty, for unit tests of a game: each one's session is a stand-in that counts
+ * what is sent to it. It lives in the shared package because joining is the endpoint's business,
+ * not public API. Use it for what no real connection can be made to do on cue: a send that
+ * throws an {@link Error}, a leave that reaches the game before its join.
  */
 public final class FakeSessions {
 
@@ -20,13 +21,22 @@ public final class FakeSessions {
         players.attach(game);
     }
 
+    /** Joins a player whose session counts its sends. */
+    public static Player join(Players players, AtomicInteger sends) {
+        return players.join(session(sends, null));
+    }
+
     /** Joins a player whose session counts its sends and throws {@code failure} from the first one. */
     public static Player joinFailingFirstSend(Players players, AtomicInteger sends, Error failure) {
-        Session session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+        return players.join(session(sends, failure));
+    }
+
+    private static Session session(AtomicInteger sends, Error firstSendFails) {
+        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "sendText" -> {
-                        if (sends.getAndIncrement() == 0) {
-                            throw failure;
+                        if (sends.getAndIncrement() == 0 && firstSendFails != null) {
+                            throw firstSendFails;
                         }
                         yield null;
                     }
@@ -36,6 +46,5 @@ public final class FakeSessions {
                     case "toString" -> "fake session";
                     default -> null;
                 });
-        return players.join(session);
     }
 }
