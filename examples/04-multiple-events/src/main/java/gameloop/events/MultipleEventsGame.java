@@ -3,12 +3,14 @@ package gameloop.events;
 import gameloop.shared.Game;
 import gameloop.shared.GameContext;
 import gameloop.shared.Player;
+import gameloop.shared.Protocol;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +35,18 @@ final class MultipleEventsGame implements Game {
     private final TickSignal ticks = new TickSignal();
     private final Map<Player, PlayerHandler> handlers = new ConcurrentHashMap<>();
     private final Duration period;
+    private final LongFunction<String> tickMessage;
     private final ScheduledExecutorService loop;
     /** Only the loop thread reads and writes it. */
     private long tickNumber;
 
     MultipleEventsGame(GameContext context) {
+        this(context, Protocol::tick);
+    }
+
+    /** @param tickMessage what tick n says; the server says {@link Protocol#tick}, tests make it slow */
+    MultipleEventsGame(GameContext context, LongFunction<String> tickMessage) {
+        this.tickMessage = tickMessage;
         this.period = context.tickPeriod();
         this.loop = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
     }
@@ -60,7 +69,7 @@ final class MultipleEventsGame implements Game {
     @Override
     public void playerJoined(Player player) {
         PlayerHandler handler = new PlayerHandler(player.toString(), player::send,
-                () -> player.close(StatusCode.SERVER_ERROR, "server error"), ticks);
+                () -> player.close(StatusCode.SERVER_ERROR, "server error"), ticks, tickMessage);
         handlers.put(player, handler);
         handler.start();
     }

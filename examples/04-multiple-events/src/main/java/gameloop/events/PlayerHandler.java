@@ -4,6 +4,7 @@ import gameloop.shared.Protocol;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ final class PlayerHandler {
     private final Consumer<String> out;
     private final Runnable onFailure;
     private final TickSignal ticks;
+    /** What tick n says. The server says {@link Protocol#tick}; tests make it slow. */
+    private final LongFunction<String> tickMessage;
     private final KeyInbox keys = new KeyInbox();
 
     // Confined to the step that is running (see the class comment).
@@ -58,10 +61,15 @@ final class PlayerHandler {
      *                  rather than leave it connected to a handler that no longer answers
      */
     PlayerHandler(String name, Consumer<String> out, Runnable onFailure, TickSignal ticks) {
+        this(name, out, onFailure, ticks, Protocol::tick);
+    }
+
+    PlayerHandler(String name, Consumer<String> out, Runnable onFailure, TickSignal ticks, LongFunction<String> tickMessage) {
         this.name = name;
         this.out = out;
         this.onFailure = onFailure;
         this.ticks = ticks;
+        this.tickMessage = tickMessage;
     }
 
     /** Starts waiting, from the next tick on. Call once. */
@@ -147,7 +155,7 @@ final class PlayerHandler {
         if (nextTick.isDone()) {
             lastTick = nextTick.join();
             nextTick = null;
-            out.accept(Protocol.tick(lastTick));
+            out.accept(tickMessage.apply(lastTick));
         }
         return true;
     }

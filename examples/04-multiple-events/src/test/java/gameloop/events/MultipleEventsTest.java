@@ -61,6 +61,25 @@ class MultipleEventsTest {
     }
 
     /**
+     * The loop keeps 01's fixed rate. A handler's step runs on the loop thread, inside the tick's
+     * announcement, so here every tick costs the loop 20 ms of a 50 ms period; a loop that slept
+     * a period after announcing would tick every 70 ms.
+     */
+    @Test
+    void thePeriodHoldsWhenEveryTickTakesTime() throws Exception {
+        Duration tick = Duration.ofMillis(50);
+        try (GameServer slow = GameServer.start(ServerSettings.forTest("04-multiple-events", tick),
+                context -> new MultipleEventsGame(context, Ticks.takingTime(Duration.ofMillis(20))))) {
+            TestClient player = clients.connect(slow.webSocketUri());
+
+            await().until(() -> Ticks.enoughForMeasuring(player));
+
+            Ticks.assertConsecutive(player.tickNumbers());
+            Ticks.assertMeanPeriod(tick, player);
+        }
+    }
+
+    /**
      * Keys and ticks race for the same handler from two threads, a Jetty thread and the loop's.
      * Every key must be answered once and in order, and no tick may be lost or doubled.
      */
