@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.RawWebSocket;
+import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Ticks;
@@ -36,13 +37,7 @@ class BadClientsTest {
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            clients.close();
-        } finally {
-            if (server != null) { // null if it failed to start
-                server.close(); // also when the clients would not close: the server and its threads must go
-            }
-        }
+        Teardown.closeAll(clients, server);
     }
 
     @Test

@@ -9,6 +9,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
+import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Ticks;
@@ -34,13 +35,7 @@ class BasicLoopTest {
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            clients.close();
-        } finally {
-            if (server != null) { // null if it failed to start
-                server.close(); // also when the clients would not close: the server and its threads must go
-            }
-        }
+        Teardown.closeAll(clients, server);
     }
 
     @Test

@@ -9,6 +9,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Races;
+import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
@@ -38,13 +39,7 @@ class ManagedGameLoopTest {
 
     @AfterEach
     void stop() {
-        try {
-            clients.close();
-        } finally {
-            if (server != null) {
-                server.close(); // also when the clients would not close: the server and its threads must go
-            }
-        }
+        Teardown.closeAll(clients, server);
     }
 
     @Test

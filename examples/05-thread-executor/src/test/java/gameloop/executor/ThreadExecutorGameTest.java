@@ -13,6 +13,7 @@ import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
 import gameloop.testkit.RawWebSocket;
+import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Ticks;
@@ -53,13 +54,7 @@ class ThreadExecutorGameTest {
     @AfterEach
     void stop() {
         release.countDown();
-        try {
-            clients.close();
-        } finally {
-            if (server != null) {
-                server.close(); // also when the clients would not close: the server and its threads must go
-            }
-        }
+        Teardown.closeAll(clients, server);
     }
 
     @Test

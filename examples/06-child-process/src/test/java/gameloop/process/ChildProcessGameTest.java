@@ -10,6 +10,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
+import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
@@ -40,13 +41,7 @@ class ChildProcessGameTest {
 
     @AfterEach
     void stop() {
-        try {
-            clients.close();
-        } finally {
-            if (server != null) {
-                server.close(); // also when the clients would not close: the server and its threads must go
-            }
-        }
+        Teardown.closeAll(clients, server);
     }
 
     /**

@@ -33,13 +33,7 @@ class ClosingRacesTest {
 
     @AfterEach
     void tearDown() {
-        try {
-            clients.close();
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        Teardown.closeAll(clients, server);
     }
 
     /** A game may turn a player away from {@code playerJoined}, before the join has returned. */

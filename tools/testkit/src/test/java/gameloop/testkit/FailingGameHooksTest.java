@@ -29,13 +29,7 @@ class FailingGameHooksTest {
 
     @AfterEach
     void tearDown() {
-        try {
-            clients.close();
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        Teardown.closeAll(clients, server);
     }
 
     @Test

@@ -49,11 +49,7 @@ class SharedWiringTest {
 
     @AfterEach
     void tearDown() {
-        try {
-            clients.close();
-        } finally {
-            server.close();
-        }
+        Teardown.closeAll(clients, server);
     }
 
     /** A tick is 25 bytes: compressing it would cost a zlib context per player and gain nothing. */
