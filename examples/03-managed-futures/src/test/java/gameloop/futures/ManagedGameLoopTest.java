@@ -70,10 +70,7 @@ class ManagedGameLoopTest {
         start(tick, Ticks.takingTime(Duration.ofMillis(20)));
         TestClient player = clients.connect(server.webSocketUri());
 
-        await().until(() -> Ticks.enoughForMeasuring(player));
-
-        Ticks.assertConsecutive(player.tickNumbers());
-        Ticks.assertMeanPeriod(tick, player);
+        Ticks.assertSteadyTicks(tick, player);
     }
 
     /**

@@ -69,10 +69,7 @@ class ThreadExecutorGameTest {
         server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", tick));
         TestClient player = clients.connect(server.webSocketUri());
 
-        await().until(() -> Ticks.enoughForMeasuring(player));
-
-        Ticks.assertConsecutive(player.tickNumbers());
-        Ticks.assertMeanPeriod(tick, player);
+        Ticks.assertSteadyTicks(tick, player);
     }
 
     /**
@@ -90,10 +87,7 @@ class ThreadExecutorGameTest {
                 }, Ticks.takingTime(Duration.ofMillis(15)), ThreadExecutorGame.HAND_OVER_TIMEOUT)); // and 15 ms of the owner's
         TestClient player = clients.connect(server.webSocketUri());
 
-        await().until(() -> Ticks.enoughForMeasuring(player));
-
-        Ticks.assertConsecutive(player.tickNumbers());
-        Ticks.assertMeanPeriod(tick, player);
+        Ticks.assertSteadyTicks(tick, player);
     }
 
     /**

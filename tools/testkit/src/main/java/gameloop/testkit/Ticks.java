@@ -1,5 +1,6 @@
 package gameloop.testkit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,16 @@ public final class Ticks {
             }
             return Protocol.tick(n);
         };
+    }
+
+    /**
+     * Waits until the client has enough ticks to measure, then asserts they came in order, none
+     * missed or repeated, at {@code period} on average (within 10%).
+     */
+    public static void assertSteadyTicks(Duration period, TestClient client) {
+        await().until(() -> enoughForMeasuring(client));
+        assertConsecutive(client.tickNumbers());
+        assertMeanPeriod(period, client);
     }
 
     /** Asserts that this client's ticks came at {@code period} on average, within 10%, over {@link #measuredWindow}. */
