@@ -48,7 +48,16 @@ final class Connection implements Transport, ChannelHandler {
     private final InetSocketAddress peer;
     private final InetSocketAddress host;
 
+    /**
+     * What one queued write costs in memory besides its bytes: the {@code ByteBuffer} view (the
+     * array itself is shared by a broadcast) and its slot in the queue, about 60 bytes. Counted
+     * against the limit, so a flood of one-byte lines cannot queue 64 Ki views (4 MB) per client
+     * under a 64 KiB limit.
+     */
+    static final int WRITE_OVERHEAD_BYTES = 64;
+
     private final ArrayDeque<ByteBuffer> writeQueue = new ArrayDeque<>();
+    /** Bytes queued and not yet written; what the limit counts adds {@link #WRITE_OVERHEAD_BYTES} per write. */
     private long queuedBytes;
     private State state = State.OPEN;
     private String closeReason;
@@ -160,9 +169,10 @@ final class Connection implements Transport, ChannelHandler {
         }
         writeQueue.add(buffer);
         queuedBytes += buffer.remaining();
-        if (queuedBytes > reactor.maxQueuedBytes()) {
-            abortConnection("slow reader: " + queuedBytes + " bytes waiting to be sent, limit "
-                    + reactor.maxQueuedBytes());
+        long held = queuedBytes + (long) writeQueue.size() * WRITE_OVERHEAD_BYTES;
+        if (held > reactor.maxQueuedBytes()) {
+            abortConnection("slow reader: " + held + " bytes held (" + queuedBytes + " to send, in "
+                    + writeQueue.size() + " writes), limit " + reactor.maxQueuedBytes());
             return;
         }
         addInterest(SelectionKey.OP_WRITE);

@@ -88,13 +88,18 @@ class SlowReaderTest extends ServerTestSupport {
         assertTrue(drainsToClose(sleeper), "the dropped client sees its connection end");
     }
 
-    /** {@code lost} is "prefix N bytes waiting to be sent, limit L suffix", with L = {@code limit} and N past it. */
+    /**
+     * {@code lost} is "prefix H bytes held (B to send, in W writes), limit L suffix", with L =
+     * {@code limit}, H past it, and H = B + W × the overhead of one queued write.
+     */
     private static void assertQueuedPastTheLimit(String lost, String prefix, int limit, String suffix) {
-        Matcher m = Pattern.compile(Pattern.quote(prefix) + "(\\d+) bytes waiting to be sent, limit (\\d+)"
+        Matcher m = Pattern.compile(Pattern.quote(prefix) + "(\\d+) bytes held \\((\\d+) to send, in (\\d+) writes\\), limit (\\d+)"
                 + Pattern.quote(suffix)).matcher(lost);
         assertTrue(m.matches(), lost);
-        assertEquals(limit, Integer.parseInt(m.group(2)), lost);
-        assertTrue(Long.parseLong(m.group(1)) > limit, lost);
+        assertEquals(limit, Integer.parseInt(m.group(4)), lost);
+        long held = Long.parseLong(m.group(1));
+        assertTrue(held > limit, lost);
+        assertEquals(Long.parseLong(m.group(2)) + Long.parseLong(m.group(3)) * Connection.WRITE_OVERHEAD_BYTES, held, lost);
     }
 
     /** The dropped client reads what the kernel still held for it, then the end. */
