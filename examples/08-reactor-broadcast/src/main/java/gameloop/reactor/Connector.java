@@ -30,6 +30,11 @@ final class Connector implements ChannelHandler {
 
     /** Reactor thread. */
     static void connect(Reactor reactor, InetSocketAddress address, ClientFactory factory, Duration timeout) {
+        if (reactor.isClosingEverything()) {
+            // Not told to the factory: one that reconnects on failure would only ask again.
+            reactor.log().info("not connecting to " + address + ": the reactor is stopping");
+            return;
+        }
         reactor.runGuarded("startedConnecting", () -> factory.startedConnecting(address));
         SocketChannel channel;
         try {
@@ -103,6 +108,12 @@ final class Connector implements ChannelHandler {
 
     @Override
     public void closeForShutdown() {
+        if (done) {
+            // Connected, but an Error in buildProtocol ended the reactor before a Connection took
+            // the channel over: still ours to close.
+            reactor.closeLoggingErrors(channel);
+            return;
+        }
         failed("reactor stopped");
     }
 

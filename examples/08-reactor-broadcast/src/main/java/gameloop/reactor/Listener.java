@@ -27,6 +27,11 @@ final class Listener implements ChannelHandler {
 
     /** Reactor thread: starts accepting on an already bound, non-blocking server socket. */
     static void listen(Reactor reactor, ServerSocketChannel server, ServerFactory factory) {
+        if (reactor.isClosingEverything()) {
+            reactor.log().info("not listening on " + server + ": the reactor is stopping");
+            reactor.closeLoggingErrors(server);
+            return;
+        }
         try {
             reactor.register(server, SelectionKey.OP_ACCEPT, new Listener(reactor, server, factory));
         } catch (RuntimeException e) {
@@ -77,6 +82,9 @@ final class Listener implements ChannelHandler {
         } catch (RuntimeException e) {
             reactor.log().error("building a protocol failed; closing the new connection", e);
             reactor.closeLoggingErrors(channel);
+        } catch (Error e) {
+            reactor.closeLoggingErrors(channel); // not registered yet: the shutdown would not find it
+            throw e; // an Error ends the reactor
         }
     }
 

@@ -45,6 +45,8 @@ public final class Reactor {
     private final Selector selector;
     private final Thread thread;
     private final Log log;
+    /** Set by {@link #shutDown} before it closes every channel. Reactor thread only. */
+    private boolean closingEverything;
     private final int maxQueuedBytes;
 
     // The only state other threads touch: guarded by tasksLock. A plain lock, because "add unless
@@ -274,6 +276,10 @@ public final class Reactor {
                 log.error("task from callFromThread failed during shutdown", e);
             }
         }
+        // From here on nothing new is opened: a callback below (a factory that reconnects when its
+        // connection is lost, say) would otherwise register a channel after this loop's snapshot,
+        // and it would stay open after the reactor had gone.
+        closingEverything = true;
         if (selector.isOpen()) {
             for (SelectionKey key : new ArrayList<>(selector.keys())) {
                 try {
@@ -292,6 +298,11 @@ public final class Reactor {
 
     Log log() {
         return log;
+    }
+
+    /** True once the shutdown is closing every channel: no new connection or listener may start then. */
+    boolean isClosingEverything() {
+        return closingEverything;
     }
 
     int maxQueuedBytes() {

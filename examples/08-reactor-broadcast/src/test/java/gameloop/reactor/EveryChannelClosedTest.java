@@ -1,0 +1,106 @@
+package gameloop.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * However the reactor ends, no socket it opened stays open: not one a callback opens while the
+ * shutdown is closing the others, and not one whose protocol was still being built when an
+ * Error ended the loop.
+ */
+class EveryChannelClosedTest {
+
+    /** Twisted's ReconnectingClientFactory pattern: connect again whenever the connection is lost. */
+    @Test
+    void aFactoryThatReconnectsWhenTheShutdownClosesItsConnectionOpensNothingNew() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            Reactor reactor = new Reactor("reconnecting-test", new RecordingLog());
+            CountDownLatch made = new CountDownLatch(1);
+            ClientFactory reconnecting = new ClientFactory() {
+                @Override
+                public Protocol buildProtocol(InetSocketAddress peer) {
+                    return new Protocol() {
+                        @Override
+                        protected void connectionMade() {
+                            made.countDown();
+                        }
+                    };
+                }
+
+                @Override
+                public void clientConnectionLost(String reason) {
+                    reactor.connectTCP(address, this);
+                }
+            };
+            reactor.start();
+            reactor.connectTCP(address, reconnecting);
+            try (Socket first = server.accept()) {
+                assertTrue(made.await(5, TimeUnit.SECONDS));
+
+                reactor.stop();
+                assertTrue(reactor.join(Duration.ofSeconds(5)), "the reactor thread ends");
+
+                assertTrue(closedFromTheOtherEnd(first), "the first connection is closed");
+                server.setSoTimeout(500);
+                try (Socket second = server.accept()) {
+                    assertTrue(closedFromTheOtherEnd(second), "a connection made during the shutdown is still open");
+                } catch (SocketTimeoutException noneMade) {
+                    // what should happen: nothing new was opened
+                }
+            }
+        }
+    }
+
+    @Test
+    void anErrorWhileBuildingAClientsProtocolStillClosesItsSocket() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Reactor reactor = new Reactor("client-build-error-test", new RecordingLog());
+            reactor.start();
+            reactor.connectTCP((InetSocketAddress) server.getLocalSocketAddress(), peer -> {
+                throw new AssertionError("a bug in buildProtocol, on purpose");
+            });
+            try (Socket peer = server.accept()) {
+                assertTrue(reactor.join(Duration.ofSeconds(5)), "an Error ends the reactor");
+                assertEquals("a bug in buildProtocol, on purpose", reactor.failure().orElseThrow().getMessage());
+                assertTrue(closedFromTheOtherEnd(peer), "the half-built connection is still open");
+            }
+        }
+    }
+
+    @Test
+    void anErrorWhileBuildingAnAcceptedConnectionsProtocolStillClosesItsSocket() throws Exception {
+        Reactor reactor = new Reactor("server-build-error-test", new RecordingLog());
+        reactor.start();
+        InetSocketAddress address = reactor.listenTCP(new InetSocketAddress("127.0.0.1", 0), peer -> {
+            throw new AssertionError("a bug in buildProtocol, on purpose");
+        });
+        try (Socket client = new Socket(address.getAddress(), address.getPort())) {
+            assertTrue(reactor.join(Duration.ofSeconds(5)), "an Error ends the reactor");
+            assertTrue(closedFromTheOtherEnd(client), "the accepted connection is still open");
+        }
+    }
+
+    /** True if the other end closed: end of stream, or a reset, within 2 s. */
+    private static boolean closedFromTheOtherEnd(Socket socket) throws IOException {
+        socket.setSoTimeout(2000);
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+}
