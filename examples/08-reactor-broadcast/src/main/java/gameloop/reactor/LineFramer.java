@@ -23,6 +23,7 @@ final class LineFramer {
     private int end; // one past the last byte received
     private int scanned; // bytes before this index are known not to be "\n"
     private boolean tooLong;
+    private byte[] lastLine = new byte[0];
 
     LineFramer(int maxLineBytes) {
         if (maxLineBytes < 1) {
@@ -63,7 +64,8 @@ final class LineFramer {
                     tooLong = true;
                     return null;
                 }
-                String line = new String(buffer, start, length, StandardCharsets.UTF_8);
+                lastLine = Arrays.copyOfRange(buffer, start, start + length);
+                String line = new String(lastLine, StandardCharsets.UTF_8);
                 start = i + 1;
                 scanned = start;
                 return line;
@@ -74,6 +76,15 @@ final class LineFramer {
             tooLong = true;
         }
         return null;
+    }
+
+    /**
+     * The bytes of the line {@link #nextLine} returned last, as they came, without the line
+     * ending: for passing a line on unchanged. The String it returned is decoded, and decoding
+     * is not always reversible (a byte that is not UTF-8 becomes U+FFFD, three bytes).
+     */
+    byte[] lastLineBytes() {
+        return lastLine.clone();
     }
 
     /**

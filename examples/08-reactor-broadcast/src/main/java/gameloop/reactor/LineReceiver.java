@@ -55,6 +55,15 @@ public abstract class LineReceiver extends Protocol {
 
     protected abstract void lineReceived(String line);
 
+    /**
+     * While {@link #lineReceived} runs: the line's bytes as they came, without the line ending.
+     * For passing the line on unchanged; the String is decoded as UTF-8, with U+FFFD for bytes
+     * that are not UTF-8.
+     */
+    protected final byte[] lineBytes() {
+        return framer.lastLineBytes();
+    }
+
     /** A line grew past the limit. By default: say so in one clear line, then close. */
     protected void lineTooLong(int limit) {
         sendLine("error: line longer than " + limit + " bytes, closing the connection");

@@ -1,7 +1,7 @@
 package gameloop.reactor;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -45,12 +45,13 @@ final class SpreadFactory implements ServerFactory {
     }
 
     /**
-     * Sends {@code line} to every client but {@code sender}, and says how many. Safe to loop over
+     * Sends {@code line}, as it came, and a "\n" to every client but {@code sender}, and says how many. Safe to loop over
      * {@code online} while writing: a write that drops a slow reader only schedules the close,
      * so no one leaves the set until this loop is over.
      */
-    int relay(Spreader sender, String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8); // encoded once, shared by every write
+    int relay(Spreader sender, byte[] line) {
+        byte[] bytes = Arrays.copyOf(line, line.length + 1); // one array, shared by every write
+        bytes[line.length] = '\n';
         int receivers = 0;
         for (Spreader client : online) {
             if (client != sender) {

@@ -44,7 +44,7 @@ final class Spreader extends LineReceiver {
             return;
         }
         long start = System.nanoTime();
-        int receivers = factory.relay(this, line);
+        int receivers = factory.relay(this, lineBytes()); // as it came: the decoded line may differ
         long nanos = System.nanoTime() - start;
         // The reactor's whole cost of one broadcast; watch it grow with the number of clients.
         log.info("#" + id + " says " + quote(line) + ", relayed to " + receivers + " other(s) in "

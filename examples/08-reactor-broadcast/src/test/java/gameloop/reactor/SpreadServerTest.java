@@ -1,14 +1,20 @@
 package gameloop.reactor;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -51,6 +57,45 @@ class SpreadServerTest extends ServerTestSupport {
         a.send("lo\n");
 
         assertEquals("hello", b.readLine());
+    }
+
+    /**
+     * Relaying passes bytes on; it does not re-encode text. Decoding a byte that is not UTF-8
+     * gives U+FFFD, three bytes when encoded again: a line of 1024 such bytes, within the limit,
+     * would reach the others as 3072 bytes, over the limit of any receiver that keeps the same one.
+     */
+    @Test
+    void aLineIsRelayedByteForByteEvenWhenItIsNotUtf8() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket sender = join(server, 1);
+        try (Socket receiver = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            receiver.setSoTimeout(10_000);
+            InputStream in = receiver.getInputStream();
+            assertEquals(Spreader.greeting(2), new String(readRawLine(in), StandardCharsets.UTF_8));
+            byte[] latin1 = "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1); // é in one byte: not UTF-8
+            byte[] notUtf8 = new byte[1024];
+            Arrays.fill(notUtf8, (byte) 0xFF);
+
+            ByteArrayOutputStream twoLines = new ByteArrayOutputStream();
+            twoLines.write(latin1);
+            twoLines.write('\n');
+            twoLines.write(notUtf8);
+            twoLines.write('\n');
+            sender.sendBytes(twoLines.toByteArray());
+
+            assertArrayEquals(latin1, readRawLine(in));
+            assertArrayEquals(notUtf8, readRawLine(in));
+        }
+    }
+
+    /** The bytes up to the next "\n", without it. */
+    private static byte[] readRawLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            assertTrue(b >= 0, "the connection ended in the middle of a line");
+            line.write(b);
+        }
+        return line.toByteArray();
     }
 
     @Test
