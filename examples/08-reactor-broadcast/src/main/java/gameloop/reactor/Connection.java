@@ -60,6 +60,9 @@ final class Connection implements Transport, ChannelHandler {
     /** Bytes queued and not yet written; what the limit counts adds {@link #WRITE_OVERHEAD_BYTES} per write. */
     private long queuedBytes;
     private State state = State.OPEN;
+    /** Told to pause past half the queue's limit, and to resume once it drains; may be null. */
+    private Producer producer;
+    private boolean producerPaused;
     private String closeReason;
     private DelayedCall flushDeadline;
 
@@ -137,6 +140,10 @@ final class Connection implements Transport, ChannelHandler {
             writeQueue.poll();
         }
         removeInterest(SelectionKey.OP_WRITE); // left on, an always-writable socket would wake select() forever
+        if (producerPaused && state == State.OPEN) {
+            producerPaused = false;
+            reactor.runGuarded("resumeProducing", producer::resumeProducing);
+        }
         if (state == State.FLUSHING) {
             closeNow(closeReason);
         }
@@ -175,7 +182,18 @@ final class Connection implements Transport, ChannelHandler {
                     + writeQueue.size() + " writes), limit " + reactor.maxQueuedBytes());
             return;
         }
+        if (producer != null && !producerPaused && held > reactor.maxQueuedBytes() / 2) {
+            producerPaused = true;
+            reactor.runGuarded("pauseProducing", producer::pauseProducing);
+        }
         addInterest(SelectionKey.OP_WRITE);
+    }
+
+    @Override
+    public void registerProducer(Producer producer) {
+        reactor.checkThread("registerProducer");
+        this.producer = producer;
+        this.producerPaused = false;
     }
 
     @Override

@@ -67,6 +67,7 @@ public final class SpreadClient implements ClientFactory {
     private final Reader input;
     private final Log log;
     private SpreadClientProtocol protocol; // reactor thread only
+    private final InputPacing pacing = new InputPacing();
 
     private SpreadClient(Options options, Reactor reactor, Reader input, Log log) {
         this.options = options;
@@ -117,6 +118,7 @@ public final class SpreadClient implements ClientFactory {
      * System.in cannot be interrupted or woken portably, and the thread holds nothing to close.
      */
     void startReadingInput() {
+        protocol.transport().registerProducer(pacing);
         Thread reader = new Thread(this::forwardInput, "stdin-reader");
         reader.setDaemon(true);
         reader.setUncaughtExceptionHandler((t, e) -> log.error(t.getName() + " died", e));
@@ -129,11 +131,17 @@ public final class SpreadClient implements ClientFactory {
             String line;
             while ((line = lines.readLine()) != null) {
                 String typed = line;
-                reactor.callFromThread(() -> protocol.sendTyped(typed));
+                pacing.awaitTurn(); // a pasted file waits here for the server (see InputPacing)
+                reactor.callFromThread(() -> {
+                    protocol.sendTyped(typed);
+                    pacing.lineQueued();
+                });
             }
             reactor.callFromThread(() -> protocol.inputEnded());
         } catch (RejectedExecutionException e) {
             // The reactor has stopped: the connection is gone, and so is any reason to read on.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // nobody interrupts this thread today; if someone does, it stops reading
         } catch (IOException e) {
             log.error("reading input failed; hanging up", e);
             try {

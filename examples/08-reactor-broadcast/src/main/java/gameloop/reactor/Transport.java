@@ -30,6 +30,13 @@ public interface Transport {
      */
     void continueNextTurn(Runnable work);
 
+    /**
+     * Registers whoever feeds this connection its writes, to be told to pause when the write
+     * queue passes half its limit and to resume once it has drained (Twisted's registerProducer,
+     * for a push producer). One at a time; null unregisters.
+     */
+    void registerProducer(Producer producer);
+
     /** Stops reading, sends what is queued, then closes. Twisted's loseConnection. */
     void loseConnection();
 

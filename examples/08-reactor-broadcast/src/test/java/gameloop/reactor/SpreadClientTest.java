@@ -1,19 +1,25 @@
 package gameloop.reactor;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.Reader;
 import java.io.StringReader;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +98,66 @@ class SpreadClientTest extends ServerTestSupport {
         assertEquals(List.of("startedConnecting", "connectionMade", "dataReceived", "connectionLost",
                 "clientConnectionLost"), callbacksInOrder());
         assertTrue(clientLog.contains("connectionLost: closed by peer"));
+    }
+
+    /**
+     * A file piped into the client goes out as fast as the other end takes it, and no faster:
+     * the input waits while the connection's queue is over half full ({@link InputPacing}), so
+     * the client is never dropped as a slow reader of its own making. Here the other end stops
+     * reading altogether, then reads everything: 20 MB, five times what the kernel's buffers hold.
+     */
+    @Test
+    void pipedInputWaitsForTheOtherEndInsteadOfOverflowingTheQueue() throws Exception {
+        int lines = 20_000;
+        String line = "x".repeat(999);
+        AtomicInteger served = new AtomicInteger();
+        Reader file = new Reader() { // made as it is read, so the test can see how far the client got
+            private final String text = line + "\n";
+            private int position;
+
+            @Override
+            public int read(char[] into, int offset, int length) {
+                if (served.get() == lines) {
+                    return -1;
+                }
+                int count = Math.min(length, text.length() - position);
+                text.getChars(position, position + count, into, offset);
+                position += count;
+                if (position == text.length()) {
+                    position = 0;
+                    served.incrementAndGet();
+                }
+                return count;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.setReceiveBufferSize(4096);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), file, clientLog);
+            try (Socket other = listener.accept()) {
+                other.setSoTimeout(10_000); // a line that never comes fails the test instead of hanging it
+                int[] last = {-1};
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                    int now = served.get();
+                    boolean stalled = now == last[0];
+                    last[0] = now;
+                    return stalled; // the input has stopped: the client waits for the other end
+                });
+                assertTrue(served.get() < lines, "the whole file was taken in, so nothing held the input back");
+                assertTrue(clientLog.messages().stream().noneMatch(m -> m.startsWith("connectionLost")), clientLog.messages().toString());
+
+                BufferedReader received = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+                for (int i = 0; i < lines; i++) {
+                    assertEquals(line, received.readLine(), "line " + i);
+                }
+                assertTrue(client.awaitEnd(Duration.ofSeconds(10)), "end of input: the client hangs up");
+            }
+        }
+        assertEquals(List.of(), clientLog.errors());
     }
 
     private static SpreadClient.Options options(int port, Duration helloEvery) {

@@ -1,0 +1,16 @@
+package gameloop.reactor;
+
+/**
+ * Whatever feeds a transport its writes, and can be told to wait: Twisted's IPushProducer. The
+ * transport calls both methods on the reactor thread: pause when its write queue passes half its
+ * limit, resume once the queue has drained. A producer that honours them is never dropped as a
+ * slow reader of its own making.
+ */
+public interface Producer {
+
+    /** Stop writing to the transport for now. */
+    void pauseProducing();
+
+    /** The transport has caught up: write again. */
+    void resumeProducing();
+}
