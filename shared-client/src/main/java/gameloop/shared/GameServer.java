@@ -208,12 +208,14 @@ public final class GameServer implements AutoCloseable {
                 // Still say goodbye to the players, and refuse new ones, below.
                 LOG.error("Stopping the game failed; stopping the server anyway", e);
             }
+            interrupted |= Thread.interrupted(); // one that came while the game stopped: put aside too
             players.closeAll(CLOSE_HANDSHAKE_TIMEOUT);
         } catch (InterruptedException e) {
             interrupted = true; // interrupted during the wait: still stop Jetty below
         } catch (RuntimeException e) {
             LOG.error("Closing the players' connections failed; stopping the server anyway", e);
         } finally {
+            interrupted |= Thread.interrupted();
             try {
                 server.stop();
             } catch (InterruptedException e) {

@@ -187,6 +187,11 @@ final class ChildProcessGame implements Game {
             LOG.warn("Could not send request {} to worker {}: {}. It is probably dying; its reader will report it.",
                     number, current.pid(), e.toString());
         } catch (Throwable e) { // an Error too: a periodic task that throws is never run again
+            synchronized (lock) {
+                if (worker == current && inFlight > 0) { // (its death may have reset the count already)
+                    inFlight--; // never sent: left counted, it would skip every period from now on
+                }
+            }
             LOG.error("Sending request {} failed; the loop goes on", number, e);
         }
     }

@@ -56,6 +56,11 @@ class ChildProcessGameTest {
                 context -> game = new ChildProcessGame(context, LIGHT_WORK, (owner, results, errors, events) -> {
                     launchedAt.add(System.nanoTime());
                     Process dying = new ProcessBuilder("sh", "-c", "echo 'dying at once, on purpose' >&2; exit 3").start();
+                    try {
+                        dying.waitFor(); // dead before its readers start: only a worker recorded first is replaced
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     return new Worker(dying, results, errors, events);
                 }));
 
@@ -159,7 +164,7 @@ class ChildProcessGameTest {
 
         client.send("65");
 
-        await().atMost(Duration.ofSeconds(1)).until(() -> client.hasReceived(Protocol.pressed(65)));
+        await().atMost(Duration.ofSeconds(2)).until(() -> client.hasReceived(Protocol.pressed(65)));
         assertTrue(client.ticks().isEmpty(), "the worker answered first, so it was not busy: " + client.tickNumbers());
     }
 

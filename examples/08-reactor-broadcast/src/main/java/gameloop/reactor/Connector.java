@@ -57,6 +57,11 @@ final class Connector implements ChannelHandler {
             }
         } catch (IOException | RuntimeException e) {
             connector.failed(describe(e));
+        } catch (Error e) {
+            // An immediate connect whose protocol failed to build: never registered, so the
+            // shutdown this Error causes would not find the channel.
+            reactor.closeLoggingErrors(channel);
+            throw e;
         }
     }
 

@@ -1,36 +1,48 @@
 package gameloop.reactor;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 
 /**
  * Keeps the client's input (typed, pasted or piped in) from outrunning its socket. The stdin
- * thread takes a permit for each line before handing it to the reactor, and the reactor gives it
- * back once the line is in the connection's write queue. While the connection has asked its
- * producer to pause, the reactor keeps those permits, and gives them all back on resume. So at
- * most {@link #LINES_AHEAD} lines are ever on their way past a full queue, and a 20 MB file piped
- * into the client waits for the server instead of filling the queue until the connection is
- * dropped as a slow reader.
+ * thread takes permits for each line before handing it to the reactor, one per byte the line
+ * will hold in the write queue, and the reactor gives them back once the line is in the queue.
+ * While the connection has asked its producer to pause (its queue is past half its limit), the
+ * reactor keeps those permits, and gives them all back on resume. So at most
+ * {@link #BYTES_AHEAD} bytes are ever on their way past a half-full queue, well inside the limit,
+ * and a 20 MB file piped into the client waits for the server instead of filling the queue until
+ * the connection is dropped as a slow reader.
  */
 final class InputPacing implements Producer {
 
-    static final int LINES_AHEAD = 16;
+    /** A quarter of the default 64 KiB queue limit: half of it for the pause, a quarter in flight. */
+    static final int BYTES_AHEAD = 16 * 1024;
 
-    private final Semaphore permits = new Semaphore(LINES_AHEAD);
+    private final Semaphore permits = new Semaphore(BYTES_AHEAD);
     // Reactor thread only.
     private boolean paused;
     private int withheld;
 
+    /**
+     * What a line costs, in permits: its bytes, its "\n", and the queue's bookkeeping. A line
+     * longer than the whole allowance costs all of it, so that it can still go (alone).
+     */
+    static int cost(String line) {
+        long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L + Connection.WRITE_OVERHEAD_BYTES;
+        return (int) Math.min(bytes, BYTES_AHEAD);
+    }
+
     /** On the stdin thread, before each line: waits while the connection is behind. */
-    void awaitTurn() throws InterruptedException {
-        permits.acquire();
+    void awaitTurn(int cost) throws InterruptedException {
+        permits.acquire(cost);
     }
 
     /** On the reactor thread, once the line is written or queued. */
-    void lineQueued() {
+    void lineQueued(int cost) {
         if (paused) {
-            withheld++;
+            withheld += cost;
         } else {
-            permits.release();
+            permits.release(cost);
         }
     }
 

@@ -81,10 +81,11 @@ final class LineFramer {
     /**
      * The bytes of the line {@link #nextLine} returned last, as they came, without the line
      * ending: for passing a line on unchanged. The String it returned is decoded, and decoding
-     * is not always reversible (a byte that is not UTF-8 becomes U+FFFD, three bytes).
+     * is not always reversible (a byte that is not UTF-8 becomes U+FFFD, three bytes). A new
+     * array for each line; the caller may keep it, and must not change it.
      */
     byte[] lastLineBytes() {
-        return lastLine.clone();
+        return lastLine;
     }
 
     /**

@@ -83,7 +83,7 @@ final class Listener implements ChannelHandler {
             reactor.log().error("building a protocol failed; closing the new connection", e);
             reactor.closeLoggingErrors(channel);
         } catch (Error e) {
-            reactor.closeLoggingErrors(channel); // not registered yet: the shutdown would not find it
+            reactor.closeLoggingErrors(channel); // if it was not registered yet, the shutdown would not find it
             throw e; // an Error ends the reactor
         }
     }

@@ -131,10 +131,11 @@ public final class SpreadClient implements ClientFactory {
             String line;
             while ((line = lines.readLine()) != null) {
                 String typed = line;
-                pacing.awaitTurn(); // a pasted file waits here for the server (see InputPacing)
+                int cost = InputPacing.cost(typed);
+                pacing.awaitTurn(cost); // a pasted file waits here for the server (see InputPacing)
                 reactor.callFromThread(() -> {
                     protocol.sendTyped(typed);
-                    pacing.lineQueued();
+                    pacing.lineQueued(cost);
                 });
             }
             reactor.callFromThread(() -> protocol.inputEnded());

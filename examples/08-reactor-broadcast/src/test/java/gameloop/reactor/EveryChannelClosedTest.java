@@ -59,6 +59,8 @@ class EveryChannelClosedTest {
                 } catch (SocketTimeoutException noneMade) {
                     // what should happen: nothing new was opened
                 }
+            } finally {
+                reactor.stop(); // also when an assertion failed early: the test owns this reactor
             }
         }
     }
@@ -75,6 +77,8 @@ class EveryChannelClosedTest {
                 assertTrue(reactor.join(Duration.ofSeconds(5)), "an Error ends the reactor");
                 assertEquals("a bug in buildProtocol, on purpose", reactor.failure().orElseThrow().getMessage());
                 assertTrue(closedFromTheOtherEnd(peer), "the half-built connection is still open");
+            } finally {
+                reactor.stop();
             }
         }
     }
@@ -89,6 +93,8 @@ class EveryChannelClosedTest {
         try (Socket client = new Socket(address.getAddress(), address.getPort())) {
             assertTrue(reactor.join(Duration.ofSeconds(5)), "an Error ends the reactor");
             assertTrue(closedFromTheOtherEnd(client), "the accepted connection is still open");
+        } finally {
+            reactor.stop();
         }
     }
 

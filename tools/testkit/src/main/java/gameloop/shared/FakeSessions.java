@@ -44,7 +44,9 @@ public final class FakeSessions {
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "fake session";
-                    default -> null;
+                    case "close", "disconnect" -> null;
+                    default -> throw new UnsupportedOperationException("the fake session does not do " + method.getName()
+                            + " yet: teach it in FakeSessions");
                 });
     }
 }

@@ -97,10 +97,15 @@ class ClosingRacesTest {
         // The game has nothing to stop, so the closer's first timed wait is for the players to
         // leave: by then it has sent the joining player its 1001.
         await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+        long released = System.nanoTime();
         finishJoin.countDown();
 
         assertTrue(left.await(10, TimeUnit.SECONDS), "the game never heard the player leave");
         closer.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(closer.isAlive(), "close() is stuck");
+        Duration waited = Duration.ofNanos(System.nanoTime() - released);
+        // The goodbye waits up to 1 s for players who do not leave; this one left as its join ended.
+        assertTrue(waited.compareTo(Duration.ofMillis(900)) < 0, "the shutdown waited out its timeout: " + waited);
         assertEquals(0, server.players().count());
         assertEquals(StatusCode.SHUTDOWN, connecting.get(10, TimeUnit.SECONDS).closed().get(10, TimeUnit.SECONDS).code());
     }
@@ -178,6 +183,7 @@ class ClosingRacesTest {
         }, "interrupted-close-test-closer");
         closer.start();
         closer.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(closer.isAlive(), "close() is stuck");
 
         TestClient.Closed goodbye = player.closed().get(10, TimeUnit.SECONDS);
         assertEquals(StatusCode.SHUTDOWN, goodbye.code());

@@ -52,7 +52,7 @@ class SharedWiringTest {
         Teardown.closeAll(clients, server);
     }
 
-    /** A tick is 25 bytes: compressing it would cost a zlib context per player and gain nothing. */
+    /** A tick is about 25 bytes: compressing it would cost a zlib context per player and gain nothing. */
     @Test
     void compressionIsNotNegotiatedEvenWhenTheClientOffersIt() throws Exception {
         try (RawWebSocket offering = RawWebSocket.connect(server.webSocketUri(),
