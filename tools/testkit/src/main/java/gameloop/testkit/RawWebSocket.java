@@ -130,11 +130,8 @@ public final class RawWebSocket implements AutoCloseable {
      */
     public boolean readsToTheEnd(Duration quiet) throws IOException {
         socket.setSoTimeout(Math.toIntExact(quiet.toMillis()));
-        byte[] buffer = new byte[8192];
         try {
-            while (socket.getInputStream().read(buffer) >= 0) {
-                // discard
-            }
+            discardUntilTheEnd();
             return true;
         } catch (SocketTimeoutException stillOpen) {
             return false;
@@ -150,17 +147,22 @@ public final class RawWebSocket implements AutoCloseable {
      */
     public void readAndIgnoreEverything() {
         Thread started = new Thread(() -> {
-            byte[] buffer = new byte[8192];
             try {
-                while (socket.getInputStream().read(buffer) >= 0) {
-                    // discard
-                }
+                discardUntilTheEnd();
             } catch (IOException closed) {
                 // the socket closed (ours or the server's doing): nothing more to read
             }
         }, "raw-websocket-reader-" + socket.getLocalPort());
         reader = started;
         started.start();
+    }
+
+    /** Reads and throws away everything until the end of the stream; a reset or a timeout throws. */
+    private void discardUntilTheEnd() throws IOException {
+        byte[] buffer = new byte[8192];
+        while (socket.getInputStream().read(buffer) >= 0) {
+            // discard
+        }
     }
 
     @Override
