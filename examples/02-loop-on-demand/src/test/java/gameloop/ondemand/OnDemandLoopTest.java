@@ -50,17 +50,12 @@ class OnDemandLoopTest {
 
     /**
      * Each match ticks at a fixed rate, as in 01: the time a tick takes is part of the period,
-     * not added to it. (A loop that slept a period after each tick would tick every 70 ms here.)
+     * not added to it.
      */
     @Test
     void aMatchKeepsItsPeriodWhenEveryTickTakesTime() throws Exception {
-        Duration tick = Duration.ofMillis(50);
-        try (GameServer slow = GameServer.start(ServerSettings.forTest("02-loop-on-demand", tick),
-                context -> new OnDemandGameLoop(context, Ticks.takingTime(Duration.ofMillis(20))))) {
-            TestClient player = clients.connect(slow.webSocketUri());
-
-            Ticks.assertSteadyTicks(tick, player);
-        }
+        Ticks.assertThePeriodHoldsWhenEveryTickTakesTime("02-loop-on-demand",
+                tickMessage -> context -> new OnDemandGameLoop(context, tickMessage));
     }
 
     @Test

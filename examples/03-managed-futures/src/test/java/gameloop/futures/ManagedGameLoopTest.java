@@ -62,15 +62,11 @@ class ManagedGameLoopTest {
 
     /**
      * Fixed rate, as in 01 and 02: the time a tick takes is part of the period, not added to it.
-     * (A loop that slept a period after each tick would tick every 70 ms here.)
      */
     @Test
     void theTickPeriodHoldsWhenEveryTickTakesTime() throws Exception {
-        Duration tick = Duration.ofMillis(50);
-        start(tick, Ticks.takingTime(Duration.ofMillis(20)));
-        TestClient player = clients.connect(server.webSocketUri());
-
-        Ticks.assertSteadyTicks(tick, player);
+        Ticks.assertThePeriodHoldsWhenEveryTickTakesTime("03-managed-futures",
+                tickMessage -> context -> new ManagedGameLoop(context, tickMessage));
     }
 
     /**

@@ -4,11 +4,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gameloop.shared.Game;
+import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
+import gameloop.shared.ServerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /** Assertions about the tick numbers one client received. */
@@ -73,6 +77,24 @@ public final class Ticks {
             }
             return Protocol.tick(n);
         };
+    }
+
+    /**
+     * The fixed-rate check every example with a periodic loop runs: starts {@code example}'s game
+     * with every tick taking 20 ms of a 50 ms period ({@link #takingTime}), connects a client, and
+     * asserts that the ticks still come every 50 ms ({@link #assertSteadyTicks}). A loop that
+     * slept a period after each tick would tick every 70.
+     *
+     * @param game the example's game, built around the tick message it is given
+     */
+    public static void assertThePeriodHoldsWhenEveryTickTakesTime(
+            String example, Function<LongFunction<String>, Game.Factory> game) throws Exception {
+        Duration period = Duration.ofMillis(50);
+        Game.Factory slowTicks = game.apply(takingTime(Duration.ofMillis(20)));
+        try (GameServer server = GameServer.start(ServerSettings.forTest(example, period), slowTicks);
+                TestClients clients = new TestClients()) { // closed first: clients before their server
+            assertSteadyTicks(period, clients.connect(server.webSocketUri()));
+        }
     }
 
     /**
