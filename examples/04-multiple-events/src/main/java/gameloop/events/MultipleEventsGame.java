@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * press a key or leave: Jetty delivers a connection's frames only after its open has returned,
  * the endpoint passes on a close only once the join has returned (even a close that came while
  * joining, see {@code PlayerEndpoint}), and the only other way to leave, a failed send, needs a
- * send, which only the handler makes, after it is in the map. Different players run concurrently, hence a concurrent map.
+ * send, which only the handler makes, after it is in the map. Different players run
+ * concurrently, hence a concurrent map.
  */
 final class MultipleEventsGame implements Game {
 

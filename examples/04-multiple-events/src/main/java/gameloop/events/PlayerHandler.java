@@ -64,7 +64,8 @@ final class PlayerHandler {
         this(name, out, onFailure, ticks, Protocol::tick);
     }
 
-    PlayerHandler(String name, Consumer<String> out, Runnable onFailure, TickSignal ticks, LongFunction<String> tickMessage) {
+    PlayerHandler(String name, Consumer<String> out, Runnable onFailure, TickSignal ticks,
+            LongFunction<String> tickMessage) {
         this.name = name;
         this.out = out;
         this.onFailure = onFailure;

@@ -45,9 +45,9 @@ final class SpreadFactory implements ServerFactory {
     }
 
     /**
-     * Sends {@code line}, as it came, and a "\n" to every client but {@code sender}, and says how many. Safe to loop over
-     * {@code online} while writing: a write that drops a slow reader only schedules the close,
-     * so no one leaves the set until this loop is over.
+     * Sends {@code line}, as it came, and a "\n" to every client but {@code sender}, and says how
+     * many. Safe to loop over {@code online} while writing: a write that drops a slow reader only
+     * schedules the close, so no one leaves the set until this loop is over.
      */
     int relay(Spreader sender, byte[] line) {
         byte[] bytes = Arrays.copyOf(line, line.length + 1); // one array, shared by every write
