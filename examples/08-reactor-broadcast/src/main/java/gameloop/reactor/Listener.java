@@ -27,11 +27,6 @@ final class Listener implements ChannelHandler {
 
     /** Reactor thread: starts accepting on an already bound, non-blocking server socket. */
     static void listen(Reactor reactor, ServerSocketChannel server, ServerFactory factory) {
-        if (reactor.isClosingEverything()) {
-            reactor.log().info("not listening on " + server + ": the reactor is stopping");
-            reactor.closeLoggingErrors(server);
-            return;
-        }
         try {
             reactor.register(server, SelectionKey.OP_ACCEPT, new Listener(reactor, server, factory));
         } catch (RuntimeException e) {

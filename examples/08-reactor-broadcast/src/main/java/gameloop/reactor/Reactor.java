@@ -116,8 +116,16 @@ public final class Reactor {
      * Listens on {@code address} (port 0: any free port) and returns the address bound. Binding
      * happens here, on the caller's thread, so "address already in use" is thrown to the caller;
      * the registration with the selector is handed to the reactor thread, which owns the selector.
+     *
+     * @throws IllegalStateException if called by a callback while the reactor is closing every
+     *         channel: the socket would be closed at once, and the address returned would be a lie
      */
     public InetSocketAddress listenTCP(InetSocketAddress address, ServerFactory factory) throws IOException {
+        // Only the reactor thread can see closingEverything set: from any other thread, the task
+        // below either runs before the shutdown's close loop (and is closed by it) or is refused.
+        if (isReactorThread() && closingEverything) {
+            throw new IllegalStateException("not listening on " + address + ": reactor " + threadName() + " is stopping");
+        }
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.bind(address, ACCEPT_BACKLOG);

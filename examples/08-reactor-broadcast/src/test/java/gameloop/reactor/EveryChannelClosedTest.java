@@ -1,6 +1,8 @@
 package gameloop.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,12 +14,13 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * However the reactor ends, no socket it opened stays open: not one a callback opens while the
- * shutdown is closing the others, and not one whose protocol was still being built when an
- * Error ended the loop.
+ * shutdown is closing the others (and a listener asked for then is refused), and not one whose
+ * protocol was still being built when an Error ended the loop.
  */
 class EveryChannelClosedTest {
 
@@ -65,6 +68,44 @@ class EveryChannelClosedTest {
         }
     }
 
+    /** A callback that listens while the shutdown closes everything is told no, not handed the address of a closed socket. */
+    @Test
+    void listeningFromACallbackDuringTheShutdownIsRefused() throws Exception {
+        Reactor reactor = new Reactor("listen-during-shutdown-test", new RecordingLog());
+        CountDownLatch made = new CountDownLatch(1);
+        AtomicReference<Object> listenedDuringShutdown = new AtomicReference<>();
+        reactor.start();
+        InetSocketAddress address = reactor.listenTCP(new InetSocketAddress("127.0.0.1", 0), peer -> new Protocol() {
+            @Override
+            protected void connectionMade() {
+                made.countDown();
+            }
+
+            @Override
+            protected void connectionLost(String reason) {
+                try {
+                    listenedDuringShutdown.set(reactor.listenTCP(new InetSocketAddress("127.0.0.1", 0), p -> null));
+                } catch (IOException | RuntimeException e) {
+                    listenedDuringShutdown.set(e);
+                }
+            }
+        });
+        try (Socket client = new Socket(address.getAddress(), address.getPort())) {
+            assertTrue(made.await(5, TimeUnit.SECONDS));
+
+            reactor.stop();
+            assertTrue(reactor.join(Duration.ofSeconds(5)), "the reactor thread ends");
+
+            Object outcome = listenedDuringShutdown.get();
+            if (outcome instanceof InetSocketAddress bound) {
+                assertFalse(listening(bound), "a listener opened during the shutdown is still open at " + bound);
+            }
+            assertInstanceOf(IllegalStateException.class, outcome, "listenTCP returned " + outcome);
+        } finally {
+            reactor.stop();
+        }
+    }
+
     @Test
     void anErrorWhileBuildingAClientsProtocolStillClosesItsSocket() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -95,6 +136,14 @@ class EveryChannelClosedTest {
             assertTrue(closedFromTheOtherEnd(client), "the accepted connection is still open");
         } finally {
             reactor.stop();
+        }
+    }
+
+    private static boolean listening(InetSocketAddress address) {
+        try (Socket probe = new Socket(address.getAddress(), address.getPort())) {
+            return true;
+        } catch (IOException refused) {
+            return false;
         }
     }
 
