@@ -144,18 +144,22 @@ class WorkerTest {
     void aWorkerThatAlsoIgnoresSigtermIsKilled() throws Exception {
         // sh sets SIGTERM to ignored, and exec keeps that for sleep: a process deaf to all but SIGKILL.
         Process stubborn = new ProcessBuilder("sh", "-c", "trap '' TERM; exec sleep 60").start();
-        worker = new Worker(stubborn, threads("results"), threads("stderr"), recording(Duration.ZERO));
-        worker.startReading();
+        try {
+            worker = new Worker(stubborn, threads("results"), threads("stderr"), recording(Duration.ZERO));
+            worker.startReading();
 
-        long began = System.nanoTime();
-        worker.stop();
-        Duration took = Duration.ofNanos(System.nanoTime() - began);
+            long began = System.nanoTime();
+            worker.stop();
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
 
-        assertEquals(137, exit.get(5, TimeUnit.SECONDS).code(), "128 + 9: SIGKILL; " + exit.get().describe());
-        assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get().describe(),
-                "a kill of our own must not be blamed on the out-of-memory killer");
-        assertFalse(stubborn.isAlive());
-        assertTrue(took.compareTo(Worker.STOP_GRACE.multipliedBy(2)) >= 0, "SIGKILL before two grace periods: " + took);
-        assertEquals(List.of(), Threads.alive(prefix));
+            assertEquals(137, exit.get(5, TimeUnit.SECONDS).code(), "128 + 9: SIGKILL; " + exit.get().describe());
+            assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get().describe(),
+                    "a kill of our own must not be blamed on the out-of-memory killer");
+            assertFalse(stubborn.isAlive());
+            assertTrue(took.compareTo(Worker.STOP_GRACE.multipliedBy(2)) >= 0, "SIGKILL before two grace periods: " + took);
+            assertEquals(List.of(), Threads.alive(prefix));
+        } finally {
+            stubborn.destroyForcibly(); // if Worker's constructor threw, nothing else would end it
+        }
     }
 }
