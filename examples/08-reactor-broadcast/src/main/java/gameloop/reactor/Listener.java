@@ -18,6 +18,12 @@ final class Listener implements ChannelHandler {
     private final Reactor reactor;
     private final ServerSocketChannel server;
     private final ServerFactory factory;
+    /**
+     * Accepts that failed since the last one that worked. Running out of file descriptors lasts
+     * until connections close, and a retry every second would print the same stack trace every
+     * second: the first failure of a run is logged in full, the rest only counted.
+     */
+    private int failedAccepts;
 
     private Listener(Reactor reactor, ServerSocketChannel server, ServerFactory factory) {
         this.reactor = reactor;
@@ -42,7 +48,10 @@ final class Listener implements ChannelHandler {
             try {
                 channel = server.accept();
             } catch (IOException e) {
-                reactor.log().error("accept failed; pausing accepts for " + ACCEPT_RETRY_DELAY.toSeconds() + " s", e);
+                if (failedAccepts++ == 0) {
+                    reactor.log().error("accept failed; trying again every " + ACCEPT_RETRY_DELAY.toSeconds()
+                            + " s, and saying so once it works", e);
+                }
                 key.interestOps(0);
                 reactor.callLater(ACCEPT_RETRY_DELAY, () -> {
                     if (key.isValid()) {
@@ -50,6 +59,10 @@ final class Listener implements ChannelHandler {
                     }
                 });
                 return;
+            }
+            if (failedAccepts > 0) { // a null is a success too: Linux fails an accept with no free descriptor even when nobody waits
+                reactor.log().info("accepting again, after " + failedAccepts + " failed attempts");
+                failedAccepts = 0;
             }
             if (channel == null) {
                 return; // accepted everyone who was waiting

@@ -1,0 +1,148 @@
+package gameloop.reactor;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server that runs out of file descriptors cannot accept: every accept fails until a connection
+ * closes. It must go on serving the clients it has, take the waiting ones in once descriptors are
+ * free, and say so once, not print the same stack trace every second in between.
+ *
+ * <p>The real server runs in a JVM of its own, started by a shell that lowers its limit of open
+ * files to 64 ({@code ulimit -n}), so that a few dozen clients use them all up. This test's own
+ * JVM, shared with every other test, keeps its limit.
+ */
+@EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "uses sh and ulimit")
+class OutOfFileDescriptorsTest {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern ACCEPTING_AGAIN = Pattern.compile("accepting again, after (\\d+) failed attempts");
+
+    /**
+     * The server's output goes to a file, not a pipe: when a process ends, Java drains what is
+     * left in its pipe into a buffer that a reader already blocked on the pipe never sees, so the
+     * last lines (the ones a clean stop prints) could go missing.
+     */
+    @TempDir
+    Path logDirectory;
+    private Path logFile;
+    private final List<Socket> clients = new ArrayList<>();
+
+    @Test
+    void aServerOutOfDescriptorsKeepsServingAndTakesTheWaitingClientsInOnceSomeAreFree() throws Exception {
+        logFile = logDirectory.resolve("server.log");
+        Process server = startServerWithFewDescriptors(logFile);
+        try {
+            int serverPort = await("the server to say where it listens").atMost(Duration.ofSeconds(60))
+                    .until(() -> firstMatch(LISTENING), port -> port > 0);
+            connectUntilAcceptsFail(serverPort);
+            Socket waiting = connect(serverPort); // the kernel completes it; the server cannot take it in yet
+
+            Socket first = clients.get(0);
+            Socket second = clients.get(1);
+            BufferedReader secondReads = reader(second);
+            assertTrue(secondReads.readLine().startsWith("welcome"));
+            first.getOutputStream().write("still serving\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("still serving", secondReads.readLine(), "the clients already in are still served");
+
+            // Not an assertion: time for at least one retry (one a second) to fail too, while
+            // every descriptor is still in use, so that the episode has more than one failure.
+            Thread.sleep(2500);
+            for (Socket leaving : clients.subList(2, 6)) {
+                leaving.close(); // the server sees each end of stream and closes its side: 4 descriptors free
+            }
+
+            assertTrue(reader(waiting).readLine().startsWith("welcome"), "the waiting client is taken in");
+            int failedAttempts = await("the server to say it accepts again").atMost(Duration.ofSeconds(10))
+                    .until(() -> firstMatch(ACCEPTING_AGAIN), n -> n > 0);
+            assertTrue(failedAttempts >= 2, "more than one failed attempt in the episode, but " + failedAttempts);
+            assertEquals(1, count("ERROR accept failed"), "one report for one episode; the log: " + log());
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+            server.destroy(); // SIGTERM: the shutdown hook stops the reactor
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+        assertTrue(log().stream().anyMatch(line -> line.endsWith("reactor stopped")), "a clean stop; the log: " + log());
+    }
+
+    private static Process startServerWithFewDescriptors(Path logFile) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // This module needs nothing but the JDK: its classes directory is the whole classpath.
+        String classes = Path.of(SpreadServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return new ProcessBuilder("sh", "-c", "ulimit -n 64 && exec \"$0\" -Dport=0 -cp \"$1\" " + SpreadServer.class.getName(),
+                java, classes)
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile())
+                .start();
+    }
+
+    /** Connects clients one at a time until the server reports a failed accept. */
+    private void connectUntilAcceptsFail(int port) throws IOException {
+        for (int i = 0; i < 200; i++) {
+            Socket client = connect(port);
+            // The kernel completes the connection either way; the greeting says the server took it.
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10)).until(() -> client.getInputStream().available() > 0
+                    || count("ERROR accept failed") > 0);
+            if (count("ERROR accept failed") > 0) {
+                assertTrue(clients.size() > 6, "too few clients before the descriptors ran out: " + clients.size());
+                return;
+            }
+        }
+        throw new AssertionError("200 clients and no failed accept; the log: " + log());
+    }
+
+    private Socket connect(int port) throws IOException {
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+        clients.add(client);
+        client.setSoTimeout(10_000);
+        return client;
+    }
+
+    private static BufferedReader reader(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+    }
+
+    private List<String> log() throws IOException {
+        // Not readAllLines: it throws on a character the server is half-way through writing.
+        return Files.exists(logFile) ? new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList() : List.of();
+    }
+
+    private long count(String text) throws IOException {
+        return log().stream().filter(line -> line.contains(text)).count();
+    }
+
+    /** The number in the first line that {@code pattern} finds, or 0 while there is none. */
+    private int firstMatch(Pattern pattern) throws IOException {
+        for (String line : log()) {
+            Matcher found = pattern.matcher(line);
+            if (found.find()) {
+                return Integer.parseInt(found.group(1));
+            }
+        }
+        return 0;
+    }
+}
