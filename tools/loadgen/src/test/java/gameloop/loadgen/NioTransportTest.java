@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.testkit.Threads;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -113,6 +115,56 @@ class NioTransportTest {
 
             await().until(() -> client.ticks() == 2);
             assertEquals(0, client.unknownMessages());
+        }
+    }
+
+    /** A payload length takes 7 bits, 2 more bytes or 8 more; a read may end after any byte of a frame. */
+    @Test
+    void readsEveryLengthEncodingWhereverAReadEnds() throws Exception {
+        try (Peer peer = open()) {
+            peer.sendByteByByte(frame(true, WebSocketFrames.TEXT, bytes("game loop says: tick 1"), 0));
+            peer.sendByteByByte(frame(true, WebSocketFrames.TEXT, bytes("game loop says: tick 2"), 2));
+            peer.sendByteByByte(frame(true, WebSocketFrames.TEXT, bytes("game loop says: tick 3"), 8));
+
+            await().until(() -> client.ticks() == 3);
+            assertEquals(0, client.unknownMessages());
+            assertEquals(3, client.lastTick());
+        }
+    }
+
+    /** What a read returns after a stall: many frames at once, with a ping between the fragments of a message. */
+    @Test
+    void readsThousandsOfFramesFromOneWriteWithAPingInsideAFragmentedMessage() throws Exception {
+        try (Peer peer = open()) {
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            burst.writeBytes(frame(false, WebSocketFrames.TEXT, "game loop "));
+            burst.writeBytes(frame(true, WebSocketFrames.PING, "between fragments"));
+            burst.writeBytes(frame(true, WebSocketFrames.CONTINUATION, "says: tick 1"));
+            for (int tick = 2; tick <= 3000; tick++) {
+                burst.writeBytes(frame(true, WebSocketFrames.TEXT, bytes("game loop says: tick " + tick), new int[] {0, 2, 8}[tick % 3]));
+            }
+            peer.send(burst.toByteArray());
+
+            assertEquals("between fragments", peer.readFrame().text(), "the pong");
+            await().until(() -> client.ticks() == 3000);
+            assertEquals(0, client.unknownMessages());
+            assertEquals(0, client.outOfOrder());
+            assertEquals(3000, client.lastTick());
+        }
+    }
+
+    @Test
+    void readsAFrameOfTheLargestSizeThatArrivesInManyPieces() throws Exception {
+        try (Peer peer = open()) {
+            byte[] largest = frame(true, WebSocketFrames.TEXT, "y".repeat(NioConnection.MAX_PAYLOAD_BYTES).getBytes(StandardCharsets.UTF_8), 8);
+            for (int from = 0; from < largest.length; from += 1000) {
+                peer.send(Arrays.copyOfRange(largest, from, Math.min(largest.length, from + 1000)));
+            }
+            peer.send(frame(true, WebSocketFrames.TEXT, "game loop says: tick 1"));
+
+            await().until(() -> client.ticks() == 1);
+            assertEquals(1, client.unknownMessages(), "the large frame, read whole, is a message the tool does not know");
+            assertTrue(client.isOpen());
         }
     }
 
@@ -280,19 +332,29 @@ class NioTransportTest {
         return frame(last, opcode, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** With its length in as few bytes as it fits, as servers send it. */
     private static byte[] frame(boolean last, int opcode, byte[] payload) {
-        int header = payload.length < 126 ? 2 : 4;
-        byte[] frame = new byte[header + payload.length];
-        frame[0] = (byte) ((last ? 0x80 : 0) | opcode);
-        if (header == 2) {
-            frame[1] = (byte) payload.length;
-        } else {
-            frame[1] = 126;
-            frame[2] = (byte) (payload.length >>> 8);
-            frame[3] = (byte) payload.length;
+        return frame(last, opcode, payload, payload.length < 126 ? 0 : 2);
+    }
+
+    /**
+     * With its length in the 7 bits of the second byte, or in {@code lengthBytes} (2 or 8) more:
+     * RFC 6455 asks for the shortest, but a reader must take any that fits.
+     */
+    private static byte[] frame(boolean last, int opcode, byte[] payload, int lengthBytes) {
+        ByteBuffer frame = ByteBuffer.allocate(2 + lengthBytes + payload.length);
+        frame.put((byte) ((last ? 0x80 : 0) | opcode));
+        switch (lengthBytes) {
+            case 0 -> frame.put((byte) payload.length);
+            case 2 -> frame.put((byte) 126).putShort((short) payload.length);
+            case 8 -> frame.put((byte) 127).putLong(payload.length);
+            default -> throw new IllegalArgumentException("a length takes 0, 2 or 8 more bytes, not " + lengthBytes);
         }
-        System.arraycopy(payload, 0, frame, header, payload.length);
-        return frame;
+        return frame.put(payload).array();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -355,6 +417,15 @@ class NioTransportTest {
             TimeUnit.MILLISECONDS.sleep(50); // arranging the split, not asserting anything
             out.write(bytes, firstPart, bytes.length - firstPart);
             out.flush();
+        }
+
+        /** One byte per write, with a pause after each, so the client's reads end inside headers and lengths. */
+        void sendByteByByte(byte[] bytes) throws IOException, InterruptedException {
+            for (byte b : bytes) {
+                out.write(b);
+                out.flush();
+                TimeUnit.MILLISECONDS.sleep(2); // arranging the splits, not asserting anything
+            }
         }
 
         record Frame(int opcode, byte[] payload) {
