@@ -39,7 +39,34 @@ public final class LoadClient {
      * window may open or close between the press and its echo, and a press must not be counted
      * on one side of that line and its echo on the other.
      */
-    private record Press(long sentAt, boolean counted) {
+    private static final class Press {
+        private final long sentAt;
+        private final boolean counted;
+        /** Set by whichever thread finds the send failed; read by the key timer. */
+        private volatile boolean sendFailed;
+
+        Press(long sentAt, boolean counted) {
+            this.sentAt = sentAt;
+            this.counted = counted;
+        }
+
+        long sentAt() {
+            return sentAt;
+        }
+
+        boolean counted() {
+            return counted;
+        }
+
+        boolean sendFailed() {
+            return sendFailed;
+        }
+
+        /** Counted once, as a failed send: not again as overtaken when its key comes round. */
+        void failed(Echoes echoes) {
+            sendFailed = true;
+            echoes.sendFailed();
+        }
     }
 
     private final TickLedger ledger;
@@ -259,8 +286,9 @@ public final class LoadClient {
         nextKey = (nextKey + 1) % KEYS;
         long now = System.nanoTime();
         boolean counted = ledger.inWindow(now); // presses in the warm-up are sent and echoed, not counted
-        Press unanswered = pending.getAndSet(key - FIRST_KEY, new Press(now, counted));
-        if (unanswered != null && unanswered.counted()) {
+        Press press = new Press(now, counted);
+        Press unanswered = pending.getAndSet(key - FIRST_KEY, press);
+        if (unanswered != null && unanswered.counted() && !unanswered.sendFailed()) {
             // Its echo is 26 presses late, or lost. If it still comes, it will be taken for this
             // newer press's, and its round trip will look shorter than it was: the report warns.
             echoes.overtaken();
@@ -269,7 +297,7 @@ public final class LoadClient {
             echoes.pressed();
         }
         // Never throws (a periodic task that throws is never run again): a failure is counted.
-        c.sendText(Integer.toString(key), counted ? echoes::sendFailed : () -> { });
+        c.sendText(Integer.toString(key), counted ? () -> press.failed(echoes) : () -> { });
     }
 
     /** The connection key presses go out on, or null before the upgrade (for tests). */

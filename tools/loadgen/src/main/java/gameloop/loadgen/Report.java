@@ -91,7 +91,8 @@ public final class Report {
                         + " (%d intervals, against %s ms)", signed(t.intervalError().mean()), signed(t.intervalError().p50()),
                 signed(t.intervalError().p99()), t.intervalError().count(), num(r.run().nominalTickMs()))});
         rows.add(new String[] {"echo round trip", percentiles(e.roundTrip())
-                + String.format(Locale.ROOT, " (%d of %d echoed)", e.echoed(), e.pressed())});
+                + String.format(Locale.ROOT, " (%d of %d echoed%s)", e.echoed(), e.pressed(),
+                e.unanswered() > 0 ? ", " + e.unanswered() + " never" : "")});
         rows.add(new String[] {"loadgen CPU", String.format(Locale.ROOT, "%s of %d cores; machine %s; %d threads"
                         + " for %d connections%s", percent(cpu.loadgenPercent()), cpu.cores(), percent(cpu.machinePercent()),
                 cpu.peakThreads(), c.connected(), cpu.saturated() ? "  << CPU SATURATED" : "")});
@@ -134,6 +135,12 @@ public final class Report {
                             + " still came was taken for the newer press: the round trips above are too short. Press"
                             + " less often (-Dkeys.ms).", r.echo().overtaken(), LoadClient.KEYS));
         }
+        if (r.echo().unanswered() > 0) {
+            notes.add(String.format(Locale.ROOT, "%d of %d key presses had no echo when the run ended, %d s after the"
+                            + " window: lost, or slower than that. The round trips leave them out, so the echo"
+                            + " percentiles above are too low.", r.echo().unanswered(), r.echo().pressed(),
+                    LoadGenerator.DRAIN_MAX.toSeconds()));
+        }
         if (r.ticks().outOfOrder() > 0) {
             notes.add(r.ticks().outOfOrder() + " ticks arrived repeated or out of order.");
         }
@@ -148,19 +155,25 @@ public final class Report {
      * One row of the benchmark table in docs/benchmarks.md, so a re-run can be pasted as it is.
      * Columns: example, clients, connected (failures), ticks per client (expected), missed ticks,
      * fan-out p50/p99/max, tick interval error mean/p50/p99, echo p50/p99/max, CPU, lower bound.
-     * {@code bench.sh} adds the server's memory.
+     * {@code bench.sh} adds the server's memory. Clients lost during the run and presses never
+     * answered show in their cells only when there are any, so that no row looks clean without
+     * being so, and the rows of earlier sittings keep their shape.
      */
     public static String markdownRow(Results r) {
         Results.Ticks t = r.ticks();
         Summary f = t.fanOut();
         Summary i = t.intervalError();
         Summary e = r.echo().roundTrip();
-        return String.format(Locale.ROOT, "| %s | %d | %d (%d) | %s (%s) | %d | %s / %s / %s | %s / %s / %s | %s / %s / %s"
+        int lost = r.clients().lostDuringRun();
+        long unanswered = r.echo().unanswered();
+        return String.format(Locale.ROOT, "| %s | %d | %d (%d%s) | %s (%s) | %d | %s / %s / %s | %s / %s / %s | %s / %s / %s%s"
                         + " | %s / %s | %s |",
                 r.run().example() == null ? "?" : r.run().example(), r.clients().requested(), r.clients().connected(),
-                r.clients().connectFailures(), oneDecimal(t.perClient().mean()), oneDecimal(t.expectedPerClient()),
+                r.clients().connectFailures(), lost > 0 ? ", **" + lost + " lost**" : "",
+                oneDecimal(t.perClient().mean()), oneDecimal(t.expectedPerClient()),
                 t.missed(), ms(f.p50()), ms(f.p99()), ms(f.max()), signed(i.mean()), signed(i.p50()), signed(i.p99()),
-                ms(e.p50()), ms(e.p99()), ms(e.max()), percent(r.cpu().loadgenPercent()), percent(r.cpu().machinePercent()),
+                ms(e.p50()), ms(e.p99()), ms(e.max()), unanswered > 0 ? " (**" + unanswered + " unanswered**)" : "",
+                percent(r.cpu().loadgenPercent()), percent(r.cpu().machinePercent()),
                 r.lowerBound() ? "**yes**" : "no");
     }
 
@@ -206,7 +219,7 @@ public final class Report {
                 "echo_rtt_ms", summary(r.echo().roundTrip()),
                 "echoes", object("pressed", r.echo().pressed(), "echoed", r.echo().echoed(),
                         "unmatched", r.echo().unmatched(), "send_failures", r.echo().sendFailures(),
-                        "overtaken", r.echo().overtaken()),
+                        "overtaken", r.echo().overtaken(), "unanswered", r.echo().unanswered()),
                 "cpu", object("cores", r.cpu().cores(), "loadgen_percent", r.cpu().loadgenPercent(),
                         "machine_percent", r.cpu().machinePercent(), "saturated", r.cpu().saturated(),
                         "saturated_seconds", r.cpu().saturatedSeconds(),

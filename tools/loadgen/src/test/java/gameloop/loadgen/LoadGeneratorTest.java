@@ -139,6 +139,7 @@ class LoadGeneratorTest {
         assertNotNull(r.clients().firstLoss());
         assertTrue(r.clients().firstLoss().contains("4000 kicked by the test"), r.clients().firstLoss());
         assertTrue(Report.table(r).contains("ended so: "), Report.table(r));
+        assertTrue(Report.markdownRow(r).contains("| 4 (0, **1 lost**) |"), Report.markdownRow(r));
     }
 
     @Test
@@ -152,6 +153,20 @@ class LoadGeneratorTest {
 
         assertTrue(r.echo().overtaken() > 0, () -> "overtaken presses: " + r.echo());
         assertTrue(Report.table(r).contains("the round trips above are too short"), Report.table(r));
+    }
+
+    @Test
+    void countsAndReportsPressesThatNeverGetAnEcho() throws Exception {
+        startServer(TICK, true);
+        game.neverEcho('F');
+
+        // Keys go 'A' to 'Z' in turn, one every 50 ms: in 1.5 s each client presses 'F' once or twice.
+        Results r = new LoadGenerator(options(5, Duration.ofMillis(1500), Duration.ofMillis(50), Transport.Kind.NIO), QUIET).run();
+
+        assertTrue(r.echo().unanswered() >= 5, () -> "an 'F' per client at least: " + r.echo());
+        assertEquals(r.echo().pressed() - r.echo().unanswered(), r.echo().echoed(), () -> "the other keys are answered: " + r.echo());
+        assertTrue(Report.table(r).contains("had no echo when the run ended"), Report.table(r));
+        assertTrue(Report.markdownRow(r).contains("(**" + r.echo().unanswered() + " unanswered**)"), Report.markdownRow(r));
     }
 
     /**

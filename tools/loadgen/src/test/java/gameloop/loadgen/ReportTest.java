@@ -94,6 +94,7 @@ class ReportTest {
 
         assertTrue(row.startsWith("| 01-basic-loop | 1000 | 1000 (0) | 199.9 (200.0) | 0 | 9.00 / 18.00 / 21.00 |"), row);
         assertEquals(12, row.split("\\|", -1).length, row); // 10 columns: 11 bars, 12 pieces around them
+        assertFalse(row.contains("lost") || row.contains("unanswered"), "a clean run says nothing of losses: " + row);
     }
 
     private static Results results(CpuMeter.Figures cpu, Results.NominalSource source) {

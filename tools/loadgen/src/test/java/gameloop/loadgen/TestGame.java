@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A tiny fixed-rate game for the tests, like example 01's, with knobs that misbehave in ways the
  * tool must see: it can send ticks without a number (as the article's Python servers do), skip
- * one tick number, stop ticking to half its players without closing them, close a player, and
- * answer key presses late.
+ * one tick number, stop ticking to half its players without closing them, close a player,
+ * answer key presses late, and never answer one key.
  */
 final class TestGame implements Game {
 
@@ -29,6 +29,7 @@ final class TestGame implements Game {
     private final Set<Player> online = ConcurrentHashMap.newKeySet();
     private volatile boolean halfMuted;
     private volatile Duration echoDelay = Duration.ZERO;
+    private volatile int neverEchoed = -1;
     /** Written by the loop thread only; volatile so a test can watch it. */
     private volatile long tickNumber;
 
@@ -71,6 +72,9 @@ final class TestGame implements Game {
     @Override
     public void keyPressed(Player player, int keyCode) {
         Duration delay = echoDelay;
+        if (keyCode == neverEchoed) {
+            return; // lost, as far as the player can tell
+        }
         if (delay.isZero()) {
             Game.super.keyPressed(player, keyCode);
         } else {
@@ -91,6 +95,11 @@ final class TestGame implements Game {
     /** Every echo from now on is sent this late. */
     void delayEchoes(Duration delay) {
         echoDelay = delay;
+    }
+
+    /** From now on, presses of this key get no echo. */
+    void neverEcho(int keyCode) {
+        neverEchoed = keyCode;
     }
 
     /** The next tick skips one number. */
