@@ -206,13 +206,19 @@ public final class Firefox implements AutoCloseable {
         call("input.performActions", Map.of("context", context, "actions", List.of(source)));
     }
 
-    /** Ends the session, and stops the browser and the client. */
+    /**
+     * Ends the session, and stops the browser and the client. An interrupt during the goodbye is
+     * kept for the caller but set aside until the end, so that it cannot cut the stopping short.
+     */
     @Override
     public void close() throws Exception {
+        boolean interrupted = false;
         try {
             if (session != null && session.isOpen()) {
                 call("session.end", Map.of());
             }
+        } catch (InterruptedException e) {
+            interrupted = true;
         } catch (Exception e) {
             // the browser is stopped below either way
         } finally {
@@ -220,6 +226,9 @@ public final class Firefox implements AutoCloseable {
                 client.stop();
             } finally {
                 stopWithItsChildren(process.toHandle()); // even if the WebDriver client failed to stop
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
