@@ -29,7 +29,8 @@ final class Analysis {
     }
 
     static Results analyse(LoadOptions options, Instant startedAt, ServerInfo info, Ramp ramp, int lost,
-                           String firstLoss, TickLedger ledger, Echoes echoes, CpuMeter.Figures cpu) {
+                           String firstLoss, TickLedger ledger, Echoes echoes, CpuMeter.Figures cpu,
+                           Histogram readingDelayMicros) {
         List<LoadClient> clients = ramp.connected();
         Duration nominal = options.tickPeriod() != null ? options.tickPeriod() : info.tickPeriod();
         NominalSource source = options.tickPeriod() != null ? NominalSource.GIVEN
@@ -69,7 +70,8 @@ final class Analysis {
                 Summary.ofMicros(intervals).minus(nominalMs));
         Results.Echo echo = new Results.Echo(echoes.pressedCount(), echoes.echoedCount(), echoes.unmatchedCount(),
                 echoes.sendFailureCount(), echoes.overtakenCount(), Summary.ofMicros(echoes.roundTripMicros()));
-        return new Results(run, clientFigures, tickFigures, echo, cpu, series(ticks, ledger.windowStart()));
+        return new Results(run, clientFigures, tickFigures, echo, cpu, Summary.ofMicros(readingDelayMicros),
+                series(ticks, ledger.windowStart()));
     }
 
     /** One point per tick, for the chart of tick interval over time. */

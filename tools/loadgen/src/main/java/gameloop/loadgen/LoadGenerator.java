@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * A load generator: N simulated players against one running example, to see what the example's
@@ -44,6 +45,8 @@ public final class LoadGenerator {
     /** Long enough for the last tick's fan-out and the last echoes; bounded so a dead server cannot hold us. */
     static final Duration DRAIN_MIN = Duration.ofMillis(500);
     static final Duration DRAIN_MAX = Duration.ofSeconds(3);
+    /** Often enough to catch the bursts of each broadcast, rarely enough to cost nothing. */
+    private static final Duration PROBE_PERIOD = Duration.ofMillis(10);
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -53,6 +56,8 @@ public final class LoadGenerator {
     private final String threadNamePrefix = "loadgen-" + INSTANCES.incrementAndGet() + "-";
     private final TickLedger ledger = new TickLedger();
     private final Echoes echoes = new Echoes();
+    /** How long the tool's reading threads took to get to a probe, in µs; recorded by those threads. */
+    private final ConcurrentHistogram readingDelayMicros = new ConcurrentHistogram(3);
     private final CompletableFuture<Void> measuring = new CompletableFuture<>();
 
     public LoadGenerator(LoadOptions options, PrintStream console) {
@@ -113,7 +118,7 @@ public final class LoadGenerator {
             console.printf("%d connected in %.1f s, %d failed. Warming up for %.1f s, then measuring for %.1f s...%n",
                     ramp.connected().size(), ramp.nanos() / 1e9, ramp.failures(),
                     options.warmup().toMillis() / 1000.0, options.duration().toMillis() / 1000.0);
-            cpu = measure(ramp.connected(), timer);
+            cpu = measure(ramp.connected(), timer, transport);
             lost = ramp.connected().stream().filter(c -> !c.isOpen()).toList();
             drain(ramp.connected());
             closeAll(ramp.connected());
@@ -123,7 +128,8 @@ public final class LoadGenerator {
         }
         // Every client thread has stopped: nothing writes to the recordings any more.
         String firstLoss = lost.stream().map(LoadClient::endReason).filter(Objects::nonNull).findFirst().orElse(null);
-        return Analysis.analyse(options, startedAt, info, ramp, lost.size(), firstLoss, ledger, echoes, cpu);
+        return Analysis.analyse(options, startedAt, info, ramp, lost.size(), firstLoss, ledger, echoes, cpu,
+                readingDelayMicros.copy());
     }
 
     private Transport newTransport() {
@@ -173,10 +179,11 @@ public final class LoadGenerator {
     }
 
     /**
-     * Key presses spread evenly over each period; after the warm-up, the window opens and the CPU
-     * is sampled every second. The clients do the work: this thread only waits.
+     * Key presses spread evenly over each period; after the warm-up, the window opens, the CPU is
+     * sampled every second, and the reading threads are probed every 10 ms. The clients do the
+     * work: this thread only waits.
      */
-    private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService timer)
+    private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService timer, Transport transport)
             throws InterruptedException {
         CpuMeter cpu = new CpuMeter(threadNamePrefix);
         if (!clients.isEmpty()) {
@@ -194,6 +201,8 @@ public final class LoadGenerator {
         measuring.complete(null);
         if (!clients.isEmpty()) {
             timer.scheduleAtFixedRate(() -> cpu.sample(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+            timer.scheduleAtFixedRate(() -> transport.probeReadingDelay(
+                    nanos -> readingDelayMicros.recordValue(nanos / 1000)), 0, PROBE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
             TimeUnit.NANOSECONDS.sleep(options.duration().toNanos());
         }
         long end = System.nanoTime();

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * The load generator's own WebSocket client, on plain NIO: a few selector threads, each owning
@@ -82,6 +83,15 @@ final class NioTransport implements Transport {
                         reactor.execute(() -> connection.fail(failure));
                     }
                 });
+    }
+
+    /** A task waits for the reactor's current round of reads, and for a core if the thread has none. */
+    @Override
+    public void probeReadingDelay(LongConsumer delayNanos) {
+        for (Reactor reactor : reactors) {
+            long asked = System.nanoTime();
+            reactor.execute(() -> delayNanos.accept(System.nanoTime() - asked));
+        }
     }
 
     @Override

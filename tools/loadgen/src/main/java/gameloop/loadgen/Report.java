@@ -93,6 +93,10 @@ public final class Report {
         rows.add(new String[] {"echo round trip", percentiles(e.roundTrip())
                 + String.format(Locale.ROOT, " (%d of %d echoed%s)", e.echoed(), e.pressed(),
                 e.unanswered() > 0 ? ", " + e.unanswered() + " never" : "")});
+        rows.add(new String[] {"loadgen reading delay", Double.isNaN(r.readingDelay().p50())
+                ? "n/a (only the nio client can be probed)"
+                : percentiles(r.readingDelay()) + String.format(Locale.ROOT, " (%d probes)", r.readingDelay().count())
+                        + (r.slowReader() ? "  << SLOW READER" : "")});
         rows.add(new String[] {"loadgen CPU", String.format(Locale.ROOT, "%s of %d cores; machine %s; %d threads"
                         + " for %d connections%s", percent(cpu.loadgenPercent()), cpu.cores(), percent(cpu.machinePercent()),
                 cpu.peakThreads(), c.connected(), cpu.saturated() ? "  << CPU SATURATED" : "")});
@@ -102,7 +106,7 @@ public final class Report {
     /** What the reader must know before trusting the table. */
     static List<String> notes(Results r) {
         List<String> notes = new ArrayList<>();
-        if (r.lowerBound()) {
+        if (r.cpu().saturated()) {
             notes.add(String.format(Locale.ROOT, "CPU saturated: figures are a lower bound of what the server can do."
                             + " The load generator used %s of the CPU and the machine %s on average, and %d of the"
                             + " %d one-second samples reached %.0f%%: messages may have waited for us, not for the"
@@ -110,6 +114,14 @@ public final class Report {
                             + " fan-out and round trips than these.",
                     percent(r.cpu().loadgenPercent()), percent(r.cpu().machinePercent()), r.cpu().saturatedSeconds(),
                     r.cpu().samples().size(), CpuMeter.SATURATED_PERCENT));
+        }
+        if (r.slowReader()) {
+            notes.add(String.format(Locale.ROOT, "The load generator was slow to read: a message that arrived waited up"
+                            + " to %s ms (p99) before the tool read it, against an echo p99 of %s ms and a fan-out p50"
+                            + " of %s ms. From %.0f%% of either, and %.0f ms, the figures count as a lower bound: part of"
+                            + " them is the tool's own delay, in bursts a one-second CPU sample can average away.",
+                    ms(r.readingDelay().p99()), ms(r.echo().roundTrip().p99()), ms(r.ticks().fanOut().p50()),
+                    Results.SIGNIFICANT_SHARE * 100, Results.SIGNIFICANT_MS));
         }
         if (Double.isNaN(r.cpu().loadgenPercent())) {
             notes.add("The window was too short (under 1 s) to measure CPU use.");
@@ -205,6 +217,7 @@ public final class Report {
                 "nominal_tick_source", run.nominalSource().name().toLowerCase(Locale.ROOT),
                 "tick_numbers", run.numbered() ? "from the messages" : "inferred from arrival time",
                 "lower_bound", r.lowerBound(),
+                "reading_delay_ms", summary(r.readingDelay()),
                 "clients", object("connected", r.clients().connected(), "connect_failures", r.clients().connectFailures(),
                         "first_failure", r.clients().firstFailure(), "lost_during_run", r.clients().lostDuringRun(),
                         "first_loss", r.clients().firstLoss(),

@@ -8,11 +8,29 @@ import org.HdrHistogram.AbstractHistogram;
  * Every figure of one run, plain data: what {@link Report} prints and writes, and what the tests
  * check. Times are in milliseconds unless a name says otherwise.
  */
-public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter.Figures cpu, List<TickPoint> series) {
+public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter.Figures cpu, Summary readingDelay,
+                      List<TickPoint> series) {
+
+    /** From this share of the echo p99 or the fan-out p50 on, the tool's own reading delay counts. */
+    static final double SIGNIFICANT_SHARE = 0.10;
+    /** Below this, a reading delay is noise, whatever its share. */
+    static final double SIGNIFICANT_MS = 1.0;
 
     /** True when the figures may be limited by the load generator itself. */
     public boolean lowerBound() {
-        return cpu.saturated();
+        return cpu.saturated() || slowReader();
+    }
+
+    /**
+     * True when the tool's own threads were slow enough to read (p99 of the reading delay) to be a
+     * real share of the figures: every echo includes that delay, and a tick's fan-out varies by it.
+     * It catches what a one-second CPU sample averages away: bursts of saturation during each
+     * broadcast. NaN (no probe) is never significant.
+     */
+    public boolean slowReader() {
+        double delay = readingDelay.p99();
+        return delay >= SIGNIFICANT_MS
+                && (delay >= SIGNIFICANT_SHARE * echo.roundTrip().p99() || delay >= SIGNIFICANT_SHARE * ticks.fanOut().p50());
     }
 
     /** Where the nominal tick period came from. */

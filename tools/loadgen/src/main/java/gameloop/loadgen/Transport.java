@@ -2,6 +2,7 @@ package gameloop.loadgen;
 
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /**
  * A WebSocket client that carries many {@link LoadClient}s: it opens their connections, hands
@@ -14,6 +15,14 @@ interface Transport extends AutoCloseable {
      * {@link LoadClient#opened} was called, or fails with the reason it could not.
      */
     CompletableFuture<Void> connect(URI url, LoadClient client);
+
+    /**
+     * Asks each thread that reads messages to run a no-op, and tells {@code delayNanos} how long
+     * it waited for it: how late a message that arrives now would be read, the tool's own share of
+     * every latency it reports. A transport that cannot ask (Jetty's hands reads to a pool) does nothing.
+     */
+    default void probeReadingDelay(LongConsumer delayNanos) {
+    }
 
     /** Cuts off whatever is still open, and stops and waits for every thread it started. */
     @Override

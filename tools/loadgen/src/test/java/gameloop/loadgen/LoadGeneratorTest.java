@@ -94,6 +94,9 @@ class LoadGeneratorTest {
         assertEquals(r.echo().pressed(), r.echo().echoed(), () -> "every key press is echoed: " + r.echo());
         assertEquals(r.echo().echoed(), r.echo().roundTrip().count());
         assertEquals(0, r.echo().unmatched());
+        // A probe every 10 ms to each reading thread, through the 1.5 s window; Jetty's client has none.
+        long probes = r.readingDelay().count();
+        assertTrue(client == Transport.Kind.NIO ? probes >= 50 : probes == 0, () -> client + ": " + probes + " probes");
 
         Threads.assertNoneLeft(generator.threadNamePrefix(), Duration.ofSeconds(5));
     }

@@ -35,6 +35,37 @@ class ReportTest {
         assertTrue(Report.table(r).contains("1 of the 3 one-second samples reached 90%"), Report.table(r));
     }
 
+    /** The echo p99 of these figures is 4 ms and the fan-out p50 9 ms: a reading delay of 0.9 ms at p99 is a share of both. */
+    @Test
+    void aToolSlowToReadMarksItsFiguresAsALowerBoundThoughItsCpuAveragesLittle() {
+        Summary slow = new Summary(2_000, 0.5, 0.4, 0.8, 1.2, 1.6, 2.0);
+        Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER, slow);
+
+        assertTrue(r.slowReader());
+        assertTrue(r.lowerBound());
+        assertTrue(Report.table(r).contains("The load generator was slow to read"), Report.table(r));
+        assertFalse(Report.table(r).contains("CPU saturated"), "the CPU was not: " + Report.table(r));
+        assertTrue(Report.markdownRow(r).endsWith("| **yes** |"), Report.markdownRow(r));
+    }
+
+    @Test
+    void aReadingDelayUnderAMillisecondIsNoise() {
+        Summary quick = new Summary(2_000, 0.3, 0.3, 0.6, 0.9, 1.0, 1.1); // p99 under 1 ms, though 22% of the echo p99
+        Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER, quick);
+
+        assertFalse(r.slowReader());
+        assertFalse(r.lowerBound());
+    }
+
+    @Test
+    void aClientThatCannotBeProbedSaysSo() {
+        Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER, Summary.EMPTY);
+
+        assertFalse(r.slowReader());
+        assertTrue(Report.table(r).contains("n/a (only the nio client can be probed)"), Report.table(r));
+        assertFalse(Report.table(r).contains("NaN") || Report.json(r).contains("NaN"), Report.json(r));
+    }
+
     @Test
     void aWindowTooShortToMeasureCpuSaysSoInsteadOfPrintingNonsense() {
         Results r = results(new CpuMeter.Figures(2, Double.NaN, Double.NaN, 12, List.of()), Results.NominalSource.SERVER);
@@ -98,6 +129,10 @@ class ReportTest {
     }
 
     private static Results results(CpuMeter.Figures cpu, Results.NominalSource source) {
+        return results(cpu, source, new Summary(2_000, 0.1, 0.1, 0.2, 0.3, 0.4, 0.5));
+    }
+
+    private static Results results(CpuMeter.Figures cpu, Results.NominalSource source, Summary readingDelay) {
         Summary fanOut = new Summary(200, 10, 9, 14, 18, 20, 21);
         Summary error = new Summary(20_000, 0.1, 0, 1, 2, 3, 5);
         Summary echo = new Summary(2_000, 1, 1, 2, 4, 6, 9);
@@ -108,6 +143,7 @@ class ReportTest {
                 new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, fanOut, error),
                 new Results.Echo(2_000, 2_000, 0, 0, 0, echo),
                 cpu,
+                readingDelay,
                 List.of(new Results.TickPoint(1, 0.05, Double.NaN, 9, 1000),
                         new Results.TickPoint(2, 0.15, 100, 10, 1000)));
     }
