@@ -153,6 +153,13 @@ public final class Report {
                             + " percentiles above are too low.", r.echo().unanswered(), r.echo().pressed(),
                     LoadGenerator.DRAIN_MAX.toSeconds()));
         }
+        if (r.ticks().perClient().mean() > r.ticks().expectedPerClient() + 1) {
+            notes.add(String.format(Locale.ROOT, "Clients got %.1f ticks on average where the period allows %.1f: the"
+                            + " server was still sending late ticks back to back, catching up on a fixed-rate schedule it"
+                            + " had fallen behind before the window opened. The interval error's mean is too low for that;"
+                            + " a longer warm-up (-Dwarmup) lets it settle.",
+                    r.ticks().perClient().mean(), r.ticks().expectedPerClient()));
+        }
         if (r.ticks().outOfOrder() > 0) {
             notes.add(r.ticks().outOfOrder() + " ticks arrived repeated or out of order.");
         }

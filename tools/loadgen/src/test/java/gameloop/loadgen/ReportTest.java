@@ -96,6 +96,18 @@ class ReportTest {
     }
 
     @Test
+    void moreTicksThanThePeriodAllowsMeanTheServerWasStillCatchingUp() {
+        Results settled = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER);
+        Results catchingUp = new Results(settled.run(), settled.clients(),
+                new Results.Ticks(200, new Range(201, 202.3, 203), 0, 0, new Range(0, 0, 0), 0, 0,
+                        settled.ticks().fanOut(), settled.ticks().intervalError()),
+                settled.echo(), settled.cpu(), settled.readingDelay(), settled.series());
+
+        assertFalse(Report.table(settled).contains("still sending late ticks"), Report.table(settled));
+        assertTrue(Report.table(catchingUp).contains("202.3 ticks on average where the period allows 200.0"), Report.table(catchingUp));
+    }
+
+    @Test
     void anEstimatedPeriodIsSaidToBeEstimated() {
         Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.ESTIMATED);
 
