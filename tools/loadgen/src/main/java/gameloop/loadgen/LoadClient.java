@@ -40,26 +40,14 @@ public final class LoadClient {
      * on one side of that line and its echo on the other.
      */
     private static final class Press {
-        private final long sentAt;
-        private final boolean counted;
+        final long sentAt;
+        final boolean counted;
         /** Set by whichever thread finds the send failed; read by the key timer. */
-        private volatile boolean sendFailed;
+        volatile boolean sendFailed;
 
         Press(long sentAt, boolean counted) {
             this.sentAt = sentAt;
             this.counted = counted;
-        }
-
-        long sentAt() {
-            return sentAt;
-        }
-
-        boolean counted() {
-            return counted;
-        }
-
-        boolean sendFailed() {
-            return sendFailed;
         }
 
         /** Counted once, as a failed send: not again as overtaken when its key comes round. */
@@ -263,8 +251,8 @@ public final class LoadClient {
         Press press = slot >= 0 && slot < KEYS ? pending.getAndSet(slot, null) : null;
         if (press == null) {
             echoes.unmatched();
-        } else if (press.counted()) {
-            echoes.echoed(now - press.sentAt());
+        } else if (press.counted) {
+            echoes.echoed(now - press.sentAt);
         }
     }
 
@@ -288,7 +276,7 @@ public final class LoadClient {
         boolean counted = ledger.inWindow(now); // presses in the warm-up are sent and echoed, not counted
         Press press = new Press(now, counted);
         Press unanswered = pending.getAndSet(key - FIRST_KEY, press);
-        if (unanswered != null && unanswered.counted() && !unanswered.sendFailed()) {
+        if (unanswered != null && unanswered.counted && !unanswered.sendFailed) {
             // Its echo is 26 presses late, or lost. If it still comes, it will be taken for this
             // newer press's, and its round trip will look shorter than it was: the report warns.
             echoes.overtaken();
