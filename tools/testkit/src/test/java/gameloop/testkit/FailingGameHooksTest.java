@@ -9,9 +9,10 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Player;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -60,12 +61,14 @@ class FailingGameHooksTest {
 
     @Test
     void aLeaveTheGameFailsOnDoesNotHoldUpTheShutdown() throws Exception {
+        CountDownLatch queued = new CountDownLatch(1);
         server = GameServer.start(ServerSettings.forTest("failing-leave-test", Duration.ofSeconds(1)), context -> new Game() {
             @Override
             public void playerJoined(Player player) {
                 // More than the sockets' buffers hold, to a client that never reads: the close
                 // frame the shutdown sends waits behind it, so the leave comes during the wait.
                 player.send("x".repeat(16 << 20));
+                queued.countDown();
             }
 
             @Override
@@ -78,24 +81,25 @@ class FailingGameHooksTest {
             }
         });
         try (RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
-            await().until(() -> server.players().count() == 1);
+            // The player is listed before playerJoined runs: wait for the 16 MiB itself, or the
+            // shutdown's close frame could go first, and the test would not reach the wait it is about.
+            assertTrue(queued.await(10, TimeUnit.SECONDS), "the game never queued its 16 MiB");
             // It never reads, so its close frame cannot be written; once the shutdown waits for it
             // to leave (the only timed wait in close() here), it drops.
             Thread closing = Thread.currentThread();
-            Thread dropper = new Thread(() -> {
-                try {
-                    await().until(() -> closing.getState() == Thread.State.TIMED_WAITING);
-                    silent.resetAbruptly();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "failing-leave-test-dropper");
+            // A task, not a bare thread, so that its failure fails this test.
+            FutureTask<Void> dropped = new FutureTask<>(() -> {
+                await().pollInterval(Duration.ofMillis(1)).until(() -> closing.getState() == Thread.State.TIMED_WAITING);
+                silent.resetAbruptly();
+                return null;
+            });
+            Thread dropper = new Thread(dropped, "failing-leave-test-dropper");
 
             long began = System.nanoTime();
             dropper.start();
             server.close();
             Duration took = Duration.ofNanos(System.nanoTime() - began);
-            dropper.join();
+            dropped.get(10, TimeUnit.SECONDS);
 
             // The server waits up to 1 s for players to answer its close frame, and is woken as
             // each one leaves. A leave the game fails on must still wake it.
