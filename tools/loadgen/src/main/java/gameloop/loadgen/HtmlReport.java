@@ -45,8 +45,7 @@ final class HtmlReport {
             h.append("<p>").append(escape(line)).append("</p>\n");
         }
         if (r.lowerBound()) {
-            h.append("<p class=\"warn\">Figures are a lower bound: the load generator itself held them back"
-                    + " (see the notes below the table).</p>\n");
+            h.append("<p class=\"warn\">CPU saturated: figures are a lower bound.</p>\n");
         }
         h.append("<table>\n<tr><th>figure</th><th>value</th></tr>\n");
         for (String[] row : Report.rows(r)) {

@@ -16,18 +16,18 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
     /** Below this, a reading delay is noise, whatever its share. */
     static final double SIGNIFICANT_MS = 1.0;
 
-    /** True when the figures may be limited by the load generator itself. */
+    /** True when the figures may be limited by the load generator itself: it ran out of CPU. */
     public boolean lowerBound() {
-        return cpu.saturated() || slowReader();
+        return cpu.saturated();
     }
 
     /**
-     * True when the tool's own threads were slow enough to read (p99 of the reading delay) to be a
-     * real share of the figures: every echo includes that delay, and a tick's fan-out varies by it.
-     * It catches what a one-second CPU sample averages away: bursts of saturation during each
-     * broadcast. NaN (no probe) is never significant.
+     * True when the tool's own delay in reading (its p99) is a real share of the figures: every
+     * echo includes it, and a tick's fan-out varies by it. Not a lower bound by itself: most of it
+     * is a reading thread working through one broadcast's worth of sockets, which it does with
+     * CPU to spare too, for any server it measures. NaN (no probe) is never significant.
      */
-    public boolean slowReader() {
+    public boolean readingDelayMatters() {
         double delay = readingDelay.p99();
         return delay >= SIGNIFICANT_MS
                 && (delay >= SIGNIFICANT_SHARE * echo.roundTrip().p99() || delay >= SIGNIFICANT_SHARE * ticks.fanOut().p50());
