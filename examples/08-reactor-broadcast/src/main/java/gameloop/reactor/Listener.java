@@ -22,6 +22,10 @@ final class Listener implements ChannelHandler {
      * Accepts that failed since the last one that worked. Running out of file descriptors lasts
      * until connections close, and a retry every second would print the same stack trace every
      * second: the first failure of a run is logged in full, the rest only counted.
+     *
+     * <p>On Linux an accept needs a free descriptor before it even looks for a connection, so the
+     * run starts as soon as the last descriptor is taken (the accept after it fails, whether or not
+     * anyone waits), and each retry tells whether one is free again, newcomer or not.
      */
     private int failedAccepts;
 
@@ -56,12 +60,14 @@ final class Listener implements ChannelHandler {
                 reactor.callLater(ACCEPT_RETRY_DELAY, () -> {
                     if (key.isValid()) {
                         key.interestOps(SelectionKey.OP_ACCEPT);
+                        ready(key); // try now, not when the next client comes: it says whether the run is over
                     }
                 });
                 return;
             }
-            if (failedAccepts > 0) { // a null is a success too: Linux fails an accept with no free descriptor even when nobody waits
-                reactor.log().info("accepting again, after " + failedAccepts + " failed attempts");
+            if (failedAccepts > 0) { // a null is a success too: nobody waits, but a descriptor was free
+                reactor.log().info("accepting again, after " + failedAccepts
+                        + (failedAccepts == 1 ? " failed attempt" : " failed attempts"));
                 failedAccepts = 0;
             }
             if (channel == null) {
