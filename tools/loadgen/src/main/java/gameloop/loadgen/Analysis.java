@@ -69,7 +69,8 @@ final class Analysis {
                 Summary.ofMicros(fanOut),
                 Summary.ofMicros(intervals).minus(nominalMs));
         Results.Echo echo = new Results.Echo(echoes.pressedCount(), echoes.echoedCount(), echoes.unmatchedCount(),
-                echoes.sendFailureCount(), echoes.overtakenCount(), Summary.ofMicros(echoes.roundTripMicros()));
+                echoes.sendFailureCount(), echoes.overtakenCount(), Math.max(0, echoes.pending()),
+                Summary.ofMicros(echoes.roundTripMicros()));
         return new Results(run, clientFigures, tickFigures, echo, cpu, Summary.ofMicros(readingDelayMicros),
                 series(ticks, ledger.windowStart()));
     }

@@ -207,7 +207,7 @@ public final class LoadGenerator {
         }
         long end = System.nanoTime();
         ledger.closeWindow(end);
-        stopTimer(timer); // cancels the presses and the sampler
+        stopTimer(timer); // cancels the presses, the sampler and the probes
         return cpu.finish(end);
     }
 

@@ -94,7 +94,7 @@ public final class Report {
                 + String.format(Locale.ROOT, " (%d of %d echoed%s)", e.echoed(), e.pressed(),
                 e.unanswered() > 0 ? ", " + e.unanswered() + " never" : "")});
         rows.add(new String[] {"loadgen reading delay", Double.isNaN(r.readingDelay().p50())
-                ? "n/a (only the nio client can be probed)"
+                ? "n/a (no probes: Jetty's client cannot be probed, or nothing was connected)"
                 : percentiles(r.readingDelay()) + String.format(Locale.ROOT, " (%d probes)", r.readingDelay().count())
                         + (r.readingDelayMatters() ? "  << a share of the figures" : "")});
         rows.add(new String[] {"loadgen CPU", String.format(Locale.ROOT, "%s of %d cores; machine %s; %d threads"

@@ -79,16 +79,11 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
     /**
      * @param unmatched echoes of a key that had no press waiting
      * @param overtaken presses still unanswered when the same key was pressed again, 26 presses later
+     * @param unanswered presses of the window with no echo when the run ended, the drain included:
+     *                   lost, or slower than the drain; the round trips leave them out
      */
-    public record Echo(long pressed, long echoed, long unmatched, long sendFailures, long overtaken, Summary roundTrip) {
-
-        /**
-         * Presses sent in the window that had no echo when the run ended, the drain included:
-         * lost, or slower than the drain. The round trips leave them out.
-         */
-        public long unanswered() {
-            return Math.max(0, pressed - echoed - sendFailures - overtaken);
-        }
+    public record Echo(long pressed, long echoed, long unmatched, long sendFailures, long overtaken, long unanswered,
+                       Summary roundTrip) {
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What one client counts as missed, against the ticks of the window, with no server at all. */
+/** What one client counts (missed ticks, presses), with no server at all. */
 class LoadClientTest {
 
     private final TickLedger ledger = new TickLedger();
@@ -53,6 +53,34 @@ class LoadClientTest {
         client.tick(3, System.nanoTime());
         client.tick(4, System.nanoTime());
         assertEquals(0, client.missed(window(1, 2, 3, 4)));
+    }
+
+    @Test
+    void aPressWhoseSendFailedIsCountedOnceNotAgainWhenItsKeyComesRound() {
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(ledger, echoes);
+        pressing.opened(new Connection() { // every send fails at once, as on a connection that just broke
+            @Override
+            public void sendText(String text, Runnable onFailure) {
+                onFailure.run();
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+        });
+        for (int i = 0; i < LoadClient.KEYS + 1; i++) { // 'A' comes round once
+            pressing.pressKey();
+        }
+        assertEquals(LoadClient.KEYS + 1, echoes.pressedCount());
+        assertEquals(LoadClient.KEYS + 1, echoes.sendFailureCount());
+        assertEquals(0, echoes.overtakenCount(), "a failed send is not also an overtaken press");
+        assertEquals(0, echoes.pending());
     }
 
     @Test

@@ -163,11 +163,13 @@ class LoadGeneratorTest {
         startServer(TICK, true);
         game.neverEcho('F');
 
-        // Keys go 'A' to 'Z' in turn, one every 50 ms: in 1.5 s each client presses 'F' once or twice.
-        Results r = new LoadGenerator(options(5, Duration.ofMillis(1500), Duration.ofMillis(50), Transport.Kind.NIO), QUIET).run();
+        // Keys go 'A' to 'Z' in turn, one every 50 ms: in a 1 s window each client presses 'F'
+        // once, and its next 'F' (1.3 s later) comes after the window even if the window ends late.
+        Results r = new LoadGenerator(options(5, Duration.ofMillis(1000), Duration.ofMillis(50), Transport.Kind.NIO), QUIET).run();
 
         assertTrue(r.echo().unanswered() >= 5, () -> "an 'F' per client at least: " + r.echo());
-        assertEquals(r.echo().pressed() - r.echo().unanswered(), r.echo().echoed(), () -> "the other keys are answered: " + r.echo());
+        assertEquals(r.echo().pressed(), r.echo().echoed() + r.echo().overtaken() + r.echo().unanswered(),
+                () -> "every other press is answered: " + r.echo());
         assertTrue(Report.table(r).contains("had no echo when the run ended"), Report.table(r));
         assertTrue(Report.markdownRow(r).contains("(**" + r.echo().unanswered() + " unanswered**)"), Report.markdownRow(r));
     }

@@ -339,7 +339,7 @@ class NioTransportTest {
 
     /**
      * With its length in the 7 bits of the second byte, or in {@code lengthBytes} (2 or 8) more:
-     * RFC 6455 asks for the shortest, but a reader must take any that fits.
+     * RFC 6455 asks senders for the shortest; this reader takes any that fits.
      */
     private static byte[] frame(boolean last, int opcode, byte[] payload, int lengthBytes) {
         ByteBuffer frame = ByteBuffer.allocate(2 + lengthBytes + payload.length);

@@ -47,6 +47,18 @@ class ReportTest {
         assertFalse(r.lowerBound(), "a delay with CPU to spare is not saturation");
     }
 
+    /** 1.5 ms is under a tenth of an echo p99 of 40 ms, but over a tenth of the fan-out p50 of 9 ms: enough. */
+    @Test
+    void aReadingDelayThatIsAShareOfOneFigureOnlyIsStillSaidToBe() {
+        Results base = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER,
+                new Summary(2_000, 0.5, 0.4, 0.8, 1.5, 1.6, 2.0));
+        Results slowEchoes = new Results(base.run(), base.clients(), base.ticks(),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, new Summary(2_000, 5, 4, 20, 40, 45, 50)),
+                base.cpu(), base.readingDelay(), base.series());
+
+        assertTrue(slowEchoes.readingDelayMatters(), "a share of the fan-out alone is enough");
+    }
+
     @Test
     void aReadingDelayUnderAMillisecondIsNoise() {
         Summary quick = new Summary(2_000, 0.3, 0.3, 0.6, 0.9, 1.0, 1.1); // p99 under 1 ms, though 22% of the echo p99
@@ -61,7 +73,7 @@ class ReportTest {
         Results r = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER, Summary.EMPTY);
 
         assertFalse(r.readingDelayMatters());
-        assertTrue(Report.table(r).contains("n/a (only the nio client can be probed)"), Report.table(r));
+        assertTrue(Report.table(r).contains("n/a (no probes"), Report.table(r));
         assertFalse(Report.table(r).contains("NaN") || Report.json(r).contains("NaN"), Report.json(r));
     }
 
@@ -152,7 +164,7 @@ class ReportTest {
                         1000, 50, 2, 20, 100, source, true),
                 new Results.Clients(1000, 1000, 0, null, 0, null, 1.5),
                 new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, fanOut, error),
-                new Results.Echo(2_000, 2_000, 0, 0, 0, echo),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo),
                 cpu,
                 readingDelay,
                 List.of(new Results.TickPoint(1, 0.05, Double.NaN, 9, 1000),
