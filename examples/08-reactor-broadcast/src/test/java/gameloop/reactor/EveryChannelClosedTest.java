@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,7 +72,8 @@ class EveryChannelClosedTest {
     /** A callback that listens while the shutdown closes everything is told no, not handed the address of a closed socket. */
     @Test
     void listeningFromACallbackDuringTheShutdownIsRefused() throws Exception {
-        Reactor reactor = new Reactor("listen-during-shutdown-test", new RecordingLog());
+        RecordingLog log = new RecordingLog();
+        Reactor reactor = new Reactor("listen-during-shutdown-test", log);
         CountDownLatch made = new CountDownLatch(1);
         AtomicReference<Object> listenedDuringShutdown = new AtomicReference<>();
         reactor.start();
@@ -101,6 +103,7 @@ class EveryChannelClosedTest {
                 assertFalse(listening(bound), "a listener opened during the shutdown is still open at " + bound);
             }
             assertInstanceOf(IllegalStateException.class, outcome, "listenTCP returned " + outcome);
+            assertEquals(List.of(), log.errors(), "a refusal the callback handled is no error of the reactor's");
         } finally {
             reactor.stop();
         }
