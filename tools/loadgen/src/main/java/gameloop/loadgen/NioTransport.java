@@ -57,8 +57,19 @@ final class NioTransport implements Transport {
                 throw e;
             }
         }
-        for (Reactor reactor : reactors) {
-            reactor.thread.start();
+        for (int i = 0; i < threads; i++) {
+            try {
+                reactors[i].thread.start();
+            } catch (Error | RuntimeException e) { // out of native threads, say: stop the ones already running
+                for (int started = 0; started < i; started++) {
+                    reactors[started].stop();
+                    reactors[started].await();
+                }
+                for (int notStarted = i; notStarted < threads; notStarted++) {
+                    reactors[notStarted].closeSelector();
+                }
+                throw e;
+            }
         }
     }
 

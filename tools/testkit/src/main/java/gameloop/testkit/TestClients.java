@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
@@ -31,6 +32,7 @@ public final class TestClients implements AutoCloseable {
         try {
             jetty.start();
         } catch (Exception e) {
+            LifeCycle.stop(jetty); // whatever did start (its pool, its selectors) stops again
             throw new IllegalStateException("Could not start the Jetty WebSocket client", e);
         }
     }
