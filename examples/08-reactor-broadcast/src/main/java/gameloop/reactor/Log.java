@@ -1,7 +1,9 @@
 package gameloop.reactor;
 
+import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.function.Supplier;
 
 /**
  * Where the reactor and the protocols report what happened. An interface, not a logging
@@ -32,20 +34,43 @@ public interface Log {
      * stderr. Made {@link #printable}: the client prints the lines other people typed.
      */
     static Log console() {
+        return printingTo(() -> System.out, () -> System.err);
+    }
+
+    /**
+     * The console log, on streams looked up at each line (so it follows {@code System.setOut}).
+     *
+     * <p>It never throws. A log line is a side effect of the callback that writes it: if printing
+     * it fails, the callback must not fail with it, or the reactor would drop a healthy connection
+     * as a "protocol error". That happens under {@code mvn exec:java}: Maven's console filter is
+     * not safe against two writers at once, and as Maven prints its own last lines at Ctrl+C it
+     * has been seen to throw a NumberFormatException out of our {@code println}. The line is lost
+     * then; nothing else is.
+     */
+    static Log printingTo(Supplier<PrintStream> out, Supplier<PrintStream> err) {
         return new Log() {
             private final DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
             @Override
             public void info(String message) {
-                System.out.println(line(message));
+                try {
+                    out.get().println(line(message));
+                } catch (RuntimeException consoleFailed) {
+                    // the line is lost; see above
+                }
             }
 
             @Override
             public void error(String message, Throwable cause) {
+                PrintStream stream = err.get();
                 // One lock for the line and its trace, so another thread's line cannot land inside.
-                synchronized (System.err) {
-                    System.err.println(line("ERROR " + message));
-                    cause.printStackTrace(System.err);
+                synchronized (stream) {
+                    try {
+                        stream.println(line("ERROR " + message));
+                        cause.printStackTrace(stream);
+                    } catch (RuntimeException consoleFailed) {
+                        // the line is lost; see above
+                    }
                 }
             }
 

@@ -168,15 +168,11 @@ public final class SpreadServer implements AutoCloseable {
 
         // Ctrl-C runs shutdown hooks on a JVM thread of their own. This one only asks the reactor
         // to stop (a flag and a wakeup: the sockets stay the reactor thread's to close) and waits
-        // for it, so the JVM ends after every socket is closed. The stop is in a finally: under
-        // exec:java, Maven writes to the console as it exits too, and its console filter has
-        // been seen to throw at our log line when the two writes interleave.
+        // for it, so the JVM ends after every socket is closed. (Under exec:java, Maven writes to
+        // the console as it exits too, and the line below may be lost: see Log.printingTo.)
         Thread hook = new Thread(() -> {
-            try {
-                log.info("shutting down");
-            } finally {
-                server.close();
-            }
+            log.info("shutting down");
+            server.close();
         }, "spreader-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
