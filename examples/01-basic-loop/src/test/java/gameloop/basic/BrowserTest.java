@@ -2,6 +2,7 @@ package gameloop.basic;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
@@ -95,11 +96,71 @@ class BrowserTest {
                 await().until(() -> page.text(".conn[data-number='" + card + "'] .log")
                         .contains("closed: 1001 server shutting down (the server is going away)"));
             }
-            await().until(() -> page.text("#status").matches("Not connected\\. Last closed: #\\d closed: 1001 .*"));
+            await().until(() -> page.text("#status")
+                    .matches("Not connected\\. Last close: #\\d at [0-9:.]+, 1001 server shutting down\\."));
 
             page.click("#remove-closed");
             await().until(() -> page.browser.findElements(By.cssSelector(".conn")).isEmpty());
         }
+    }
+
+    /**
+     * A log at its bottom follows the new lines, one the reader scrolled up stays where it is, and
+     * scrolling back down follows again. With a tick every 20 ms the log soon overflows its card
+     * and its oldest lines are trimmed; each tick line must read whole, its interval included.
+     */
+    @Test
+    void inChromiumTheLogFollowsNewLinesUnlessTheReaderScrolledUp(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofMillis(20))) {
+            page.click("#connect");
+            theLogFollowsUnlessScrolledUp(expression -> page.browser.executeScript("return " + expression));
+        }
+    }
+
+    @Test
+    void inFirefoxTheLogFollowsNewLinesUnlessTheReaderScrolledUp(@TempDir Path profile) throws Exception {
+        Firefox.assumeInstalled();
+        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        try (Firefox browser = Firefox.start(profile)) {
+            browser.open(server.pageUri());
+            await().until(() -> browser.text("#example-name").contains("01-basic-loop"));
+            browser.click("#connect");
+            theLogFollowsUnlessScrolledUp(browser::evaluate);
+        } finally {
+            server.close();
+        }
+    }
+
+    /** A browser showing the page: the value of a JavaScript expression there. */
+    private interface InThePage {
+        Object evaluate(String expression) throws Exception;
+
+        default long number(String expression) throws Exception {
+            return ((Number) evaluate(expression)).longValue();
+        }
+    }
+
+    private static final String LOG = "document.querySelector('.conn .log')";
+    private static final String DISTANCE_FROM_BOTTOM = LOG + ".scrollHeight - " + LOG + ".scrollTop - " + LOG + ".clientHeight";
+    private static final String TICKS_RECEIVED = "parseInt(document.querySelector('.conn .stats').textContent)";
+
+    private static void theLogFollowsUnlessScrolledUp(InThePage page) throws Exception {
+        await().until(() -> page.number("document.querySelectorAll('.conn .log li').length") >= 200);
+        for (int i = 0; i < 10; i++) { // sampled while lines keep coming
+            await().until(() -> page.number(DISTANCE_FROM_BOTTOM) <= 4);
+            String newest = (String) page.evaluate("document.querySelector('.conn .log li:last-child').textContent");
+            assertTrue(newest.matches(".* game loop says: tick \\d+ \\+\\d+ ms.*"), newest);
+        }
+
+        page.number(LOG + ".scrollTop = 0");
+        long ticks = page.number(TICKS_RECEIVED);
+        await().until(() -> page.number(TICKS_RECEIVED) >= ticks + 50);
+        assertTrue(page.number(DISTANCE_FROM_BOTTOM) > 100, "the log pulled the reader back down");
+
+        page.number(LOG + ".scrollTop = " + LOG + ".scrollHeight");
+        long later = page.number(TICKS_RECEIVED);
+        await().until(() -> page.number(TICKS_RECEIVED) >= later + 50);
+        await().until(() -> page.number(DISTANCE_FROM_BOTTOM) <= 4);
     }
 
     /** Example 01 with a short tick, and Chromium showing its page; closing quits both. */
@@ -108,8 +169,12 @@ class BrowserTest {
         final ChromeDriver browser;
 
         ChromiumOnThePage(Path profile) throws Exception {
+            this(profile, Duration.ofMillis(200));
+        }
+
+        ChromiumOnThePage(Path profile, Duration tick) throws Exception {
             Chromium.assumeInstalled();
-            server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(200)));
+            server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", tick));
             ChromeDriver started = null;
             try {
                 started = Chromium.start(profile);
