@@ -4,13 +4,19 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gameloop.shared.Game;
 import gameloop.shared.GameServer;
+import gameloop.shared.Player;
+import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Chromium;
 import gameloop.testkit.Firefox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -131,6 +137,43 @@ class BrowserTest {
         }
     }
 
+    /**
+     * What the page says about each tick's interval and number, with a game that plays a script
+     * instead of ticking: on time, then late with a number skipped, then early with the count
+     * restarted (as when 02 or 03 start a new loop). The period is 1 s, so "on time" has 100 ms of
+     * slack for a busy machine.
+     */
+    @Test
+    void inChromiumEachTickSaysHowLateItIsAndWhetherItsNumberJumped(@TempDir Path profile) throws Exception {
+        Game.Factory scripted = context -> new Game() {
+            private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(context.threads("script"));
+
+            @Override
+            public void playerJoined(Player player) {
+                long[][] ticks = {{0, 1}, {1000, 2}, {3000, 4}, {3200, 1}}; // {ms after joining, tick number}
+                for (long[] tick : ticks) {
+                    script.schedule(() -> player.send(Protocol.tick(tick[1])), tick[0], TimeUnit.MILLISECONDS);
+                }
+            }
+
+            @Override
+            public void close() {
+                Game.stopAndAwait(script);
+            }
+        };
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), scripted)) {
+            page.click("#connect");
+            await().atMost(Duration.ofSeconds(15)).until(() -> page.lines("li.tick").size() == 4);
+
+            List<String> ticks = page.lines("li.tick");
+            assertTrue(ticks.get(0).endsWith(" game loop says: tick 1"), ticks.get(0)); // nothing to compare with yet
+            assertTrue(ticks.get(1).matches(".* game loop says: tick 2 \\+\\d+ ms"), ticks.get(1));
+            assertTrue(ticks.get(2).matches(".* game loop says: tick 4 \\+\\d+ ms late \\(missed 1 tick\\)"), ticks.get(2));
+            assertTrue(ticks.get(3).matches(".* game loop says: tick 1 \\+\\d+ ms early \\(numbering restarted\\)"), ticks.get(3));
+            assertTrue(page.text(".conn .stats").matches("4 ticks received · last interval \\d+ ms"), page.text(".conn .stats"));
+        }
+    }
+
     /** A browser showing the page: the value of a JavaScript expression there. */
     private interface InThePage {
         Object evaluate(String expression) throws Exception;
@@ -173,8 +216,12 @@ class BrowserTest {
         }
 
         ChromiumOnThePage(Path profile, Duration tick) throws Exception {
+            this(profile, tick, FixedRateGameLoop::new);
+        }
+
+        ChromiumOnThePage(Path profile, Duration tick, Game.Factory game) throws Exception {
             Chromium.assumeInstalled();
-            server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", tick));
+            server = GameServer.start(ServerSettings.forTest("01-basic-loop", tick), game);
             ChromeDriver started = null;
             try {
                 started = Chromium.start(profile);
@@ -194,6 +241,11 @@ class BrowserTest {
         /** The text of the element {@code css} selects (the first, if several). */
         String text(String css) {
             return browser.findElement(By.cssSelector(css)).getText();
+        }
+
+        /** The text of every element {@code css} selects, in the first card's log. */
+        List<String> lines(String css) {
+            return browser.findElements(By.cssSelector(".conn .log " + css)).stream().map(e -> e.getText()).toList();
         }
 
         /** A real click on the element {@code css} selects. */
