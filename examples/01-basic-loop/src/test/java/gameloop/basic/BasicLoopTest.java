@@ -9,6 +9,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
@@ -30,6 +31,7 @@ class BasicLoopTest {
     @BeforeEach
     void start() throws Exception {
         clients = new TestClients();
+        ServerLog.capture();
         server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK));
     }
 
@@ -76,9 +78,11 @@ class BasicLoopTest {
 
         polite.close();
         await().until(() -> server.players().count() == 1);
+        ServerLog.awaitLine(server, "player \\d+ left \\(1 online\\)"); // what the chapter says to watch for
 
         crashed.disconnectAbruptly(); // no close frame at all
         await().until(() -> server.players().count() == 0);
+        ServerLog.awaitLine(server, "player \\d+ left \\(0 online\\)");
     }
 
     @Test

@@ -9,6 +9,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Races;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
@@ -39,6 +40,7 @@ class OnDemandLoopTest {
     @BeforeEach
     void start() throws Exception {
         clients = new TestClients();
+        ServerLog.capture();
         server = GameServer.start(ServerSettings.forTest("02-loop-on-demand", TICK),
                 context -> loop = new OnDemandGameLoop(context));
     }
@@ -71,6 +73,9 @@ class OnDemandLoopTest {
         TestClient first = clients.connect(server.webSocketUri());
         await().until(() -> first.lastTickNumber() >= 1);
         assertEquals(1, first.tickNumbers().get(0), "a match's first tick is tick 1, sent at once");
+        // The lines the chapter says to watch the terminal for.
+        ServerLog.awaitLine(server, "player \\d+ joined from .*");
+        ServerLog.awaitLine(server, "Match 1 started: a player joined an empty server");
 
         TestClient second = clients.connect(server.webSocketUri());
         await().until(() -> second.ticks().size() >= 2);
@@ -84,11 +89,13 @@ class OnDemandLoopTest {
 
         second.close();
         await().until(() -> !loop.isRunning());
+        ServerLog.awaitLine(server, "Match 1 is over: the last player left");
         await().during(QUIET).atMost(QUIET.multipliedBy(3)).until(() -> !loop.isRunning());
 
         TestClient third = clients.connect(server.webSocketUri());
         await().until(() -> third.tickNumbers().contains(1L));
         assertEquals(2, loop.matchesStarted());
+        ServerLog.awaitLine(server, "Match 2 started: a player joined an empty server");
         // A new match counts from 1 again. (Match 1's last round of sends, if still under way,
         // may have reached the newcomer first; the chapter explains why.)
         Ticks.assertCountsUpFromOne(third.tickNumbers());

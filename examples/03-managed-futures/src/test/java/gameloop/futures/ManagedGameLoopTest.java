@@ -9,6 +9,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Races;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
@@ -33,6 +34,7 @@ class ManagedGameLoopTest {
     private final TestClients clients = new TestClients();
 
     private void start(Duration tick, LongFunction<String> tickMessage) throws Exception {
+        ServerLog.capture();
         server = GameServer.start(ServerSettings.forTest("03-managed-futures", tick),
                 context -> loop = new ManagedGameLoop(context, tickMessage));
     }
@@ -48,9 +50,11 @@ class ManagedGameLoopTest {
         TestClient player = clients.connect(server.webSocketUri());
         await().until(() -> player.lastTickNumber() >= 3);
         assertEquals(1, loop.loopsStarted());
+        ServerLog.awaitLine(server, "Game loop 1 started"); // the lines the chapter says to watch for
 
         player.close();
         await().until(() -> !loop.isRunning());
+        ServerLog.awaitLine(server, "Game loop 1 cancelled: the last player left, or the server is stopping");
 
         TestClient next = clients.connect(server.webSocketUri());
         await().until(() -> next.tickNumbers().contains(3L));
@@ -103,6 +107,9 @@ class ManagedGameLoopTest {
         await().until(() -> loop.crashes() == 1 && player.ticks().size() >= 5);
         assertEquals("a bug in tick 3", loop.lastCrash().getMessage());
         assertEquals(2, loop.loopsStarted(), "a new loop took over");
+        ServerLog.awaitLine(server, "Game loop 1 crashed; a new one starts in 20 ms\n"
+                + "java.lang.IllegalStateException: a bug in tick 3\n.*"); // with its stack trace
+        ServerLog.awaitLine(server, "Game loop 2 started");
         List<Long> numbers = player.tickNumbers();
         assertEquals(List.of(1L, 2L, 1L, 2L, 3L), numbers.subList(0, 5), "the new loop counts from 1");
         assertTrue(loop.isRunning());

@@ -8,6 +8,7 @@ import gameloop.executor.GameState.Step;
 import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
@@ -31,6 +32,7 @@ class ShutdownTest {
         AtomicBoolean blockNext = new AtomicBoolean();
         CountDownLatch blocked = new CountDownLatch(1);
         ThreadExecutorGame[] game = new ThreadExecutorGame[1];
+        ServerLog.capture();
         GameServer server = GameServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)),
                 context -> game[0] = new ThreadExecutorGame(context, now -> {
                     if (blockNext.getAndSet(false)) {
@@ -52,6 +54,7 @@ class ShutdownTest {
             assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "stopping took " + took);
             assertEquals(0, game[0].failures(), "a stop is not a failure");
             assertEquals(1, game[0].loopsStarted());
+            ServerLog.awaitLine(server, "Game loop 1 stopped: the server is stopping"); // as the chapter shows
             for (TestClient player : players) {
                 assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
             }
@@ -63,11 +66,16 @@ class ShutdownTest {
 
     @Test
     void stoppingTheArticlesGameLeavesNoThreads() throws Exception {
+        ServerLog.capture();
         GameServer server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)));
         try (TestClients clients = new TestClients()) {
             TestClient player = clients.connect(server.webSocketUri());
             player.send("65");
             await().until(() -> player.hasReceived("Pressed key code: 65") && player.lastTickNumber() >= 3);
+            // The threads, named in the log as the chapter shows.
+            String prefix = server.threadNamePrefix();
+            ServerLog.awaitLine(server, "Game loop 1 is running on " + prefix + "game-loop-1; it hands each tick to "
+                    + prefix + "game-state-1");
 
             server.close();
 

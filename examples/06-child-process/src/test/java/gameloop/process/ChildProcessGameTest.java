@@ -10,6 +10,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
@@ -35,6 +36,7 @@ class ChildProcessGameTest {
     private final TestClients clients = new TestClients();
 
     private void start(Duration tick, Duration work) throws Exception {
+        ServerLog.capture();
         server = GameServer.start(ServerSettings.forTest("06-child-process", tick),
                 context -> game = new ChildProcessGame(context, work));
     }
@@ -125,6 +127,10 @@ class ChildProcessGameTest {
                 "its stderr is in the report: " + exit.lastErrorLines());
         assertNotEquals(firstPid, game.workerPid());
         assertFalse(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false));
+        // What the chapter tells the learner to look for in the log, in this order of events.
+        ServerLog.awaitLine(server, "worker " + firstPid + ": HeavyWorker " + firstPid + " ready.*");
+        ServerLog.awaitLine(server, "Worker " + firstPid + " died with exit code 137 \\(SIGKILL: .*");
+        ServerLog.awaitLine(server, "Worker 2 started: a second JVM, pid " + game.workerPid() + ", 2 ms of work per step .*");
         List<Long> numbers = client.tickNumbers();
         for (int i = 1; i < numbers.size(); i++) { // the count goes on; at most the lost request is missing
             assertTrue(numbers.get(i) > numbers.get(i - 1), "ticks went backwards: " + numbers);
@@ -146,6 +152,7 @@ class ChildProcessGameTest {
 
         assertEquals(1, game.mostInFlight(), "requests waiting for the worker at once");
         assertTrue(game.periodsSkipped() >= 20, "skipped only " + game.periodsSkipped());
+        ServerLog.awaitLine(server, "Period skipped: worker \\d+ is still on request \\d+ \\(\\d+ skipped so far\\)");
         Ticks.assertConsecutive(client.tickNumbers());
         List<TestClient.Received> ticks = client.ticks();
         long spanMillis = (ticks.get(ticks.size() - 1).nanoTime() - ticks.get(0).nanoTime()) / 1_000_000;
@@ -184,6 +191,8 @@ class ChildProcessGameTest {
         assertEquals(List.of(), Threads.alive(server.threadNamePrefix() + "worker-"));
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " is alive");
         assertEquals(0, game.lastExit().code(), "it left by itself, at end of file: " + game.lastExit().describe());
+        ServerLog.awaitLine(server, "worker " + pid + ": HeavyWorker " + pid + ": stdin closed, no more work; exiting");
+        ServerLog.awaitLine(server, "Worker " + pid + " exited with exit code 0");
         String tag = "-Dgameloop.owner=" + game.owner() + " ";
         assertEquals(List.of(), ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(tag))

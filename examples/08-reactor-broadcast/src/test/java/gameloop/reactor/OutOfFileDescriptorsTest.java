@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * files to 64 ({@code ulimit -n}), so that a few dozen clients use them all up. This test's own
  * JVM, shared with every other test, keeps its limit. Linux only: the test leans on how Linux
  * fails an accept, and on {@code timeout}, which ends the server should this JVM be killed first.
+ * Being the one test that runs the real {@code main}, it also checks the console lines the
+ * module's README shows.
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "relies on Linux's accept and on coreutils' timeout")
 class OutOfFileDescriptorsTest {
@@ -39,6 +41,8 @@ class OutOfFileDescriptorsTest {
     private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern ACCEPTING_AGAIN = Pattern.compile("accepting again, after (\\d+) failed attempt");
     private static final String FAILED = "ERROR accept failed";
+    /** A line about one connection: {@code connected #2 from ...} or {@code lost #3: ...}. */
+    private static final Pattern CONNECTION_LINE = Pattern.compile("^[0-9:.]+ \\[[^]]+\\] (connected|lost) #\\d+");
 
     /**
      * The server's output goes to a file, not a pipe: when a process ends, Java drains what is
@@ -97,6 +101,12 @@ class OutOfFileDescriptorsTest {
             }
         }
         assertTrue(log().stream().anyMatch(line -> line.endsWith("reactor stopped")), "a clean stop; the log: " + log());
+        // The console of the real main, as the module's README shows it: every connection's line
+        // comes from the one reactor thread, and the stop from the shutdown hook's.
+        List<String> connectionLines = log().stream().filter(CONNECTION_LINE.asPredicate()).toList();
+        assertTrue(connectionLines.size() > 10, "the log: " + log());
+        assertTrue(connectionLines.stream().allMatch(line -> line.contains(" [spreader-reactor-1] ")), "the log: " + log());
+        assertTrue(log().stream().anyMatch(line -> line.endsWith(" [spreader-shutdown] shutting down")), "the log: " + log());
     }
 
     private static Process startServerWithFewDescriptors(Path logFile) throws Exception {
