@@ -3,6 +3,7 @@ package gameloop.testkit;
 import static org.awaitility.Awaitility.await;
 
 import gameloop.shared.GameServer;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,33 +18,50 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the servers in this test JVM log, so that a test can check the lines a chapter tells the
- * learner to look for. The lines are still printed as usual; a copy of each is kept as Jetty's
- * console logger prints it, e.g.
- * {@code 2026-12-03 04:40:01.123:INFO :gs.Players:gs3-jetty-41: player 1 left (0 online)}.
+ * learner to look for. The lines are still printed as usual; a copy of each is kept, with the
+ * name of the thread that logged it.
  *
- * <p>Tests run in parallel, so a server's lines are told apart by the thread that logged them:
- * every thread a {@link GameServer} starts has its {@link GameServer#threadNamePrefix() prefix}.
- * A line logged by another thread (the test's own, calling {@code close()}) cannot be matched.
+ * <p>Tests run in parallel, so a server's lines are told apart by that thread: every thread a
+ * {@link GameServer} starts has its {@link GameServer#threadNamePrefix() prefix}. A line logged by
+ * another thread (the test's own, calling {@code close()}) belongs to no server.
  */
 public final class ServerLog {
 
-    /** Enough for every line a test could be waiting for; older ones go. */
+    /** Enough for every line a test could be waiting for (a whole suite logs a few thousand). */
     private static final int KEPT_LINES = 100_000;
-    private static final Deque<String> LINES = new ArrayDeque<>();
 
-    static {
-        StdErrAppender console = (StdErrAppender) jettyLogger().getAppender();
-        PrintStream printing = console.getStream() != null ? console.getStream() : System.err;
-        console.setStream(new PrintStream(printing, true) {
-            @Override
-            public void println(Object line) { // the one method the appender calls, once per message
-                keep(String.valueOf(line));
-                super.println(line);
-            }
-        });
+    private record Line(String thread, String text) {
     }
 
+    private static final Deque<Line> LINES = new ArrayDeque<>();
+    private static boolean capturing;
+
     private ServerLog() {
+    }
+
+    /**
+     * Starts keeping lines, if not started yet. Call it before the server under test starts.
+     *
+     * <p>Jetty's console logger prints each message with one {@code println(Object)} on the thread
+     * that logged it, to its stream or, when it has none, to whatever {@code System.err} is then.
+     * The stream set here keeps a copy and prints it the same way, in one call, so it cannot be
+     * split by another thread's output.
+     */
+    public static synchronized void capture() {
+        if (capturing) {
+            return;
+        }
+        StdErrAppender console = (StdErrAppender) jettyLogger().getAppender();
+        PrintStream own = console.getStream();
+        console.setStream(new PrintStream(OutputStream.nullOutputStream()) {
+            @Override
+            public void println(Object message) {
+                String text = String.valueOf(message);
+                keep(new Line(Thread.currentThread().getName(), text));
+                (own != null ? own : System.err).println(text);
+            }
+        });
+        capturing = true;
     }
 
     /**
@@ -65,12 +83,7 @@ public final class ServerLog {
         }
     }
 
-    /** Starts keeping lines, if not started yet. Call it before the server under test starts. */
-    public static void capture() {
-        // The static initializer does the work, once, whichever test comes first.
-    }
-
-    private static void keep(String line) {
+    private static void keep(Line line) {
         synchronized (LINES) {
             LINES.addLast(line);
             if (LINES.size() > KEPT_LINES) {
@@ -79,22 +92,31 @@ public final class ServerLog {
         }
     }
 
-    /** The messages (the text after the thread name) that {@code server}'s threads logged so far. */
+    /**
+     * The messages {@code server}'s threads logged so far: each line without the time, level,
+     * logger and thread that Jetty prints before it ({@code 04:40:01.123:INFO :gs.Players:gs3-jetty-41: }).
+     */
     public static List<String> of(GameServer server) {
-        String thread = ":" + server.threadNamePrefix();
         synchronized (LINES) {
             return LINES.stream()
-                    .filter(line -> line.contains(thread))
-                    .map(line -> line.substring(line.indexOf(": ", line.indexOf(thread)) + 2))
+                    .filter(line -> line.thread().startsWith(server.threadNamePrefix()))
+                    .map(line -> line.text().substring(line.text().indexOf(line.thread() + ": ") + line.thread().length() + 2))
                     .toList();
         }
     }
 
     /** Waits until {@code server}'s threads have logged a message matching {@code regex} in full. */
     public static String awaitLine(GameServer server, String regex) {
+        if (!capturing()) {
+            throw new IllegalStateException("ServerLog.capture() was not called before the server started");
+        }
         Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
-        return await("a log line matching " + regex).until(
+        return await("a log line of " + server.threadNamePrefix() + "* matching " + regex).until(
                 () -> of(server).stream().filter(m -> pattern.matcher(m).matches()).findFirst().orElse(null),
                 line -> line != null);
+    }
+
+    private static synchronized boolean capturing() {
+        return capturing;
     }
 }
