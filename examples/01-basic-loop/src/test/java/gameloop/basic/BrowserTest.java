@@ -143,8 +143,7 @@ class BrowserTest {
 
             for (Dimension window : List.of(new Dimension(1280, 600), new Dimension(800, 600), new Dimension(1600, 900))) {
                 page.browser.manage().window().setSize(window); // shorter, then narrower, then wider: lines re-wrap
-                long ticks = script.number(TICKS_RECEIVED);
-                await().until(() -> script.number(TICKS_RECEIVED) >= ticks + 50);
+                awaitMoreTicks(script, 50);
                 await().until(() -> script.number(DISTANCE_FROM_BOTTOM) <= 4);
             }
         }
@@ -240,14 +239,19 @@ class BrowserTest {
 
         page.run(LOG + ".scrollTop = 0");
         Object newest = page.evaluate(NEWEST_LINE);
-        long ticks = page.number(TICKS_RECEIVED);
-        await().until(() -> page.number(TICKS_RECEIVED) >= ticks + 50 && !newest.equals(page.evaluate(NEWEST_LINE)));
+        awaitMoreTicks(page, 50);
+        await().until(() -> !newest.equals(page.evaluate(NEWEST_LINE))); // lines were added meanwhile
         assertTrue(page.number(DISTANCE_FROM_BOTTOM) > 100, "the log pulled the reader back down");
 
         page.run(LOG + ".scrollTop = " + LOG + ".scrollHeight");
-        long later = page.number(TICKS_RECEIVED);
-        await().until(() -> page.number(TICKS_RECEIVED) >= later + 50);
+        awaitMoreTicks(page, 50);
         await().until(() -> page.number(DISTANCE_FROM_BOTTOM) <= 4);
+    }
+
+    /** Waits until the first card has counted {@code more} ticks than now. */
+    private static void awaitMoreTicks(InThePage page, long more) throws Exception {
+        long now = page.number(TICKS_RECEIVED);
+        await().until(() -> page.number(TICKS_RECEIVED) >= now + more);
     }
 
     /** A server (example 01, or the game a test gives) and Chromium showing its page; closing quits both. */
