@@ -34,7 +34,8 @@ public final class ServerLog {
     }
 
     private static final Deque<Line> LINES = new ArrayDeque<>();
-    private static boolean capturing;
+    /** Set once, under the class's lock, by {@link #capture()}; read by any test thread. */
+    private static volatile boolean capturing;
 
     private ServerLog() {
     }
@@ -107,16 +108,12 @@ public final class ServerLog {
 
     /** Waits until {@code server}'s threads have logged a message matching {@code regex} in full. */
     public static String awaitLine(GameServer server, String regex) {
-        if (!capturing()) {
+        if (!capturing) {
             throw new IllegalStateException("ServerLog.capture() was not called before the server started");
         }
         Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
         return await("a log line of " + server.threadNamePrefix() + "* matching " + regex).until(
                 () -> of(server).stream().filter(m -> pattern.matcher(m).matches()).findFirst().orElse(null),
                 line -> line != null);
-    }
-
-    private static synchronized boolean capturing() {
-        return capturing;
     }
 }
