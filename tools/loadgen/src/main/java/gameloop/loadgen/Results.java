@@ -23,9 +23,10 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
 
     /**
      * True when the tool's own delay in reading (its p99) is a real share of the figures: an echo
-     * or a tick may be read up to that late, so echoes include up to that much and fan-out varies by it. Not a lower bound by itself: most of it
-     * is a reading thread working through one broadcast's worth of sockets, which it does with
-     * CPU to spare too, for any server it measures. NaN (no probe) is never significant.
+     * or a tick may be read up to that late, so echoes include up to that much and fan-out varies
+     * by it. Not a lower bound by itself: most of it is a reading thread working through one
+     * broadcast's worth of sockets, which it does with CPU to spare too, for any server it
+     * measures. NaN (no probe) is never significant.
      */
     public boolean readingDelayMatters() {
         double delay = readingDelay.p99();

@@ -19,7 +19,8 @@ interface Transport extends AutoCloseable {
     /**
      * Asks each thread that reads messages to run a no-op, and tells {@code delayNanos} how long
      * it waited for it: at most how late a message that arrives now is read (the no-op waits for
-     * the whole round of reads in progress), the tool's own share of the latencies it reports. A transport that cannot ask (Jetty's hands reads to a pool) does nothing.
+     * the whole round of reads in progress), the tool's own share of the latencies it reports. A
+     * transport that cannot ask (Jetty's hands reads to a pool) does nothing.
      */
     default void probeReadingDelay(LongConsumer delayNanos) {
     }
