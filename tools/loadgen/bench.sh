@@ -29,7 +29,9 @@ duration=${DURATION:-20s}
 # and for a loop that fell behind while thousands of clients connected to catch up (a fixed-rate
 # loop sends its late ticks back to back), so the window measures the steady state.
 warmup=${WARMUP:-30s}
-# The example's JVM (Maven's, under exec:java). G1, the default collector, runs refinement
+# The example runs in a JVM of its own, started with plain `java` on the classpath Maven
+# resolves (not under exec:java, whose JVM would be Maven's too): its memory column is then the
+# example's alone, comparable with the yardstick's. G1, the default collector, runs refinement
 # threads that follow every reference the server stores into an old object; at 5000 clients
 # (50,000 frames queued a second) they took about 2 s of CPU in 10, a tenth of the machine.
 # The serial collector has no such threads, and its young collections of this small heap take
@@ -78,7 +80,15 @@ if [ "$module" = "$baseline" ]; then
     to_build=tools/loadgen
 fi
 echo "Building $to_build..."
-mvn -B -q -pl "$to_build" -am compile
+# Each module also writes its runtime classpath (its dependencies' jars, and the target/classes of
+# the modules it needs from this build) to target/runtime-classpath.txt.
+mvn -B -q -pl "$to_build" -am compile dependency:build-classpath \
+    -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
+if [ "$module" != "$baseline" ]; then
+    main_class=$(sed -n 's:.*<exec.mainClass>\(.*\)</exec.mainClass>.*:\1:p' "$module/pom.xml")
+    [ -n "$main_class" ] || { echo "$module/pom.xml names no exec.mainClass" >&2; exit 1; }
+    classpath="$module/target/classes:$(cat "$module/target/runtime-classpath.txt")"
+fi
 
 rows=()
 for n in "${counts[@]}"; do
@@ -90,11 +100,12 @@ for n in "${counts[@]}"; do
     if [ "$module" = "$baseline" ]; then
         "${server_pin[@]}" node "$baseline/ws-server.js" --port "$port" --tick-ms "$tick" > "$out/server-$n.log" 2>&1 &
     else
-        MAVEN_OPTS="${MAVEN_OPTS:-} $server_java_opts" "${server_pin[@]}" mvn -B -q -pl "$module" -am compile exec:java -Dport="$port" -Dtick.ms="$tick" \
-            > "$out/server-$n.log" 2>&1 &
+        # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of options, split on purpose
+        "${server_pin[@]}" "${JAVA_HOME:+$JAVA_HOME/bin/}java" $server_java_opts -Dport="$port" -Dtick.ms="$tick" \
+            -cp "$classpath" "$main_class" > "$out/server-$n.log" 2>&1 &
     fi
-    # mvn and taskset exec what they run, so this is the server's own pid (Maven's JVM, or node):
-    # the one to stop, and the one that must be listening.
+    # taskset execs what it runs, so this is the server's own pid (its JVM, or node): the one to
+    # stop, and the one that must be listening.
     server=$!
     answered=""
     for _ in $(seq 1 120); do
