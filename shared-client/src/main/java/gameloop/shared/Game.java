@@ -12,6 +12,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #playerJoined}, {@link #playerLeft} and {@link #keyPressed} are called on
  * Jetty's threads, possibly on several at once, and concurrently with the game's own loop. An
  * implementation that keeps state across them must guard it; that is what the examples are about.
+ * {@link #playerLeft} may also run on the thread that sent to the player, when the send fails at
+ * once (its queue is full, or its connection already closed): that can be the game's own loop
+ * thread, in the middle of a broadcast, or the thread stopping the server. So it must never wait
+ * for the loop to finish a tick.
+ *
+ * <p>None of these should throw. If one does, an {@link Error} included, the server logs it and
+ * deals with that one player; the others play on.
  */
 public interface Game extends AutoCloseable {
 
@@ -47,7 +54,9 @@ public interface Game extends AutoCloseable {
 
     /**
      * Stops every thread, task and process the game started, and waits for them to finish.
-     * Called once, before the players are told the server is going away. Must not throw.
+     * Called once, before the players are told the server is going away. New players are
+     * already refused by then: no {@link #playerJoined} starts during or after it (one that
+     * started earlier may still be running). Must not throw.
      */
     @Override
     void close();

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -53,9 +54,10 @@ public final class GameServer implements AutoCloseable {
     /** A connection with no traffic either way for this long is closed. Ticks count as traffic. */
     public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
     /**
-     * How long stopping waits for the 1001 close frames to go out. Jetty counts a close it started
-     * as done once its frame is written (it does not wait for the client's reply), so only a
-     * client whose socket is full, because it does not read, can hold this up.
+     * How long stopping waits for the 1001 close frames to go out. For 1001, which Jetty counts as
+     * an abnormal close, it closes the connection once the frame is written, without waiting for
+     * the client's reply; so only a client whose socket is full, because it does not read, can
+     * hold this up.
      */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
 
@@ -89,7 +91,7 @@ public final class GameServer implements AutoCloseable {
 
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, this::configure);
-        webSockets.setHandler(new Handler.Sequence(new InfoHandler(settings), pageHandler()));
+        webSockets.setHandler(new Handler.Sequence(new InfoHandler(settings), pageHandler(), new WhatElseHandler()));
         context.setHandler(webSockets);
         server.setHandler(context);
     }
@@ -107,8 +109,10 @@ public final class GameServer implements AutoCloseable {
             gameServer.close();
             throw e;
         }
-        LOG.info("{} is running at {} (tick every {} ms). Open it in a browser; stop with Ctrl+C.",
-                settings.example(), gameServer.pageUri(), settings.tickPeriod().toMillis());
+        LOG.info("{} is running at {}{} (tick every {} ms). Open it in a browser; stop with Ctrl+C.",
+                settings.example(), gameServer.pageUri(),
+                isWildcard(settings.host()) ? " and at this machine's other addresses" : "",
+                settings.tickPeriod().toMillis());
         return gameServer;
     }
 
@@ -129,9 +133,14 @@ public final class GameServer implements AutoCloseable {
         container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
         container.setIdleTimeout(IDLE_TIMEOUT);
         container.addMapping("/connect", (request, response, callback) -> {
-            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-            if (!SameOrigin.allows(origin, Request.getServerName(request), Request.getServerPort(request), loopbackOnly)) {
-                LOG.warn("Refused a WebSocket from origin {}: only this server's own page may connect", origin);
+            // A browser sends one Origin at most. Two are not a browser's doing: refused, rather
+            // than judged by whichever one a check happens to read.
+            List<String> origins = request.getHeaders().getValuesList(HttpHeader.ORIGIN);
+            String origin = origins.isEmpty() ? null : origins.get(0);
+            if (origins.size() > 1
+                    || !SameOrigin.allows(origin, Request.getServerName(request), Request.getServerPort(request), loopbackOnly)) {
+                LOG.warn("Refused a WebSocket from origin {}: only this server's own page may connect",
+                        String.join(" and ", origins));
                 Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
                         "Cross-origin WebSocket refused");
                 return null;
@@ -149,6 +158,10 @@ public final class GameServer implements AutoCloseable {
         page.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("gameloop/client/"));
         page.setWelcomeFiles("index.html");
         page.setDirAllowed(false);
+        // Ask each time whether the page changed (a 304 if not): a learner who edits it and
+        // restarts the example sees the new one, not the browser's guess at a fresh copy.
+        page.setCacheControl("no-cache");
+        page.setEtags(true);
         return page;
     }
 
@@ -177,14 +190,25 @@ public final class GameServer implements AutoCloseable {
 
     private String hostForUri() {
         String host = connector.getHost();
+        if (isWildcard(host)) {
+            // Listening on every interface, loopback included. A browser will not open 0.0.0.0
+            // (recent ones refuse it), so print an address it will.
+            return "127.0.0.1";
+        }
         return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** -Dhost=0.0.0.0 or :: (every interface). Literals only: a host name is never looked up here. */
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.replace("[", "").replace("]", "").matches("(0*:)+0*");
     }
 
     /**
      * Stops in the order that loses nothing and leaks nothing:
      * <ol>
+     *   <li>new players are refused (1001), so a game that is stopping is never asked to take one in;</li>
      *   <li>the game, and its threads are awaited, so no tick is sent into a closing connection;</li>
-     *   <li>every player gets a 1001 (going away) close frame, and new ones are refused;</li>
+     *   <li>every player gets a 1001 (going away) close frame;</li>
      *   <li>Jetty: connectors, then its thread pool.</li>
      * </ol>
      * Safe from any thread, any number of times; later callers wait for the first to finish.
@@ -201,11 +225,12 @@ public final class GameServer implements AutoCloseable {
             return;
         }
         boolean interrupted = Thread.interrupted(); // clears the flag; restored at the end
+        players.refuseNewPlayers();
         try {
             try {
                 game.close();
             } catch (RuntimeException e) {
-                // Still say goodbye to the players, and refuse new ones, below.
+                // Still say goodbye to the players below.
                 LOG.error("Stopping the game failed; stopping the server anyway", e);
             }
             interrupted |= Thread.interrupted(); // one that came while the game stopped: put aside too
@@ -262,12 +287,40 @@ public final class GameServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            if (!"/info".equals(Request.getPathInContext(request))) {
-                return false;
+            if (!"/info".equals(Request.getPathInContext(request)) || !isRead(request)) {
+                return false; // another method on /info gets its 405 from WhatElseHandler
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.write(true, StandardCharsets.UTF_8.encode(json), callback);
             return true;
         }
+    }
+
+    /**
+     * Whatever the page and {@code /info} did not answer, answered with the status that says
+     * why, instead of a 404 for everything: 426 for a plain request to the WebSocket endpoint,
+     * 405 for a method other than GET and HEAD, and 404 (Jetty's own) for any other path.
+     */
+    private static final class WhatElseHandler extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if ("/connect".equals(Request.getPathInContext(request))) {
+                response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
+                Response.writeError(request, response, callback, HttpStatus.UPGRADE_REQUIRED_426,
+                        "This is the game's WebSocket endpoint: connect to it with a WebSocket client, as the page at / does");
+                return true;
+            }
+            if (!isRead(request)) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
+                        "Only GET and HEAD are served here");
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static boolean isRead(Request request) {
+        return HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
     }
 }

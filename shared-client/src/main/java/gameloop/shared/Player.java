@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
  * One connected client. Safe to use from any thread: the game loop sends ticks from its thread
  * while Jetty's threads send echoes.
  *
- * <p>Sending never blocks and never throws. A send that fails reaches {@link #sendFailed}
- * later, on some other thread. Two failures matter:
+ * <p>Sending never blocks and never throws. A send that fails reaches {@link #sendFailed},
+ * either later on one of Jetty's threads (the write failed) or at once, on the sending thread,
+ * before {@code send} returns (the queue is full, or the connection has already closed). Two
+ * failures matter:
  * <ul>
  *   <li>the client is gone (reset, closed): we drop it, and the game loop carries on;</li>
  *   <li>the client is not keeping up: Jetty would queue its frames on our heap without limit, so
@@ -32,7 +34,7 @@ public final class Player {
     private final Players players;
     /** Set once, by whichever thread first learns the player is gone. */
     private final AtomicBoolean gone = new AtomicBoolean();
-    /** One callback reused for every send: no allocation per tick per player. */
+    /** One callback for every send: it holds no state, so sends on several threads can share it. */
     private final Callback onSendDone = Callback.from(() -> { }, this::sendFailed);
 
     Player(int id, Session session, Players players) {
@@ -63,7 +65,13 @@ public final class Player {
         session.sendText(text, onSendDone);
     }
 
-    /** Starts a close handshake with this player (the close frame is queued like any other). */
+    /**
+     * Starts a close handshake with this player (the close frame is queued like any other). With
+     * an abnormal code such as 1001 or 1011, Jetty closes the connection as soon as the frame is
+     * written, and the player leaves then. With 1000, or a code of 3000 and up, Jetty waits for
+     * the client's own close frame, and the player leaves when it comes (or when the idle
+     * timeout ends the wait).
+     */
     public void close(int statusCode, String reason) {
         session.close(statusCode, reason, Callback.NOOP);
     }

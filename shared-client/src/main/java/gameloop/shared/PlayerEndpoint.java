@@ -59,8 +59,9 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         if (keyCode.isPresent()) {
             try {
                 game.keyPressed(me, keyCode.getAsInt());
-            } catch (RuntimeException e) {
-                // Left to Jetty, this would close the connection with no trace above DEBUG.
+            } catch (RuntimeException | Error e) {
+                // Left to Jetty, this would close the connection with no trace above DEBUG, and
+                // send the exception's message to the client as the close reason.
                 LOG.error("The game failed on a key from {}; disconnecting it, the others play on", me, e);
                 session.close(StatusCode.SERVER_ERROR, "the game failed on this key", Callback.NOOP);
             }

@@ -68,9 +68,11 @@ public final class Players {
         LOG.info("{} joined from {} ({} online)", player, session.getRemoteSocketAddress(), count());
         try {
             game.playerJoined(player);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // Thrown into Jetty, this would close the connection with the player still listed
-            // (the endpoint never learns who it was), counted as online for good.
+            // (the endpoint never learns who it was), counted as online for good, nothing in the
+            // log above DEBUG, and the exception's message sent to the client as the close
+            // reason. An Error (a failed assert, say) is a bug in the game like any other.
             LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
             player.left();
             session.close(StatusCode.SERVER_ERROR, "the game could not take this player in", Callback.NOOP);
@@ -85,7 +87,7 @@ public final class Players {
             LOG.info("{} left ({} online)", player, count());
             try {
                 game.playerLeft(player);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("The game failed on {} leaving; it is gone all the same", player, e);
             } finally {
                 synchronized (lock) {
@@ -96,16 +98,25 @@ public final class Players {
     }
 
     /**
-     * Refuses new players, sends everyone a close frame with 1001 (going away), and waits up to
-     * {@code timeout} for all of them to leave. Jetty reports a close it started, and so the
-     * player leaves, once the close frame is written; a client that is not reading, whose socket
-     * is full, can hold that up. Whoever is still here at the timeout is cut off when the server
-     * stops its connectors right after.
+     * From now on a new connection is closed at once with 1001, and the game never hears of it.
+     * The server calls this first when it stops, before the game does: a game that is stopping
+     * must not be asked to take in a player.
      */
-    void closeAll(Duration timeout) throws InterruptedException {
+    void refuseNewPlayers() {
         synchronized (lock) {
             closing = true;
         }
+    }
+
+    /**
+     * Refuses new players, sends everyone a close frame with 1001 (going away), and waits up to
+     * {@code timeout} for all of them to leave. Jetty reports a 1001 close it started, and so the
+     * player leaves, once the close frame is written (see {@link Player#close}); a client that is
+     * not reading, whose socket is full, can hold that up. Whoever is still here at the timeout is cut off when the server
+     * stops its connectors right after.
+     */
+    void closeAll(Duration timeout) throws InterruptedException {
+        refuseNewPlayers();
         for (Player player : online) {
             player.close(Player.GOING_AWAY, "server shutting down");
         }

@@ -98,7 +98,7 @@ class BrowserTest {
 
             for (String card : List.of("1", "2")) {
                 await().until(() -> page.text(".conn[data-number='" + card + "'] .log")
-                        .contains("closed: 1001 server shutting down (the server is going away)"));
+                        .contains("closed: 1001 server shutting down (going away)"));
             }
             await().until(() -> page.text("#status")
                     .matches("Not connected\\. Last close: #\\d at [0-9:.]+, 1001 server shutting down\\."));

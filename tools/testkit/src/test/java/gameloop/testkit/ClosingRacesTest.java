@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Closes that come at awkward moments: while a player is still joining, and from a thread that
- * has been interrupted. Each must end with the player gone, the game told, and nothing left.
+ * Closes that come at awkward moments: while a player is still joining, while the game is
+ * stopping, and from a thread that has been interrupted. Each must end with the player gone, the game told, and nothing left.
  */
 class ClosingRacesTest {
 
@@ -108,6 +108,49 @@ class ClosingRacesTest {
         assertTrue(waited.compareTo(Duration.ofMillis(900)) < 0, "the shutdown waited out its timeout: " + waited);
         assertEquals(0, server.players().count());
         assertEquals(StatusCode.SHUTDOWN, connecting.get(10, TimeUnit.SECONDS).closed().get(10, TimeUnit.SECONDS).code());
+    }
+
+    /**
+     * A game that is stopping (its loop thread being awaited, a worker process ending) is never
+     * asked to take in a player: a newcomer is turned away from the moment the stop begins.
+     */
+    @Test
+    void aPlayerWhoArrivesWhileTheGameIsStoppingIsRefusedAndTheGameNeverHearsOfIt() throws Exception {
+        CountDownLatch gameIsClosing = new CountDownLatch(1);
+        CountDownLatch finishClosing = new CountDownLatch(1);
+        AtomicInteger joins = new AtomicInteger();
+        server = GameServer.start(ServerSettings.forTest("join-while-stopping-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void playerJoined(Player player) {
+                joins.incrementAndGet();
+            }
+
+            @Override
+            public void close() {
+                gameIsClosing.countDown();
+                try {
+                    finishClosing.await(10, TimeUnit.SECONDS); // a slow stop, held by the test
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Thread closer = new Thread(server::close, "join-while-stopping-test-closer");
+        closer.start();
+        try {
+            assertTrue(gameIsClosing.await(10, TimeUnit.SECONDS));
+
+            TestClient newcomer = clients.connect(server.webSocketUri());
+
+            TestClient.Closed refused = newcomer.closed().get(10, TimeUnit.SECONDS);
+            assertEquals(StatusCode.SHUTDOWN, refused.code());
+            assertEquals("server shutting down", refused.reason());
+            assertEquals(0, joins.get(), "a game that was stopping was asked to take in a player");
+        } finally {
+            finishClosing.countDown();
+            closer.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        assertFalse(closer.isAlive(), "close() is stuck");
     }
 
     /** Ctrl+C while a test, or the application, is closing it too: every caller waits for the stop. */

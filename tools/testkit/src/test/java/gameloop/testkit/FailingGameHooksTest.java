@@ -17,30 +17,51 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A game's join and leave hooks run on Jetty's threads. If one throws, the server says so, deals
- * with that one player, and goes on: no ghost player counted as online, no stalled shutdown.
+ * A game's join, key and leave hooks run on Jetty's threads. If one throws, an Error included,
+ * the server says so in its log, deals with that one player, and goes on: no ghost player
+ * counted as online, no exception text sent to the client, no stalled shutdown.
  */
 class FailingGameHooksTest {
 
+    /** What a buggy game throws: an exception, or an Error such as a failed assert. */
+    enum Bug {
+        EXCEPTION, ERROR;
+
+        void raise() {
+            if (this == ERROR) {
+                throw new AssertionError("a bug in the game, on purpose");
+            }
+            throw new IllegalStateException("a bug in the game, on purpose");
+        }
+    }
+
     private final TestClients clients = new TestClients();
     private GameServer server;
+
+    @BeforeAll
+    static void captureTheLog() {
+        ServerLog.capture();
+    }
 
     @AfterEach
     void tearDown() {
         Teardown.closeAll(clients, server);
     }
 
-    @Test
-    void aJoinTheGameFailsOnDisconnectsThatPlayerOnlyAndLeavesNoGhost() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Bug.class)
+    void aJoinTheGameFailsOnDisconnectsThatPlayerOnlyAndLeavesNoGhost(Bug bug) throws Exception {
         AtomicBoolean failNextJoin = new AtomicBoolean(true);
         server = GameServer.start(ServerSettings.forTest("failing-join-test", Duration.ofSeconds(1)), context -> new Game() {
             @Override
             public void playerJoined(Player player) {
                 if (failNextJoin.getAndSet(false)) {
-                    throw new IllegalStateException("a bug in the game, on purpose");
+                    bug.raise();
                 }
             }
 
@@ -50,7 +71,10 @@ class FailingGameHooksTest {
         });
 
         TestClient unlucky = clients.connect(server.webSocketUri());
-        assertEquals(StatusCode.SERVER_ERROR, unlucky.closed().get(10, TimeUnit.SECONDS).code());
+        TestClient.Closed closed = unlucky.closed().get(10, TimeUnit.SECONDS);
+        assertEquals(StatusCode.SERVER_ERROR, closed.code());
+        assertEquals("the game could not take this player in", closed.reason());
+        ServerLog.awaitLine(server, "The game failed to take in player 1; disconnecting it, the others play on\\R.*a bug in the game, on purpose.*");
         await().until(() -> server.players().count() == 0);
 
         TestClient next = clients.connect(server.webSocketUri());
@@ -59,8 +83,9 @@ class FailingGameHooksTest {
         assertEquals(1, server.players().count());
     }
 
-    @Test
-    void aLeaveTheGameFailsOnDoesNotHoldUpTheShutdown() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Bug.class)
+    void aLeaveTheGameFailsOnDoesNotHoldUpTheShutdown(Bug bug) throws Exception {
         CountDownLatch queued = new CountDownLatch(1);
         server = GameServer.start(ServerSettings.forTest("failing-leave-test", Duration.ofSeconds(1)), context -> new Game() {
             @Override
@@ -73,7 +98,7 @@ class FailingGameHooksTest {
 
             @Override
             public void playerLeft(Player player) {
-                throw new IllegalStateException("a bug in the game, on purpose");
+                bug.raise();
             }
 
             @Override
@@ -107,13 +132,14 @@ class FailingGameHooksTest {
         }
     }
 
-    @Test
-    void aKeyTheGameFailsOnClosesThatConnectionOnly() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Bug.class)
+    void aKeyTheGameFailsOnClosesThatConnectionOnly(Bug bug) throws Exception {
         server = GameServer.start(ServerSettings.forTest("failing-key-test", Duration.ofSeconds(1)), context -> new Game() {
             @Override
             public void keyPressed(Player player, int keyCode) {
                 if (keyCode == 13) {
-                    throw new IllegalStateException("a bug in the game, on purpose");
+                    bug.raise();
                 }
                 Game.super.keyPressed(player, keyCode);
             }
@@ -127,7 +153,10 @@ class FailingGameHooksTest {
 
         unlucky.send("13");
 
-        assertEquals(StatusCode.SERVER_ERROR, unlucky.closed().get(10, TimeUnit.SECONDS).code());
+        TestClient.Closed closed = unlucky.closed().get(10, TimeUnit.SECONDS);
+        assertEquals(StatusCode.SERVER_ERROR, closed.code());
+        assertEquals("the game failed on this key", closed.reason());
+        ServerLog.awaitLine(server, "The game failed on a key from player \\d+; disconnecting it, the others play on\\R.*a bug in the game, on purpose.*");
         await().until(() -> server.players().count() == 1);
         bystander.send("65");
         await().until(() -> bystander.hasReceived(Protocol.pressed(65)));

@@ -8,8 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gameloop.shared.Game;
 import gameloop.shared.GameServer;
 import gameloop.shared.Player;
+import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +90,71 @@ class SharedWiringTest {
             // The wait would take the full second; a stop that did not wait takes milliseconds.
             assertTrue(took.compareTo(Duration.ofMillis(900)) < 0, "the stop waited for an answer: " + took);
         }
+    }
+
+    /** -Dhost=0.0.0.0: the address the server prints (and tests use) is one a browser will open. */
+    @Test
+    void aServerOnEveryInterfaceGivesALoopbackAddressToOpen() throws Exception {
+        ServerSettings everywhere = new ServerSettings("wildcard-test", "0.0.0.0", 0, Duration.ofSeconds(1));
+        try (GameServer wildcard = GameServer.start(everywhere, context -> () -> { })) {
+            assertEquals(URI.create("http://127.0.0.1:" + wildcard.port() + "/"), wildcard.pageUri());
+            TestClient player = clients.connect(wildcard.webSocketUri());
+            player.send("65");
+            await().until(() -> player.hasReceived(Protocol.pressed(65)));
+        }
+    }
+
+    /** A browser sends one Origin at most; two are refused, whichever comes first. */
+    @Test
+    void anUpgradeWithTwoOriginsIsRefusedWith403() throws Exception {
+        Map<String, String> ownThenForeign = new LinkedHashMap<>();
+        ownThenForeign.put("Origin", "http://127.0.0.1:" + server.port());
+        ownThenForeign.put("origin", "http://evil.example"); // another key, the same header
+        try (RawWebSocket twoOrigins = RawWebSocket.connect(server.webSocketUri(), ownThenForeign);
+             RawWebSocket ownOnly = RawWebSocket.connect(server.webSocketUri(),
+                     Map.of("Origin", "http://127.0.0.1:" + server.port()))) {
+            assertEquals(403, twoOrigins.status());
+            assertEquals(101, ownOnly.status());
+        }
+    }
+
+    /**
+     * Plain HTTP: the page, revalidated on every load (so an edited page shows after a
+     * restart); and every request the server does not serve gets the status that says why.
+     */
+    @Test
+    void eachHttpRequestGetsTheStatusThatSaysWhy() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI page = server.pageUri();
+
+        HttpResponse<String> served = http.send(HttpRequest.newBuilder(page).build(), BodyHandlers.ofString());
+        assertEquals(200, served.statusCode());
+        assertEquals("no-cache", served.headers().firstValue("Cache-Control").orElse(null));
+        String etag = served.headers().firstValue("ETag").orElseThrow(() -> new AssertionError("no ETag on the page"));
+        HttpResponse<String> revalidated = http.send(HttpRequest.newBuilder(page).header("If-None-Match", etag).build(),
+                BodyHandlers.ofString());
+        assertEquals(304, revalidated.statusCode());
+
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(page.resolve("info"))
+                .method("HEAD", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+
+        for (URI uri : List.of(page, page.resolve("info"))) {
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri).POST(BodyPublishers.ofString("65")).build(),
+                    BodyHandlers.ofString());
+            assertEquals(405, post.statusCode(), "POST " + uri);
+            assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(null), "POST " + uri);
+        }
+
+        HttpResponse<String> notUpgraded = http.send(HttpRequest.newBuilder(page.resolve("connect")).build(),
+                BodyHandlers.ofString());
+        assertEquals(426, notUpgraded.statusCode());
+        assertEquals("websocket", notUpgraded.headers().firstValue("Upgrade").orElse(null));
+
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(page.resolve("nothing-here")).build(),
+                BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
     }
 
     /**
