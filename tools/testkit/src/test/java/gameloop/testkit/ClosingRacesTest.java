@@ -116,38 +116,18 @@ class ClosingRacesTest {
      */
     @Test
     void aPlayerWhoArrivesWhileTheGameIsStoppingIsRefusedAndTheGameNeverHearsOfIt() throws Exception {
-        CountDownLatch gameIsClosing = new CountDownLatch(1);
-        CountDownLatch finishClosing = new CountDownLatch(1);
-        AtomicInteger joins = new AtomicInteger();
-        server = GameServer.start(ServerSettings.forTest("join-while-stopping-test", Duration.ofSeconds(1)), context -> new Game() {
-            @Override
-            public void playerJoined(Player player) {
-                joins.incrementAndGet();
-            }
-
-            @Override
-            public void close() {
-                gameIsClosing.countDown();
-                try {
-                    finishClosing.await(10, TimeUnit.SECONDS); // a slow stop, held by the test
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
-        Thread closer = new Thread(server::close, "join-while-stopping-test-closer");
-        closer.start();
+        SlowToStop game = new SlowToStop();
+        server = GameServer.start(ServerSettings.forTest("join-while-stopping-test", Duration.ofSeconds(1)), context -> game);
+        Thread closer = closeOnAThreadOfItsOwn("join-while-stopping-test-closer", game);
         try {
-            assertTrue(gameIsClosing.await(10, TimeUnit.SECONDS));
-
             TestClient newcomer = clients.connect(server.webSocketUri());
 
             TestClient.Closed refused = newcomer.closed().get(10, TimeUnit.SECONDS);
             assertEquals(StatusCode.SHUTDOWN, refused.code());
             assertEquals("server shutting down", refused.reason());
-            assertEquals(0, joins.get(), "a game that was stopping was asked to take in a player");
+            assertEquals(0, game.joins.get(), "a game that was stopping was asked to take in a player");
         } finally {
-            finishClosing.countDown();
+            game.finish.countDown();
             closer.join(TimeUnit.SECONDS.toMillis(10));
         }
         assertFalse(closer.isAlive(), "close() is stuck");
@@ -156,28 +136,15 @@ class ClosingRacesTest {
     /** Ctrl+C while a test, or the application, is closing it too: every caller waits for the stop. */
     @Test
     void aSecondCloseWaitsForTheFirstToFinish() throws Exception {
-        CountDownLatch firstIsClosing = new CountDownLatch(1);
-        CountDownLatch finishClosing = new CountDownLatch(1);
-        server = GameServer.start(ServerSettings.forTest("second-close-test", Duration.ofSeconds(1)), context -> new Game() {
-            @Override
-            public void close() {
-                firstIsClosing.countDown();
-                try {
-                    finishClosing.await(10, TimeUnit.SECONDS); // a slow stop, held by the test
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
-        Thread first = new Thread(server::close, "second-close-test-first");
-        first.start();
-        assertTrue(firstIsClosing.await(10, TimeUnit.SECONDS));
+        SlowToStop game = new SlowToStop();
+        server = GameServer.start(ServerSettings.forTest("second-close-test", Duration.ofSeconds(1)), context -> game);
+        Thread first = closeOnAThreadOfItsOwn("second-close-test-first", game);
         Thread second = new Thread(server::close, "second-close-test-second");
         second.start();
 
         await().until(() -> second.getState() == Thread.State.WAITING || !second.isAlive());
         assertTrue(second.isAlive(), "a second close() returned while the first was still stopping the server");
-        finishClosing.countDown();
+        game.finish.countDown();
         first.join(TimeUnit.SECONDS.toMillis(10));
         second.join(TimeUnit.SECONDS.toMillis(10));
         assertFalse(second.isAlive());
@@ -233,5 +200,35 @@ class ClosingRacesTest {
         assertEquals("server shutting down", goodbye.reason());
         assertTrue(interruptKept.get(), "close() swallowed its caller's interrupt");
         await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
+    }
+
+    /** Starts closing the server on a new thread, and returns once the game's close() has begun. */
+    private Thread closeOnAThreadOfItsOwn(String name, SlowToStop game) throws InterruptedException {
+        Thread closer = new Thread(server::close, name);
+        closer.start();
+        assertTrue(game.closing.await(10, TimeUnit.SECONDS), "the game's close() never began");
+        return closer;
+    }
+
+    /** A game whose {@code close()} says it has begun, then waits until the test lets it finish. */
+    private static final class SlowToStop implements Game {
+        final CountDownLatch closing = new CountDownLatch(1);
+        final CountDownLatch finish = new CountDownLatch(1);
+        final AtomicInteger joins = new AtomicInteger();
+
+        @Override
+        public void playerJoined(Player player) {
+            joins.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            closing.countDown();
+            try {
+                finish.await(10, TimeUnit.SECONDS); // a slow stop, held by the test
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
