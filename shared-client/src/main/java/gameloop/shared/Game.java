@@ -55,8 +55,8 @@ public interface Game extends AutoCloseable {
     /**
      * Stops every thread, task and process the game started, and waits for them to finish.
      * Called once, before the players are told the server is going away. New players are
-     * already refused by then: no {@link #playerJoined} starts during or after it (one that
-     * started earlier may still be running). Must not throw.
+     * refused by then, but one let in just before may still reach {@link #playerJoined} while
+     * this runs, or after it has returned: keep a "closed" guard. Must not throw.
      */
     @Override
     void close();

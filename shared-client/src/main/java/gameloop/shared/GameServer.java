@@ -192,8 +192,8 @@ public final class GameServer implements AutoCloseable {
         String host = connector.getHost();
         if (isWildcard(host)) {
             // Listening on every interface, loopback included. A browser will not open 0.0.0.0
-            // (recent ones refuse it), so print an address it will.
-            return "127.0.0.1";
+            // (recent ones refuse it), so print a loopback address of the same family.
+            return host.contains(":") ? "[::1]" : "127.0.0.1";
         }
         return host.contains(":") ? "[" + host + "]" : host;
     }
@@ -206,7 +206,8 @@ public final class GameServer implements AutoCloseable {
     /**
      * Stops in the order that loses nothing and leaks nothing:
      * <ol>
-     *   <li>new players are refused (1001), so a game that is stopping is never asked to take one in;</li>
+     *   <li>new players are refused (1001), so none comes in while the game stops (one let in just
+     *       before may still reach the game's {@code playerJoined} then: games keep a closed guard);</li>
      *   <li>the game, and its threads are awaited, so no tick is sent into a closing connection;</li>
      *   <li>every player gets a 1001 (going away) close frame;</li>
      *   <li>Jetty: connectors, then its thread pool.</li>
@@ -229,7 +230,7 @@ public final class GameServer implements AutoCloseable {
         try {
             try {
                 game.close();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // Still say goodbye to the players below.
                 LOG.error("Stopping the game failed; stopping the server anyway", e);
             }

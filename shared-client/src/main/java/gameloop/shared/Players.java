@@ -112,8 +112,8 @@ public final class Players {
      * Refuses new players, sends everyone a close frame with 1001 (going away), and waits up to
      * {@code timeout} for all of them to leave. Jetty reports a 1001 close it started, and so the
      * player leaves, once the close frame is written (see {@link Player#close}); a client that is
-     * not reading, whose socket is full, can hold that up. Whoever is still here at the timeout is cut off when the server
-     * stops its connectors right after.
+     * not reading, whose socket is full, can hold that up. Whoever is still here at the timeout
+     * is cut off when the server stops its connectors right after.
      */
     void closeAll(Duration timeout) throws InterruptedException {
         refuseNewPlayers();

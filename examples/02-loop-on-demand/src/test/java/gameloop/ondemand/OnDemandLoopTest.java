@@ -170,10 +170,13 @@ class OnDemandLoopTest {
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
     }
 
-    /** Between the game's close() and the server refusing newcomers, a join must not start a match. */
+    /**
+     * A player let in just before the server began to stop can reach the game's playerJoined
+     * after its close(): that join must not start a match.
+     */
     @Test
     void aPlayerWhoJoinsAfterTheGameClosedStartsNoMatch() {
-        loop.close(); // what GameServer.close() does first, before it turns new players away
+        loop.close(); // as GameServer.close() does, while a join let in just before is still on its way
 
         TestClient late = clients.connect(server.webSocketUri());
         // Jetty reads a connection's first frame only after its open event (and so the game's

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Closes that come at awkward moments: while a player is still joining, while the game is
- * stopping, and from a thread that has been interrupted. Each must end with the player gone, the game told, and nothing left.
+ * stopping, and from a thread that has been interrupted. Each must end with the player gone,
+ * the game told, and nothing left.
  */
 class ClosingRacesTest {
 

@@ -10,6 +10,7 @@ import gameloop.shared.Player;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
@@ -22,9 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A game's join, key and leave hooks run on Jetty's threads. If one throws, an Error included,
- * the server says so in its log, deals with that one player, and goes on: no ghost player
- * counted as online, no exception text sent to the client, no stalled shutdown.
+ * A game's join, key and leave hooks run on Jetty's threads, and its close on whichever thread
+ * stops the server. If one throws, an Error included, the server says so in its log, deals with
+ * what the hook was about, and goes on: no ghost player counted as online, no exception text
+ * sent to the client, no stalled or half-done shutdown.
  */
 class FailingGameHooksTest {
 
@@ -129,7 +131,34 @@ class FailingGameHooksTest {
             // The server waits up to 1 s for players to answer its close frame, and is woken as
             // each one leaves. A leave the game fails on must still wake it.
             assertTrue(took.compareTo(Duration.ofMillis(900)) < 0, "the shutdown waited out its timeout: " + took);
+            ServerLog.awaitLine(server, "The game failed on player \\d+ leaving; it is gone all the same\\R.*a bug in the game, on purpose.*");
         }
+    }
+
+    /** A game that fails to stop: the players still get their goodbye, and the server still stops. */
+    @ParameterizedTest
+    @EnumSource(Bug.class)
+    void aStopTheGameFailsOnStillSaysGoodbyeAndStopsTheServer(Bug bug) throws Exception {
+        server = GameServer.start(ServerSettings.forTest("failing-close-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void close() {
+                bug.raise();
+            }
+        });
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
+
+        // On a thread named like the server's own shutdown hook, so its log lines count as the
+        // server's; close() must not throw there, as the hook has nobody to throw to.
+        FutureTask<Void> closing = new FutureTask<>(server::close, null);
+        Thread closer = new Thread(closing, server.threadNamePrefix() + "shutdown");
+        closer.start();
+        closing.get(10, TimeUnit.SECONDS);
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code());
+        ServerLog.awaitLine(server, "Stopping the game failed; stopping the server anyway\\R.*a bug in the game, on purpose.*");
+        await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
     }
 
     @ParameterizedTest

@@ -92,7 +92,11 @@ class SharedWiringTest {
         }
     }
 
-    /** -Dhost=0.0.0.0: the address the server prints (and tests use) is one a browser will open. */
+    /**
+     * -Dhost=0.0.0.0: the address the server prints (and tests use) is one a browser will open.
+     * (For the few hundred milliseconds this test runs, the server answers on every interface, as
+     * a learner's would with that option: a game server, an Origin check on, nothing else.)
+     */
     @Test
     void aServerOnEveryInterfaceGivesALoopbackAddressToOpen() throws Exception {
         ServerSettings everywhere = new ServerSettings("wildcard-test", "0.0.0.0", 0, Duration.ofSeconds(1));
