@@ -19,6 +19,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 module=${1:-examples/01-basic-loop}
+module=${module%/} # as tab completion writes it: examples/01-basic-loop/
 shift || true
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(100 1000 5000)
@@ -79,15 +80,21 @@ if [ "$module" = "$baseline" ]; then
     [ -d "$baseline/node_modules/ws" ] || (cd "$baseline" && npm ci --no-audit --no-fund)
     to_build=tools/loadgen
 fi
+if [ "$module" != "$baseline" ]; then # its main class, as exec:java would run it
+    main_class=$(sed -n 's:^ *<exec.mainClass>\([A-Za-z0-9_.$]*\)</exec.mainClass>.*:\1:p' "$module/pom.xml" 2>/dev/null | head -1 || true)
+    if [ -z "$main_class" ] || [ "$main_class" = none ]; then
+        echo "$module/pom.xml names no exec.mainClass: is $module an example?" >&2
+        exit 1
+    fi
+fi
 echo "Building $to_build..."
 # Each module also writes its runtime classpath (its dependencies' jars, and the target/classes of
 # the modules it needs from this build) to target/runtime-classpath.txt.
 mvn -B -q -pl "$to_build" -am compile dependency:build-classpath \
     -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
 if [ "$module" != "$baseline" ]; then
-    main_class=$(sed -n 's:.*<exec.mainClass>\(.*\)</exec.mainClass>.*:\1:p' "$module/pom.xml")
-    [ -n "$main_class" ] || { echo "$module/pom.xml names no exec.mainClass" >&2; exit 1; }
     classpath="$module/target/classes:$(cat "$module/target/runtime-classpath.txt")"
+    echo "The example runs on: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1)"
 fi
 
 rows=()
