@@ -130,19 +130,20 @@ final class ThreadExecutorGame implements Game {
         }
     }
 
-    /** On a Jetty thread: hand the key to the state's owner, who records it and echoes it. */
+    /** On a Jetty thread: make the player's key counter, then hand the join to the state's owner. */
     @Override
     public void playerJoined(Player player) {
         keysWaiting.put(player, new KeysOnTheirWay());
         if (player.isGone()) {
             // Its leave overtook this join (see GameState#playerJoined), and may have found no
             // entry to remove. The leave marks the player gone before it calls playerLeft, so
-            // whichever order the two maps calls take, one of them removes the entry.
+            // whichever order the two map calls take, one of them removes the entry.
             keysWaiting.remove(player);
         }
         handOff(() -> state.playerJoined(player));
     }
 
+    /** On a Jetty thread: hand the key to the state's owner, who records it and echoes it. */
     @Override
     public void keyPressed(Player player, int keyCode) {
         KeysOnTheirWay keys = keysWaiting.get(player);

@@ -37,10 +37,16 @@ public interface Transport {
      */
     void registerProducer(Producer producer);
 
-    /** Stops reading, sends what is queued, then closes. Twisted's loseConnection. */
+    /**
+     * Sends what is queued, then closes; what the peer sends meanwhile is read and dropped.
+     * Twisted's loseConnection.
+     */
     void loseConnection();
 
-    /** Drops what is queued and closes at once; {@code reason} reaches connectionLost and the log. */
+    /**
+     * Drops what is queued and closes in the next timer step; {@code reason} reaches
+     * connectionLost and the log.
+     */
     void abortConnection(String reason);
 
     /** True until loseConnection or abortConnection is called, or the connection closes. */
