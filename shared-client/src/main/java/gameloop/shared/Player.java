@@ -62,7 +62,16 @@ public final class Player {
         if (gone.get()) {
             return;
         }
-        session.sendText(text, onSendDone);
+        try {
+            session.sendText(text, onSendDone);
+        } catch (RuntimeException | Error e) {
+            // Jetty reports a failed write through the callback, so a throw here is a bug (an
+            // assert, or a stack overflow). Let out, it would stop a broadcast half-way, and
+            // the tick for everyone after this player, or kill the thread that was sending.
+            LOG.error("Sending to player {} threw; disconnecting it, the others play on", id, e);
+            session.disconnect();
+            left();
+        }
     }
 
     /**

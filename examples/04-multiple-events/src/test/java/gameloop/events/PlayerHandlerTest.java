@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One handler, no server: the tests drive the tick signal and the key presses themselves, so
@@ -111,11 +113,18 @@ class PlayerHandlerTest {
         assertEquals(1, ticks.waiting());
     }
 
-    /** A handler that fails (a bug) must not leave its player connected to nobody: it says so. */
-    @Test
-    void aHandlerThatFailsReportsItAndStopsWaiting() {
+    /**
+     * A handler that fails (a bug, an exception or an Error such as a failed assert) must not
+     * leave its player connected to nobody: it says so.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aHandlerThatFailsReportsItAndStopsWaiting(boolean anError) {
         AtomicBoolean reported = new AtomicBoolean();
         PlayerHandler handler = new PlayerHandler("failing", text -> {
+            if (anError) {
+                throw new AssertionError("a bug while sending " + text);
+            }
             throw new IllegalStateException("a bug while sending " + text);
         }, () -> reported.set(true), ticks);
         handler.start();

@@ -205,6 +205,9 @@ final class ChildProcessGame implements Game {
             }
             inFlight--;
             resultsReceived++;
+            if (closed) {
+                return; // a request still in flight when close() began: the players get a goodbye, not a tick
+            }
         }
         LOG.debug("Worker {}: {}", from.pid(), line);
         players.broadcast(Protocol.tick(number)); // never blocks: a slow player cannot stall the pipe

@@ -176,6 +176,17 @@ final class Worker {
 
     /** The end of the result pipe: each result goes to the game; end of file means it is gone. */
     private void readResults(Events events) {
+        try {
+            readEachResult(events);
+        } finally {
+            // Also after an Error: a reader that died without saying so would leave its worker
+            // unreplaced, and every later period skipped as "still on a request".
+            ended = true;
+            events.ended(this, awaitExit());
+        }
+    }
+
+    private void readEachResult(Events events) {
         try (BufferedReader results = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;
@@ -187,7 +198,7 @@ final class Worker {
                 }
                 try {
                     events.resultArrived(this, number.getAsLong(), line);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     // A bug in handling one result must not leave the worker's pipe unread.
                     LOG.error("Handling result {} of worker {} failed; reading on", number.getAsLong(), pid(), e);
                 }
@@ -195,8 +206,6 @@ final class Worker {
         } catch (IOException e) {
             LOG.warn("Reading worker {}'s results failed: {}", pid(), e.toString());
         }
-        ended = true;
-        events.ended(this, awaitExit());
     }
 
     private void readErrors() {

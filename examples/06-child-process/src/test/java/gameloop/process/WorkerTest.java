@@ -74,6 +74,33 @@ class WorkerTest {
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), results);
     }
 
+    /** A bug in handling one result (an Error too) must not kill the reader: its worker would never be replaced. */
+    @Test
+    void aResultWhoseHandlingThrowsAnErrorLeavesTheReaderReading() throws Exception {
+        Worker.Events recording = recording(Duration.ZERO);
+        worker = Worker.launch("test", threads("results"), threads("stderr"), new Worker.Events() {
+            @Override
+            public void resultArrived(Worker from, long number, String line) {
+                if (number == 1) {
+                    throw new AssertionError("a bug in handling result 1, on purpose");
+                }
+                recording.resultArrived(from, number, line);
+            }
+
+            @Override
+            public void ended(Worker from, Worker.Exit how) {
+                recording.ended(from, how);
+            }
+        });
+        worker.startReading();
+        worker.send(1, Duration.ofMillis(1));
+        worker.send(2, Duration.ofMillis(1));
+
+        await().until(() -> results.contains(2L));
+        worker.stop();
+        assertTrue(exit.isDone(), "the worker's end was never reported");
+    }
+
     @Test
     void aWorkerThatCrashesIsReportedWithItsExitCodeAndItsLastWords() throws Exception {
         Worker w = launch(Duration.ZERO);

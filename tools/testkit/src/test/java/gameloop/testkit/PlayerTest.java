@@ -3,20 +3,42 @@ package gameloop.testkit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import gameloop.shared.FakeSessions;
 import gameloop.shared.Game;
 import gameloop.shared.GameServer;
 import gameloop.shared.Player;
+import gameloop.shared.Players;
 import gameloop.shared.ServerSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared {@link Player}'s promise that example 05 relies on: a player is marked gone before
- * the game hears of its leave, so a game that hears of the join later can tell.
+ * The shared {@link Player}'s promises: a player is marked gone before the game hears of its
+ * leave, so a game that hears of the join later can tell (example 05 relies on it); and sending
+ * never throws, so one player cannot stop a broadcast to the others.
  */
 class PlayerTest {
+
+    /** Jetty reports a failed write through the callback: a send that throws is a bug, and costs its player only. */
+    @Test
+    void aSendThatThrowsDropsThatPlayerOnlyAndTheBroadcastGoesOn() {
+        Players players = new Players();
+        FakeSessions.attach(players, () -> { });
+        AtomicInteger unluckySends = new AtomicInteger();
+        AtomicInteger bystanderSends = new AtomicInteger();
+        FakeSessions.joinFailingFirstSend(players, unluckySends, new AssertionError("a bug in a send, on purpose"));
+        FakeSessions.join(players, bystanderSends);
+
+        players.broadcast("game loop says: tick 1"); // must not throw into the tick
+        players.broadcast("game loop says: tick 2");
+
+        assertEquals(2, bystanderSends.get(), "the other player missed a tick");
+        assertEquals(1, unluckySends.get(), "the player whose send threw was sent to again");
+        assertEquals(1, players.count());
+    }
 
     @Test
     void aPlayerIsMarkedGoneBeforeTheGameHearsOfItsLeave() throws Exception {
