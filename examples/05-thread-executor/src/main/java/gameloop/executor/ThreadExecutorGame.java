@@ -18,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -150,24 +149,18 @@ final class ThreadExecutorGame implements Game {
         if (keys == null) {
             return; // it has just left (a send to it failed on another thread): nobody to answer
         }
-        if (keys.waiting.incrementAndGet() > MAX_KEYS_WAITING) {
+        if (!keys.countIn()) {
             // One answer per busy spell, not one per dropped key. This thread reads a burst of
             // keys far faster than it can write answers while the owner's thread writes echoes
             // to the same client: thousands of answers would queue up at once, and the server
             // would cut the client off as one that does not read, though it does.
-            // The flag is set before our count is given back: while we still count, the owner
-            // cannot reach zero, so its "caught up" reset cannot come before our set and be lost.
-            boolean firstRefusal = keys.refusing.compareAndSet(false, true);
-            keys.waiting.decrementAndGet();
-            if (firstRefusal) {
+            if (keys.refuse()) {
                 player.send(BUSY + keyCode + BUSY_UNTIL_CAUGHT_UP);
             }
             return;
         }
         handOff(() -> {
-            if (keys.waiting.decrementAndGet() == 0) {
-                keys.refusing.set(false); // caught up: the next key dropped is answered again
-            }
+            keys.countOut();
             state.keyPressed(player, keyCode);
         });
     }
@@ -175,10 +168,40 @@ final class ThreadExecutorGame implements Game {
     /**
      * One player's keys on their way to the owner: how many wait, and whether the player has
      * been told that keys are being dropped. Jetty's thread counts up, the owner counts down.
+     *
+     * <p>Both live in one {@code int}, the count in the low bits and "refusing" in the top one,
+     * so that every change to them is one atomic step. With two atomics, the owner reaching zero
+     * and then clearing the flag would be two steps, and a whole new busy spell could start in
+     * between: its first refusal would find the old flag still set and go unanswered, and the
+     * late clear would then make a second refusal answered in the same spell.
      */
     private static final class KeysOnTheirWay {
-        final AtomicInteger waiting = new AtomicInteger();
-        final AtomicBoolean refusing = new AtomicBoolean();
+        private static final int REFUSING = 1 << 30;
+        private static final int COUNT = REFUSING - 1;
+        private final AtomicInteger state = new AtomicInteger();
+
+        /**
+         * Jetty's thread: counts a key in, or says no when {@link #MAX_KEYS_WAITING} already
+         * wait. A key said no to stays counted until {@link #refuse()}, so meanwhile the owner
+         * cannot reach zero and clear a flag that is about to be set.
+         */
+        boolean countIn() {
+            return (state.getAndIncrement() & COUNT) < MAX_KEYS_WAITING;
+        }
+
+        /**
+         * Jetty's thread, after {@link #countIn()} said no: gives the count back and sets the
+         * flag, in one step. True if the flag was not set: the first refusal of a busy spell.
+         */
+        boolean refuse() {
+            int before = state.getAndUpdate(s -> (s - 1) | REFUSING);
+            return (before & REFUSING) == 0;
+        }
+
+        /** The owner's thread, for each key it takes: the last one clears the flag in the same step. */
+        void countOut() {
+            state.updateAndGet(s -> ((s - 1) & COUNT) == 0 ? 0 : s - 1);
+        }
     }
 
     @Override
