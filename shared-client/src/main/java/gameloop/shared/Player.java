@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sending never blocks and never throws. A send that fails reaches {@link #sendFailed},
  * either later on one of Jetty's threads (the write failed) or at once, on the sending thread,
- * before {@code send} returns (the queue is full, or the connection has already closed). Two
- * failures matter:
+ * before {@code send} returns (the queue is full, or the connection has already closed). (A
+ * send that throws, which Jetty never should, drops its player at once, logged as the bug it
+ * is.) Two failures matter:
  * <ul>
  *   <li>the client is gone (reset, closed): we drop it, and the game loop carries on;</li>
  *   <li>the client is not keeping up: Jetty would queue its frames on our heap without limit, so
@@ -68,9 +69,14 @@ public final class Player {
             // Jetty reports a failed write through the callback, so a throw here is a bug (an
             // assert, or a stack overflow). Let out, it would stop a broadcast half-way, and
             // the tick for everyone after this player, or kill the thread that was sending.
-            LOG.error("Sending to player {} threw; disconnecting it, the others play on", id, e);
-            session.disconnect();
-            left();
+            // (An OutOfMemoryError is caught too; a production server would rather exit on
+            // it, with -XX:+ExitOnOutOfMemoryError, and be restarted.)
+            try {
+                LOG.error("Sending to player {} threw; disconnecting it, the others play on", id, e);
+                session.disconnect();
+            } finally {
+                left();
+            }
         }
     }
 

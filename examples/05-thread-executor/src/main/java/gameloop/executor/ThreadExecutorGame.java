@@ -175,7 +175,7 @@ final class ThreadExecutorGame implements Game {
      * between: its first refusal would find the old flag still set and go unanswered, and the
      * late clear would then make a second refusal answered in the same spell.
      */
-    private static final class KeysOnTheirWay {
+    static final class KeysOnTheirWay {
         private static final int REFUSING = 1 << 30;
         private static final int COUNT = REFUSING - 1;
         private final AtomicInteger state = new AtomicInteger();
@@ -194,7 +194,9 @@ final class ThreadExecutorGame implements Game {
          * flag, in one step. True if the flag was not set: the first refusal of a busy spell.
          */
         boolean refuse() {
-            int before = state.getAndUpdate(s -> (s - 1) | REFUSING);
+            // If the owner took every other key meanwhile, this gives back the last count: the
+            // spell is over, and the flag must not outlive it.
+            int before = state.getAndUpdate(s -> ((s - 1) & COUNT) == 0 ? 0 : (s - 1) | REFUSING);
             return (before & REFUSING) == 0;
         }
 

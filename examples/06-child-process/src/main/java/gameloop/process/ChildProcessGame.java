@@ -206,7 +206,7 @@ final class ChildProcessGame implements Game {
             inFlight--;
             resultsReceived++;
             if (closed) {
-                return; // a request still in flight when close() began: the players get a goodbye, not a tick
+                return; // a result of a request still in flight when close() began: no tick for it
             }
         }
         LOG.debug("Worker {}: {}", from.pid(), line);
