@@ -221,8 +221,10 @@ final class ThreadExecutorGame implements Game {
             stateThread.execute(() -> {
                 try {
                     change.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     // Nobody waits for this task, so nobody else would ever see its exception.
+                    // An Error too: let out, it would end the owner's thread, reported only by
+                    // the JVM's default handler on stderr, and the executor would start another.
                     LOG.error("A change to the game state failed", e);
                 }
             });
