@@ -11,6 +11,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -81,6 +82,8 @@ public final class GameServer implements AutoCloseable {
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
         server = new Server(pool, new ScheduledExecutorScheduler(threadNamePrefix + "jetty-scheduler", false), null);
         connector = new ServerConnector(server);
+        // A learner's server tells no one which Jetty it runs (a version invites version-specific attacks).
+        connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         server.addConnector(connector);
@@ -90,6 +93,8 @@ public final class GameServer implements AutoCloseable {
         players.attach(game);
 
         ContextHandler context = new ContextHandler("/");
+        // The page is UTF-8: say so in the header too, so no browser has to guess before its <meta>.
+        context.getMimeTypes().addMimeMapping("html", "text/html;charset=utf-8");
         WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, this::configure);
         webSockets.setHandler(new Handler.Sequence(new InfoHandler(settings), pageHandler(), new WhatElseHandler()));
         context.setHandler(webSockets);

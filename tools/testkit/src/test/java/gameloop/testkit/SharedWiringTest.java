@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -134,6 +135,8 @@ class SharedWiringTest {
         HttpResponse<String> served = http.send(HttpRequest.newBuilder(page).build(), BodyHandlers.ofString());
         assertEquals(200, served.statusCode());
         assertEquals("no-cache", served.headers().firstValue("Cache-Control").orElse(null));
+        assertEquals("text/html;charset=utf-8", served.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(Optional.empty(), served.headers().firstValue("Server"), "the server names no version");
         String etag = served.headers().firstValue("ETag").orElseThrow(() -> new AssertionError("no ETag on the page"));
         HttpResponse<String> revalidated = http.send(HttpRequest.newBuilder(page).header("If-None-Match", etag).build(),
                 BodyHandlers.ofString());
