@@ -56,7 +56,7 @@ public final class LoadGenerator {
     private final String threadNamePrefix = "loadgen-" + INSTANCES.incrementAndGet() + "-";
     private final TickLedger ledger = new TickLedger();
     private final Echoes echoes = new Echoes();
-    /** How long the tool's reading threads took to get to a probe, in µs; recorded by those threads. */
+    /** The longest a message arriving at each probe could wait to be read, in µs; recorded by the reading threads. */
     private final ConcurrentHistogram readingDelayMicros = new ConcurrentHistogram(3);
     private final CompletableFuture<Void> measuring = new CompletableFuture<>();
 

@@ -96,13 +96,20 @@ final class NioTransport implements Transport {
                 });
     }
 
-    /** A task waits for the reactor's current round of reads, and for a core if the thread has none. */
+    /**
+     * Each reactor answers once it has finished a whole round of reads that began after the
+     * probe: the longest a message arriving now may wait to be read (see {@link ReadingProbes}).
+     */
     @Override
     public void probeReadingDelay(LongConsumer delayNanos) {
         for (Reactor reactor : reactors) {
-            long asked = System.nanoTime();
-            reactor.execute(() -> delayNanos.accept(System.nanoTime() - asked));
+            reactor.probe(System.nanoTime(), delayNanos);
         }
+    }
+
+    /** The {@code i}th selector thread, for tests. */
+    Reactor reactor(int i) {
+        return reactors[i];
     }
 
     @Override
@@ -121,6 +128,7 @@ final class NioTransport implements Transport {
         /** One buffer per thread for every read; a connection keeps only what a read cut in half. */
         private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(NioConnection.READ_BUFFER_BYTES);
         private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        private final ReadingProbes probes = new ReadingProbes();
         private final Selector selector;
         private final Thread thread;
         private volatile boolean stopping;
@@ -142,6 +150,12 @@ final class NioTransport implements Transport {
             return Thread.currentThread() == thread;
         }
 
+        /** Answers {@code delayNanos} after the first whole round of reads that began at or after {@code askedNanos}. */
+        void probe(long askedNanos, LongConsumer delayNanos) {
+            probes.add(askedNanos, delayNanos);
+            selector.wakeup(); // a select blocked since before the probe must end, so that a new round begins
+        }
+
         /** Runs {@code task} on this reactor's thread, which owns its connections' state. */
         void execute(Runnable task) {
             tasks.add(task);
@@ -152,7 +166,13 @@ final class NioTransport implements Transport {
         public void run() {
             try {
                 while (!stopping) {
-                    selector.select(this::ready);
+                    long selectBegan = System.nanoTime();
+                    if (probes.anyWaiting()) {
+                        selector.selectNow(this::ready); // a probe waits for this round: do not block in it
+                    } else {
+                        selector.select(this::ready);
+                    }
+                    probes.roundFinished(selectBegan, System.nanoTime());
                     for (Runnable task; (task = tasks.poll()) != null; ) {
                         task.run();
                     }

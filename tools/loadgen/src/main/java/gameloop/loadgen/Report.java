@@ -116,9 +116,10 @@ public final class Report {
                     r.cpu().samples().size(), CpuMeter.SATURATED_PERCENT));
         }
         if (r.readingDelayMatters()) {
-            notes.add(String.format(Locale.ROOT, "Part of these figures is the load generator's own delay: a message"
-                            + " that arrived waited up to %s ms (p99) before the tool read it, against an echo p99 of %s ms"
-                            + " and a fan-out p50 of %s ms. A broadcast makes every socket readable at once, and each"
+            notes.add(String.format(Locale.ROOT, "Part of these figures is the load generator's own delay: at 99 in"
+                            + " 100 moments probed, a message arriving then could have waited up to %s ms before the tool"
+                            + " read it (the rest of the round of reads in progress, and the whole next round), against an"
+                            + " echo p99 of %s ms and a fan-out p50 of %s ms. A broadcast makes every socket readable at once, and each"
                             + " reading thread goes through its share one by one; a starved machine adds its wait for a"
                             + " core. Compare servers measured the same way, and read the server's own share as that"
                             + " much smaller.",

@@ -17,10 +17,11 @@ interface Transport extends AutoCloseable {
     CompletableFuture<Void> connect(URI url, LoadClient client);
 
     /**
-     * Asks each thread that reads messages to run a no-op, and tells {@code delayNanos} how long
-     * it waited for it: at most how late a message that arrives now is read (the no-op waits for
-     * the whole round of reads in progress), the tool's own share of the latencies it reports. A
-     * transport that cannot ask (Jetty's hands reads to a pool) does nothing.
+     * Asks each thread that reads messages how late a message that arrives now can be read, and
+     * tells {@code delayNanos}, once per thread: the tool's own share of the latencies it
+     * reports. The answer comes when the thread has finished the first whole round of reads that
+     * began after this call, so it is an upper bound. A transport that cannot ask (Jetty's hands
+     * reads to a pool) does nothing.
      */
     default void probeReadingDelay(LongConsumer delayNanos) {
     }

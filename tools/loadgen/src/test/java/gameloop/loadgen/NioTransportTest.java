@@ -22,7 +22,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -72,6 +75,43 @@ class NioTransportTest {
             listener.close();
         }
         Threads.assertNoneLeft(prefix, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anIdleReadingThreadAnswersItsProbeAtOnce() throws Exception {
+        CompletableFuture<Long> answered = new CompletableFuture<>();
+
+        transport.probeReadingDelay(answered::complete);
+
+        // A select that blocks until data comes would hold the probe for ever: there is none.
+        assertTrue(answered.get(5, TimeUnit.SECONDS) >= 0);
+    }
+
+    /**
+     * A probe asked while the reading thread is busy in a round (here, by that thread itself,
+     * running a task after its select) is answered only after a round that begins later: the
+     * task queued just after it, which runs in the same round, comes first.
+     */
+    @Test
+    void aProbeAskedDuringARoundIsAnsweredAfterTheNextRound() throws Exception {
+        NioTransport.Reactor reactor = onlyReactor();
+        Queue<String> order = new ConcurrentLinkedQueue<>();
+        CompletableFuture<Void> probed = new CompletableFuture<>();
+
+        reactor.execute(() -> {
+            reactor.probe(System.nanoTime(), delay -> {
+                order.add("probe answered");
+                probed.complete(null);
+            });
+            reactor.execute(() -> order.add("task of the same round"));
+        });
+
+        probed.get(5, TimeUnit.SECONDS);
+        assertEquals(List.of("task of the same round", "probe answered"), List.copyOf(order));
+    }
+
+    private NioTransport.Reactor onlyReactor() {
+        return transport.reactor(0);
     }
 
     private CompletableFuture<Void> connect() {
