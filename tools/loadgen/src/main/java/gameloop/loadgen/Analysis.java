@@ -11,7 +11,8 @@ import java.util.Arrays;
 import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToIntFunction;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
@@ -55,42 +56,59 @@ final class Analysis {
                 ramp.firstFailure(), lost, firstLoss, ramp.nanos() / 1e9);
 
         List<TickLedger.Tick> ticks = ledger.ticksInWindow();
+        Set<Long> reachedEveryone = ticks.stream().filter(t -> reachedEveryone(t, clients))
+                .map(TickLedger.Tick::number).collect(Collectors.toSet());
         Histogram fanOut = new Histogram(3);
-        ticks.forEach(t -> fanOut.recordValue(t.fanOutNanos() / 1000));
-        int[] missed = clients.stream().mapToInt(c -> c.missed(ticks)).toArray();
+        ticks.stream().filter(t -> reachedEveryone.contains(t.number()))
+                .forEach(t -> fanOut.recordValue(t.fanOutNanos() / 1000));
+        List<LoadClient.Misses> misses = clients.stream().map(c -> c.missed(ticks)).toList();
+        int[] missed = misses.stream().mapToInt(LoadClient.Misses::missed).toArray();
         Results.Ticks tickFigures = new Results.Ticks(
-                windowSeconds * 1000 / nominalMs,
-                range(clients, LoadClient::ticks),
+                expectedTicks(ledger.windowNanos(), nominalMs),
+                range(clients.stream().mapToInt(c -> c.ticksReceived(ticks)).toArray()),
                 Arrays.stream(missed).asLongStream().sum(),
                 (int) Arrays.stream(missed).filter(m -> m > 0).count(),
                 range(missed),
+                misses.stream().mapToLong(LoadClient.Misses::untracked).sum(),
                 clients.stream().mapToLong(LoadClient::outOfOrder).sum(),
                 clients.stream().mapToLong(LoadClient::unknownMessages).sum(),
                 Summary.ofMicros(fanOut),
+                ticks.size() - reachedEveryone.size(),
                 Summary.ofMicros(intervals).minus(nominalMs));
         Results.Echo echo = new Results.Echo(echoes.pressedCount(), echoes.echoedCount(), echoes.unmatchedCount(),
                 echoes.sendFailureCount(), echoes.overtakenCount(), Math.max(0, echoes.pending()),
                 Summary.ofMicros(echoes.roundTripMicros()));
         return new Results(run, clientFigures, tickFigures, echo, cpu, Summary.ofMicros(readingDelayMicros),
-                series(ticks, ledger.windowStart()));
+                series(ticks, reachedEveryone, ledger.windowStart()));
     }
 
-    /** One point per tick, for the chart of tick interval over time. */
-    private static List<TickPoint> series(List<TickLedger.Tick> ticks, long windowStart) {
+    /** How many ticks the window holds at the nominal period. */
+    static double expectedTicks(long windowNanos, double nominalMs) {
+        return windowNanos / 1e6 / nominalMs;
+    }
+
+    /**
+     * Whether tick {@code t} reached every client it was meant for. Only such a tick has a
+     * fan-out: the time to reach everyone. A tick that some never got would otherwise show the
+     * time to reach those it did, and a server that drops messages would look faster.
+     */
+    static boolean reachedEveryone(TickLedger.Tick t, List<LoadClient> clients) {
+        return clients.stream().filter(c -> c.wasOwed(t))
+                .allMatch(c -> c.receipt(t.number()) == ReceivedTicks.Receipt.RECEIVED);
+    }
+
+    /** One point per tick, for the chart of tick interval over time; no fan-out for a tick that did not reach everyone. */
+    private static List<TickPoint> series(List<TickLedger.Tick> ticks, Set<Long> reachedEveryone, long windowStart) {
         List<TickPoint> points = new ArrayList<>();
         TickLedger.Tick previous = null;
         for (TickLedger.Tick t : ticks) {
             double interval = previous != null && previous.number() == t.number() - 1
                     ? (t.firstNanos() - previous.firstNanos()) / 1e6 : Double.NaN;
-            points.add(new TickPoint(t.number(), (t.firstNanos() - windowStart) / 1e9, interval,
-                    t.fanOutNanos() / 1e6, t.clients()));
+            double fanOut = reachedEveryone.contains(t.number()) ? t.fanOutNanos() / 1e6 : Double.NaN;
+            points.add(new TickPoint(t.number(), (t.firstNanos() - windowStart) / 1e9, interval, fanOut, t.clients()));
             previous = t;
         }
         return points;
-    }
-
-    private static Range range(List<LoadClient> clients, ToIntFunction<LoadClient> figure) {
-        return range(clients.stream().mapToInt(figure).toArray());
     }
 
     private static Range range(int[] values) {

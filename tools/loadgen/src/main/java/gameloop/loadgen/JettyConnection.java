@@ -25,7 +25,7 @@ public final class JettyConnection implements Session.Listener.AutoDemanding, Co
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
-        client.opened(this);
+        client.opened(this, System.nanoTime());
     }
 
     @Override

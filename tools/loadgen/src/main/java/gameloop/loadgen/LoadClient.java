@@ -1,7 +1,6 @@
 package gameloop.loadgen;
 
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -27,13 +26,6 @@ public final class LoadClient {
     private static final int FIRST_KEY = 65;
     static final int KEYS = 26;
     private static final long NONE = Long.MIN_VALUE;
-    /**
-     * How many tick numbers, from its first, a client keeps a bit for: 8 KiB at most, however the
-     * server numbers its ticks. A number beyond (a numbering that jumps by thousands) is not
-     * kept, and counts as missed.
-     */
-    static final int MAX_TRACKED_TICKS = 1 << 16;
-
     /**
      * A key press waiting for its echo. Whether it counts is decided once, when it is sent: the
      * window may open or close between the press and its echo, and a press must not be counted
@@ -74,16 +66,15 @@ public final class LoadClient {
     // This connection's ticks: one writer at a time (see above).
     private volatile long lastTick = NONE;
     private volatile long lastArrival;
-    private volatile int ticks;
+    private volatile int tickMessages;
     private volatile int outOfOrder;
     /**
-     * Every tick number this client received, as bits from {@link #firstTick} on (at most
-     * {@link #MAX_TRACKED_TICKS} of them). After the run it is held against the numbers everyone
-     * else received, so a tick this client never got counts as missed wherever it falls: between
-     * two it did get, or after its last one (a server that silently stops sending to a client
-     * leaves no gap to see).
+     * The tick numbers this client received. After the run they are held against the numbers
+     * everyone else received, so a tick this client never got counts as missed wherever it
+     * falls: between two it did get, or after its last one (a server that silently stops sending
+     * to a client leaves no gap to see).
      */
-    private final BitSet received = new BitSet();
+    private final ReceivedTicks received = new ReceivedTicks();
     private boolean hasFirstTick;
     private long firstTick;
     private volatile int unknownMessages;
@@ -96,9 +87,9 @@ public final class LoadClient {
         this.echoes = echoes;
     }
 
-    /** The upgrade succeeded; from now on key presses go out on {@code connection}. */
-    void opened(Connection connection) {
-        openedAt = System.nanoTime();
+    /** The upgrade succeeded at {@code now}; from now on key presses go out on {@code connection}. */
+    void opened(Connection connection, long now) {
+        openedAt = now;
         this.connection = connection;
     }
 
@@ -132,93 +123,101 @@ public final class LoadClient {
 
     /**
      * Tick {@code number} arrived at {@code now}. The time since the previous tick, when the
-     * numbers follow on, is one tick interval; what was missed is worked out after the run
-     * ({@link #missed}).
+     * numbers follow on, is one tick interval: across a gap there is none, and the gap shows as
+     * missed ticks instead. A repeated number is counted as such, and nothing else: it must not
+     * stretch that tick's fan-out. What was received and missed is worked out after the run
+     * ({@link #ticksReceived}, {@link #missed}).
      */
     void tick(long number, long now) {
-        ledger.arrived(number, now);
+        tickMessages++;
         boolean first = !hasFirstTick;
         long previous = lastTick;
         if (first) {
             hasFirstTick = true;
             firstTick = number;
         }
-        int bit = bitOf(number);
-        if (bit >= 0) {
-            received.set(bit);
+        boolean beforeWindow = now < ledger.windowStart();
+        boolean isNew = beforeWindow ? received.addBeforeWindow(number) : received.add(number, ledger.ticksToTrack());
+        if (isNew) {
+            ledger.arrived(number, now);
         }
-        if (ledger.inWindow(now)) {
-            ticks++;
-            if (!first) {
-                if (number == previous + 1) {
-                    ledger.interval(now - lastArrival);
-                } else if (number <= previous) {
-                    outOfOrder++; // repeated or late: a server bug worth seeing
-                }
+        if (ledger.inWindow(now) && !first) {
+            if (number == previous + 1) {
+                ledger.interval(now - lastArrival);
+            } else if (number <= previous) {
+                outOfOrder++; // repeated or late: a server bug worth seeing
             }
         }
         if (first || number > previous) {
             lastArrival = now;
         }
-        lastTick = first ? number : Math.max(previous, number); // volatile: publishes the bit set above
+        lastTick = first ? number : Math.max(previous, number); // volatile: publishes the bits set above
     }
 
     /**
-     * After the run: how many of the window's tick numbers this client never received, from its
-     * first tick on, and while it was connected. A number no client received at all (the server
-     * skipped it) counts too, for everyone. Not counted: ticks before its first one (the server
-     * lists a player a moment after the client sees its upgrade answer, so the first tick or two
-     * may rightly not be for it), and ticks after it was lost (it is counted as lost instead). A
-     * client that received no tick at all missed every tick sent while it was connected.
+     * After the run: how many of the window's ticks this client received, each once however
+     * often it came. A window tick is one whose first arrival, at any client, fell inside the
+     * window, as for every per-client figure.
+     */
+    int ticksReceived(List<TickLedger.Tick> windowTicks) {
+        return (int) windowTicks.stream()
+                .filter(t -> received.receipt(t.number()) == ReceivedTicks.Receipt.RECEIVED)
+                .count();
+    }
+
+    /**
+     * After the run: whether tick {@code t} was meant for this client. It was if it was sent
+     * while the client was connected, from the client's first tick on: the server lists a player
+     * a moment after the client sees its upgrade answer, so the first tick or two may rightly
+     * not be for it; and after it was lost it is counted as lost instead.
+     */
+    boolean wasOwed(TickLedger.Tick t) {
+        long until = endedAt == NONE ? Long.MAX_VALUE : endedAt;
+        boolean connected = openedAt != NONE && t.firstNanos() >= openedAt && t.firstNanos() < until;
+        return connected && (!hasFirstTick || t.number() >= firstTick);
+    }
+
+    /** After the run: whether tick {@code number} reached this client, as far as it can tell. */
+    ReceivedTicks.Receipt receipt(long number) {
+        return received.receipt(number);
+    }
+
+    /**
+     * After the run: how many of the window's tick numbers this client was owed ({@link #wasOwed})
+     * and never received, and how many it cannot tell (see {@link ReceivedTicks}). A number no
+     * client received at all (the server skipped it) counts too, for everyone. A client that
+     * received no tick at all missed every tick sent while it was connected.
      *
      * @param windowTicks every tick whose first arrival, at any client, fell inside the window, in number order
      */
-    int missed(List<TickLedger.Tick> windowTicks) {
-        long from = openedAt;
-        long until = endedAt == NONE ? Long.MAX_VALUE : endedAt;
+    Misses missed(List<TickLedger.Tick> windowTicks) {
         long missed = 0;
+        long untracked = 0;
         boolean hasPrevious = false;
         long previous = 0;
         for (TickLedger.Tick t : windowTicks) {
-            boolean connected = from != NONE && t.firstNanos() >= from && t.firstNanos() < until;
-            if (connected && (!hasFirstTick || t.number() >= firstTick)) {
+            if (wasOwed(t)) {
                 // This tick, and the numbers between the previous one and it that nobody got.
                 long lowest = hasPrevious ? previous + 1 : t.number();
                 if (hasFirstTick) {
                     lowest = Math.max(lowest, firstTick); // not the numbers before its own first tick
                 }
-                // Clamped at each step: a numbering that jumps by billions must not overflow the sum.
-                missed = Math.min(Integer.MAX_VALUE, missed + Math.min(Integer.MAX_VALUE, notReceived(lowest, t.number())));
+                // Clamped at each step: a numbering that jumps by billions must not overflow the sums.
+                missed = clampedSum(missed, received.notReceived(lowest, t.number()));
+                untracked = clampedSum(untracked, received.untracked(lowest, t.number()));
             }
             previous = t.number();
             hasPrevious = true;
         }
-        return (int) missed;
+        return new Misses((int) missed, (int) untracked);
     }
 
-    /** How many of the numbers {@code lowest} to {@code highest} this client did not receive; no loop over them. */
-    private long notReceived(long lowest, long highest) {
-        long span = highest - lowest + 1;
-        if (span <= 0) {
-            span = Long.MAX_VALUE; // a range wider than a long can count: the numbering is nonsense anyway
-        }
-        int fromBit = bitOf(lowest);
-        if (fromBit < 0) {
-            return span; // none of it is kept: all missed
-        }
-        int toBit = bitOf(highest);
-        int endBit = toBit >= 0 ? toBit + 1 : MAX_TRACKED_TICKS;
-        int got = fromBit + 1 == endBit ? (received.get(fromBit) ? 1 : 0) : received.get(fromBit, endBit).cardinality();
-        return span - got;
+    /** One client's missed tick numbers, and the numbers it could not tell about. */
+    record Misses(int missed, int untracked) {
     }
 
-    /** The bit kept for tick {@code number}, or -1 if none is: before the first tick, or too far past it. */
-    private int bitOf(long number) {
-        if (!hasFirstTick || number < firstTick) {
-            return -1;
-        }
-        long bit = number - firstTick; // negative only on overflow, which is as far past as it gets
-        return bit >= 0 && bit < MAX_TRACKED_TICKS ? (int) bit : -1;
+    private static long clampedSum(long a, long b) {
+        return Math.min(Integer.MAX_VALUE, a + Math.min(Integer.MAX_VALUE, b));
     }
 
     private void keepUnnumbered(long now) {
@@ -326,8 +325,9 @@ public final class LoadClient {
         return closed;
     }
 
-    int ticks() {
-        return ticks;
+    /** Every tick message received so far, repeats and the warm-up's included (for tests). */
+    int tickMessages() {
+        return tickMessages;
     }
 
     /** The highest tick number received so far. */

@@ -118,7 +118,8 @@ public final class LoadGenerator {
             console.printf("%d connected in %.1f s, %d failed. Warming up for %.1f s, then measuring for %.1f s...%n",
                     ramp.connected().size(), ramp.nanos() / 1e9, ramp.failures(),
                     options.warmup().toMillis() / 1000.0, options.duration().toMillis() / 1000.0);
-            cpu = measure(ramp.connected(), timer, transport);
+            cpu = measure(ramp.connected(), timer, transport, TickLedger.ticksToTrack(options.duration(),
+                    options.tickPeriod() != null ? options.tickPeriod() : info.tickPeriod()));
             lost = ramp.connected().stream().filter(c -> !c.isOpen()).toList();
             drain(ramp.connected());
             closeAll(ramp.connected());
@@ -183,8 +184,8 @@ public final class LoadGenerator {
      * sampled every second, and the reading threads are probed every 10 ms. The clients do the
      * work: this thread only waits.
      */
-    private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService timer, Transport transport)
-            throws InterruptedException {
+    private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService timer, Transport transport,
+                                     int ticksToTrack) throws InterruptedException {
         CpuMeter cpu = new CpuMeter(threadNamePrefix);
         if (!clients.isEmpty()) {
             long period = options.keyPeriod().toNanos();
@@ -197,7 +198,7 @@ public final class LoadGenerator {
         }
         long start = System.nanoTime();
         cpu.start(start);
-        ledger.openWindow(start);
+        ledger.openWindow(start, ticksToTrack);
         measuring.complete(null);
         if (!clients.isEmpty()) {
             timer.scheduleAtFixedRate(() -> cpu.sample(System.nanoTime()), 1, 1, TimeUnit.SECONDS);

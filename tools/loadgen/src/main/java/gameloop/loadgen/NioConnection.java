@@ -159,7 +159,7 @@ final class NioConnection implements Connection {
         buffer.get(head);
         WebSocketFrames.checkUpgradeResponse(new String(head, StandardCharsets.ISO_8859_1), handshakeKey);
         state = State.OPEN;
-        client.opened(this);
+        client.opened(this, System.nanoTime());
         opened.complete(null);
         return true;
     }

@@ -86,7 +86,8 @@ public final class Report {
         rows.add(new String[] {"missed ticks", String.format(Locale.ROOT, "%d in all; %d clients missed one or more",
                 t.missed(), t.clientsWithMisses())});
         rows.add(new String[] {"fan-out, first to last client", percentiles(t.fanOut())
-                + String.format(Locale.ROOT, " (%d ticks)", t.fanOut().count())});
+                + String.format(Locale.ROOT, " (%d ticks; %d more did not reach every client)",
+                t.fanOut().count(), t.notReachingEveryone())});
         rows.add(new String[] {"tick interval error", String.format(Locale.ROOT, "mean %s ms   p50 %s ms   p99 %s ms"
                         + " (%d intervals, against %s ms)", signed(t.intervalError().mean()), signed(t.intervalError().p50()),
                 signed(t.intervalError().p99()), t.intervalError().count(), num(r.run().nominalTickMs()))});
@@ -162,6 +163,17 @@ public final class Report {
                             + " a longer warm-up (-Dwarmup) lets it settle.",
                     r.ticks().perClient().mean(), r.ticks().expectedPerClient()));
         }
+        if (r.ticks().notReachingEveryone() > 0) {
+            notes.add(String.format(Locale.ROOT, "%d ticks of the window did not reach every client connected at the"
+                            + " time: they have no fan-out, and the fan-out percentiles above leave them out. See the"
+                            + " missed ticks.", r.ticks().notReachingEveryone()));
+        }
+        if (r.ticks().untracked() > 0) {
+            notes.add(String.format(Locale.ROOT, "%d tick numbers, summed over the clients, fell outside the range a"
+                            + " client keeps track of (the window's ticks at four times the nominal rate): the server's"
+                            + " numbering jumped. Whether they arrived cannot be told; they are not counted as missed.",
+                    r.ticks().untracked()));
+        }
         if (r.ticks().outOfOrder() > 0) {
             notes.add(r.ticks().outOfOrder() + " ticks arrived repeated or out of order.");
         }
@@ -176,9 +188,10 @@ public final class Report {
      * One row of the benchmark table in docs/benchmarks.md, so a re-run can be pasted as it is.
      * Columns: example, clients, connected (failures), ticks per client (expected), missed ticks,
      * fan-out p50/p99/max, tick interval error mean/p50/p99, echo p50/p99/max, CPU, lower bound.
-     * {@code bench.sh} adds the server's memory. Clients lost during the run and presses never
-     * answered show in their cells only when there are any, so that no row looks clean without
-     * being so, and the rows of earlier sittings keep their shape.
+     * {@code bench.sh} adds the server's memory. Clients lost during the run, ticks left out of
+     * the fan-out because they did not reach everyone, and presses never answered show in their
+     * cells only when there are any, so that no row looks clean without being so, and the rows
+     * of earlier sittings keep their shape.
      */
     public static String markdownRow(Results r) {
         Results.Ticks t = r.ticks();
@@ -187,12 +200,14 @@ public final class Report {
         Summary e = r.echo().roundTrip();
         int lost = r.clients().lostDuringRun();
         long unanswered = r.echo().unanswered();
-        return String.format(Locale.ROOT, "| %s | %d | %d (%d%s) | %s (%s) | %d | %s / %s / %s | %s / %s / %s | %s / %s / %s%s"
+        int partial = t.notReachingEveryone();
+        return String.format(Locale.ROOT, "| %s | %d | %d (%d%s) | %s (%s) | %d | %s / %s / %s%s | %s / %s / %s | %s / %s / %s%s"
                         + " | %s / %s | %s |",
                 r.run().example() == null ? "?" : r.run().example(), r.clients().requested(), r.clients().connected(),
                 r.clients().connectFailures(), lost > 0 ? ", **" + lost + " lost**" : "",
                 oneDecimal(t.perClient().mean()), oneDecimal(t.expectedPerClient()),
-                t.missed(), ms(f.p50()), ms(f.p99()), ms(f.max()), signed(i.mean()), signed(i.p50()), signed(i.p99()),
+                t.missed(), ms(f.p50()), ms(f.p99()), ms(f.max()),
+                partial > 0 ? " (**" + partial + " ticks not to everyone**)" : "", signed(i.mean()), signed(i.p50()), signed(i.p99()),
                 ms(e.p50()), ms(e.p99()), ms(e.max()), unanswered > 0 ? " (**" + unanswered + " unanswered**)" : "",
                 percent(r.cpu().loadgenPercent()), percent(r.cpu().machinePercent()),
                 r.lowerBound() ? "**yes**" : "no");
@@ -235,8 +250,10 @@ public final class Report {
                         "max", t.perClient().max(), "expected", t.expectedPerClient()),
                 "missed_ticks", object("total", t.missed(), "clients_with_misses", t.clientsWithMisses(),
                         "per_client_min", t.missedPerClient().min(), "per_client_max", t.missedPerClient().max(),
+                        "untracked", t.untracked(),
                         "out_of_order", t.outOfOrder(), "unknown_messages", t.unknownMessages()),
                 "fan_out_ms", summary(t.fanOut()),
+                "ticks_not_reaching_everyone", t.notReachingEveryone(),
                 "tick_interval_error_ms", summary(t.intervalError()),
                 "echo_rtt_ms", summary(r.echo().roundTrip()),
                 "echoes", object("pressed", r.echo().pressed(), "echoed", r.echo().echoed(),

@@ -66,15 +66,18 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
     }
 
     /**
-     * @param perClient       ticks each client received inside the window
+     * @param perClient       window ticks each client received, each number once
      * @param missed          ticks of the window a client never received, while connected, summed over all clients
-     * @param fanOut          per tick: last client's arrival minus first client's
+     * @param untracked       tick numbers of the window a client cannot tell whether it received (a numbering
+     *                        that jumps further than the window can hold), summed over all clients: not in {@code missed}
+     * @param fanOut          per tick that reached every client connected at the time: last client's arrival minus first client's
+     * @param notReachingEveryone window ticks left out of {@code fanOut}: some client connected at the time never got them
      * @param intervalError   per client and tick: the time since its previous tick, minus nominal
      * @param unknownMessages text frames that were neither a tick nor an echo
      */
     public record Ticks(double expectedPerClient, Range perClient, long missed, int clientsWithMisses,
-                        Range missedPerClient, long outOfOrder, long unknownMessages,
-                        Summary fanOut, Summary intervalError) {
+                        Range missedPerClient, long untracked, long outOfOrder, long unknownMessages,
+                        Summary fanOut, int notReachingEveryone, Summary intervalError) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package gameloop.loadgen;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,9 +51,34 @@ final class TickLedger {
     private final ConcurrentHistogram intervalsMicros = new ConcurrentHistogram(4);
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
+    /** Written before {@link #windowStart}, so whoever sees the window open sees it too. */
+    private int ticksToTrack = 1;
 
-    void openWindow(long nanoTime) {
+    /**
+     * The window opens at {@code nanoTime}.
+     *
+     * @param ticksToTrack how many tick numbers each client keeps a bit for, from the window on
+     *                     (see {@link #ticksToTrack(Duration, Duration)})
+     */
+    void openWindow(long nanoTime, int ticksToTrack) {
+        this.ticksToTrack = ticksToTrack;
         windowStart = nanoTime;
+    }
+
+    /**
+     * How many tick numbers a window of {@code window} can hold, with the drain after it: four
+     * times what the nominal period allows, for a server that runs fast or catches up, and a
+     * thousand more. With no nominal period, as if the server ticked every millisecond. Only a
+     * numbering that jumps far goes past it, and those numbers are reported as untracked.
+     */
+    static int ticksToTrack(Duration window, Duration nominalPeriod) {
+        Duration period = nominalPeriod != null ? nominalPeriod : Duration.ofMillis(1);
+        long ticks = window.plus(LoadGenerator.DRAIN_MAX).toNanos() / Math.max(1, period.toNanos());
+        return (int) Math.min(Integer.MAX_VALUE, 4 * ticks + 1024);
+    }
+
+    int ticksToTrack() {
+        return ticksToTrack;
     }
 
     void closeWindow(long nanoTime) {
@@ -71,7 +97,10 @@ final class TickLedger {
         return windowEnd - windowStart;
     }
 
-    /** A client received tick {@code number} at {@code nanoTime}. Called from many threads. */
+    /**
+     * A client received tick {@code number} at {@code nanoTime}, for the first time (a repeat
+     * must not stretch the fan-out, nor count as one more client). Called from many threads.
+     */
     void arrived(long number, long nanoTime) {
         Slot slot = slots.get(number);
         if (slot == null) {

@@ -6,53 +6,129 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-/** What one client counts (missed ticks, presses), with no server at all. */
+/** What one client counts (missed and received ticks, presses), on made-up times, with no server at all. */
 class LoadClientTest {
+
+    /** The window opens at 1 s; the client connected at 0.5 s. */
+    static final long WINDOW_START = 1_000_000_000L;
+    private static final long OPENED = 500_000_000L;
+    private static final long MS = 1_000_000L;
 
     private final TickLedger ledger = new TickLedger();
     private final LoadClient client = new LoadClient(ledger, new Echoes());
 
     LoadClientTest() {
-        ledger.openWindow(0);
-        client.opened(null);
+        ledger.openWindow(WINDOW_START, 1 << 16);
+        client.opened(null, OPENED);
     }
 
-    /** Ticks as the window saw them: sent now, so after the client opened. */
+    /** Ticks as the window saw them: tick n first arrived n ms into the window. */
     private static List<TickLedger.Tick> window(long... numbers) {
-        long now = System.nanoTime();
-        return Arrays.stream(numbers).mapToObj(n -> new TickLedger.Tick(n, now, now, 1)).toList();
+        return Arrays.stream(numbers).mapToObj(n -> new TickLedger.Tick(n, at(n), at(n), 1)).toList();
+    }
+
+    /** When tick {@code n} arrives: n ms into the window (before it, for numbers below 0). */
+    private static long at(long n) {
+        return WINDOW_START + n * MS;
+    }
+
+    private void ticks(LoadClient c, long... numbers) {
+        for (long n : numbers) {
+            c.tick(n, at(n));
+        }
     }
 
     @Test
     void aClientThatGotEveryTickMissedNone() {
-        for (long n = 1; n <= 5; n++) {
-            client.tick(n, System.nanoTime());
-        }
-        assertEquals(0, client.missed(window(1, 2, 3, 4, 5)));
+        ticks(client, 1, 2, 3, 4, 5);
+        assertEquals(new LoadClient.Misses(0, 0), client.missed(window(1, 2, 3, 4, 5)));
+        assertEquals(5, client.ticksReceived(window(1, 2, 3, 4, 5)));
     }
 
     @Test
     void gapsAndTheTicksAfterItsLastOneAreMissed() {
-        client.tick(1, System.nanoTime());
-        client.tick(3, System.nanoTime());
+        ticks(client, 1, 3);
         // 2 is a gap; 4 and 5 reached others but never this client.
-        assertEquals(3, client.missed(window(1, 3, 4, 5)));
+        assertEquals(3, client.missed(window(1, 3, 4, 5)).missed());
     }
 
     @Test
     void aNumberNobodyGotCountsForEveryone() {
-        client.tick(1, System.nanoTime());
-        client.tick(3, System.nanoTime());
-        assertEquals(1, client.missed(window(1, 3))); // 2 was never sent to anyone
+        ticks(client, 1, 3);
+        assertEquals(1, client.missed(window(1, 3)).missed()); // 2 was never sent to anyone
     }
 
     @Test
     void ticksBeforeItsFirstAreNotItsOwn() {
-        client.tick(3, System.nanoTime());
-        client.tick(4, System.nanoTime());
-        assertEquals(0, client.missed(window(1, 2, 3, 4)));
+        ticks(client, 3, 4);
+        assertEquals(0, client.missed(window(1, 2, 3, 4)).missed());
+    }
+
+    @Test
+    void moreTicksThanSixtyFiveThousandAllReceivedAreNoneMissed() {
+        // tick.ms=10 for 11 minutes and more: 70,000 ticks, after a warm-up that had its own.
+        TickLedger longRun = new TickLedger();
+        longRun.openWindow(WINDOW_START, TickLedger.ticksToTrack(Duration.ofMinutes(11).plusSeconds(40), Duration.ofMillis(10)));
+        LoadClient c = new LoadClient(longRun, new Echoes());
+        c.opened(null, OPENED);
+        ticks(c, LongStream.rangeClosed(-3_000, 70_000).toArray());
+        List<TickLedger.Tick> window = window(LongStream.rangeClosed(0, 70_000).toArray());
+
+        assertEquals(new LoadClient.Misses(0, 0), c.missed(window));
+        assertEquals(70_001, c.ticksReceived(window));
+    }
+
+    @Test
+    void theTickJustBeforeTheWindowOpenedIsKeptInCaseItIsAWindowTick() {
+        // Tick 0 reached this client a hair before the window opened, as it saw the clock, and
+        // another client just after: its first arrival makes it a window tick all the same.
+        client.tick(-2, at(-2));
+        client.tick(0, WINDOW_START - 1);
+        ticks(client, 1, 2);
+
+        assertEquals(new LoadClient.Misses(0, 0), client.missed(window(0, 1, 2)));
+        assertEquals(3, client.ticksReceived(window(0, 1, 2)));
+    }
+
+    @Test
+    void aRepeatedTickCountsOnceAndDoesNotStretchItsFanOut() {
+        ticks(client, 1, 2);
+        client.tick(2, at(40)); // the same number again, much later
+        ticks(client, 3);
+
+        List<TickLedger.Tick> window = ledger.ticksInWindow();
+        assertEquals(3, client.ticksReceived(window), "ticks 1, 2 and 3, each once");
+        assertEquals(1, client.outOfOrder());
+        TickLedger.Tick two = window.get(1);
+        assertEquals(0, two.fanOutNanos(), "only the first arrival of a number counts, per client");
+        assertEquals(1, two.clients());
+    }
+
+    @Test
+    void aNumberingThatJumpsFurtherThanTheWindowCanHoldIsUntrackedNotMissed() {
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            ticks(client, 1);
+            client.tick(2_000_000_000L, at(2));
+
+            LoadClient.Misses misses = client.missed(window(1, 2_000_000_000L));
+            // The window tracks 1 to 65,536: 2 to 65,536 never came; 65,537 to 2_000_000_000 cannot be told.
+            assertEquals(new LoadClient.Misses(65_535, 2_000_000_000 - 65_536), misses);
+        });
+    }
+
+    @Test
+    void numbersAtTheEndOfTheLongsAreCountedWithoutOverflowing() {
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            client.tick(Long.MAX_VALUE - 1, at(1));
+            client.tick(Long.MAX_VALUE, at(2));
+            List<TickLedger.Tick> window = List.of(new TickLedger.Tick(Long.MIN_VALUE + 1, at(0), at(0), 1),
+                    new TickLedger.Tick(Long.MAX_VALUE - 1, at(1), at(1), 1), new TickLedger.Tick(Long.MAX_VALUE, at(2), at(2), 1));
+            assertEquals(new LoadClient.Misses(0, 0), client.missed(window),
+                    "from its first tick on: the ticks before are not its own");
+        });
     }
 
     @Test
@@ -73,7 +149,7 @@ class LoadClientTest {
             public boolean isOpen() {
                 return true;
             }
-        });
+        }, OPENED);
         for (int i = 0; i < LoadClient.KEYS + 1; i++) { // 'A' comes round once
             pressing.pressKey();
         }
@@ -81,23 +157,5 @@ class LoadClientTest {
         assertEquals(LoadClient.KEYS + 1, echoes.sendFailureCount());
         assertEquals(0, echoes.overtakenCount(), "a failed send is not also an overtaken press");
         assertEquals(0, echoes.pending());
-    }
-
-    @Test
-    void aNumberingThatJumpsByBillionsIsCountedWithoutLoopingOrOverflowing() {
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            client.tick(1, System.nanoTime());
-            client.tick(2_000_000_000L, System.nanoTime());
-            // 1_999_999_998 in truth: a number that far past the first is not kept, so tick
-            // 2_000_000_000 itself counts as missed too, as MAX_TRACKED_TICKS says.
-            assertEquals(1_999_999_999, client.missed(window(1, 2_000_000_000L)));
-
-            LoadClient far = new LoadClient(ledger, new Echoes());
-            far.opened(null);
-            far.tick(Long.MAX_VALUE - 1, System.nanoTime());
-            far.tick(Long.MAX_VALUE, System.nanoTime());
-            assertEquals(0, far.missed(window(Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, Long.MAX_VALUE)),
-                    "from its first tick on: the ticks before are not its own");
-        });
     }
 }

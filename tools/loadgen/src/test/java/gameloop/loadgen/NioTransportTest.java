@@ -63,7 +63,7 @@ class NioTransportTest {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         transport = new NioTransport(prefix, 1, UPGRADE_TIMEOUT);
         ledger = new TickLedger();
-        ledger.openWindow(System.nanoTime());
+        ledger.openWindow(System.nanoTime(), 1 << 16);
         client = new LoadClient(ledger, new Echoes());
     }
 
@@ -135,7 +135,7 @@ class NioTransportTest {
             byte[] second = frame(true, WebSocketFrames.TEXT, "game loop says: tick 2");
             peer.sendInTwo(second, 3); // the client reads a header without its payload first
 
-            await().until(() -> client.ticks() == 2);
+            await().until(() -> client.tickMessages() == 2);
             assertEquals(0, client.unknownMessages());
             assertEquals(0, client.outOfOrder());
         }
@@ -153,7 +153,7 @@ class NioTransportTest {
             String padded = "game loop says: tick" + " ".repeat(300) + "2"; // 322 bytes: length in 2 more bytes
             peer.send(frame(true, WebSocketFrames.TEXT, padded));
 
-            await().until(() -> client.ticks() == 2);
+            await().until(() -> client.tickMessages() == 2);
             assertEquals(0, client.unknownMessages());
         }
     }
@@ -166,7 +166,7 @@ class NioTransportTest {
             peer.sendByteByByte(frame(true, WebSocketFrames.TEXT, bytes("game loop says: tick 2"), 2));
             peer.sendByteByByte(frame(true, WebSocketFrames.TEXT, bytes("game loop says: tick 3"), 8));
 
-            await().until(() -> client.ticks() == 3);
+            await().until(() -> client.tickMessages() == 3);
             assertEquals(0, client.unknownMessages());
             assertEquals(3, client.lastTick());
         }
@@ -186,7 +186,7 @@ class NioTransportTest {
             peer.send(burst.toByteArray());
 
             assertEquals("between fragments", peer.readFrame().text(), "the pong");
-            await().until(() -> client.ticks() == 3000);
+            await().until(() -> client.tickMessages() == 3000);
             assertEquals(0, client.unknownMessages());
             assertEquals(0, client.outOfOrder());
             assertEquals(3000, client.lastTick());
@@ -202,7 +202,7 @@ class NioTransportTest {
             }
             peer.send(frame(true, WebSocketFrames.TEXT, "game loop says: tick 1"));
 
-            await().until(() -> client.ticks() == 1);
+            await().until(() -> client.tickMessages() == 1);
             assertEquals(1, client.unknownMessages(), "the large frame, read whole, is a message the tool does not know");
             assertTrue(client.isOpen());
         }
@@ -336,7 +336,7 @@ class NioTransportTest {
             peer.send(frame);
 
             client.closed().get(5, TimeUnit.SECONDS);
-            assertEquals(0, client.ticks(), "nothing of that frame was taken as a tick");
+            assertEquals(0, client.tickMessages(), "nothing of that frame was taken as a tick");
         }
     }
 

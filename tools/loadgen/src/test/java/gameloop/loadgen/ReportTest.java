@@ -110,8 +110,8 @@ class ReportTest {
     void moreTicksThanThePeriodAllowsMeanTheServerWasStillCatchingUp() {
         Results settled = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER);
         Results catchingUp = new Results(settled.run(), settled.clients(),
-                new Results.Ticks(200, new Range(201, 202.3, 203), 0, 0, new Range(0, 0, 0), 0, 0,
-                        settled.ticks().fanOut(), settled.ticks().intervalError()),
+                new Results.Ticks(200, new Range(201, 202.3, 203), 0, 0, new Range(0, 0, 0), 0, 0, 0,
+                        settled.ticks().fanOut(), 0, settled.ticks().intervalError()),
                 settled.echo(), settled.cpu(), settled.readingDelay(), settled.series());
 
         assertFalse(Report.table(settled).contains("still sending late ticks"), Report.table(settled));
@@ -163,7 +163,7 @@ class ReportTest {
                 new Results.Run(Instant.parse("2026-11-22T10:00:00Z"), "ws://127.0.0.1:8080/connect", "01-basic-loop", "nio",
                         1000, 50, 2, 20, 100, source, true),
                 new Results.Clients(1000, 1000, 0, null, 0, null, 1.5),
-                new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, fanOut, error),
+                new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, 0, fanOut, 0, error),
                 new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo),
                 cpu,
                 readingDelay,
