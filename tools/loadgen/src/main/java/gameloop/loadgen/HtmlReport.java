@@ -58,7 +58,7 @@ final class HtmlReport {
 
         h.append("<h2>Tick interval over time</h2>\n<p class=\"note\">Per tick: the time since the previous tick"
                 + " reached its first client (the server's rhythm), and the fan-out, from the first client to the"
-                + " last. A fixed-rate loop keeps the first line flat on the nominal; a loop that sleeps after"
+                + " last (none for a tick that did not reach every client). A fixed-rate loop keeps the first line flat on the nominal; a loop that sleeps after"
                 + " sending drifts above it by the time its sends took.</p>\n");
         h.append(intervalChart(r));
         h.append("<h2>Latency percentiles</h2>\n<p class=\"note\">Read from left to right: half of all ticks (or echoes)"
