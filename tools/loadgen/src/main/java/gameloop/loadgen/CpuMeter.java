@@ -49,9 +49,32 @@ final class CpuMeter {
         }
     }
 
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final int cores = Runtime.getRuntime().availableProcessors();
+    /** Where the figures come from: the JVM's operating-system bean, or made-up readings in a test. */
+    interface Readings {
+        /** CPU time this process has used, in nanoseconds. */
+        long processCpuNanos();
+
+        /** The machine's CPU use since the previous call, 0 to 1; negative if unknown. */
+        double machineLoad();
+    }
+
+    private static Readings fromTheJvm() {
+        var bean = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return new Readings() {
+            @Override
+            public long processCpuNanos() {
+                return bean.getProcessCpuTime();
+            }
+
+            @Override
+            public double machineLoad() {
+                return bean.getCpuLoad();
+            }
+        };
+    }
+
+    private final Readings readings;
+    private final int cores;
     private final List<Sample> samples = new ArrayList<>();
     private final String threadNamePrefix;
     private int peakThreads;
@@ -64,18 +87,24 @@ final class CpuMeter {
 
     /** @param threadNamePrefix the prefix every thread of this load generator's name starts with */
     CpuMeter(String threadNamePrefix) {
+        this(threadNamePrefix, fromTheJvm(), Runtime.getRuntime().availableProcessors());
+    }
+
+    CpuMeter(String threadNamePrefix, Readings readings, int cores) {
         this.threadNamePrefix = threadNamePrefix;
+        this.readings = readings;
+        this.cores = cores;
     }
 
     void start(long now) {
         startWall = lastWall = now;
-        startCpu = lastCpu = os.getProcessCpuTime();
-        os.getCpuLoad(); // the machine's figure is "since the previous call": start the clock
+        startCpu = lastCpu = readings.processCpuNanos();
+        readings.machineLoad(); // the machine's figure is "since the previous call": start the clock
     }
 
     void sample(long now) {
-        long cpu = os.getProcessCpuTime();
-        double machine = os.getCpuLoad(); // 0..1 since the previous call, negative if unknown
+        long cpu = readings.processCpuNanos();
+        double machine = readings.machineLoad(); // 0..1 since the previous call, negative if unknown
         double span = (now - lastWall) / 1e9;
         if (machine >= 0) {
             machineBusySeconds += machine * span;
@@ -93,7 +122,7 @@ final class CpuMeter {
             sample(now); // the last part-second; a sliver would only add noise (and false alarms)
         }
         boolean tooShort = now - startWall < MIN_WINDOW_NANOS;
-        double loadgen = tooShort ? Double.NaN : percent(os.getProcessCpuTime() - startCpu, now - startWall);
+        double loadgen = tooShort ? Double.NaN : percent(readings.processCpuNanos() - startCpu, now - startWall);
         double machine = !tooShort && machineSeconds > 0 ? 100 * machineBusySeconds / machineSeconds : Double.NaN;
         return new Figures(cores, loadgen, machine, Math.max(peakThreads, ourThreads()), List.copyOf(samples));
     }

@@ -263,15 +263,14 @@ public final class LoadClient {
         }
     }
 
-    /** Sends the next key, 'A' to 'Z' in turn. Called by the key timer; never throws, never blocks. */
-    void pressKey() {
+    /** Sends the next key, 'A' to 'Z' in turn, at {@code now}. Called by the key timer; never throws, never blocks. */
+    void pressKey(long now) {
         Connection c = connection;
         if (c == null || !c.isOpen()) {
             return;
         }
         int key = FIRST_KEY + nextKey;
         nextKey = (nextKey + 1) % KEYS;
-        long now = System.nanoTime();
         boolean counted = ledger.inWindow(now); // presses in the warm-up are sent and echoed, not counted
         Press press = new Press(now, counted);
         Press unanswered = pending.getAndSet(key - FIRST_KEY, press);

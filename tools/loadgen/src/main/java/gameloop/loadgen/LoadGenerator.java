@@ -191,7 +191,8 @@ public final class LoadGenerator {
             long period = options.keyPeriod().toNanos();
             for (int i = 0; i < clients.size(); i++) {
                 // Staggered, so the server sees a steady stream of keys rather than one burst per period.
-                timer.scheduleAtFixedRate(clients.get(i)::pressKey, period * i / clients.size(), period,
+                LoadClient client = clients.get(i);
+                timer.scheduleAtFixedRate(() -> client.pressKey(System.nanoTime()), period * i / clients.size(), period,
                         TimeUnit.NANOSECONDS);
             }
             TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());

@@ -132,6 +132,82 @@ class LoadClientTest {
     }
 
     @Test
+    void intervalsAreBetweenConsecutiveNumbersFromTheFirstOneThatEndsInTheWindow() {
+        client.tick(-2, at(-230)); // warm-up: its interval to tick -1 is the warm-up's, not counted
+        client.tick(-1, at(-130));
+        client.tick(0, at(-30));
+        client.tick(1, at(70)); // the first interval after the warm-up: 100 ms, ending in the window
+        client.tick(2, at(172)); // 102 ms
+        client.tick(4, at(400)); // across the gap: no interval, the gap is a missed tick
+        client.tick(5, at(497)); // 97 ms
+        client.tick(5, at(499)); // a repeat: no interval either
+
+        Results.Summary intervals = Results.Summary.ofMicros(ledger.intervalsMicros());
+
+        assertEquals(3, intervals.count());
+        assertEquals(97.0, ledger.intervalsMicros().getMinValue() / 1000.0, 0.01);
+        assertEquals(102.0, intervals.max(), 0.01);
+        assertEquals((100 + 102 + 97) / 3.0, intervals.mean(), 0.01);
+    }
+
+    @Test
+    void anEchoIsTimedFromThePressOfItsKeyEvenWithOthersInFlight() {
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(ledger, echoes);
+        pressing.opened(new QuietConnection(), OPENED);
+
+        pressing.pressKey(at(10)); // 'A'
+        pressing.pressKey(at(20)); // 'B'
+        pressing.pressKey(at(21)); // 'C'
+        pressing.text(LoadClient.PRESSED_PREFIX + 67, at(25)); // C: 4 ms
+        pressing.text(LoadClient.PRESSED_PREFIX + 65, at(30)); // A: 20 ms, answered after a later press
+        pressing.text(LoadClient.PRESSED_PREFIX + 66, at(32)); // B: 12 ms
+
+        Results.Summary trips = Results.Summary.ofMicros(echoes.roundTripMicros());
+        assertEquals(3, trips.count());
+        assertEquals(4.0, echoes.roundTripMicros().getMinValue() / 1000.0, 0.01);
+        assertEquals(12.0, trips.p50(), 0.02);
+        assertEquals(20.0, trips.max(), 0.02);
+    }
+
+    @Test
+    void anOvertakenPressIsCountedAndItsLateEchoTakenForTheNewerPress() {
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(ledger, echoes);
+        pressing.opened(new QuietConnection(), OPENED);
+
+        pressing.pressKey(at(0)); // 'A', never answered in time
+        for (int key = 1; key < LoadClient.KEYS; key++) { // 'B' to 'Z', each answered 2 ms later
+            pressing.pressKey(at(key));
+            pressing.text(LoadClient.PRESSED_PREFIX + (65 + key), at(key + 2));
+        }
+        pressing.pressKey(at(100)); // 'A' again: the first is overtaken
+        pressing.text(LoadClient.PRESSED_PREFIX + 65, at(103)); // taken for the press at 100
+
+        assertEquals(1, echoes.overtakenCount());
+        assertEquals(LoadClient.KEYS, echoes.echoedCount());
+        assertEquals(3.0, Results.Summary.ofMicros(echoes.roundTripMicros()).max(), 0.01);
+        assertEquals(2.0, Results.Summary.ofMicros(echoes.roundTripMicros()).p50(), 0.01);
+        assertEquals(0, echoes.pending());
+    }
+
+    /** A connection that takes every key press and says nothing. */
+    private static final class QuietConnection implements Connection {
+        @Override
+        public void sendText(String text, Runnable onFailure) {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+
+    @Test
     void aPressWhoseSendFailedIsCountedOnceNotAgainWhenItsKeyComesRound() {
         Echoes echoes = new Echoes();
         LoadClient pressing = new LoadClient(ledger, echoes);
@@ -151,7 +227,7 @@ class LoadClientTest {
             }
         }, OPENED);
         for (int i = 0; i < LoadClient.KEYS + 1; i++) { // 'A' comes round once
-            pressing.pressKey();
+            pressing.pressKey(at(i));
         }
         assertEquals(LoadClient.KEYS + 1, echoes.pressedCount());
         assertEquals(LoadClient.KEYS + 1, echoes.sendFailureCount());

@@ -246,7 +246,7 @@ class NioTransportTest {
             assertEquals(WebSocketFrames.PONG, pong.opcode());
             assertEquals("are you there", pong.text());
 
-            client.pressKey();
+            client.pressKey(System.nanoTime());
             Peer.Frame key = peer.readFrame();
             assertEquals(WebSocketFrames.TEXT, key.opcode());
             assertEquals("65", key.text(), "the first press is 'A'");

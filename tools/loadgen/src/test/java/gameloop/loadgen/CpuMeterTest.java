@@ -1,0 +1,77 @@
+package gameloop.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The CPU figures and the saturated rule, on made-up readings of a two-core machine. */
+class CpuMeterTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    /** Readings the test sets before each call. */
+    private static final class Made implements CpuMeter.Readings {
+        long cpuNanos;
+        double load;
+
+        @Override
+        public long processCpuNanos() {
+            return cpuNanos;
+        }
+
+        @Override
+        public double machineLoad() {
+            return load;
+        }
+    }
+
+    private final Made readings = new Made();
+    private final CpuMeter meter = new CpuMeter("cpu-meter-test-no-such-thread-", readings, 2);
+
+    @Test
+    void aSecondAtNinetyPercentOfAllCoresIsSaturatedThoughTheAverageIsNot() {
+        meter.start(0);
+        readings.cpuNanos = 18 * SECOND / 10; // 1.8 s of CPU in 1 s on 2 cores: 90%
+        readings.load = 0.5;
+        meter.sample(SECOND);
+        readings.cpuNanos += SECOND / 5; // 0.2 s: 10%
+        readings.load = 0.3;
+        meter.sample(2 * SECOND);
+
+        CpuMeter.Figures f = meter.finish(2 * SECOND);
+
+        assertEquals(90.0, f.samples().get(0).loadgenPercent(), 1e-9);
+        assertEquals(50.0, f.samples().get(0).machinePercent(), 1e-9);
+        assertEquals(10.0, f.samples().get(1).loadgenPercent(), 1e-9);
+        assertEquals(50.0, f.loadgenPercent(), 1e-9, "2 s of CPU in 2 s on 2 cores");
+        assertEquals(40.0, f.machinePercent(), 1e-9, "the mean of 50% and 30%, one second each");
+        assertEquals(1, f.saturatedSeconds());
+        assertTrue(f.saturated(), "one saturated second is enough");
+    }
+
+    @Test
+    void justUnderNinetyPercentIsNotSaturated() {
+        meter.start(0);
+        readings.cpuNanos = 178 * SECOND / 100; // 89%
+        readings.load = 0.89;
+        meter.sample(SECOND);
+
+        CpuMeter.Figures f = meter.finish(SECOND);
+
+        assertEquals(89.0, f.loadgenPercent(), 1e-9);
+        assertEquals(0, f.saturatedSeconds());
+        assertFalse(f.saturated());
+    }
+
+    @Test
+    void theWholeMachineAtNinetyPercentIsSaturatedToo() {
+        meter.start(0);
+        readings.cpuNanos = SECOND / 5;
+        readings.load = 0.9;
+        meter.sample(SECOND);
+
+        assertTrue(meter.finish(SECOND).saturated());
+    }
+}
