@@ -13,7 +13,8 @@
 # any other load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500"; SERVER_CPUS and LOADGEN_CPUS
 # pin the server and the load generator to CPUs (taskset lists, e.g. SERVER_CPUS=0 LOADGEN_CPUS=1).
 #
-# Prints the markdown rows for docs/benchmarks.md at the end. Logs and reports go to
+# Prints the markdown rows for docs/benchmarks.md at the end (if it stops early, the rows measured
+# so far, and it exits non-zero; so it does if the server dies during a run). Logs and reports go to
 # tools/loadgen/target/bench/.
 set -euo pipefail
 
@@ -63,11 +64,25 @@ stop_server() { # SIGTERM (the shutdown hook's signal), then SIGKILL if it is st
     kill -KILL "$1" 2>/dev/null || true
 }
 
+rows=()
+rows_printed=""
+print_rows() {
+    [ -z "$rows_printed" ] && [ ${#rows[@]} -gt 0 ] || return 0
+    rows_printed=yes
+    echo
+    echo "Rows for docs/benchmarks.md (the last column is the server process's peak RSS in MB):"
+    printf '%s\n' "${rows[@]}"
+}
+
 server=""
-cleanup() { # if we stop half-way (an error, Ctrl+C), do not leave the server running
+cleanup() { # if we stop half-way (an error, Ctrl+C), do not leave the server running, and keep what was measured
     if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
         echo "Stopping the server (pid $server)..." >&2
         stop_server "$server"
+    fi
+    if [ -z "$rows_printed" ] && [ ${#rows[@]} -gt 0 ]; then
+        echo "Stopped before the end; the rows measured so far:" >&2
+        print_rows
     fi
 }
 trap cleanup EXIT
@@ -97,7 +112,6 @@ if [ "$module" != "$baseline" ]; then
     echo "The example runs on: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1)"
 fi
 
-rows=()
 for n in "${counts[@]}"; do
     echo
     echo "=== $module, $n clients ==="
@@ -132,7 +146,15 @@ for n in "${counts[@]}"; do
         -Dwarmup="$warmup" -Durl="ws://127.0.0.1:$port/connect" -Dout="$out" ${LOADGEN_ARGS:-} | tee "$out/loadgen-$n.txt"
 
     # The kernel keeps each process's peak resident memory (VmHWM): read it before the server goes.
-    rss_mb=$(awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$server/status")
+    # A server that died during the run has none: it is gone, or a zombie (it is our child, and
+    # not yet waited for), whose status has no memory lines. Its row would mean nothing.
+    rss_mb=$(awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$server/status" 2>/dev/null || true)
+    if [ -z "$rss_mb" ]; then
+        echo "The server died during the run; see $out/server-$n.log" >&2
+        wait "$server" 2>/dev/null || true
+        server=""
+        exit 1
+    fi
 
     stop_server "$server"
     wait "$server" 2>/dev/null || true
@@ -147,6 +169,4 @@ for n in "${counts[@]}"; do
     rows+=("$row $rss_mb |")
 done
 
-echo
-echo "Rows for docs/benchmarks.md (the last column is the server process's peak RSS in MB):"
-printf '%s\n' "${rows[@]}"
+print_rows
