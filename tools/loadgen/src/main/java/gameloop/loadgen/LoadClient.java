@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -34,18 +35,28 @@ public final class LoadClient {
     private static final class Press {
         final long sentAt;
         final boolean counted;
-        /** Set by whichever thread finds the send failed; read by the key timer. */
-        volatile boolean sendFailed;
+        /**
+         * Whether it is already counted as lost: as a failed send (found by whichever thread
+         * writes it) or as overtaken (found by the key timer), whichever comes first. The other
+         * must not count it again, or the presses still waiting would go below zero.
+         */
+        private final AtomicBoolean lost = new AtomicBoolean();
 
         Press(long sentAt, boolean counted) {
             this.sentAt = sentAt;
             this.counted = counted;
         }
 
-        /** Counted once, as a failed send: not again as overtaken when its key comes round. */
         void failed(Echoes echoes) {
-            sendFailed = true;
-            echoes.sendFailed();
+            if (lost.compareAndSet(false, true)) {
+                echoes.sendFailed();
+            }
+        }
+
+        void overtaken(Echoes echoes) {
+            if (lost.compareAndSet(false, true)) {
+                echoes.overtaken();
+            }
         }
     }
 
@@ -274,10 +285,10 @@ public final class LoadClient {
         boolean counted = ledger.inWindow(now); // presses in the warm-up are sent and echoed, not counted
         Press press = new Press(now, counted);
         Press unanswered = pending.getAndSet(key - FIRST_KEY, press);
-        if (unanswered != null && unanswered.counted && !unanswered.sendFailed) {
+        if (unanswered != null && unanswered.counted) {
             // Its echo is 26 presses late, or lost. If it still comes, it will be taken for this
             // newer press's, and its round trip will look shorter than it was: the report warns.
-            echoes.overtaken();
+            unanswered.overtaken(echoes);
         }
         if (counted) {
             echoes.pressed();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -191,8 +192,33 @@ class LoadClientTest {
         assertEquals(0, echoes.pending());
     }
 
+    @Test
+    void aPressOvertakenAndThenFailingToSendIsCountedOnce() {
+        Echoes echoes = new Echoes();
+        List<Runnable> failures = new ArrayList<>();
+        LoadClient pressing = new LoadClient(ledger, echoes);
+        pressing.opened(new QuietConnection() { // the send of each press fails later, when the test says
+            @Override
+            public void sendText(String text, Runnable onFailure) {
+                failures.add(onFailure);
+            }
+        }, OPENED);
+
+        pressing.pressKey(at(0)); // 'A'
+        for (int key = 1; key < LoadClient.KEYS; key++) {
+            pressing.pressKey(at(key));
+            pressing.text(LoadClient.PRESSED_PREFIX + (65 + key), at(key + 1));
+        }
+        pressing.pressKey(at(100)); // 'A' again: the first is overtaken
+        failures.get(0).run(); // and then its send turns out to have failed
+
+        assertEquals(1, echoes.overtakenCount());
+        assertEquals(0, echoes.sendFailureCount(), "already counted, as overtaken");
+        assertEquals(1, echoes.pending(), "only the second 'A' still waits");
+    }
+
     /** A connection that takes every key press and says nothing. */
-    private static final class QuietConnection implements Connection {
+    private static class QuietConnection implements Connection {
         @Override
         public void sendText(String text, Runnable onFailure) {
         }
