@@ -1,8 +1,11 @@
 package gameloop.loadgen;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How busy the load generator's own JVM, and the whole machine, were while we measured.
@@ -10,7 +13,9 @@ import java.util.List;
  * <p>A load generator that runs out of CPU measures itself: messages wait in its socket buffers
  * before it reads them, and every latency it reports grows by that wait. So it watches its own
  * CPU, and when it (or the machine it shares with the server) was saturated, the report says
- * its figures are a lower bound of what the server can do.
+ * its figures are a lower bound of what the server can do. It watches each of its own threads
+ * too: one reading thread busy for a whole core is as saturated as the machine, though on two
+ * cores it is only half of the process's share.
  *
  * <p>Only the key timer thread calls {@link #sample}; {@link #finish} runs after that thread has
  * terminated, which makes its writes visible.
@@ -22,8 +27,16 @@ final class CpuMeter {
     /** A shorter window has too few clock ticks of CPU time to say anything: its figures are NaN. */
     static final long MIN_WINDOW_NANOS = 1_000_000_000L;
 
-    /** One second of CPU use, as a percentage of all cores. */
-    record Sample(double seconds, double loadgenPercent, double machinePercent) {
+    /**
+     * One second of CPU use: the load generator's and the machine's as a percentage of all
+     * cores, and the load generator's busiest thread as a percentage of one core.
+     */
+    record Sample(double seconds, double loadgenPercent, double machinePercent, double busiestThreadPercent) {
+
+        boolean saturated() {
+            return loadgenPercent >= SATURATED_PERCENT || machinePercent >= SATURATED_PERCENT
+                    || busiestThreadPercent >= SATURATED_PERCENT;
+        }
     }
 
     /**
@@ -41,11 +54,15 @@ final class CpuMeter {
                     || saturatedSeconds() > 0;
         }
 
-        /** How many of the one-second samples reached {@link #SATURATED_PERCENT}. */
+        /** How many of the one-second samples reached {@link #SATURATED_PERCENT}, of all cores or of one for a thread. */
         long saturatedSeconds() {
-            return samples.stream()
-                    .filter(s -> s.loadgenPercent() >= SATURATED_PERCENT || s.machinePercent() >= SATURATED_PERCENT)
-                    .count();
+            return samples.stream().filter(Sample::saturated).count();
+        }
+
+        /** The most any one thread of the load generator used in one second, as a share of one core; NaN if unknown. */
+        double busiestThreadPercent() {
+            return samples.stream().mapToDouble(Sample::busiestThreadPercent).filter(p -> !Double.isNaN(p))
+                    .max().orElse(Double.NaN);
         }
     }
 
@@ -56,10 +73,14 @@ final class CpuMeter {
 
         /** The machine's CPU use since the previous call, 0 to 1; negative if unknown. */
         double machineLoad();
+
+        /** CPU time, in nanoseconds, of each live thread whose name starts with {@code prefix}, by thread id. */
+        Map<Long, Long> threadCpuNanos(String prefix);
     }
 
     private static Readings fromTheJvm() {
         var bean = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         return new Readings() {
             @Override
             public long processCpuNanos() {
@@ -69,6 +90,17 @@ final class CpuMeter {
             @Override
             public double machineLoad() {
                 return bean.getCpuLoad();
+            }
+
+            @Override
+            public Map<Long, Long> threadCpuNanos(String prefix) {
+                Map<Long, Long> cpu = new HashMap<>();
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.isAlive() && t.getName().startsWith(prefix)) {
+                        cpu.put(t.getId(), threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(t.getId()) : -1);
+                    }
+                }
+                return cpu;
             }
         };
     }
@@ -82,6 +114,7 @@ final class CpuMeter {
     private long startCpu;
     private long lastWall;
     private long lastCpu;
+    private Map<Long, Long> lastThreadCpu = Map.of();
     private double machineBusySeconds;
     private double machineSeconds;
 
@@ -100,6 +133,7 @@ final class CpuMeter {
         startWall = lastWall = now;
         startCpu = lastCpu = readings.processCpuNanos();
         readings.machineLoad(); // the machine's figure is "since the previous call": start the clock
+        lastThreadCpu = readings.threadCpuNanos(threadNamePrefix);
     }
 
     void sample(long now) {
@@ -110,11 +144,13 @@ final class CpuMeter {
             machineBusySeconds += machine * span;
             machineSeconds += span;
         }
-        peakThreads = Math.max(peakThreads, ourThreads());
+        Map<Long, Long> threadCpu = readings.threadCpuNanos(threadNamePrefix);
+        peakThreads = Math.max(peakThreads, threadCpu.size());
         samples.add(new Sample((now - startWall) / 1e9, percent(cpu - lastCpu, now - lastWall),
-                machine < 0 ? Double.NaN : machine * 100));
+                machine < 0 ? Double.NaN : machine * 100, busiestThreadPercent(threadCpu, now - lastWall)));
         lastWall = now;
         lastCpu = cpu;
+        lastThreadCpu = threadCpu;
     }
 
     Figures finish(long now) {
@@ -124,14 +160,19 @@ final class CpuMeter {
         boolean tooShort = now - startWall < MIN_WINDOW_NANOS;
         double loadgen = tooShort ? Double.NaN : percent(readings.processCpuNanos() - startCpu, now - startWall);
         double machine = !tooShort && machineSeconds > 0 ? 100 * machineBusySeconds / machineSeconds : Double.NaN;
-        return new Figures(cores, loadgen, machine, Math.max(peakThreads, ourThreads()), List.copyOf(samples));
+        int threads = readings.threadCpuNanos(threadNamePrefix).size(); // ours: the readers or Jetty's pool, and the key timer
+        return new Figures(cores, loadgen, machine, Math.max(peakThreads, threads), List.copyOf(samples));
     }
 
-    /** Live threads named with our prefix: Jetty's pool and scheduler, and the key timer. */
-    private int ourThreads() {
-        return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith(threadNamePrefix))
-                .count();
+    /** The most CPU one of our threads used since the previous sample, as a share of one core; NaN if the JVM cannot tell. */
+    private double busiestThreadPercent(Map<Long, Long> threadCpu, long wallNanos) {
+        long busiest = -1;
+        for (Map.Entry<Long, Long> t : threadCpu.entrySet()) {
+            if (t.getValue() >= 0) { // a thread started since the previous sample counts from 0
+                busiest = Math.max(busiest, t.getValue() - Math.max(0, lastThreadCpu.getOrDefault(t.getKey(), 0L)));
+            }
+        }
+        return busiest < 0 || wallNanos <= 0 ? Double.NaN : 100.0 * busiest / wallNanos;
     }
 
     private double percent(long cpuNanos, long wallNanos) {

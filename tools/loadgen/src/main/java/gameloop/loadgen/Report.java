@@ -98,8 +98,9 @@ public final class Report {
                 ? "n/a (no probes: Jetty's client cannot be probed, or nothing was connected)"
                 : percentiles(r.readingDelay()) + String.format(Locale.ROOT, " (%d probes)", r.readingDelay().count())
                         + (r.readingDelayMatters() ? "  << a share of the figures" : "")});
-        rows.add(new String[] {"loadgen CPU", String.format(Locale.ROOT, "%s of %d cores; machine %s; %d threads"
-                        + " for %d connections%s", percent(cpu.loadgenPercent()), cpu.cores(), percent(cpu.machinePercent()),
+        rows.add(new String[] {"loadgen CPU", String.format(Locale.ROOT, "%s of %d cores; machine %s; busiest thread"
+                        + " %s of a core in its busiest second; %d threads for %d connections%s", percent(cpu.loadgenPercent()),
+                cpu.cores(), percent(cpu.machinePercent()), percent(cpu.busiestThreadPercent()),
                 cpu.peakThreads(), c.connected(), cpu.saturated() ? "  << CPU SATURATED" : "")});
         return rows;
     }
@@ -110,8 +111,8 @@ public final class Report {
         if (r.cpu().saturated()) {
             notes.add(String.format(Locale.ROOT, "CPU saturated: figures are a lower bound of what the server can do."
                             + " The load generator used %s of the CPU and the machine %s on average, and %d of the"
-                            + " %d one-second samples reached %.0f%%: messages may have waited for us, not for the"
-                            + " server. On a machine of its own the server may do better: more ticks, and shorter"
+                            + " %d one-second samples reached %.0f%% (of all cores, or of one core for one of the load"
+                            + " generator's threads): messages may have waited for us, not for the server. On a machine of its own the server may do better: more ticks, and shorter"
                             + " fan-out and round trips than these.",
                     percent(r.cpu().loadgenPercent()), percent(r.cpu().machinePercent()), r.cpu().saturatedSeconds(),
                     r.cpu().samples().size(), CpuMeter.SATURATED_PERCENT));
@@ -262,6 +263,7 @@ public final class Report {
                 "cpu", object("cores", r.cpu().cores(), "loadgen_percent", r.cpu().loadgenPercent(),
                         "machine_percent", r.cpu().machinePercent(), "saturated", r.cpu().saturated(),
                         "saturated_seconds", r.cpu().saturatedSeconds(),
+                        "busiest_thread_percent_of_a_core", r.cpu().busiestThreadPercent(),
                         "loadgen_threads_peak", r.cpu().peakThreads()),
                 "ticks", r.series().stream().map(p -> List.of(p.number(), p.seconds(), p.intervalMs(), p.fanOutMs(),
                         p.clients())).toList());

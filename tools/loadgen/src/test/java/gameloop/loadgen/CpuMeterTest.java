@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The CPU figures and the saturated rule, on made-up readings of a two-core machine. */
@@ -15,6 +16,7 @@ class CpuMeterTest {
     private static final class Made implements CpuMeter.Readings {
         long cpuNanos;
         double load;
+        Map<Long, Long> threads = Map.of();
 
         @Override
         public long processCpuNanos() {
@@ -24,6 +26,11 @@ class CpuMeterTest {
         @Override
         public double machineLoad() {
             return load;
+        }
+
+        @Override
+        public Map<Long, Long> threadCpuNanos(String prefix) {
+            return threads;
         }
     }
 
@@ -73,5 +80,22 @@ class CpuMeterTest {
         meter.sample(SECOND);
 
         assertTrue(meter.finish(SECOND).saturated());
+    }
+
+    @Test
+    void oneThreadBusyForAWholeCoreIsSaturatedThoughItIsHalfOfTwo() {
+        readings.threads = Map.of(1L, 0L, 2L, 0L);
+        meter.start(0);
+        readings.cpuNanos = SECOND; // 50% of two cores: far from 90%
+        readings.load = 0.6;
+        readings.threads = Map.of(1L, 95 * SECOND / 100, 2L, 5 * SECOND / 100, 3L, 0L); // a reader pegged; 3 just started
+
+        CpuMeter.Figures f = meter.finish(SECOND);
+
+        assertEquals(50.0, f.loadgenPercent(), 1e-9);
+        assertEquals(95.0, f.busiestThreadPercent(), 1e-9);
+        assertEquals(1, f.saturatedSeconds());
+        assertTrue(f.saturated());
+        assertEquals(3, f.peakThreads());
     }
 }

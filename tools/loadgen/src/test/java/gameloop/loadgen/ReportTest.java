@@ -27,8 +27,8 @@ class ReportTest {
 
     @Test
     void oneSaturatedSecondIsEnoughToMarkTheFiguresAsALowerBound() {
-        List<CpuMeter.Sample> seconds = List.of(new CpuMeter.Sample(1, 30, 60), new CpuMeter.Sample(2, 35, 96),
-                new CpuMeter.Sample(3, 30, 60));
+        List<CpuMeter.Sample> seconds = List.of(new CpuMeter.Sample(1, 30, 60, 40), new CpuMeter.Sample(2, 35, 96, 45),
+                new CpuMeter.Sample(3, 30, 60, 40));
         Results r = results(new CpuMeter.Figures(2, 32, 72, 12, seconds), Results.NominalSource.SERVER);
 
         assertTrue(r.lowerBound(), "an average of 72% hides a second at 96%");
