@@ -18,7 +18,10 @@ import java.util.Objects;
  */
 public final class Deferred<T> {
 
-    /** A callback or errback. It may throw: that moves the result to the errback track. */
+    /**
+     * A callback or errback. It may throw an exception: that moves the result to the errback
+     * track. An {@link Error} instead ends the chain for good (see {@link #addCallbacks}).
+     */
     @FunctionalInterface
     public interface Callback<A, B> {
         B call(A input) throws Exception;
@@ -41,11 +44,29 @@ public final class Deferred<T> {
     private boolean called;
     private boolean running;
     private int pauses;
+    /** The Error a step threw, or null: after one, the chain runs nothing more. */
+    private Error broken;
 
-    /** Twisted's addCallbacks: one step with both branches. The errback does NOT see the callback's failure. */
+    /**
+     * Twisted's addCallbacks: one step with both branches. The errback does NOT see the callback's
+     * failure.
+     *
+     * <p>A step that throws an {@link Error} (a failed assert, a stack overflow) is not a failure
+     * the chain can handle: the Error goes to whoever made the step run (the caller of
+     * {@code callback}, {@code errback}, {@code unpause} or this method), the steps still waiting
+     * are dropped, and adding another one throws. Going on would be worse: the result would still
+     * be the one from before the broken step, and the next step would run with it as if the
+     * broken step had returned its input. (Twisted catches everything, Errors' counterparts
+     * included, onto the errback track; Java leaves Errors to the code that can act on them.)
+     *
+     * @throws IllegalStateException if a step of this Deferred has thrown an Error
+     */
     @SuppressWarnings("unchecked")
     public <R> Deferred<R> addCallbacks(Callback<? super T, ? extends R> onValue,
                                         Callback<? super Exception, ? extends R> onFailure) {
+        if (broken != null) {
+            throw new IllegalStateException("this Deferred broke: a step threw " + broken, broken);
+        }
         steps.addLast(new Step((Callback<Object, Object>) onValue, (Callback<Exception, Object>) onFailure));
         runSteps(); // already fired? then the new step runs now, in the caller's thread
         // Same object, new result type: Twisted's own type hints do this cast too.
@@ -118,6 +139,10 @@ public final class Deferred<T> {
                             : step.onValue().call(result);
                 } catch (Exception e) {
                     result = new Failure(e); // a throwing step moves the chain to the errback track
+                } catch (Error e) {
+                    broken = e; // see addCallbacks: the chain ends here, and the Error goes on up
+                    steps.clear();
+                    throw e;
                 }
             }
         } finally {
@@ -127,7 +152,8 @@ public final class Deferred<T> {
 
     @Override
     public String toString() {
-        String state = !called ? "waiting" : result instanceof Failure f ? "failed: " + f.cause() : "result: " + result;
+        String state = broken != null ? "broken: " + broken
+                : !called ? "waiting" : result instanceof Failure f ? "failed: " + f.cause() : "result: " + result;
         return "Deferred[" + state + (pauses > 0 ? ", paused" : "") + ", " + steps.size() + " steps pending]";
     }
 }

@@ -2,6 +2,7 @@ package gameloop.deferred;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -49,13 +50,22 @@ final class Reactor {
         // would vanish, and a call meant to end with stop() would leave run() waiting forever.
         // Reported and survived, as Twisted does, even an Error: this reactor has no sockets to
         // leave half-handled (example 08's, which has, treats an Error as the end).
-        executor.schedule(() -> {
+        Runnable reported = () -> {
             try {
                 call.run();
             } catch (RuntimeException | Error e) {
                 unhandled.accept(e);
             }
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        };
+        try {
+            executor.schedule(reported, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            if (stopRequested.getCount() > 0) {
+                throw e; // not stopping: a real fault, not ours to hide
+            }
+            // Stopping: a call that schedules its own next run (a game tick) may do so just as
+            // the pool shuts down. As in Twisted, a call scheduled after stop() simply never runs.
+        }
     }
 
     /** Twisted's {@code reactor.stop()}: ask {@link #run()} to return. Safe from any thread, including the reactor's. */

@@ -205,4 +205,25 @@ class DeferredTest {
 
         assertThrows(IllegalStateException.class, d::unpause);
     }
+
+    /**
+     * An Error (here a failed assert) is a bug, not a failure to route: it reaches whoever fired
+     * the chain, and nothing after it runs, now or later, instead of running with the result from
+     * before the broken step.
+     */
+    @Test
+    void aStepThatThrowsAnErrorEndsTheChainAndTheErrorReachesTheCaller() {
+        Deferred<Integer> d = new Deferred<>();
+        d.addCallback(x -> { log.add("broken step got " + x); throw new AssertionError("a bug in step 1"); })
+                .addErrback(failure -> { log.add("errback got " + failure); return null; })
+                .addCallback(x -> { log.add("step 3 got " + x); return x; });
+
+        AssertionError thrown = assertThrows(AssertionError.class, () -> d.callback(1));
+        assertEquals("a bug in step 1", thrown.getMessage());
+
+        IllegalStateException late = assertThrows(IllegalStateException.class,
+                () -> d.addCallback(x -> { log.add("late step got " + x); return x; }));
+        assertSame(thrown, late.getCause());
+        assertEquals(List.of("broken step got 1"), log);
+    }
 }

@@ -95,6 +95,38 @@ class ReactorTest {
         assertEquals("a bug in a callback", reported.get(0).getMessage());
     }
 
+    /**
+     * A call that schedules its own next run, as a game tick does, may do so just after another
+     * thread's stop() has shut the pool: that call is dropped quietly, as Twisted drops calls
+     * scheduled after stop, not reported as an error.
+     */
+    @Test
+    void aCallThatSchedulesItsNextRunWhileTheReactorStopsIsDroppedQuietly() throws InterruptedException {
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        Reactor reactor = new Reactor("reactor-rearm-at-stop-test", reported::add);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Thread runner = startRunning(reactor, interrupted);
+        CountDownLatch callStarted = new CountDownLatch(1);
+        AtomicBoolean rearmed = new AtomicBoolean();
+        reactor.callLater(Duration.ZERO, () -> {
+            callStarted.countDown();
+            // run() has shut the pool once it waits, with a timeout, for this call to end.
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> runner.getState() == Thread.State.TIMED_WAITING);
+            reactor.callLater(Duration.ofMillis(10), () -> { }); // the next tick, too late
+            rearmed.set(true);
+        });
+        assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+
+        reactor.stop();
+        runner.join(5_000);
+
+        assertFalse(runner.isAlive());
+        assertTrue(rearmed.get(), "the call got past its own callLater");
+        assertEquals(List.of(), reported);
+        assertFalse(interrupted.get());
+    }
+
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS) // run() gives an overrunning call 5 s
     void aCallThatOverrunsIsInterruptedAndRunWaitsForTheThreadBeforeItThrows() throws InterruptedException {
