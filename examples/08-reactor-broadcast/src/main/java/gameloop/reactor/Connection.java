@@ -65,6 +65,8 @@ final class Connection implements Transport, ChannelHandler {
     private boolean producerPaused;
     private String closeReason;
     private DelayedCall flushDeadline;
+    /** The peer has sent its end-of-stream while we were flushing: nothing more to read. */
+    private boolean inputEnded;
 
     Connection(Reactor reactor, SocketChannel channel, SelectionKey key, Protocol protocol, Consumer<String> afterLost) {
         this.reactor = reactor;
@@ -110,7 +112,14 @@ final class Connection implements Transport, ChannelHandler {
             return;
         }
         if (count < 0) {
-            closeNow("closed by peer");
+            if (state == State.FLUSHING) {
+                // The peer is done sending but may still be reading (a half-close, as `nc -N`
+                // does): our last bytes still go to it, and flush() closes once they are out.
+                inputEnded = true;
+                removeInterest(SelectionKey.OP_READ); // end-of-stream would be reported every turn
+                return;
+            }
+            closeNow("closed by peer"); // while open, as in Twisted: what was queued for it is dropped
             return;
         }
         if (count == 0) {
@@ -206,7 +215,7 @@ final class Connection implements Transport, ChannelHandler {
         // A delayed call with no delay runs after this turn's ready sockets; one scheduled by
         // a delayed call runs after the next turn's. Either way every ready socket comes first.
         reactor.callLater(Duration.ZERO, () -> {
-            if (state == State.OPEN || state == State.FLUSHING) {
+            if ((state == State.OPEN || state == State.FLUSHING) && !inputEnded) {
                 addInterest(SelectionKey.OP_READ); // FLUSHING reads too, to drop (see loseConnection)
             }
             if (state == State.OPEN) {
@@ -250,9 +259,11 @@ final class Connection implements Transport, ChannelHandler {
 
     @Override
     public boolean isOpen() {
+        reactor.checkThread("isOpen");
         return state == State.OPEN;
     }
 
+    // The two addresses never change: any thread may read them.
     @Override
     public InetSocketAddress getPeer() {
         return peer;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * The reactor's timers, earliest first. The reactor asks how long it may sleep in select()
@@ -15,9 +16,15 @@ final class DelayedCalls {
     private final PriorityQueue<DelayedCall> queue = new PriorityQueue<>(
             Comparator.<DelayedCall>comparingLong(call -> call.dueNanos).thenComparingLong(call -> call.sequence));
     private long sequence;
+    /** What each call checks its caller with: the reactor's thread check. */
+    private final Consumer<String> checkThread;
+
+    DelayedCalls(Consumer<String> checkThread) {
+        this.checkThread = checkThread;
+    }
 
     DelayedCall add(long dueNanos, Runnable action) {
-        DelayedCall call = new DelayedCall(dueNanos, sequence++, action);
+        DelayedCall call = new DelayedCall(dueNanos, sequence++, action, checkThread);
         queue.add(call);
         return call;
     }

@@ -25,7 +25,9 @@ final class InputPacing implements Producer {
 
     /**
      * What a line costs, in permits: its bytes, its "\n", and the queue's bookkeeping. A line
-     * longer than the whole allowance costs all of it, so that it can still go (alone).
+     * longer than the whole allowance costs all of it, so that it can still go (alone); one over
+     * about 32 KiB could then push a half-full queue past its limit. Our server refuses lines
+     * over 1024 bytes anyway.
      */
     static int cost(String line) {
         long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L + Connection.WRITE_OVERHEAD_BYTES;

@@ -17,8 +17,11 @@ import java.util.Arrays;
  */
 final class LineFramer {
 
+    /** What an idle connection holds; a burst grows the buffer, and it shrinks back once emptied. */
+    private static final int INITIAL_BYTES = 256;
+
     private final int maxLineBytes;
-    private byte[] buffer = new byte[256];
+    private byte[] buffer = new byte[INITIAL_BYTES];
     private int start; // first byte not yet handed out
     private int end; // one past the last byte received
     private int scanned; // bytes before this index are known not to be "\n"
@@ -35,6 +38,15 @@ final class LineFramer {
     void append(byte[] data) {
         if (tooLong) {
             return;
+        }
+        if (start == end && buffer.length > INITIAL_BYTES && data.length <= INITIAL_BYTES) {
+            // Everything was handed out. A pasted burst may have grown the buffer to a whole read
+            // (16 KiB): kept for the connection's life, ten thousand quiet clients would pin
+            // hundreds of megabytes. Back to the small one.
+            buffer = new byte[INITIAL_BYTES];
+            start = 0;
+            end = 0;
+            scanned = 0;
         }
         if (start > 0) { // slide the unfinished line to the front before growing
             System.arraycopy(buffer, start, buffer, 0, end - start);
@@ -116,6 +128,11 @@ final class LineFramer {
     /** True once a line longer than the limit was seen; the stream cannot be trusted after it. */
     boolean tooLong() {
         return tooLong;
+    }
+
+    /** How many bytes the buffer can hold now, whatever it holds; for tests. */
+    int capacity() {
+        return buffer.length;
     }
 
     /** Bytes received and not yet handed out: an unfinished line, or lines nobody asked for yet. */

@@ -60,7 +60,7 @@ public final class Reactor {
     private volatile long bytesRead; // written by the reactor thread only, read by anyone
 
     // Reactor thread only.
-    private final DelayedCalls delayedCalls = new DelayedCalls();
+    private final DelayedCalls delayedCalls = new DelayedCalls(this::checkThread);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024); // one thread, so one buffer for all reads
 
     public Reactor(String threadName, Log log) throws IOException {

@@ -38,8 +38,9 @@ public interface Transport {
     void registerProducer(Producer producer);
 
     /**
-     * Sends what is queued, then closes; what the peer sends meanwhile is read and dropped.
-     * Twisted's loseConnection.
+     * Sends what is queued, then closes; what the peer sends meanwhile is read and dropped. A
+     * peer that half-closes meanwhile (ends its sending side, keeps reading) still gets every
+     * queued byte. Twisted's loseConnection.
      */
     void loseConnection();
 

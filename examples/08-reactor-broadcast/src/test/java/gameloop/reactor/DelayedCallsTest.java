@@ -12,7 +12,7 @@ class DelayedCallsTest {
 
     @Test
     void callsComeOutByDueTimeTiesInTheOrderTheyWereMade() {
-        DelayedCalls calls = new DelayedCalls();
+        DelayedCalls calls = new DelayedCalls(method -> { });
         List<String> ran = new ArrayList<>();
         calls.add(300, () -> ran.add("due at 300"));
         calls.add(100, () -> ran.add("first due at 100"));
@@ -31,7 +31,7 @@ class DelayedCallsTest {
 
     @Test
     void aCancelledCallAtTheHeadDoesNotShortenTheSleep() {
-        DelayedCalls calls = new DelayedCalls();
+        DelayedCalls calls = new DelayedCalls(method -> { });
         calls.add(10, () -> { }).cancel();
         calls.add(1_000, () -> { });
         assertEquals(1_000, calls.nanosUntilNext(0));

@@ -81,4 +81,20 @@ class LineFramerTest {
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void aBurstGrowsTheBufferAndItShrinksBackOnceEverythingIsHandedOut() {
+        LineFramer framer = new LineFramer(100);
+        int initial = framer.capacity();
+        framer.append("short line\n".repeat(1500).getBytes(StandardCharsets.UTF_8)); // a pasted burst, one read
+        assertTrue(framer.capacity() > 16_000, "grew to hold the burst");
+        while (framer.nextLine() != null) {
+            // handed out, line by line
+        }
+
+        framer.append("next\n".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(initial, framer.capacity());
+        assertEquals("next", framer.nextLine());
+    }
 }

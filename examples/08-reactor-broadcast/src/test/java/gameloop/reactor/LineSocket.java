@@ -93,6 +93,11 @@ final class LineSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Half-closes: sends its end-of-stream (as {@code nc -N} does) and can still read. */
+    void finishSending() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** Vanishes without a goodbye: SO_LINGER 0 makes close() send a reset, like a crashed client. */
     void abort() throws IOException {
         socket.setSoLinger(true, 0);

@@ -92,4 +92,38 @@ class LoseConnectionTest {
             assertTrue(received <= PAYLOAD_BYTES - bytesLeft, "received " + received + " bytes");
         }
     }
+
+    /**
+     * A peer that says it is done sending (a half-close) may still be reading: the last bytes
+     * still reach it, all of them, and only then is the socket closed.
+     */
+    @Test
+    void aPeerThatHalfClosesStillGetsEveryQueuedByte() throws Exception {
+        byte[] payload = new byte[HALF_CLOSE_PAYLOAD_BYTES];
+        Arrays.fill(payload, (byte) 'x');
+        CompletableFuture<String> lostReason = new CompletableFuture<>();
+        InetSocketAddress address = reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                peer -> new Protocol() {
+                    @Override
+                    protected void connectionMade() {
+                        transport().write(payload); // most of it waits in the queue
+                        transport().loseConnection();
+                    }
+
+                    @Override
+                    protected void connectionLost(String reason) {
+                        lostReason.complete(reason);
+                    }
+                });
+
+        try (LineSocket reader = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
+            reader.finishSending(); // reaches the server long before the queue can drain
+
+            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, reader.readToEnd());
+            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Well past what the two kernels hold (see PAYLOAD_BYTES), and quick to read. */
+    private static final int HALF_CLOSE_PAYLOAD_BYTES = 8 * 1024 * 1024;
 }

@@ -184,6 +184,17 @@ class ReactorTest {
     }
 
     @Test
+    void aDelayedCallTouchedFromAnotherThreadIsRefusedWithAHint() throws Exception {
+        CompletableFuture<DelayedCall> scheduled = new CompletableFuture<>();
+        reactor.callFromThread(() -> scheduled.complete(reactor.callLater(Duration.ofMinutes(1), () -> { })));
+        DelayedCall later = scheduled.get(10, TimeUnit.SECONDS);
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, later::cancel);
+        assertTrue(refused.getMessage().contains("use callFromThread"), refused.getMessage());
+        assertThrows(IllegalStateException.class, later::isActive);
+    }
+
+    @Test
     void aTransportUsedFromAnotherThreadRefusesAndTheConnectionCarriesOn() throws Exception {
         CompletableFuture<Transport> leaked = new CompletableFuture<>();
         InetSocketAddress address = listen(peer -> new LineReceiver(100) {
@@ -200,6 +211,7 @@ class ReactorTest {
         try (LineSocket client = LineSocket.connect(address.getPort())) {
             Transport transport = leaked.get(10, TimeUnit.SECONDS);
             assertThrows(IllegalStateException.class, () -> transport.write(new byte[] {'x'}));
+            assertThrows(IllegalStateException.class, transport::isOpen);
             client.sendLine("still fine");
             assertEquals("echo still fine", client.readLine());
         }
