@@ -7,7 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,8 +46,10 @@ class RepositoryIndexTest {
 
     /**
      * Every relative link in the Markdown a reader follows (the README, the chapters, each
-     * module's README) leads to a file or folder that exists. Chapters and code move; a link
-     * that silently breaks is the first thing a reader trips on.
+     * module's README) leads to a file or folder that exists, and a link to a heading
+     * ({@code chapter.md#the-loop}, or {@code #the-loop} on the same page) to a heading that
+     * exists. Chapters and code move; a link that silently breaks is the first thing a reader
+     * trips on.
      */
     @Test
     void everyRelativeLinkInTheDocsLeadsSomewhere() throws IOException {
@@ -61,16 +68,43 @@ class RepositoryIndexTest {
             Matcher matcher = link.matcher(Files.readString(page));
             while (matcher.find()) {
                 String target = matcher.group(1);
-                if (target.matches("^[a-z]+:.*") || target.startsWith("#")) {
-                    continue; // a web address, or a place on the same page
+                if (target.matches("^[a-z]+:.*")) {
+                    continue; // a web address
                 }
                 String file = target.replaceFirst("#.*$", "");
-                if (!Files.exists(page.getParent().resolve(file).normalize())) {
+                Path linked = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+                if (!Files.exists(linked)) {
                     broken.add(ROOT.relativize(page) + " -> " + target);
+                } else if (target.contains("#") && linked.toString().endsWith(".md")
+                        && !headingAnchors(linked).contains(target.substring(target.indexOf('#') + 1))) {
+                    broken.add(ROOT.relativize(page) + " -> " + target + " (no such heading)");
                 }
             }
         }
-        assertEquals(List.of(), broken, "links to files that do not exist");
+        assertEquals(List.of(), broken, "links to files or headings that do not exist");
+    }
+
+    /**
+     * The anchors GitHub gives a page's headings: lower case, punctuation dropped (backticks,
+     * dots, colons...), each space a hyphen; a repeated one gets "-1", "-2" and so on. Headings
+     * inside code blocks are not headings.
+     */
+    private static Set<String> headingAnchors(Path page) throws IOException {
+        Set<String> anchors = new HashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
+        boolean inCode = false;
+        for (String line : Files.readAllLines(page)) {
+            if (line.startsWith("```")) {
+                inCode = !inCode;
+            } else if (!inCode && line.matches("#{1,6} .*")) {
+                String slug = line.replaceFirst("^#+ ", "").strip().toLowerCase(Locale.ROOT)
+                        .replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "")
+                        .replace(' ', '-');
+                int repeats = seen.merge(slug, 1, Integer::sum) - 1;
+                anchors.add(repeats == 0 ? slug : slug + "-" + repeats);
+            }
+        }
+        return anchors;
     }
 
     private static String read(String path) throws IOException {
