@@ -11,14 +11,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public record GameContext(Players players, Duration tickPeriod, String threadNamePrefix) {
 
+    /** On each thread {@link #threads} made: the context whose game owns it. */
+    private static final ThreadLocal<GameContext> OWNER = new ThreadLocal<>();
+
     /** Threads named "{prefix}{role}-{n}". Non-daemon: the game owns them and must stop them. */
     public ThreadFactory threads(String role) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, threadNamePrefix + role + "-" + count.incrementAndGet());
+            Runnable marked = () -> {
+                OWNER.set(this);
+                runnable.run();
+            };
+            Thread thread = new Thread(marked, threadNamePrefix + role + "-" + count.incrementAndGet());
             thread.setUncaughtExceptionHandler((t, e) ->
                     org.slf4j.LoggerFactory.getLogger(Game.class).error("Thread {} died", t.getName(), e));
             return thread;
         };
+    }
+
+    /** True on a thread this context's game owns (one {@link #threads} made): its loop, say. */
+    boolean isGameThread() {
+        return OWNER.get() == this;
     }
 }

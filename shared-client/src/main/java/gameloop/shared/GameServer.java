@@ -71,6 +71,7 @@ public final class GameServer implements AutoCloseable {
     private final String threadNamePrefix;
     /** Listening on the loopback interface only (the default): browsers must then use a loopback name. */
     private final boolean loopbackOnly;
+    private final GameContext context;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -89,7 +90,8 @@ public final class GameServer implements AutoCloseable {
         server.addConnector(connector);
 
         players = new Players();
-        game = factory.create(new GameContext(players, settings.tickPeriod(), threadNamePrefix));
+        context = new GameContext(players, settings.tickPeriod(), threadNamePrefix);
+        game = factory.create(context);
         players.attach(game);
 
         ContextHandler context = new ContextHandler("/");
@@ -218,6 +220,9 @@ public final class GameServer implements AutoCloseable {
      *   <li>Jetty: connectors, then its thread pool.</li>
      * </ol>
      * Safe from any thread, any number of times; later callers wait for the first to finish.
+     * Except on one of the game's own threads (a tick that ends the game): there, waiting for
+     * the game's threads to end would mean waiting for itself, so the stop runs on a thread of
+     * its own, and this call returns at once.
      *
      * <p>Also from an interrupted thread (a test that timed out, an application stopping its
      * threads): the interrupt is put aside while the server stops, and restored when it has. Left
@@ -226,6 +231,12 @@ public final class GameServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (context.isGameThread()) {
+            // Stopping the game waits for this very thread: 5 s for nothing, an error in the log,
+            // and the tick running on after close() returned. Its own thread waits instead.
+            new Thread(this::close, threadNamePrefix + "closer").start();
+            return;
+        }
         if (!closing.compareAndSet(false, true)) {
             awaitClosedUninterruptibly();
             return;

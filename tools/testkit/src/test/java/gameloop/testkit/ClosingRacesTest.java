@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -201,6 +203,53 @@ class ClosingRacesTest {
         assertEquals("server shutting down", goodbye.reason());
         assertTrue(interruptKept.get(), "close() swallowed its caller's interrupt");
         await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
+    }
+
+    /**
+     * A game that ends itself from its own loop ("match over, shutting down"): close() there
+     * cannot wait for the game's threads to end, one of them being its caller. It returns at once,
+     * and the server still stops in full: the player told, nothing left, no error.
+     */
+    @Test
+    void aGameThatEndsItselfFromItsLoopStopsTheServerWithoutWaitingForItself() throws Exception {
+        ServerLog.capture();
+        CountDownLatch serverKnown = new CountDownLatch(1);
+        AtomicReference<GameServer> self = new AtomicReference<>();
+        CompletableFuture<Duration> closeCall = new CompletableFuture<>();
+        server = GameServer.start(ServerSettings.forTest("self-ending-test", Duration.ofSeconds(1)), context -> new Game() {
+            private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+
+            @Override
+            public void start() {
+                loop.execute(() -> {
+                    try {
+                        serverKnown.await(); // until the test has a player connected
+                        long began = System.nanoTime();
+                        self.get().close(); // on the loop thread: the game ends itself
+                        closeCall.complete(Duration.ofNanos(System.nanoTime() - began));
+                    } catch (InterruptedException | RuntimeException e) {
+                        closeCall.completeExceptionally(e);
+                    }
+                });
+            }
+
+            @Override
+            public void close() {
+                Game.stopAndAwait(loop);
+            }
+        });
+        self.set(server);
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
+
+        serverKnown.countDown();
+
+        Duration took = closeCall.get(10, TimeUnit.SECONDS);
+        assertTrue(took.compareTo(Game.STOP_TIMEOUT) < 0, "close() on the loop thread waited " + took.toMillis() + " ms");
+        assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code());
+        server.awaitClosed();
+        await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
+        assertEquals(List.of(), ServerLog.of(server).stream().filter(line -> line.contains("did not stop")).toList());
     }
 
     /** Starts closing the server on a new thread, and returns once the game's close() has begun. */
