@@ -16,6 +16,8 @@ import gameloop.testkit.TestClients;
 import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +102,41 @@ class BasicLoopTest {
     void theTickPeriodHoldsWhenEveryTickTakesTime() throws Exception {
         Ticks.assertThePeriodHoldsWhenEveryTickTakesTime("01-basic-loop",
                 tickMessage -> context -> new FixedRateGameLoop(context, tickMessage));
+    }
+
+    /**
+     * Fixed rate keeps count: a tick that holds the loop up for ten periods is followed at once by
+     * the ticks that fell due meanwhile, back to back, as the chapter says (a loop that slept
+     * after each tick, or chapter 05's, would space them a period apart).
+     */
+    @Test
+    void ticksHeldUpByAStallGoOutBackToBackAfterIt() throws Exception {
+        AtomicLong stallAt = new AtomicLong(Long.MAX_VALUE);
+        try (GameServer stalling = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK), n -> {
+            if (n == stallAt.get()) {
+                LockSupport.parkNanos(TICK.multipliedBy(10).toNanos()); // the whole loop held up
+            }
+            return Protocol.tick(n);
+        })) {
+            TestClient client = clients.connect(stalling.webSocketUri());
+            await().until(() -> client.tickNumbers().size() >= 2);
+            long stalled = client.lastTickNumber() + 2;
+            stallAt.set(stalled);
+
+            await().until(() -> client.lastTickNumber() >= stalled + 8);
+
+            long stalledArrived = arrivalOf(client, stalled);
+            long eighthAfterArrived = arrivalOf(client, stalled + 8);
+            Duration burst = Duration.ofNanos(eighthAfterArrived - stalledArrived);
+            assertTrue(burst.compareTo(TICK.multipliedBy(3)) < 0,
+                    "the 8 ticks held up came over " + burst.toMillis() + " ms, not back to back");
+        }
+    }
+
+    private static long arrivalOf(TestClient client, long tickNumber) {
+        return client.ticks().stream().filter(t -> t.tickNumber() == tickNumber).findFirst()
+                .orElseThrow(() -> new AssertionError("tick " + tickNumber + " never came: " + client.tickNumbers()))
+                .nanoTime();
     }
 
     /** A tick that throws, even an Error, is logged and skipped; the loop ticks on. */

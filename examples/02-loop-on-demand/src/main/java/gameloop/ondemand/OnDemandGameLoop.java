@@ -6,9 +6,8 @@ import gameloop.shared.Player;
 import gameloop.shared.Players;
 import gameloop.shared.Protocol;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -47,7 +46,7 @@ final class OnDemandGameLoop implements Game {
      * matches. Being one, it never runs two ticks at once, not even the last tick of one match
      * and the first of the next.
      */
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
 
     private final Object lock = new Object();
     /** The match being played, or null when nobody plays. Guarded by {@link #lock}. */
@@ -65,7 +64,10 @@ final class OnDemandGameLoop implements Game {
         this.players = context.players();
         this.period = context.tickPeriod();
         this.tickMessage = tickMessage;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, context.threads("game-loop"));
+        // A stopped match's next tick would otherwise wait in the queue until it fell due, a whole
+        // period later: with players coming and going and a long period, thousands of dead tasks.
+        scheduler.setRemoveOnCancelPolicy(true);
     }
 
     @Override
@@ -109,6 +111,11 @@ final class OnDemandGameLoop implements Game {
         synchronized (lock) {
             return matches;
         }
+    }
+
+    /** Ticks waiting in the loop's queue, of this match and of stopped ones (for tests). */
+    int ticksQueued() {
+        return scheduler.getQueue().size();
     }
 
     /** Ends the current match, if any, and stops the loop thread and waits for it. */

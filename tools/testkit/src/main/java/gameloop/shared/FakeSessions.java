@@ -31,6 +31,11 @@ public final class FakeSessions {
         return players.join(session(sends, failure));
     }
 
+    /** The player leaves, as when its connection closes: the game hears of it once. */
+    public static void leave(Player player) {
+        player.left();
+    }
+
     private static Session session(AtomicInteger sends, Error firstSendFails) {
         return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {

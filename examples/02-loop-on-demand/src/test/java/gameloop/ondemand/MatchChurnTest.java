@@ -1,0 +1,39 @@
+package gameloop.ondemand;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import gameloop.shared.FakeSessions;
+import gameloop.shared.GameContext;
+import gameloop.shared.Player;
+import gameloop.shared.Players;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Matches started and stopped many times over leave nothing behind in the loop's queue. */
+class MatchChurnTest {
+
+    @Test
+    void aStoppedMatchLeavesNoTickWaitingInTheQueue() {
+        Players players = new Players();
+        // A long period: a cancelled tick left in the queue would wait there ten minutes.
+        OnDemandGameLoop loop = new OnDemandGameLoop(new GameContext(players, Duration.ofMinutes(10), "match-churn-test-"));
+        try {
+            FakeSessions.attach(players, loop);
+            for (int round = 1; round <= 100; round++) {
+                AtomicInteger sends = new AtomicInteger();
+                Player player = FakeSessions.join(players, sends);
+                await().until(() -> sends.get() == 1); // tick 1, at once; the next is ten minutes away
+                FakeSessions.leave(player);
+                assertFalse(loop.isRunning());
+            }
+
+            assertEquals(100, loop.matchesStarted());
+            assertEquals(0, loop.ticksQueued(), "ticks of stopped matches still queued");
+        } finally {
+            loop.close();
+        }
+    }
+}
