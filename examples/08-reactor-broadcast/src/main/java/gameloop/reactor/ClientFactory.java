@@ -19,6 +19,7 @@ public interface ClientFactory {
     default void startedConnecting(InetSocketAddress address) {
     }
 
+    /** The protocol for the new connection; or null, which closes it and reports it as failed. */
     Protocol buildProtocol(InetSocketAddress address);
 
     default void clientConnectionFailed(String reason) {

@@ -91,6 +91,11 @@ final class Connector implements ChannelHandler {
             reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("buildProtocol failed: " + e));
             return;
         }
+        if (protocol == null) { // the factory changed its mind, as a server factory may refuse a peer
+            reactor.closeLoggingErrors(channel);
+            reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("the factory built no protocol"));
+            return;
+        }
         reactor.connectionEstablished(channel, protocol,
                 reason -> reactor.runGuarded("clientConnectionLost", () -> factory.clientConnectionLost(reason)));
     }

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -121,6 +122,34 @@ class EveryChannelClosedTest {
                 assertTrue(reactor.join(Duration.ofSeconds(5)), "an Error ends the reactor");
                 assertEquals("a bug in buildProtocol, on purpose", reactor.failure().orElseThrow().getMessage());
                 assertTrue(closedFromTheOtherEnd(peer), "the half-built connection is still open");
+            } finally {
+                reactor.stop();
+            }
+        }
+    }
+
+    @Test
+    void aClientFactoryThatBuildsNoProtocolClosesTheSocketAndHearsWhy() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RecordingLog log = new RecordingLog();
+            Reactor reactor = new Reactor("client-no-protocol-test", log);
+            reactor.start();
+            CompletableFuture<String> failed = new CompletableFuture<>();
+            reactor.connectTCP((InetSocketAddress) server.getLocalSocketAddress(), new ClientFactory() {
+                @Override
+                public Protocol buildProtocol(InetSocketAddress address) {
+                    return null; // changed its mind
+                }
+
+                @Override
+                public void clientConnectionFailed(String reason) {
+                    failed.complete(reason);
+                }
+            });
+            try (Socket peer = server.accept()) {
+                assertEquals("the factory built no protocol", failed.get(5, TimeUnit.SECONDS));
+                assertTrue(closedFromTheOtherEnd(peer), "the connection nobody serves is still open");
+                assertEquals(List.of(), log.errors());
             } finally {
                 reactor.stop();
             }
