@@ -220,9 +220,12 @@ public final class GameServer implements AutoCloseable {
      *   <li>Jetty: connectors, then its thread pool.</li>
      * </ol>
      * Safe from any thread, any number of times; later callers wait for the first to finish.
-     * Except on one of the game's own threads (a tick that ends the game): there, waiting for
-     * the game's threads to end would mean waiting for itself, so the stop runs on a thread of
-     * its own, and this call returns at once.
+     * Except on one of the game's own threads, those its {@link GameContext#threads} made (a
+     * tick that ends the game): there, waiting for the game's threads to end would mean waiting
+     * for itself, so the stop runs on a thread of its own ({@code gs<n>-closer}), and this call
+     * returns at once. That thread is then interrupted by the stop, so an {@link #awaitClosed}
+     * on it ends early; it should simply return. (A game thread from an executor of its own
+     * making is not recognised, and its {@code close()} waits out the game's stop timeout.)
      *
      * <p>Also from an interrupted thread (a test that timed out, an application stopping its
      * threads): the interrupt is put aside while the server stops, and restored when it has. Left
@@ -274,7 +277,10 @@ public final class GameServer implements AutoCloseable {
         }
     }
 
-    /** Blocks until {@link #close()} has finished (in any thread). */
+    /**
+     * Blocks until {@link #close()} has finished (in any thread). On one of the game's own
+     * threads it ends with an {@code InterruptedException} when the stop interrupts that thread.
+     */
     public void awaitClosed() throws InterruptedException {
         closed.await();
     }

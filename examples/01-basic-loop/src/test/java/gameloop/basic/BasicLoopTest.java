@@ -16,6 +16,7 @@ import gameloop.testkit.TestClients;
 import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -114,20 +115,25 @@ class BasicLoopTest {
     void ticksHeldUpByAStallGoOutBackToBackAfterIt() throws Exception {
         int stallPeriods = 30;
         int measured = 25;
-        AtomicLong stallAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicBoolean stallRequested = new AtomicBoolean();
+        AtomicLong stalledAt = new AtomicLong();
         try (GameServer stalling = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK), n -> {
-            if (n == stallAt.get()) {
-                LockSupport.parkNanos(TICK.multipliedBy(stallPeriods).toNanos()); // the whole loop held up
+            if (stallRequested.compareAndSet(true, false)) { // the next tick after the request stalls
+                stalledAt.set(n);
+                long until = System.nanoTime() + TICK.multipliedBy(stallPeriods).toNanos();
+                for (long left; (left = until - System.nanoTime()) > 0; ) {
+                    LockSupport.parkNanos(left); // the whole loop held up (parkNanos may return early)
+                }
             }
             return Protocol.tick(n);
         })) {
             TestClient client = clients.connect(stalling.webSocketUri());
             await().until(() -> client.tickNumbers().size() >= 2);
-            long stalled = client.lastTickNumber() + 2;
-            stallAt.set(stalled);
+            stallRequested.set(true);
 
-            await().until(() -> client.lastTickNumber() >= stalled + measured);
+            await().until(() -> stalledAt.get() > 0 && client.lastTickNumber() >= stalledAt.get() + measured);
 
+            long stalled = stalledAt.get();
             Duration burst = Duration.ofNanos(arrivalOf(client, stalled + measured) - arrivalOf(client, stalled + 1));
             assertTrue(burst.compareTo(TICK.multipliedBy(10)) < 0,
                     "the " + measured + " ticks held up came over " + burst.toMillis() + " ms, not back to back");

@@ -25,7 +25,8 @@ class MatchChurnTest {
             for (int round = 1; round <= 100; round++) {
                 AtomicInteger sends = new AtomicInteger();
                 Player player = FakeSessions.join(players, sends);
-                await().until(() -> sends.get() == 1); // tick 1, at once; the next is ten minutes away
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                        .until(() -> sends.get() == 1); // tick 1, at once; the next is ten minutes away
                 FakeSessions.leave(player);
                 assertFalse(loop.isRunning());
             }

@@ -22,6 +22,8 @@ final class Reactor {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Consumer<Throwable> unhandled;
     private volatile Thread thread;
+    /** Set by run() before it shuts the pool down, whether after stop() or an interrupt. */
+    private volatile boolean stopping;
 
     /** A reactor that reports a delayed call's exception on stderr, with its stack trace, as Twisted logs one. */
     Reactor(String threadName) {
@@ -60,11 +62,11 @@ final class Reactor {
         try {
             executor.schedule(reported, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            if (stopRequested.getCount() > 0) {
-                throw e; // not stopping: a real fault, not ours to hide
+            if (!(stopping && Thread.currentThread() == thread)) {
+                throw e; // from elsewhere, or after the reactor is gone: a real fault, not ours to hide
             }
-            // Stopping: a call that schedules its own next run (a game tick) may do so just as
-            // the pool shuts down. As in Twisted, a call scheduled after stop() simply never runs.
+            // A call that schedules its own next run (a game tick) while run() shuts the pool
+            // down. As in Twisted, a call scheduled as the reactor stops simply never runs.
         }
     }
 
@@ -77,6 +79,7 @@ final class Reactor {
     void run() throws InterruptedException {
         try {
             stopRequested.await();
+            stopping = true;
             executor.shutdown(); // lets a call that is running finish; drops those not yet due
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
                 executor.shutdownNow(); // interrupts the call that overran, and gives it 5 s more
@@ -89,6 +92,7 @@ final class Reactor {
             }
             joinThread();
         } catch (InterruptedException e) {
+            stopping = true;
             executor.shutdownNow(); // our caller gave up: interrupt a running call, drop the rest,
             if (!awaitEnd()) {      // still wait for the thread, as promised,
                 e.addSuppressed(new IllegalStateException("the reactor thread did not end within 5 s"));

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -125,6 +126,16 @@ class ReactorTest {
         assertTrue(rearmed.get(), "the call got past its own callLater");
         assertEquals(List.of(), reported);
         assertFalse(interrupted.get());
+    }
+
+    /** Only the reactor's own re-arming call is dropped: once it has ended, a call is refused loudly. */
+    @Test
+    void aCallScheduledAfterTheReactorHasEndedIsRefused() throws InterruptedException {
+        Reactor reactor = new Reactor("reactor-ended-test");
+        reactor.callLater(Duration.ZERO, reactor::stop);
+        reactor.run();
+
+        assertThrows(RejectedExecutionException.class, () -> reactor.callLater(Duration.ofMillis(10), () -> { }));
     }
 
     @Test

@@ -39,15 +39,6 @@ final class LineFramer {
         if (tooLong) {
             return;
         }
-        if (start == end && buffer.length > INITIAL_BYTES && data.length <= INITIAL_BYTES) {
-            // Everything was handed out. A pasted burst may have grown the buffer to a whole read
-            // (16 KiB): kept for the connection's life, ten thousand quiet clients would pin
-            // hundreds of megabytes. Back to the small one.
-            buffer = new byte[INITIAL_BYTES];
-            start = 0;
-            end = 0;
-            scanned = 0;
-        }
         if (start > 0) { // slide the unfinished line to the front before growing
             System.arraycopy(buffer, start, buffer, 0, end - start);
             end -= start;
@@ -80,6 +71,9 @@ final class LineFramer {
                 String line = new String(lastLine, StandardCharsets.UTF_8);
                 start = i + 1;
                 scanned = start;
+                if (start == end) {
+                    emptied();
+                }
                 return line;
             }
         }
@@ -128,6 +122,20 @@ final class LineFramer {
     /** True once a line longer than the limit was seen; the stream cannot be trusted after it. */
     boolean tooLong() {
         return tooLong;
+    }
+
+    /**
+     * Everything received has been handed out. A pasted burst may have grown the buffer to a
+     * whole read (16 KiB); kept for the connection's life, ten thousand clients that each pasted
+     * once and then went quiet would pin hundreds of megabytes. Back to the small one.
+     */
+    private void emptied() {
+        start = 0;
+        end = 0;
+        scanned = 0;
+        if (buffer.length > INITIAL_BYTES) {
+            buffer = new byte[INITIAL_BYTES];
+        }
     }
 
     /** How many bytes the buffer can hold now, whatever it holds; for tests. */

@@ -85,19 +85,20 @@ class RepositoryIndexTest {
     }
 
     /**
-     * The anchors GitHub gives a page's headings: lower case, punctuation dropped (backticks,
-     * dots, colons...), each space a hyphen; a repeated one gets "-1", "-2" and so on. Headings
-     * inside code blocks are not headings.
+     * The anchors GitHub gives a page's headings: a link in one counts by its text, then lower
+     * case, punctuation dropped (backticks, dots, colons...), each space a hyphen; a repeated one
+     * gets "-1", "-2" and so on. Headings inside code blocks (indented ones too) are not headings.
      */
     private static Set<String> headingAnchors(Path page) throws IOException {
         Set<String> anchors = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
         boolean inCode = false;
         for (String line : Files.readAllLines(page)) {
-            if (line.startsWith("```")) {
+            if (line.strip().startsWith("```")) {
                 inCode = !inCode;
             } else if (!inCode && line.matches("#{1,6} .*")) {
-                String slug = line.replaceFirst("^#+ ", "").strip().toLowerCase(Locale.ROOT)
+                String slug = line.replaceFirst("^#+ ", "").replaceAll("\\[([^]]*)]\\([^)]*\\)", "$1")
+                        .strip().toLowerCase(Locale.ROOT)
                         .replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "")
                         .replace(' ', '-');
                 int repeats = seen.merge(slug, 1, Integer::sum) - 1;
