@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * into by another, and a write the socket could not take whole waits in {@link #outbox} for
  * the reactor to finish when the socket has room.
  */
-final class NioConnection implements Connection {
+final class NioConnection implements Connection, NioTransport.Attachment {
 
     /** Per reactor thread. Also the largest message we accept: the examples' are a few dozen bytes. */
     static final int READ_BUFFER_BYTES = 128 * 1024;
@@ -87,7 +87,8 @@ final class NioConnection implements Connection {
     }
 
     /** Reactor thread: the selector says this connection can make progress. */
-    void ready(SelectionKey readyKey, ByteBuffer readBuffer) {
+    @Override
+    public void ready(SelectionKey readyKey, ByteBuffer readBuffer) {
         try {
             if (readyKey.isConnectable()) {
                 if (!channel.finishConnect()) {
@@ -346,7 +347,8 @@ final class NioConnection implements Connection {
     }
 
     /** Reactor thread, or the reactor's last act when it stops: cut off at once. */
-    void abort() {
+    @Override
+    public void abort() {
         fail(new IOException("the load generator stopped"));
     }
 

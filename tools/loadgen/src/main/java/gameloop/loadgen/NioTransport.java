@@ -97,8 +97,9 @@ final class NioTransport implements Transport {
     }
 
     /**
-     * Each reactor answers once it has finished a whole round of reads that began after the
-     * probe: the longest a message arriving now may wait to be read (see {@link ReadingProbes}).
+     * Each reactor answers once it has finished a whole round of reads that began at or after the
+     * probe, a run of rounds cut short by the selector's batch counting as one: the longest a
+     * message arriving now may wait to be read (see {@link ReadingProbes}).
      */
     @Override
     public void probeReadingDelay(LongConsumer delayNanos) {
@@ -122,6 +123,18 @@ final class NioTransport implements Transport {
         }
     }
 
+    /**
+     * What every key of a reactor's selector carries: a {@link NioConnection}, or in a test any
+     * other channel to read.
+     */
+    interface Attachment {
+        /** Reactor thread: the key's channel is ready; {@code readBuffer} is the thread's shared buffer. */
+        void ready(SelectionKey key, ByteBuffer readBuffer);
+
+        /** Reactor thread: the reactor is stopping; let go of the channel at once. */
+        void abort();
+    }
+
     /** One selector and the thread that runs it. */
     static final class Reactor implements Runnable {
 
@@ -132,6 +145,8 @@ final class NioTransport implements Transport {
         private final Selector selector;
         private final Thread thread;
         private volatile boolean stopping;
+        /** Reading thread only: the keys the round in progress has handled so far. */
+        private int keysThisRound;
 
         Reactor(String name) {
             try {
@@ -150,7 +165,11 @@ final class NioTransport implements Transport {
             return Thread.currentThread() == thread;
         }
 
-        /** Answers {@code delayNanos} after the first whole round of reads that began at or after {@code askedNanos}. */
+        /**
+         * Answers {@code delayNanos} after the first whole round of reads that began at or after
+         * {@code askedNanos}, rounds handed a full batch of ready keys counting as one with the
+         * rounds after them (see {@link ReadingProbes}).
+         */
         void probe(long askedNanos, LongConsumer delayNanos) {
             probes.add(askedNanos, delayNanos);
             selector.wakeup(); // a select blocked since before the probe must end, so that a new round begins
@@ -167,12 +186,13 @@ final class NioTransport implements Transport {
             try {
                 while (!stopping) {
                     long selectBegan = System.nanoTime();
+                    keysThisRound = 0;
                     if (probes.anyWaiting()) {
                         selector.selectNow(this::ready); // a probe waits for this round: do not block in it
                     } else {
                         selector.select(this::ready);
                     }
-                    probes.roundFinished(selectBegan, System.nanoTime());
+                    probes.roundFinished(selectBegan, System.nanoTime(), keysThisRound);
                     for (Runnable task; (task = tasks.poll()) != null; ) {
                         task.run();
                     }
@@ -183,7 +203,7 @@ final class NioTransport implements Transport {
                 e.printStackTrace();
             } finally {
                 for (SelectionKey key : selector.keys()) {
-                    ((NioConnection) key.attachment()).abort();
+                    ((Attachment) key.attachment()).abort();
                 }
                 closeSelector();
             }
@@ -198,7 +218,8 @@ final class NioTransport implements Transport {
         }
 
         private void ready(SelectionKey key) {
-            ((NioConnection) key.attachment()).ready(key, readBuffer);
+            keysThisRound++;
+            ((Attachment) key.attachment()).ready(key, readBuffer);
         }
 
         void stop() {

@@ -13,19 +13,42 @@ import java.util.function.LongConsumer;
  * each of them once. A message that arrived at T is in the ready set of every select that
  * begins after T, and is read in that round; but a select already under way at T may have
  * passed its socket by (or read it just before the message landed), and then the message waits
- * for the next round. So a probe queued at T is answered when the thread finishes the first
- * round whose select began at or after T: the longest a message arriving at T can wait for the
- * tool to read it (as long as less than a read buffer of data waited on its socket).
+ * for the next round.
+ *
+ * <p>One select hands over at most {@link #SELECT_BATCH} ready sockets, though: with more ready,
+ * the rest wait for the following rounds, and a round that was handed a full batch says nothing
+ * about the sockets it left behind. So a run of rounds that each handled a full batch, ending
+ * with one that handled fewer, counts as one round, which began when the first of them began its
+ * select. A probe queued at T is answered when the thread finishes the first such run that began
+ * at or after T, with the time from T: the longest a message arriving at T can wait for the tool
+ * to read it (as long as less than a read buffer of data waited on its socket).
  *
  * <p>The timer thread queues probes; the reading thread answers them. The queue is the only
  * thing they share.
  */
 final class ReadingProbes {
 
+    /**
+     * The most ready keys one select hands over: JDK 17's epoll selector on Linux asks the kernel
+     * for at most 1024 events a call (EPollSelectorImpl's NUM_EPOLLEVENTS), whatever is ready.
+     */
+    static final int SELECT_BATCH = 1024;
+
+    /**
+     * From this many keys handled, a round may have been cut short by {@link #SELECT_BATCH}:
+     * one of the batch's events can be the selector's own wakeup (which every probe triggers)
+     * rather than a socket, so 1023 sockets may already be a full batch.
+     */
+    static final int FULL_ROUND_KEYS = SELECT_BATCH - 1;
+
+    private static final long NONE = Long.MIN_VALUE;
+
     private record Probe(long askedNanos, LongConsumer delayNanos) {
     }
 
     private final Queue<Probe> waiting = new ConcurrentLinkedQueue<>();
+    /** Reading thread only: when the select of the first of a run of full rounds began, or NONE. */
+    private long fullRunBegan = NONE;
 
     /** Any thread: a probe asked at {@code askedNanos}, answered with its delay. */
     void add(long askedNanos, LongConsumer delayNanos) {
@@ -38,14 +61,22 @@ final class ReadingProbes {
     }
 
     /**
-     * Reading thread: a round whose select began at {@code selectBegan} has read every socket it
-     * found ready, at {@code now}. Answers the probes asked before that select began; the
-     * others wait for the next round.
+     * Reading thread: a round whose select began at {@code selectBegan} has handled the
+     * {@code keysHandled} keys it found ready, at {@code now}. If it handled a full batch, sockets
+     * may still be ready that it was not handed: the probes wait, and this round and the ones after
+     * it up to the first that handles fewer count as one that began at {@code selectBegan}. At the
+     * end of that one, answers the probes asked at or before it began; the others wait for the next.
      */
-    void roundFinished(long selectBegan, long now) {
+    void roundFinished(long selectBegan, long now, int keysHandled) {
+        long began = fullRunBegan == NONE ? selectBegan : fullRunBegan;
+        if (keysHandled >= FULL_ROUND_KEYS) {
+            fullRunBegan = began;
+            return;
+        }
+        fullRunBegan = NONE;
         for (Iterator<Probe> it = waiting.iterator(); it.hasNext(); ) {
             Probe probe = it.next();
-            if (probe.askedNanos() <= selectBegan) {
+            if (probe.askedNanos() <= began) {
                 it.remove();
                 probe.delayNanos().accept(now - probe.askedNanos());
             }

@@ -13,19 +13,25 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -80,11 +86,146 @@ class NioTransportTest {
     @Test
     void anIdleReadingThreadAnswersItsProbeAtOnce() throws Exception {
         CompletableFuture<Long> answered = new CompletableFuture<>();
+        awaitBlockedInSelect();
 
         transport.probeReadingDelay(answered::complete);
 
-        // A select that blocks until data comes would hold the probe for ever: there is none.
+        // The probe's wakeup ends the blocked select, but that round began before the probe. A
+        // next select that blocks until data comes would hold the probe for ever: there is none.
         assertTrue(answered.get(5, TimeUnit.SECONDS) >= 0);
+    }
+
+    /** Until the reading thread waits in a select that blocks, as it does with nothing to do. */
+    private void awaitBlockedInSelect() {
+        Thread reader = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(prefix + "nio-1")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Arrays.stream(reader.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals("sun.nio.ch.SelectorImpl") && f.getMethodName().equals("select")));
+    }
+
+    /**
+     * A probe asked by another thread while the reading thread is in the middle of a round,
+     * reading a socket, waits for the next round: the round under way may have read a socket just
+     * before a message landed on it. So the task queued just after the probe, which runs between
+     * the rounds, comes first.
+     */
+    @Test
+    void aProbeAskedWhileARoundReadsIsAnsweredAfterTheNextRound() throws Exception {
+        NioTransport.Reactor reactor = onlyReactor();
+        Queue<String> order = new ConcurrentLinkedQueue<>();
+        CompletableFuture<Void> probed = new CompletableFuture<>();
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Pipe pipe = Pipe.open();
+        try {
+            register(reactor, pipe, (key, buffer) -> {
+                drain(key, buffer);
+                reading.countDown();
+                awaitQuietly(release);
+            });
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            assertTrue(reading.await(5, TimeUnit.SECONDS));
+
+            reactor.probe(System.nanoTime(), delay -> {
+                order.add("probe answered");
+                probed.complete(null);
+            });
+            reactor.execute(() -> order.add("task queued after the probe"));
+            release.countDown();
+
+            probed.get(5, TimeUnit.SECONDS);
+            assertEquals(List.of("task queued after the probe", "probe answered"), List.copyOf(order));
+        } finally {
+            release.countDown();
+            pipe.sink().close();
+            pipe.source().close();
+        }
+    }
+
+    /**
+     * One select hands over at most 1024 ready keys: with 2500 sockets ready when the probe is
+     * asked, it takes three rounds to read them, and the probe waits for all three.
+     */
+    @Test
+    void aProbeWaitsForEverySocketReadyBeforeItBeyondOneSelectsBatch() throws Exception {
+        NioTransport.Reactor reactor = onlyReactor();
+        int count = 2500;
+        AtomicInteger bytesRead = new AtomicInteger();
+        List<Pipe> pipes = new ArrayList<>();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            for (int i = 0; i < count; i++) {
+                Pipe pipe = Pipe.open();
+                pipes.add(pipe);
+                register(reactor, pipe, (key, buffer) -> bytesRead.addAndGet(drain(key, buffer)));
+            }
+            reactor.execute(() -> {
+                held.countDown(); // the reading thread waits here, between rounds, while every pipe gets its byte
+                awaitQuietly(release);
+            });
+            assertTrue(held.await(5, TimeUnit.SECONDS));
+            for (Pipe pipe : pipes) {
+                pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            }
+            CompletableFuture<Integer> readWhenAnswered = new CompletableFuture<>();
+
+            reactor.probe(System.nanoTime(), delay -> readWhenAnswered.complete(bytesRead.get()));
+            release.countDown();
+
+            assertEquals(count, readWhenAnswered.get(5, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+            for (Pipe pipe : pipes) {
+                pipe.sink().close();
+                pipe.source().close();
+            }
+        }
+    }
+
+    private interface OnReady {
+        void ready(SelectionKey key, ByteBuffer readBuffer);
+    }
+
+    /** Registers the pipe's reading end with the reactor, on its thread, and waits until it is. */
+    private static void register(NioTransport.Reactor reactor, Pipe pipe, OnReady onReady) throws Exception {
+        pipe.source().configureBlocking(false);
+        CompletableFuture<Void> registered = new CompletableFuture<>();
+        reactor.execute(() -> {
+            try {
+                pipe.source().register(reactor.selector(), SelectionKey.OP_READ, new NioTransport.Attachment() {
+                    @Override
+                    public void ready(SelectionKey key, ByteBuffer readBuffer) {
+                        onReady.ready(key, readBuffer);
+                    }
+
+                    @Override
+                    public void abort() {
+                    }
+                });
+                registered.complete(null);
+            } catch (IOException e) {
+                registered.completeExceptionally(e);
+            }
+        });
+        registered.get(5, TimeUnit.SECONDS);
+    }
+
+    private static int drain(SelectionKey key, ByteBuffer buffer) {
+        try {
+            buffer.clear();
+            return Math.max(0, ((ReadableByteChannel) key.channel()).read(buffer));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -20,11 +20,11 @@ class ReadingProbesTest {
         // has already read, and a probe is asked. That message is read in the next round only.
         probes.add(150, delays::add);
 
-        probes.roundFinished(100, 200);
+        probes.roundFinished(100, 200, 3);
         assertEquals(List.of(), delays, "the round under way at 150 may have passed the message by");
         assertTrue(probes.anyWaiting(), "so the next select must not block");
 
-        probes.roundFinished(210, 300); // began after 150: the message was ready, and read in it
+        probes.roundFinished(210, 300, 1); // began after 150: the message was ready, and read in it
         assertEquals(List.of(150L), delays);
         assertFalse(probes.anyWaiting());
     }
@@ -35,9 +35,41 @@ class ReadingProbesTest {
         probes.add(100, delays::add);
         probes.add(130, delays::add);
 
-        probes.roundFinished(100, 160);
+        probes.roundFinished(100, 160, 0);
 
         assertEquals(List.of(70L, 60L), delays, "asked at 90 and at 100; the one at 130 waits");
         assertTrue(probes.anyWaiting());
+    }
+
+    @Test
+    void roundsHandedAFullBatchCountAsOneRoundWithTheFirstThatIsNot() {
+        // 2500 sockets ready at 90, when the probe is asked: one select hands over 1024 events at
+        // most, one of which may be the selector's own wakeup, so three rounds read them all.
+        probes.add(90, delays::add);
+
+        probes.roundFinished(100, 200, 1023);
+        assertEquals(List.of(), delays, "1023 sockets and the wakeup: a full batch, sockets may be left");
+        assertTrue(probes.anyWaiting(), "so the next select must not block");
+        probes.add(150, delays::add); // asked while the run of full rounds was under way
+        probes.roundFinished(210, 300, 1024);
+        assertEquals(List.of(), delays);
+
+        probes.roundFinished(310, 400, 453); // the rest: every socket ready at 90 has been read
+        assertEquals(List.of(310L), delays, "timed from the probe to the end of the run, which began at 100");
+
+        probes.roundFinished(410, 500, 1024); // a new run, which began after 150
+        assertEquals(List.of(310L), delays);
+        probes.roundFinished(510, 600, 0);
+        assertEquals(List.of(310L, 450L), delays);
+        assertFalse(probes.anyWaiting());
+    }
+
+    @Test
+    void aRoundShortOfAFullBatchAnswersAtOnce() {
+        probes.add(90, delays::add);
+
+        probes.roundFinished(100, 200, ReadingProbes.FULL_ROUND_KEYS - 1);
+
+        assertEquals(List.of(110L), delays);
     }
 }
