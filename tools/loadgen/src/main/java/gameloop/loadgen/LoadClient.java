@@ -304,9 +304,14 @@ public final class LoadClient {
 
     /** The connection is over, whichever side ended it; counted as lost if during the run. */
     void ended(String why) {
+        ended(why, System.nanoTime());
+    }
+
+    /** {@link #ended(String)} at {@code now}, a made-up time in tests. */
+    void ended(String why, long now) {
         if (endedAt == NONE) {
             endReason = why;
-            endedAt = System.nanoTime();
+            endedAt = now;
         }
         closed.complete(null);
     }

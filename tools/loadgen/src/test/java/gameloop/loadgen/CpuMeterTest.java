@@ -98,4 +98,32 @@ class CpuMeterTest {
         assertTrue(f.saturated());
         assertEquals(3, f.peakThreads());
     }
+
+    @Test
+    void aThreadCountsTheCpuItUsedSinceThePreviousSampleNotSinceItStarted() {
+        readings.threads = Map.of(1L, 30 * SECOND); // a reader that ran through the warm-up
+        meter.start(0);
+        readings.threads = Map.of(1L, 30 * SECOND + 4 * SECOND / 10);
+        meter.sample(SECOND);
+        readings.threads = Map.of(1L, 30 * SECOND + 9 * SECOND / 10);
+        meter.sample(2 * SECOND);
+
+        CpuMeter.Figures f = meter.finish(2 * SECOND);
+
+        assertEquals(40.0, f.samples().get(0).busiestThreadPercent(), 1e-9);
+        assertEquals(50.0, f.samples().get(1).busiestThreadPercent(), 1e-9);
+        assertFalse(f.saturated());
+    }
+
+    @Test
+    void aThreadStartedSinceThePreviousSampleCountsFromZero() {
+        readings.threads = Map.of(1L, 30 * SECOND);
+        meter.start(0);
+        readings.threads = Map.of(1L, 30 * SECOND + SECOND / 10, 2L, 95 * SECOND / 100); // 2 started and ran flat out
+
+        CpuMeter.Figures f = meter.finish(SECOND);
+
+        assertEquals(95.0, f.busiestThreadPercent(), 1e-9);
+        assertTrue(f.saturated());
+    }
 }

@@ -260,4 +260,42 @@ class LoadClientTest {
         assertEquals(0, echoes.overtakenCount(), "a failed send is not also an overtaken press");
         assertEquals(0, echoes.pending());
     }
+
+    /** Tick n first arrived, at some client, n ms into the window. */
+    private static TickLedger.Tick tickAt(long n) {
+        return new TickLedger.Tick(n, at(n), at(n), 1);
+    }
+
+    @Test
+    void aClientLostMidWindowIsOwedNothingAfterItWasLost() {
+        ticks(client, 1, 2, 3);
+        client.ended("lost", at(3) + MS / 2); // between tick 3 and tick 4
+
+        assertEquals(true, client.wasOwed(tickAt(3)));
+        assertEquals(false, client.wasOwed(tickAt(4)), "sent after it was lost: counted as lost instead");
+        assertEquals(new LoadClient.Misses(0, 0), client.missed(window(1, 2, 3, 4, 5, 6)));
+    }
+
+    @Test
+    void aClientConnectedMidWindowIsOwedTheTicksFromItsFirstOnly() {
+        LoadClient late = new LoadClient(ledger, new Echoes());
+        late.opened(null, at(3) + MS / 2); // between tick 3 and tick 4
+        // Tick 4 was sent before the server listed it: its first tick is 5, and 7 never came.
+        ticks(late, 5, 6, 8);
+
+        assertEquals(false, late.wasOwed(tickAt(3)), "sent before it connected");
+        assertEquals(false, late.wasOwed(tickAt(4)), "sent after it connected, but before its first tick");
+        assertEquals(true, late.wasOwed(tickAt(5)));
+        assertEquals(new LoadClient.Misses(1, 0), late.missed(window(1, 2, 3, 4, 5, 6, 7, 8)));
+    }
+
+    @Test
+    void aClientConnectedMidWindowThatGotNoTickMissedThoseSentSinceItConnected() {
+        LoadClient late = new LoadClient(ledger, new Echoes());
+        late.opened(null, at(3) + MS / 2);
+
+        assertEquals(false, late.wasOwed(tickAt(3)));
+        assertEquals(true, late.wasOwed(tickAt(4)));
+        assertEquals(new LoadClient.Misses(3, 0), late.missed(window(1, 2, 3, 4, 5, 6)));
+    }
 }

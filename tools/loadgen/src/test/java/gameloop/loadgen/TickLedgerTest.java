@@ -3,6 +3,7 @@ package gameloop.loadgen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The interval figures, down to the few microseconds a fixed-rate loop is off by. */
@@ -21,5 +22,22 @@ class TickLedgerTest {
         assertEquals("+0.00", Report.signed(error.p50()), () -> "p50 error " + error.p50() + " ms");
         assertEquals("+0.00", Report.signed(error.p99()), () -> "p99 error " + error.p99() + " ms");
         assertEquals("+0.00", Report.signed(error.mean()), () -> "mean error " + error.mean() + " ms");
+    }
+
+    @Test
+    void aTickIsInTheWindowByItsFirstArrivalNotItsLast() {
+        TickLedger ledger = new TickLedger();
+        ledger.openWindow(1_000, 1 << 16);
+        ledger.arrived(1, 990); // first arrival before the window opened, the last inside it
+        ledger.arrived(1, 1_020);
+        ledger.arrived(2, 1_500);
+        ledger.arrived(3, 1_990); // first arrival inside, the last after the window closed
+        ledger.arrived(3, 2_030);
+        ledger.closeWindow(2_000);
+
+        List<TickLedger.Tick> ticks = ledger.ticksInWindow();
+
+        assertEquals(List.of(2L, 3L), ticks.stream().map(TickLedger.Tick::number).toList());
+        assertEquals(new TickLedger.Tick(3, 1_990, 2_030, 2), ticks.get(1));
     }
 }
