@@ -197,8 +197,11 @@ public final class LoadGenerator {
             }
             TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());
         }
+        // The meter first: its start reads every thread's CPU time, which takes a while, and a
+        // window whose start was taken before it would open late, treating the arrivals of that
+        // gap as before the window while they are timed within it.
+        cpu.start(System.nanoTime());
         long start = System.nanoTime();
-        cpu.start(start);
         ledger.openWindow(start, ticksToTrack);
         measuring.complete(null);
         if (!clients.isEmpty()) {
