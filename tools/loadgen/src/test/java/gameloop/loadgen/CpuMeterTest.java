@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The CPU figures and the saturated rule, on made-up readings of a two-core machine. */
@@ -125,5 +126,32 @@ class CpuMeterTest {
 
         assertEquals(95.0, f.busiestThreadPercent(), 1e-9);
         assertTrue(f.saturated());
+    }
+
+    /** The JVM's own readings: only the threads named with the prefix, each with its CPU time. */
+    @Test
+    void readsTheCpuTimeOfItsOwnThreadsFromTheJvm() throws InterruptedException {
+        CpuMeter live = new CpuMeter("cpu-meter-live-test-");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread spinner = new Thread(() -> {
+            while (!stop.get()) {
+                Thread.onSpinWait();
+            }
+        }, "cpu-meter-live-test-spinner");
+        spinner.start();
+        try {
+            long start = System.nanoTime();
+            live.start(start);
+            Thread.sleep(200);
+            live.sample(System.nanoTime());
+        } finally {
+            stop.set(true);
+            spinner.join();
+        }
+
+        CpuMeter.Figures f = live.finish(System.nanoTime());
+
+        assertEquals(1, f.peakThreads(), "the spinner, and no other thread of the JVM");
+        assertTrue(f.busiestThreadPercent() > 0, () -> "the spinner's share: " + f.busiestThreadPercent());
     }
 }
