@@ -21,8 +21,7 @@ class ReadingProbesTest {
         probes.add(150, delays::add);
 
         probes.roundFinished(100, 200, 3);
-        assertEquals(List.of(), delays, "the round under way at 150 may have passed the message by");
-        assertTrue(probes.anyWaiting(), "so the next select must not block");
+        assertStillWaiting("the round under way at 150 may have passed the message by");
 
         probes.roundFinished(210, 300, 1); // began after 150: the message was ready, and read in it
         assertEquals(List.of(150L), delays);
@@ -48,8 +47,7 @@ class ReadingProbesTest {
         probes.add(90, delays::add);
 
         probes.roundFinished(100, 200, 1023);
-        assertEquals(List.of(), delays, "1023 sockets and the wakeup: a full batch, sockets may be left");
-        assertTrue(probes.anyWaiting(), "so the next select must not block");
+        assertStillWaiting("1023 sockets and the wakeup: a full batch, sockets may be left");
         probes.add(150, delays::add); // asked while the run of full rounds was under way
         probes.roundFinished(210, 300, 1024);
         assertEquals(List.of(), delays);
@@ -71,5 +69,11 @@ class ReadingProbesTest {
         probes.roundFinished(100, 200, ReadingProbes.FULL_ROUND_KEYS - 1);
 
         assertEquals(List.of(110L), delays);
+    }
+
+    /** No probe answered yet, so the reading thread's next select must not block. */
+    private void assertStillWaiting(String why) {
+        assertEquals(List.of(), delays, why);
+        assertTrue(probes.anyWaiting(), "a probe waits: the next select must not block");
     }
 }
