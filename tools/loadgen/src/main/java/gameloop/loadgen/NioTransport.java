@@ -97,9 +97,9 @@ final class NioTransport implements Transport {
     }
 
     /**
-     * Each reactor answers once it has finished a whole round of reads that began at or after the
-     * probe, a run of rounds cut short by the selector's batch counting as one: the longest a
-     * message arriving now may wait to be read (see {@link ReadingProbes}).
+     * Each reactor answers once it has finished the first round of reads that began at or after
+     * the probe and was not cut short by the selector's batch: the longest a message arriving now
+     * may wait to be read (see {@link ReadingProbes}).
      */
     @Override
     public void probeReadingDelay(LongConsumer delayNanos) {
@@ -166,9 +166,9 @@ final class NioTransport implements Transport {
         }
 
         /**
-         * Answers {@code delayNanos} after the first whole round of reads that began at or after
-         * {@code askedNanos}, rounds handed a full batch of ready keys counting as one with the
-         * rounds after them (see {@link ReadingProbes}).
+         * Answers {@code delayNanos} after the first round of reads that began at or after
+         * {@code askedNanos} and was handed fewer than a full batch of ready keys (see
+         * {@link ReadingProbes}).
          */
         void probe(long askedNanos, LongConsumer delayNanos) {
             probes.add(askedNanos, delayNanos);

@@ -17,11 +17,11 @@ import java.util.function.LongConsumer;
  *
  * <p>One select hands over at most {@link #SELECT_BATCH} ready sockets, though: with more ready,
  * the rest wait for the following rounds, and a round that was handed a full batch says nothing
- * about the sockets it left behind. So a run of rounds that each handled a full batch, ending
- * with one that handled fewer, counts as one round, which began when the first of them began its
- * select. A probe queued at T is answered when the thread finishes the first such run that began
- * at or after T, with the time from T: the longest a message arriving at T can wait for the tool
- * to read it (as long as less than a read buffer of data waited on its socket).
+ * about the sockets it left behind. A round handed fewer was handed every socket ready when its
+ * select began. So a probe queued at T is answered at the end of the first round that was not
+ * handed a full batch and whose select began at or after T, with the time from T: the longest a
+ * message arriving at T can wait for the tool to read it (as long as less than a read buffer of
+ * data waited on its socket). Full rounds before it only read sooner what was ready sooner.
  *
  * <p>The timer thread queues probes; the reading thread answers them. The queue is the only
  * thing they share.
@@ -30,9 +30,11 @@ final class ReadingProbes {
 
     /**
      * The most ready keys one select hands over: JDK 17's epoll selector on Linux asks the kernel
-     * for at most 1024 events a call (EPollSelectorImpl's NUM_EPOLLEVENTS), whatever is ready.
+     * for at most 1024 events a call (EPollSelectorImpl's NUM_EPOLLEVENTS), whatever is ready;
+     * the kqueue selector of macOS, 256 (and Windows' as few). Elsewhere than Linux the smaller
+     * figure is taken: a batch taken for smaller than it is only makes a probe wait longer.
      */
-    static final int SELECT_BATCH = 1024;
+    static final int SELECT_BATCH = System.getProperty("os.name", "").startsWith("Linux") ? 1024 : 256;
 
     /**
      * From this many keys handled, a round may have been cut short by {@link #SELECT_BATCH}:
@@ -41,14 +43,10 @@ final class ReadingProbes {
      */
     static final int FULL_ROUND_KEYS = SELECT_BATCH - 1;
 
-    private static final long NONE = Long.MIN_VALUE;
-
     private record Probe(long askedNanos, LongConsumer delayNanos) {
     }
 
     private final Queue<Probe> waiting = new ConcurrentLinkedQueue<>();
-    /** Reading thread only: when the select of the first of a run of full rounds began, or NONE. */
-    private long fullRunBegan = NONE;
 
     /** Any thread: a probe asked at {@code askedNanos}, answered with its delay. */
     void add(long askedNanos, LongConsumer delayNanos) {
@@ -63,20 +61,17 @@ final class ReadingProbes {
     /**
      * Reading thread: a round whose select began at {@code selectBegan} has handled the
      * {@code keysHandled} keys it found ready, at {@code now}. If it handled a full batch, sockets
-     * may still be ready that it was not handed: the probes wait, and this round and the ones after
-     * it up to the first that handles fewer count as one that began at {@code selectBegan}. At the
-     * end of that one, answers the probes asked at or before it began; the others wait for the next.
+     * may still be ready that it was not handed, and every probe waits. Otherwise it was handed
+     * every socket ready when its select began: answers the probes asked at or before that; the
+     * others wait for the next round.
      */
     void roundFinished(long selectBegan, long now, int keysHandled) {
-        long began = fullRunBegan == NONE ? selectBegan : fullRunBegan;
         if (keysHandled >= FULL_ROUND_KEYS) {
-            fullRunBegan = began;
-            return;
+            return; // sockets may still be ready that this select did not hand over
         }
-        fullRunBegan = NONE;
         for (Iterator<Probe> it = waiting.iterator(); it.hasNext(); ) {
             Probe probe = it.next();
-            if (probe.askedNanos() <= began) {
+            if (probe.askedNanos() <= selectBegan) {
                 it.remove();
                 probe.delayNanos().accept(now - probe.askedNanos());
             }
