@@ -71,7 +71,7 @@ public final class GameServer implements AutoCloseable {
     private final String threadNamePrefix;
     /** Listening on the loopback interface only (the default): browsers must then use a loopback name. */
     private final boolean loopbackOnly;
-    private final GameContext context;
+    private final GameContext gameContext;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -90,8 +90,8 @@ public final class GameServer implements AutoCloseable {
         server.addConnector(connector);
 
         players = new Players();
-        context = new GameContext(players, settings.tickPeriod(), threadNamePrefix);
-        game = factory.create(context);
+        gameContext = new GameContext(players, settings.tickPeriod(), threadNamePrefix);
+        game = factory.create(gameContext);
         players.attach(game);
 
         ContextHandler context = new ContextHandler("/");
@@ -234,7 +234,7 @@ public final class GameServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (context.isGameThread()) {
+        if (gameContext.isGameThread()) {
             // Stopping the game waits for this very thread: 5 s for nothing, an error in the log,
             // and the tick running on after close() returned. Its own thread waits instead.
             new Thread(this::close, threadNamePrefix + "closer").start();

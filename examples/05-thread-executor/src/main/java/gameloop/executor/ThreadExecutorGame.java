@@ -196,13 +196,18 @@ final class ThreadExecutorGame implements Game {
         boolean refuse() {
             // If the owner took every other key meanwhile, this gives back the last count: the
             // spell is over, and the flag must not outlive it.
-            int before = state.getAndUpdate(s -> ((s - 1) & COUNT) == 0 ? 0 : (s - 1) | REFUSING);
+            int before = state.getAndUpdate(s -> oneFewer(s, REFUSING));
             return (before & REFUSING) == 0;
         }
 
         /** The owner's thread, for each key it takes: the last one clears the flag in the same step. */
         void countOut() {
-            state.updateAndGet(s -> ((s - 1) & COUNT) == 0 ? 0 : s - 1);
+            state.updateAndGet(s -> oneFewer(s, 0));
+        }
+
+        /** {@code s} with one key fewer and {@code flag} set; or 0, flag cleared, if that was the last key. */
+        private static int oneFewer(int s, int flag) {
+            return ((s - 1) & COUNT) == 0 ? 0 : (s - 1) | flag;
         }
     }
 
