@@ -18,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>game-state</b> (one thread) owns {@link GameState}. It runs only short tasks (record a
  *       key, echo it, apply a step, broadcast a tick), so it answers quickly; it is the part
  *       asyncio's event loop plays in the article, for the game's state alone.</li>
- *   <li><b>game-loop</b> (one thread, {@code CompletableFuture.runAsync(play, executor)}: the
+ *   <li><b>game-loop</b> (one thread, {@code CompletableFuture.runAsync(play, loop)}: the
  *       article's {@code run_in_executor}) runs {@link #play}: an ordinary blocking method that
  *       calls the blocking {@link Simulation}, sleeps until the tick is due, then hands the step
  *       to game-state and <em>waits</em> for the answer.</li>
@@ -61,15 +60,7 @@ final class ThreadExecutorGame implements Game {
      */
     static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(2);
 
-    /**
-     * Key presses of one player that may wait for the owner at once. The owner's queue has no
-     * bound of its own: while the owner is busy (a long broadcast) or stuck, a client flooding
-     * keys would fill our memory with them, and then get them all echoed in one burst, more than
-     * {@code GameServer.MAX_QUEUED_FRAMES} allows a client. Beyond this, a key is dropped, and
-     * the first one dropped in a busy spell is answered at once, on the Jetty thread.
-     */
-    static final int MAX_KEYS_WAITING = 64;
-    /** The start of the answer to the first key dropped beyond {@link #MAX_KEYS_WAITING}. */
+    /** The start of the answer to the first key dropped beyond {@link KeysOnTheirWay#MAX_WAITING}. */
     static final String BUSY = "Server busy, dropped key code: ";
     static final String BUSY_UNTIL_CAUGHT_UP = " (more may be dropped, unanswered, until it has caught up)";
 
@@ -78,12 +69,12 @@ final class ThreadExecutorGame implements Game {
     private final Duration handOverTimeout;
 
     /** The article's {@code ThreadPoolExecutor(max_workers=1)}: the one thread that may block. */
-    private final ExecutorService loopThread;
+    private final ExecutorService loop;
     /** The state's owner. A single thread, so its tasks run one at a time, in the order handed in. */
-    private final ExecutorService stateThread;
-    /** The thread behind {@link #stateThread}, for the confinement check and for reporting it stuck. */
-    private volatile Thread stateOwner;
-    /** Touched only on {@link #stateThread}; see {@link GameState}. */
+    private final ExecutorService owner;
+    /** The thread behind {@link #owner}, for the confinement check and for reporting it stuck. */
+    private volatile Thread ownerThread;
+    /** Touched only on {@link #owner}; see {@link GameState}. */
     private final GameState state;
 
     private final Object lock = new Object();
@@ -109,14 +100,14 @@ final class ThreadExecutorGame implements Game {
         this.period = context.tickPeriod();
         this.simulation = simulation;
         this.handOverTimeout = handOverTimeout;
-        this.loopThread = Executors.newSingleThreadExecutor(context.threads("game-loop"));
+        this.loop = Executors.newSingleThreadExecutor(context.threads("game-loop"));
         ThreadFactory stateThreads = context.threads("game-state");
-        this.stateThread = Executors.newSingleThreadExecutor(runnable -> {
+        this.owner = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = stateThreads.newThread(runnable);
-            stateOwner = thread; // a single-thread executor replaces its thread only if it dies
+            ownerThread = thread; // a single-thread executor replaces its thread only if it dies
             return thread;
         });
-        this.state = new GameState(context.players(), tickMessage, () -> Thread.currentThread() == stateOwner);
+        this.state = new GameState(context.players(), tickMessage, () -> Thread.currentThread() == ownerThread);
     }
 
     /** Like the article, the loop starts with the server and runs whether or not anyone plays. */
@@ -165,52 +156,6 @@ final class ThreadExecutorGame implements Game {
         });
     }
 
-    /**
-     * One player's keys on their way to the owner: how many wait, and whether the player has
-     * been told that keys are being dropped. Jetty's thread counts up, the owner counts down.
-     *
-     * <p>Both live in one {@code int}, the count in the low bits and "refusing" in the top one,
-     * so that every change to them is one atomic step. With two atomics, the owner reaching zero
-     * and then clearing the flag would be two steps, and a whole new busy spell could start in
-     * between: its first refusal would find the old flag still set and go unanswered, and the
-     * late clear would then make a second refusal answered in the same spell.
-     */
-    static final class KeysOnTheirWay {
-        private static final int REFUSING = 1 << 30;
-        private static final int COUNT = REFUSING - 1;
-        private final AtomicInteger state = new AtomicInteger();
-
-        /**
-         * Jetty's thread: counts a key in, or says no when {@link #MAX_KEYS_WAITING} already
-         * wait. A key said no to stays counted until {@link #refuse()}, so meanwhile the owner
-         * cannot reach zero and clear a flag that is about to be set.
-         */
-        boolean countIn() {
-            return (state.getAndIncrement() & COUNT) < MAX_KEYS_WAITING;
-        }
-
-        /**
-         * Jetty's thread, after {@link #countIn()} said no: gives the count back and sets the
-         * flag, in one step. True if the flag was not set: the first refusal of a busy spell.
-         */
-        boolean refuse() {
-            // If the owner took every other key meanwhile, this gives back the last count: the
-            // spell is over, and the flag must not outlive it.
-            int before = state.getAndUpdate(s -> oneFewer(s, REFUSING));
-            return (before & REFUSING) == 0;
-        }
-
-        /** The owner's thread, for each key it takes: the last one clears the flag in the same step. */
-        void countOut() {
-            state.updateAndGet(s -> oneFewer(s, 0));
-        }
-
-        /** {@code s} with one key fewer and {@code flag} set; or 0, flag cleared, if that was the last key. */
-        private static int oneFewer(int s, int flag) {
-            return ((s - 1) & COUNT) == 0 ? 0 : (s - 1) | flag;
-        }
-    }
-
     @Override
     public void playerLeft(Player player) {
         keysWaiting.remove(player);
@@ -219,11 +164,12 @@ final class ThreadExecutorGame implements Game {
 
     /**
      * The article's {@code call_soon_threadsafe}: queue a change for the state's owner and return
-     * at once. The caller is a Jetty thread and must not wait for the game.
+     * at once. The caller must not wait for the game: it is a Jetty thread, or the owner itself
+     * (a send that fails during a broadcast drops its player there, and the leave comes here).
      */
     private void handOff(Runnable change) {
         try {
-            stateThread.execute(() -> {
+            owner.execute(() -> {
                 try {
                     change.run();
                 } catch (RuntimeException | Error e) {
@@ -242,15 +188,16 @@ final class ThreadExecutorGame implements Game {
     /** Must hold {@link #lock}. */
     private void startLoop(Duration firstTickIn) {
         int number = ++loopsStarted;
-        CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> play(number, firstTickIn), loopThread);
+        CompletableFuture<Void> task = CompletableFuture.runAsync(() -> play(number, firstTickIn), loop);
         // The future keeps the loop's exception; this is where it is looked at (see loopEnded).
-        loop.whenComplete((ignored, failure) -> loopEnded(number, failure));
+        task.whenComplete((ignored, failure) -> loopEnded(number, failure));
     }
 
     /**
-     * The loop: the article's {@code game_loop}, an ordinary method that blocks. Tick n is due at
-     * start + n × period (a fixed rate, as in the earlier examples) unless the simulation blocked
-     * past it; see {@link #nextDue}. It ends only by an interrupt (the server is stopping) or an
+     * The loop: the article's {@code game_loop}, an ordinary method that blocks. Its first tick
+     * is due at once (a restarted loop's, one period after the restart), each later one a period
+     * after the one before was due (a fixed rate, as in the earlier examples), unless the
+     * simulation blocked past that; see {@link #nextDue}. It ends only by an interrupt (the server is stopping) or an
      * exception.
      */
     private void play(int number, Duration firstTickIn) {
@@ -259,7 +206,7 @@ final class ThreadExecutorGame implements Game {
             sleepUntil(due); // a restarted loop waits one period first, so a loop that fails at once cannot spin
             Snapshot now = askOwner(state::snapshot);
             LOG.info("Game loop {} is running on {}; it hands each tick to {}",
-                    number, Thread.currentThread().getName(), stateOwner.getName());
+                    number, Thread.currentThread().getName(), ownerThread.getName());
             while (true) {
                 Step next = simulation.next(now); // the blocking library: may take long, may throw
                 sleepUntil(due);                  // the article's sleep(1)
@@ -278,7 +225,7 @@ final class ThreadExecutorGame implements Game {
      * most. Whatever the owner throws is thrown here, on the loop thread, with the owner's stack.
      */
     private <T> T askOwner(Supplier<T> work) throws InterruptedException {
-        CompletableFuture<T> answer = CompletableFuture.supplyAsync(work, stateThread);
+        CompletableFuture<T> answer = CompletableFuture.supplyAsync(work, owner);
         try {
             return answer.get(handOverTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -287,7 +234,7 @@ final class ThreadExecutorGame implements Game {
             // Give up on it: if the owner has not started it yet, it never will. (If it has, it
             // finishes; the next snapshot includes it, so no tick number is repeated or skipped.)
             answer.cancel(false);
-            throw HandOverFailed.stuck(stateOwner, handOverTimeout);
+            throw HandOverFailed.stuck(ownerThread, handOverTimeout);
         } catch (InterruptedException e) {
             answer.cancel(false); // we are stopping: do not send one more tick
             throw e;
@@ -305,7 +252,7 @@ final class ThreadExecutorGame implements Game {
         return next - now >= 0 ? next : now + period.toNanos();
     }
 
-    /** Sleeps until {@code due}; throws at once if interrupted, even when already late. */
+    /** Sleeps until {@code due}; throws at once if interrupted, even when already late (as in 03). */
     private static void sleepUntil(long due) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -368,8 +315,8 @@ final class ThreadExecutorGame implements Game {
             closed = true;
         }
         // Outside the lock: the loop needs it to report how it ended.
-        Game.stopAndAwait(loopThread);
-        Game.stopAndAwait(stateThread, "game-state"); // last: until the loop has stopped, it may still ask the owner
+        Game.stopAndAwait(loop);
+        Game.stopAndAwait(owner, "game-state"); // last: until the loop has stopped, it may still ask the owner
     }
 
     /** The loop could not get an answer from the state's owner. */

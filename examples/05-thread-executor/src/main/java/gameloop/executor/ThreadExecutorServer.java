@@ -18,7 +18,7 @@ import java.time.Duration;
 public final class ThreadExecutorServer {
 
     /** The article's loop calls {@code sleep(1)}: one tick a second. */
-    static final Duration ARTICLE_TICK = Duration.ofSeconds(1);
+    private static final Duration ARTICLE_TICK = Duration.ofSeconds(1);
 
     private ThreadExecutorServer() {
     }

@@ -3,7 +3,6 @@ package gameloop.executor;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gameloop.executor.ThreadExecutorGame.KeysOnTheirWay;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class KeysOnTheirWayTest {
 
-    private static final int MAX = ThreadExecutorGame.MAX_KEYS_WAITING;
+    private static final int MAX = KeysOnTheirWay.MAX_WAITING;
 
     @Test
     void eachBusySpellGetsOneAnswerAndTheNextSpellGetsItsOwn() {

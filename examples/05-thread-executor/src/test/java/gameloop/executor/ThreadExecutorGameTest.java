@@ -350,7 +350,7 @@ class ThreadExecutorGameTest {
         await().pollDelay(Duration.ofMillis(1)).until(() -> !stickNext.get()); // the owner is now stuck
 
         int extra = 5;
-        int bound = ThreadExecutorGame.MAX_KEYS_WAITING;
+        int bound = KeysOnTheirWay.MAX_WAITING;
         IntStream.rangeClosed(1, bound + extra).forEach(k -> player.send(String.valueOf(k)));
         String firstDropped = ThreadExecutorGame.BUSY + (bound + 1) + ThreadExecutorGame.BUSY_UNTIL_CAUGHT_UP;
         await().until(() -> player.messages().contains(firstDropped));
