@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Player {
 
     private static final Logger LOG = LoggerFactory.getLogger(Player.class);
+    /** The close code a server going away sends (1001), as Jetty itself does when it stops. */
+    static final int GOING_AWAY = StatusCode.SHUTDOWN;
 
     private final int id;
     private final Session session;
@@ -91,6 +93,15 @@ public final class Player {
         session.close(statusCode, reason, Callback.NOOP);
     }
 
+    /**
+     * Closes this player's connection with 1011 (server error) and {@code reason}: for a game
+     * that failed on this player and cannot go on with it. The player leaves once the close
+     * frame is written, as with {@link #close}.
+     */
+    public void closeForServerError(String reason) {
+        close(StatusCode.SERVER_ERROR, reason);
+    }
+
     private void sendFailed(Throwable failure) {
         if (failure instanceof WritePendingException) {
             if (!gone.get()) {
@@ -118,7 +129,4 @@ public final class Player {
     public String toString() {
         return "player " + id;
     }
-
-    /** For tests and shutdown: the close code Jetty uses when the server goes away. */
-    static final int GOING_AWAY = StatusCode.SHUTDOWN;
 }

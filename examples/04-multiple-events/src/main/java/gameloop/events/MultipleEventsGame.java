@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
-import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * press a key or leave: Jetty delivers a connection's frames only after its open has returned,
  * the endpoint passes on a close only once the join has returned (even a close that came while
  * joining, see {@code PlayerEndpoint}), and the only other way to leave, a failed send, needs a
- * send, which only the handler makes, after it is in the map. Different players run
- * concurrently, hence a concurrent map.
+ * send: the handler's own come after it is in the map, and every other (an echo, the answer to
+ * a frame that is not a key code) answers a frame, which comes after the open has returned.
+ * Different players run concurrently, hence a concurrent map.
  */
 final class MultipleEventsGame implements Game {
 
@@ -70,7 +70,7 @@ final class MultipleEventsGame implements Game {
     @Override
     public void playerJoined(Player player) {
         PlayerHandler handler = new PlayerHandler(player.toString(), player::send,
-                () -> player.close(StatusCode.SERVER_ERROR, "server error"), ticks, tickMessage);
+                () -> player.closeForServerError("the game failed on this player"), ticks, tickMessage);
         handlers.put(player, handler);
         handler.start();
     }
@@ -96,7 +96,12 @@ final class MultipleEventsGame implements Game {
         return ticks.waiting();
     }
 
-    /** Stops the loop and waits for its thread: no tick is announced after this returns. */
+    /**
+     * Stops the loop and waits for its thread: no tick is announced after this returns. No
+     * "closed" guard is needed for players: a handler holds no thread, and one started for a
+     * player let in while this runs only waits for a tick that will not come, until that player
+     * leaves, which the server makes happen next (it closes every player after the game).
+     */
     @Override
     public void close() {
         Game.stopAndAwait(loop);

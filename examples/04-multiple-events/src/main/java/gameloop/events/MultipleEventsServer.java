@@ -19,7 +19,7 @@ import java.time.Duration;
 public final class MultipleEventsServer {
 
     /** The article's loop sleeps 1 second between ticks. */
-    static final Duration ARTICLE_TICK = Duration.ofSeconds(1);
+    private static final Duration ARTICLE_TICK = Duration.ofSeconds(1);
 
     private MultipleEventsServer() {
     }
