@@ -234,16 +234,25 @@ public final class GameServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        boolean first = closing.compareAndSet(false, true);
         if (gameContext.isGameThread()) {
             // Stopping the game waits for this very thread: 5 s for nothing, an error in the log,
-            // and the tick running on after close() returned. Its own thread waits instead.
-            new Thread(this::close, threadNamePrefix + "closer").start();
+            // and the tick running on after close() returned. Its own thread waits instead (one
+            // only: a later call from a game thread finds the stop under way, and just returns).
+            if (first) {
+                new Thread(this::stop, threadNamePrefix + "closer").start();
+            }
             return;
         }
-        if (!closing.compareAndSet(false, true)) {
+        if (first) {
+            stop();
+        } else {
             awaitClosedUninterruptibly();
-            return;
         }
+    }
+
+    /** The stop itself, run once, by the first {@link #close()}. */
+    private void stop() {
         boolean interrupted = Thread.interrupted(); // clears the flag; restored at the end
         players.refuseNewPlayers();
         try {
