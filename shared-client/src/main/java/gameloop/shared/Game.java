@@ -56,7 +56,8 @@ public interface Game extends AutoCloseable {
      * Stops every thread, task and process the game started, and waits for them to finish.
      * Called once, before the players are told the server is going away. New players are
      * refused by then, but one let in just before may still reach {@link #playerJoined} while
-     * this runs, or after it has returned: keep a "closed" guard. Must not throw.
+     * this runs, or after it has returned: if {@code playerJoined} starts anything (a match, a
+     * thread), guard it with a "closed" flag set here. Must not throw.
      */
     @Override
     void close();
@@ -72,10 +73,10 @@ public interface Game extends AutoCloseable {
      * restored when the wait is over.
      */
     static void stopAndAwait(ExecutorService loop) {
-        stopAndAwait(loop, "game loop");
+        stopAndAwait(loop, "game-loop");
     }
 
-    /** The same, for any executor a game owns; {@code role} names it in the log if it hangs. */
+    /** The same, for any executor a game owns; {@code role}, its threads' role name, names it in the log if it hangs. */
     static void stopAndAwait(ExecutorService executor, String role) {
         executor.shutdownNow();
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();

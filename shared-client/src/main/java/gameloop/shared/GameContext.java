@@ -3,14 +3,17 @@ package gameloop.shared;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link Game} is given: the players to talk to, the tick period, and a way to name its
- * threads. Every thread of one server shares a name prefix ("gs3-game-loop", "gs3-jetty-12"),
+ * threads. Every thread of one server shares a name prefix ("gs3-game-loop-1", "gs3-jetty-12"),
  * so a thread dump says who owns what, and a test can check that a stopped server left none.
  */
 public record GameContext(Players players, Duration tickPeriod, String threadNamePrefix) {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Game.class);
     /** On each thread {@link #threads} made: the context whose game owns it. */
     private static final ThreadLocal<GameContext> OWNER = new ThreadLocal<>();
 
@@ -23,8 +26,7 @@ public record GameContext(Players players, Duration tickPeriod, String threadNam
                 runnable.run();
             };
             Thread thread = new Thread(marked, threadNamePrefix + role + "-" + count.incrementAndGet());
-            thread.setUncaughtExceptionHandler((t, e) ->
-                    org.slf4j.LoggerFactory.getLogger(Game.class).error("Thread {} died", t.getName(), e));
+            thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Thread {} died", t.getName(), e));
             return thread;
         };
     }

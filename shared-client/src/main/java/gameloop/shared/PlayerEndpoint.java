@@ -53,7 +53,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     public void onWebSocketText(String text) {
         Player me = player;
         if (me == null) {
-            return; // refused at join: the server is shutting down
+            return; // refused at join: the server is shutting down, or the game failed to take it in
         }
         OptionalInt keyCode = Protocol.parseKeyCode(text);
         if (keyCode.isPresent()) {

@@ -116,7 +116,7 @@ public final class Players {
      * is cut off when the server stops its connectors right after.
      */
     void closeAll(Duration timeout) throws InterruptedException {
-        refuseNewPlayers();
+        refuseNewPlayers(); // GameServer already did; harmless twice, and this method's promise holds alone
         for (Player player : online) {
             player.close(Player.GOING_AWAY, "server shutting down");
         }

@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * What every example can be told on the command line: {@code -Dhost}, {@code -Dport} and
- * {@code -Dtick.ms}. Checked once, up front, so a typo fails with a clear message instead of a
- * stack trace from deep inside Jetty.
+ * {@code -Dtick.ms}. Checked once, up front, so a typo fails before anything starts, with a
+ * message that names the property and the value it got. (A host name is left to the bind to
+ * judge: Jetty's error names the address it could not bind.)
  *
  * @param example    the module's name, shown on the page so a learner knows what they talk to
  * @param host       the address to bind; 127.0.0.1 unless told otherwise, so a learner's server

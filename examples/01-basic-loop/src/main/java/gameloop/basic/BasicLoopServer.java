@@ -18,7 +18,7 @@ import java.util.function.LongFunction;
 public final class BasicLoopServer {
 
     /** The article's loop sleeps 2 seconds between ticks. */
-    static final Duration ARTICLE_TICK = Duration.ofSeconds(2);
+    private static final Duration ARTICLE_TICK = Duration.ofSeconds(2);
 
     private BasicLoopServer() {
     }

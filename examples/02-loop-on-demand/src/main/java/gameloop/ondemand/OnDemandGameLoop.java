@@ -136,7 +136,8 @@ final class OnDemandGameLoop implements Game {
     /**
      * One match: from the first player joining an empty server to the last one leaving. Its tick
      * counter is touched only by the loop thread, so it needs no lock, even though matches begin
-     * and end on Jetty's threads.
+     * and end on other threads (Jetty's, mostly; a match can also end on the loop thread, when a
+     * failed send drops the last player, or on the thread that stops the server).
      */
     private final class Match {
         final int number;

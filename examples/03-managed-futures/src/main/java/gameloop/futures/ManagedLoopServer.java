@@ -18,7 +18,7 @@ import java.time.Duration;
 public final class ManagedLoopServer {
 
     /** The article's loop sleeps 2 seconds between ticks. */
-    static final Duration ARTICLE_TICK = Duration.ofSeconds(2);
+    private static final Duration ARTICLE_TICK = Duration.ofSeconds(2);
 
     private ManagedLoopServer() {
     }

@@ -21,7 +21,7 @@ import java.time.Duration;
 public final class ChildProcessServer {
 
     /** The article's worker sleeps 1 second per "calculation". */
-    static final Duration ARTICLE_TICK = Duration.ofSeconds(1);
+    private static final Duration ARTICLE_TICK = Duration.ofSeconds(1);
 
     private ChildProcessServer() {
     }

@@ -316,7 +316,8 @@ final class Connection implements Transport, ChannelHandler {
         }
     }
 
-    private static String describe(IOException e) {
+    /** An exception's message for a log line, or its class's name when it has none. */
+    static String describe(Exception e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 

@@ -56,7 +56,7 @@ final class Connector implements ChannelHandler {
                         () -> connector.failed("no answer within " + timeout.toSeconds() + " s"));
             }
         } catch (IOException | RuntimeException e) {
-            connector.failed(describe(e));
+            connector.failed(Connection.describe(e));
         } catch (Error e) {
             // An immediate connect whose protocol failed to build: never registered, so the
             // shutdown this Error causes would not find the channel.
@@ -72,7 +72,7 @@ final class Connector implements ChannelHandler {
                 connected();
             }
         } catch (IOException e) {
-            failed(describe(e)); // "Connection refused", typically
+            failed(Connection.describe(e)); // "Connection refused", typically
         }
     }
 
@@ -125,9 +125,5 @@ final class Connector implements ChannelHandler {
             return;
         }
         failed("reactor stopped");
-    }
-
-    private static String describe(Exception e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

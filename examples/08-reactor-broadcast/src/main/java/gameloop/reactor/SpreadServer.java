@@ -135,6 +135,10 @@ public final class SpreadServer implements AutoCloseable {
     /**
      * Stops and waits. If the wait is interrupted, the interrupt is kept for the caller and this
      * returns early; the reactor still stops, just not under our eyes.
+     *
+     * @throws IllegalStateException if the reactor thread has not ended within 5 s (a handler
+     *                               that blocks it); the shutdown hook lets it out, so it is
+     *                               printed on the way out
      */
     @Override
     public void close() {
