@@ -76,8 +76,9 @@ class BrowserTest {
     }
 
     /**
-     * Several players from one page: keys go to the selected card only, and when the server goes
-     * away every card, and the status line, say so and why.
+     * Several players from one page: keys go to the selected card only, and to the newest open
+     * one once the selected card is closed; and when the server goes away, the cards, and the
+     * status line, say so and why.
      */
     @Test
     void inChromiumKeysGoToTheSelectedConnectionAndEveryCloseIsExplained(@TempDir Path profile) throws Exception {
@@ -94,12 +95,18 @@ class BrowserTest {
             assertFalse(page.text(".conn[data-number='2'] .log").contains("Pressed key code: 66"),
                     "the echo reached the other connection's card");
 
+            // Closing the selected connection hands the keys to the newest one still open.
+            page.click("#disconnect");
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #2."));
+            page.press("c"); // key code 67
+            await().until(() -> page.text(".conn[data-number='2'] .log").contains("Pressed key code: 67"));
+
             page.server.close(); // what Ctrl+C does: a 1001 to everyone
 
-            for (String card : List.of("1", "2")) {
-                await().until(() -> page.text(".conn[data-number='" + card + "'] .log")
-                        .contains("closed: 1001 server shutting down (going away)"));
-            }
+            assertTrue(page.text(".conn[data-number='1'] .log").contains("closed: 1000 bye (normal close)"),
+                    page.text(".conn[data-number='1'] .log"));
+            await().until(() -> page.text(".conn[data-number='2'] .log")
+                    .contains("closed: 1001 server shutting down (going away)"));
             await().until(() -> page.text("#status")
                     .matches("Not connected\\. Last close: #\\d at [0-9:.]+, 1001 server shutting down\\."));
 
@@ -195,6 +202,22 @@ class BrowserTest {
             assertTrue(ticks.get(2).contains(" late "), "2 s after a tick due every 1 s: " + ticks.get(2));
             assertTrue(ticks.get(3).contains(" early "), "0.2 s after a tick due every 1 s: " + ticks.get(3));
             assertTrue(page.text(".conn .stats").matches("4 ticks received · last interval \\d+ ms"), page.text(".conn .stats"));
+
+            // In a card too narrow for a whole tick line, its interval and note go on together,
+            // under the message rather than under the time.
+            page.browser.manage().window().setSize(new Dimension(440, 700));
+            await().until(() -> Boolean.TRUE.equals(page.browser.executeScript(
+                    "const li = document.querySelectorAll('li.tick')[2];"
+                    + " return li.querySelector('.delta').getBoundingClientRect().top"
+                    + " > li.querySelector('time').getBoundingClientRect().top + 2;")));
+            Object where = page.browser.executeScript(
+                    "const li = document.querySelectorAll('li.tick')[2], delta = li.querySelector('.delta');"
+                    + " return [delta.getClientRects().length, delta.getBoundingClientRect().left,"
+                    + " li.querySelector('time').getBoundingClientRect().right];");
+            List<?> numbers = (List<?>) where;
+            assertEquals(1L, ((Number) numbers.get(0)).longValue(), "the interval and its note split over two lines");
+            assertTrue(((Number) numbers.get(1)).doubleValue() >= ((Number) numbers.get(2)).doubleValue(),
+                    "the wrapped interval starts left of the message column: " + numbers);
         }
     }
 
