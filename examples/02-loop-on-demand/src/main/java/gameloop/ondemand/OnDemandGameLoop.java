@@ -125,6 +125,7 @@ final class OnDemandGameLoop implements Game {
             closed = true;
             if (running != null) {
                 running.stop();
+                LOG.info("Match {} is over: the server is stopping", running.number);
                 running = null;
             }
         }

@@ -65,7 +65,7 @@ class OnDemandLoopTest {
         assertEquals(List.of(), Threads.alive(server.threadNamePrefix() + "game-loop"),
                 "the loop thread is made for the first match, not before");
         await().during(QUIET).atMost(QUIET.multipliedBy(3))
-                .until(() -> !loop.isRunning() && loop.matchesStarted() == 0);
+                .until(() -> !loop.isRunning() && loop.matchesStarted() == 0 && loop.ticksQueued() == 0);
     }
 
     @Test
@@ -90,7 +90,9 @@ class OnDemandLoopTest {
         second.close();
         await().until(() -> !loop.isRunning());
         ServerLog.awaitLine(server, "Match 1 is over: the last player left");
-        await().during(QUIET).atMost(QUIET.multipliedBy(3)).until(() -> !loop.isRunning());
+        // Over: no tick of it waits in the loop's queue, through several periods (a match that
+        // was only forgotten, not cancelled, would have its next tick there all along).
+        await().during(QUIET).atMost(QUIET.multipliedBy(3)).until(() -> !loop.isRunning() && loop.ticksQueued() == 0);
 
         TestClient third = clients.connect(server.webSocketUri());
         await().until(() -> third.tickNumbers().contains(1L));
@@ -160,13 +162,17 @@ class OnDemandLoopTest {
     }
 
     @Test
-    void stoppingMidMatchLeavesNoThreads() {
+    void stoppingMidMatchEndsTheMatchAndLeavesNoThreads() throws Exception {
         List<TestClient> players = clients.connect(server.webSocketUri(), 3);
         await().until(() -> players.stream().allMatch(p -> p.lastTickNumber() >= 1));
 
-        server.close();
+        // On a thread named like the server's Ctrl+C hook, so its log lines count as the server's.
+        Thread stopper = new Thread(server::close, server.threadNamePrefix() + "shutdown");
+        stopper.start();
+        stopper.join(TimeUnit.SECONDS.toMillis(10));
 
         assertFalse(loop.isRunning());
+        ServerLog.awaitLine(server, "Match 1 is over: the server is stopping");
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
     }
 

@@ -179,7 +179,13 @@ final class ManagedGameLoop implements Game {
     /** A loop has ended: a cancel is logged; a crash is logged, counted and, if needed, replaced. */
     private void loopEnded(Loop ended) {
         if (ended.isCancelled()) {
-            LOG.info("Game loop {} cancelled: the last player left, or the server is stopping", ended.number);
+            // A cancel runs this on the canceller's thread, inside cancel(), which both callers
+            // make under the lock: so closed says which of them it was.
+            boolean stopping;
+            synchronized (lock) {
+                stopping = closed;
+            }
+            LOG.info("Game loop {} cancelled: {}", ended.number, stopping ? "the server is stopping" : "the last player left");
             return;
         }
         Throwable cause = failureOf(ended);
