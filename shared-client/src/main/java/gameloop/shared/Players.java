@@ -117,13 +117,21 @@ public final class Players {
      */
     void closeAll(Duration timeout) throws InterruptedException {
         refuseNewPlayers(); // GameServer already did; harmless twice, and this method's promise holds alone
+        int told = 0;
         for (Player player : online) {
             player.close(Player.GOING_AWAY, "server shutting down");
+            told++;
         }
-        awaitNoneOnline(timeout);
+        long began = System.nanoTime();
+        if (awaitNoneOnline(timeout) && told > 0) {
+            // Milliseconds, normally: each player leaves as its close frame is written.
+            LOG.info("Said goodbye to {} {}; every one of them left within {} ms", told, told == 1 ? "player" : "players",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+        }
     }
 
-    private void awaitNoneOnline(Duration timeout) throws InterruptedException {
+    /** True if everyone left in time; false (and a warning) if some had to be cut off. */
+    private boolean awaitNoneOnline(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
             while (!online.isEmpty()) {
@@ -131,10 +139,11 @@ public final class Players {
                 if (left <= 0) {
                     LOG.warn("{} players could not be sent the close frame in time (not reading?); cutting them off",
                             online.size());
-                    return;
+                    return false;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
         }
+        return true;
     }
 }

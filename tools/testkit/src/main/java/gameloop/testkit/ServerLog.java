@@ -8,8 +8,10 @@ import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.logging.JettyLogger;
 import org.eclipse.jetty.logging.StdErrAppender;
@@ -104,6 +106,34 @@ public final class ServerLog {
                     .map(line -> line.text().substring(line.text().indexOf(line.thread() + ": ") + line.thread().length() + 2))
                     .toList();
         }
+    }
+
+    /**
+     * Closes {@code server} on a thread named like its own Ctrl+C hook, and waits for that, so
+     * the lines {@code close()} logs count as the server's (a test thread's would not).
+     */
+    public static void closeOnTheServersOwnThread(GameServer server) throws Exception {
+        FutureTask<Void> closing = new FutureTask<>(server::close, null); // its failure fails the test
+        Thread closer = new Thread(closing, server.threadNamePrefix() + "shutdown");
+        closer.start();
+        closing.get(30, TimeUnit.SECONDS);
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+    }
+
+    /**
+     * How long the players took to leave after {@code server}'s {@code close()} said goodbye, in
+     * ms, from the line it logs once they all have (it logs none if it had to cut some off, and
+     * this then fails after waiting). Only the goodbye is timed, not the rest of the stop, so
+     * a busy machine hardly moves it: a few ms when each player leaves as its close frame is
+     * written, the whole one-second timeout when the server failed to notice them go.
+     */
+    public static long goodbyeMillis(GameServer server) {
+        Matcher matcher = Pattern.compile("Said goodbye to \\d+ players?; every one of them left within (\\d+) ms")
+                .matcher(awaitLine(server, "Said goodbye to .*"));
+        if (!matcher.matches()) {
+            throw new AssertionError("not the goodbye line this kit knows: " + matcher);
+        }
+        return Long.parseLong(matcher.group(1));
     }
 
     /** Waits until {@code server}'s threads have logged a message matching {@code regex} in full. */

@@ -72,6 +72,7 @@ class ClosingRacesTest {
         CountDownLatch joining = new CountDownLatch(1);
         CountDownLatch finishJoin = new CountDownLatch(1);
         CountDownLatch left = new CountDownLatch(1);
+        ServerLog.capture();
         server = GameServer.start(ServerSettings.forTest("closed-while-joining-test", Duration.ofSeconds(1)), context -> new Game() {
             @Override
             public void playerJoined(Player player) {
@@ -95,20 +96,21 @@ class ClosingRacesTest {
         CompletableFuture<TestClient> connecting = CompletableFuture.supplyAsync(() -> clients.connect(server.webSocketUri()));
         assertTrue(joining.await(10, TimeUnit.SECONDS));
 
-        Thread closer = new Thread(server::close, "closed-while-joining-test-closer");
+        // Named like the server's shutdown hook, so what close() logs is the server's.
+        Thread closer = new Thread(server::close, server.threadNamePrefix() + "shutdown");
         closer.start();
         // The game has nothing to stop, so the closer's first timed wait is for the players to
         // leave: by then it has sent the joining player its 1001.
-        await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
-        long released = System.nanoTime();
+        // (Polled often: the goodbye is timed from its start, so from before this release.)
+        await().pollInterval(Duration.ofMillis(1)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
         finishJoin.countDown();
 
         assertTrue(left.await(10, TimeUnit.SECONDS), "the game never heard the player leave");
         closer.join(TimeUnit.SECONDS.toMillis(10));
         assertFalse(closer.isAlive(), "close() is stuck");
-        Duration waited = Duration.ofNanos(System.nanoTime() - released);
         // The goodbye waits up to 1 s for players who do not leave; this one left as its join ended.
-        assertTrue(waited.compareTo(Duration.ofMillis(900)) < 0, "the shutdown waited out its timeout: " + waited);
+        long took = ServerLog.goodbyeMillis(server);
+        assertTrue(took < 900, "the shutdown waited out its timeout: " + took + " ms");
         assertEquals(0, server.players().count());
         assertEquals(StatusCode.SHUTDOWN, connecting.get(10, TimeUnit.SECONDS).closed().get(10, TimeUnit.SECONDS).code());
     }
