@@ -137,8 +137,10 @@ public final class Players {
             while (!online.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.warn("{} players could not be sent the close frame in time (not reading?); cutting them off",
-                            online.size());
+                    int stuck = online.size();
+                    LOG.warn(stuck == 1
+                            ? "1 player could not be sent the close frame in time (not reading?); cutting it off"
+                            : "{} players could not be sent the close frame in time (not reading?); cutting them off", stuck);
                     return false;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);

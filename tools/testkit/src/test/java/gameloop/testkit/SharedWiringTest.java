@@ -177,7 +177,8 @@ class SharedWiringTest {
             await().until(() -> server.players().count() == 2);
             silent.sendText(String.valueOf(CLOG));
             assertTrue(clogged.await(10, TimeUnit.SECONDS));
-            Thread closer = new Thread(server::close, "wiring-test-closer");
+            // Named like the server's shutdown hook, so what close() logs is the server's.
+            Thread closer = new Thread(server::close, server.threadNamePrefix() + "shutdown");
             closer.start();
             assertEquals(StatusCode.SHUTDOWN, watcher.closed().get(10, TimeUnit.SECONDS).code()); // the goodbye began
             // and has been sent to everyone: the closer now waits for the silent one to leave. (A
@@ -192,6 +193,8 @@ class SharedWiringTest {
             // Our own goodbye, not Jetty's when it stops: the join itself turned the newcomer away.
             assertEquals("server shutting down", refused.reason());
             closer.join(TimeUnit.SECONDS.toMillis(10));
+            // And the one whose socket is full was waited for, up to the second, then cut off.
+            ServerLog.awaitLine(server, "1 player could not be sent the close frame in time \\(not reading\\?\\); cutting it off");
         }
     }
 }
