@@ -286,6 +286,11 @@ final class ThreadExecutorGame implements Game {
         }
     }
 
+    /** Players with a key counter: every player between its join and its leave (for tests). */
+    int playersWithKeyCounters() {
+        return keysWaiting.size();
+    }
+
     int loopsStarted() {
         synchronized (lock) {
             return loopsStarted;
