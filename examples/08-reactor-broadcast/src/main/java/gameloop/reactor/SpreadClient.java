@@ -194,7 +194,7 @@ public final class SpreadClient implements ClientFactory {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook is running, and that is fine
+            // Ctrl+C: the hook is running, and that is fine
         }
     }
 }

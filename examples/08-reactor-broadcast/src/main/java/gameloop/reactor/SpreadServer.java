@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The tutorial's broadcast server on a one-thread reactor: every line a client sends reaches every
  * other client, and one thread serves them all, however many there are.
  *
- * <p>Run it, then talk to it with {@code nc 127.0.0.1 8007} from two terminals. Ctrl-C stops it:
+ * <p>Run it, then talk to it with {@code nc 127.0.0.1 8007} from two terminals. Ctrl+C stops it:
  * a shutdown hook asks the reactor to stop, the reactor thread closes every socket and ends, and
  * the hook waits for that before the JVM goes.
  */
@@ -168,9 +168,9 @@ public final class SpreadServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        log.info("try: nc " + settings.host() + " " + server.port() + "   (type a line; \"close\" hangs up; Ctrl-C stops the server)");
+        log.info("try: nc " + settings.host() + " " + server.port() + "   (type a line; \"close\" hangs up; Ctrl+C stops the server)");
 
-        // Ctrl-C runs shutdown hooks on a JVM thread of their own. This one only asks the reactor
+        // Ctrl+C runs shutdown hooks on a JVM thread of their own. This one only asks the reactor
         // to stop (a flag and a wakeup: the sockets stay the reactor thread's to close) and waits
         // for it, so the JVM ends after every socket is closed. (Under exec:java, Maven writes to
         // the console as it exits too, and the line below may be lost: see Log.printingTo.)
@@ -189,7 +189,7 @@ public final class SpreadServer implements AutoCloseable {
      */
     static void waitForTheEnd(SpreadServer server) throws InterruptedException {
         while (!server.awaitStop(Duration.ofHours(1))) {
-            // the reactor runs until Ctrl-C or a failure; main has nothing else to do
+            // the reactor runs until Ctrl+C or a failure; main has nothing else to do
         }
         Optional<Throwable> failure = server.failure();
         if (failure.isPresent()) {
