@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /} serves the shared page, {@code GET /info} says which example this is;</li>
  *   <li>{@code /connect} upgrades to a WebSocket handled by {@link PlayerEndpoint};</li>
  *   <li>limits protect the server from one bad or slow client;</li>
- *   <li>{@link #close()} stops everything in order, and is what Ctrl-C runs.</li>
+ *   <li>{@link #close()} stops everything in order, and is what Ctrl+C runs.</li>
  * </ul>
  * A {@code GameServer} exists only started: {@link #start} returns it running, and
  * {@link #close()} is safe to call from any thread, any number of times.
@@ -124,7 +124,7 @@ public final class GameServer implements AutoCloseable {
     }
 
     /**
-     * What an example's {@code main} calls: start, stop cleanly on Ctrl-C or SIGTERM, and block
+     * What an example's {@code main} calls: start, stop cleanly on Ctrl+C or SIGTERM, and block
      * until stopped. Also works when started from an IDE.
      */
     public static void runUntilShutdown(ServerSettings settings, Game.Factory factory) throws Exception {

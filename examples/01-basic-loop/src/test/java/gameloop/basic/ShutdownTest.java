@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Stopping (what Ctrl-C runs) is quick, tells every client, and leaves nothing running. */
+/** Stopping (what Ctrl+C runs) is quick, tells every client, and leaves nothing running. */
 class ShutdownTest {
 
     @Test

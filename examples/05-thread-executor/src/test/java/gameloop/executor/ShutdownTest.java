@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Stopping (what Ctrl-C runs) interrupts the blocked loop, tells every client, and leaves nothing running. */
+/** Stopping (what Ctrl+C runs) interrupts the blocked loop, tells every client, and leaves nothing running. */
 class ShutdownTest {
 
     /**
