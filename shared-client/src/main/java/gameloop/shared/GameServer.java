@@ -72,6 +72,7 @@ public final class GameServer implements AutoCloseable {
     /** Listening on the loopback interface only (the default): browsers must then use a loopback name. */
     private final boolean loopbackOnly;
     private final GameContext gameContext;
+    private final RefusedOrigins refusedOrigins = new RefusedOrigins();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -146,8 +147,7 @@ public final class GameServer implements AutoCloseable {
             String origin = origins.isEmpty() ? null : origins.get(0);
             if (origins.size() > 1
                     || !SameOrigin.allows(origin, Request.getServerName(request), Request.getServerPort(request), loopbackOnly)) {
-                LOG.warn("Refused a WebSocket from origin {}: only this server's own page may connect",
-                        String.join(" and ", origins));
+                refusedOrigins.refused(origins);
                 Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
                         "Cross-origin WebSocket refused");
                 return null;

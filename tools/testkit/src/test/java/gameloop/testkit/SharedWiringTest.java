@@ -109,6 +109,36 @@ class SharedWiringTest {
         }
     }
 
+    /**
+     * A hostile page may retry as fast as it likes: every attempt is refused, but the log says
+     * so once a second at most, and then counts the attempts it did not log.
+     */
+    @Test
+    void refusalsFromAnotherSiteAreLoggedOnceASecondAtMost() throws Exception {
+        Map<String, String> foreign = Map.of("Origin", "http://evil.example");
+        long began = System.nanoTime();
+        for (int i = 0; i < 50; i++) {
+            try (RawWebSocket attempt = RawWebSocket.connect(server.webSocketUri(), foreign)) {
+                assertEquals(403, attempt.status());
+            }
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
+        List<String> lines = refusalLines();
+        assertTrue(lines.size() >= 1 && lines.size() <= seconds + 1, seconds + " s of attempts, logged as " + lines);
+
+        // Go on refusing until the next line is due: it counts the attempts left out.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (RawWebSocket attempt = RawWebSocket.connect(server.webSocketUri(), foreign)) {
+                assertEquals(403, attempt.status());
+            }
+            return refusalLines().stream().anyMatch(line -> line.matches(".* \\(and \\d+ more since the last such line\\)"));
+        });
+    }
+
+    private List<String> refusalLines() {
+        return ServerLog.of(server).stream().filter(line -> line.startsWith("Refused a WebSocket from origin http://evil.example")).toList();
+    }
+
     /** A browser sends one Origin at most; two are refused, whichever comes first. */
     @Test
     void anUpgradeWithTwoOriginsIsRefusedWith403() throws Exception {
