@@ -38,7 +38,8 @@ public final class Firefox implements AutoCloseable {
 
     private static final List<File> BINARIES = List.of(new File("/usr/bin/firefox-esr"), new File("/usr/bin/firefox"));
     private static final Pattern LISTENING = Pattern.compile("WebDriver BiDi listening on (ws://\\S+)");
-    private static final long TIMEOUT_SECONDS = 30;
+    /** Per step. Generous: on two busy cores a first start of Firefox took over 30 s to open its session. */
+    private static final long TIMEOUT_SECONDS = 90;
     private static final Json JSON = new Json();
 
     private final Process process;
