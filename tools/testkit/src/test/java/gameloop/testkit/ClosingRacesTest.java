@@ -228,6 +228,7 @@ class ClosingRacesTest {
                         serverKnown.await(); // until the test has a player connected
                         long began = System.nanoTime();
                         self.get().close(); // on the loop thread: the game ends itself
+                        self.get().close(); // and says so twice: the stop is under way, nothing more to do
                         closeCall.complete(Duration.ofNanos(System.nanoTime() - began));
                     } catch (InterruptedException | RuntimeException e) {
                         closeCall.completeExceptionally(e);
@@ -252,6 +253,7 @@ class ClosingRacesTest {
         server.awaitClosed();
         await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
         assertEquals(List.of(), ServerLog.of(server).stream().filter(line -> line.contains("did not stop")).toList());
+        assertEquals(1, ServerLog.of(server).stream().filter("Stopped."::equals).count(), "one stop, not one per close()");
     }
 
     /** Starts closing the server on a new thread, and returns once the game's close() has begun. */
