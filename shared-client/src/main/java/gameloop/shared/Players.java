@@ -117,16 +117,16 @@ public final class Players {
      */
     void closeAll(Duration timeout) throws InterruptedException {
         refuseNewPlayers(); // GameServer already did; harmless twice, and this method's promise holds alone
+        long began = System.nanoTime();
         int told = 0;
         for (Player player : online) {
             player.close(Player.GOING_AWAY, "server shutting down");
             told++;
         }
-        long began = System.nanoTime();
         if (awaitNoneOnline(timeout) && told > 0) {
             // Milliseconds, normally: each player leaves as its close frame is written.
-            LOG.info("Said goodbye to {} {}; every one of them left within {} ms", told, told == 1 ? "player" : "players",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+            LOG.info("Said goodbye to {} {}; {} left within {} ms", told, told == 1 ? "player" : "players",
+                    told == 1 ? "it" : "all", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
         }
     }
 

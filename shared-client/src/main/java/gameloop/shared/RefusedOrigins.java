@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * Says in the log that a WebSocket from another site was refused, at most once a second. A
  * hostile page open in the learner's browser can retry as fast as it likes; a line for each
  * attempt would bury everything else the example has to say. The refusal itself never waits:
- * only the log line is skipped, and the next one counts what was skipped.
+ * only the log line is skipped, and the next line counts what was skipped, from any origin
+ * (it names only its own). Refusals after the last line of a flood are never counted in one.
  */
 final class RefusedOrigins {
 

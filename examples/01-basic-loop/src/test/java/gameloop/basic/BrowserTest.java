@@ -210,14 +210,17 @@ class BrowserTest {
                     "const li = document.querySelectorAll('li.tick')[2];"
                     + " return li.querySelector('.delta').getBoundingClientRect().top"
                     + " > li.querySelector('time').getBoundingClientRect().top + 2;")));
+            // Where the message's text begins, and where the wrapped interval does (after its own 8px margin).
             Object where = page.browser.executeScript(
                     "const li = document.querySelectorAll('li.tick')[2], delta = li.querySelector('.delta');"
-                    + " return [delta.getClientRects().length, delta.getBoundingClientRect().left,"
-                    + " li.querySelector('time').getBoundingClientRect().right];");
+                    + " const text = document.createRange(); text.selectNodeContents(li.childNodes[2]);"
+                    + " return [delta.getClientRects().length, text.getBoundingClientRect().left, delta.getBoundingClientRect().left];");
             List<?> numbers = (List<?>) where;
             assertEquals(1L, ((Number) numbers.get(0)).longValue(), "the interval and its note split over two lines");
-            assertTrue(((Number) numbers.get(1)).doubleValue() >= ((Number) numbers.get(2)).doubleValue(),
-                    "the wrapped interval starts left of the message column: " + numbers);
+            double message = ((Number) numbers.get(1)).doubleValue();
+            double interval = ((Number) numbers.get(2)).doubleValue();
+            assertTrue(interval >= message && interval <= message + 12,
+                    "the wrapped interval starts at " + interval + " px, the message at " + message + " px");
         }
     }
 

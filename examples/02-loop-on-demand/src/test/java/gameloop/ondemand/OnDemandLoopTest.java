@@ -166,10 +166,7 @@ class OnDemandLoopTest {
         List<TestClient> players = clients.connect(server.webSocketUri(), 3);
         await().until(() -> players.stream().allMatch(p -> p.lastTickNumber() >= 1));
 
-        // On a thread named like the server's Ctrl+C hook, so its log lines count as the server's.
-        Thread stopper = new Thread(server::close, server.threadNamePrefix() + "shutdown");
-        stopper.start();
-        stopper.join(TimeUnit.SECONDS.toMillis(10));
+        ServerLog.closeOnTheServersOwnThread(server); // so that what close() logs counts as the server's
 
         assertFalse(loop.isRunning());
         ServerLog.awaitLine(server, "Match 1 is over: the server is stopping");
