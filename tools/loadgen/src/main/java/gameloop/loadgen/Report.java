@@ -120,8 +120,8 @@ public final class Report {
         if (r.readingDelayMatters()) {
             notes.add(String.format(Locale.ROOT, "Part of these figures is the load generator's own delay: at 99 in"
                             + " 100 moments probed, a message arriving then could have waited up to %s ms before the tool"
-                            + " read it (the rest of the round of reads in progress, and the whole next round, however many selects"
-                            + " its sockets took), against an"
+                            + " read it (until the end of the first round of reads that began at or after the probe and was not"
+                            + " handed a full batch of ready sockets), against an"
                             + " echo p99 of %s ms and a fan-out p50 of %s ms. A broadcast makes every socket readable at once, and each"
                             + " reading thread goes through its share one by one; a starved machine adds its wait for a"
                             + " core. Compare servers measured the same way, and read the server's own share as that"
