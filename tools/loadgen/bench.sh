@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures one example at several client counts, the way docs/benchmarks.md was made:
+# Measures one example (01 to 06: it waits for /info, which 07 and 08 do not serve) or the
+# yardstick at several client counts, the way docs/benchmarks.md was made:
 # for each count, start the example, wait until it answers, run the load generator, stop the
 # example with SIGTERM (it runs the same shutdown hook as Ctrl+C), and check its port is free
 # again. Each count gets a fresh server, so no run inherits another's heap or warm JIT.
