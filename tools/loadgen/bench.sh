@@ -8,7 +8,7 @@
 # Usage:   tools/loadgen/bench.sh [module] [client counts...]
 # Example: tools/loadgen/bench.sh examples/01-basic-loop 100 1000 5000
 #          tools/loadgen/bench.sh tools/loadgen/baseline 100 1000 5000   (the bare Node.js ws
-#          server, the yardstick; needs Node.js 18+ and, once, npm ci in that folder)
+#          server, the yardstick; needs Node.js 18+, and runs npm ci in that folder on first use)
 # Options (environment): PORT=18080 TICK_MS=100 DURATION=20s WARMUP=30s, SERVER_JAVA_OPTS (the
 # example's JVM options, default -XX:+UseSerialGC, see below), and LOADGEN_ARGS for
 # any other load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500"; SERVER_CPUS and LOADGEN_CPUS
@@ -163,7 +163,7 @@ for n in "${counts[@]}"; do
         echo "Port $port is still in use after SIGTERM to $server" >&2
         exit 1
     fi
-    echo "Stopped the example (pid $server); port $port is free. Server peak RSS: $rss_mb MB."
+    echo "Stopped the server (pid $server); port $port is free. Server peak RSS: $rss_mb MB."
     server=""
 
     row=$(grep -A1 '^Row for docs/benchmarks.md:' "$out/loadgen-$n.txt" | tail -1)
