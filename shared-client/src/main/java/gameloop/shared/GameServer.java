@@ -99,7 +99,8 @@ public final class GameServer implements AutoCloseable {
         // The page is UTF-8: say so in the header too, so no browser has to guess before its <meta>.
         context.getMimeTypes().addMimeMapping("html", "text/html;charset=utf-8");
         WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, this::configure);
-        webSockets.setHandler(new Handler.Sequence(new InfoHandler(settings), pageHandler(), new WhatElseHandler()));
+        // What is not served is answered first: Jetty's page handler would answer OPTIONS itself, anywhere.
+        webSockets.setHandler(new Handler.Sequence(new NotServedHandler(), new InfoHandler(settings), pageHandler()));
         context.setHandler(webSockets);
         server.setHandler(context);
     }
@@ -320,7 +321,7 @@ public final class GameServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             if (!"/info".equals(Request.getPathInContext(request)) || !isRead(request)) {
-                return false; // another method on /info gets its 405 from WhatElseHandler
+                return false; // any other method on /info has had its 405 from NotServedHandler
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.write(true, StandardCharsets.UTF_8.encode(json), callback);
@@ -329,11 +330,12 @@ public final class GameServer implements AutoCloseable {
     }
 
     /**
-     * Whatever the page and {@code /info} did not answer, answered with the status that says
-     * why, instead of a 404 for everything: 426 for a plain request to the WebSocket endpoint,
-     * 405 for a method other than GET and HEAD, and 404 (Jetty's own) for any other path.
+     * What this server does not serve, answered first, with the status that says why: 426 for a
+     * plain request to the WebSocket endpoint, and 405 for any method but GET and HEAD, anywhere.
+     * Everything else goes on to {@code /info} and the page, and a path neither knows gets
+     * Jetty's own 404.
      */
-    private static final class WhatElseHandler extends Handler.Abstract.NonBlocking {
+    private static final class NotServedHandler extends Handler.Abstract.NonBlocking {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             if ("/connect".equals(Request.getPathInContext(request))) {

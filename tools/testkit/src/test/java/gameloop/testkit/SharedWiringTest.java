@@ -177,11 +177,13 @@ class SharedWiringTest {
         assertEquals(200, head.statusCode());
         assertEquals("", head.body());
 
-        for (URI uri : List.of(page, page.resolve("info"))) {
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri).POST(BodyPublishers.ofString("65")).build(),
-                    BodyHandlers.ofString());
-            assertEquals(405, post.statusCode(), "POST " + uri);
-            assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(null), "POST " + uri);
+        for (URI uri : List.of(page, page.resolve("info"), page.resolve("nothing-here"))) {
+            for (String method : List.of("POST", "OPTIONS", "PUT")) {
+                HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri)
+                        .method(method, BodyPublishers.ofString("65")).build(), BodyHandlers.ofString());
+                assertEquals(405, refused.statusCode(), method + " " + uri);
+                assertEquals("GET, HEAD", refused.headers().firstValue("Allow").orElse(null), method + " " + uri);
+            }
         }
 
         HttpResponse<String> notUpgraded = http.send(HttpRequest.newBuilder(page.resolve("connect")).build(),
