@@ -49,9 +49,14 @@ public final class GameServer implements AutoCloseable {
     /**
      * Frames Jetty may queue for one client before a send fails (by default it queues without
      * limit, on our heap). Generous for a client that is merely slow for a moment; small enough
-     * that a client that never reads costs a few kilobytes before it is cut off.
+     * that a client that never reads costs our heap a few kilobytes before it is cut off. Jetty
+     * queues only once the socket's kernel buffers are full, though, and Linux grows a send
+     * buffer up to 4 MiB: with ticks of 25 bytes, a client that never reads is cut off only after
+     * minutes or hours, holding that much kernel memory meanwhile (bounded per connection).
      */
     public static final int MAX_QUEUED_FRAMES = 256;
+    /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */
+    static final int ACCEPT_QUEUE = 1024;
     /** A connection with no traffic either way for this long is closed. Ticks count as traffic. */
     public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
     /**
@@ -81,11 +86,18 @@ public final class GameServer implements AutoCloseable {
         loopbackOnly = SameOrigin.isLoopbackInterface(settings.host());
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName(threadNamePrefix + "jetty");
+        // A burst (thousands of idle connections timing out together, say) can grow the pool to its
+        // 200 threads. Jetty then retires one idle thread a minute by default: hours to shrink back.
+        // Here every thread idle for a minute goes in that minute.
+        pool.setMaxEvictCount(pool.getMaxThreads());
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
         server = new Server(pool, new ScheduledExecutorScheduler(threadNamePrefix + "jetty-scheduler", false), null);
         connector = new ServerConnector(server);
         // A learner's server tells no one which Jetty it runs (a version invites version-specific attacks).
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
+        // Connections not yet accepted wait in the kernel's queue; Java's default of 50 overflows
+        // when thousands of players connect at once, and each one dropped retries a second later.
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         server.addConnector(connector);
