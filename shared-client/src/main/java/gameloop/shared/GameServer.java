@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Jetty wiring every example shares, so that an example's own code holds only the
+ * The Jetty wiring examples 01 to 06 share, so that an example's own code holds only the
  * concurrency it teaches. It plays the part of the article's {@code web.Application} and
  * {@code web.run_app}:
  * <ul>
@@ -50,9 +50,10 @@ public final class GameServer implements AutoCloseable {
      * Frames Jetty may queue for one client before a send fails (by default it queues without
      * limit, on our heap). Generous for a client that is merely slow for a moment; small enough
      * that a client that never reads costs our heap a few kilobytes before it is cut off. Jetty
-     * queues only once the socket's kernel buffers are full, though, and Linux grows a send
-     * buffer up to 4 MiB: with ticks of 25 bytes, a client that never reads is cut off only after
-     * minutes or hours, holding that much kernel memory meanwhile (bounded per connection).
+     * queues only once the socket's kernel buffers are full, though, and Linux lets a send buffer
+     * grow up to 4 MiB ({@code tcp_wmem}): with ticks of 25 bytes, a client that never reads may
+     * be cut off only after minutes or hours (worked out, not measured), holding up to that much
+     * kernel memory meanwhile (bounded per connection).
      */
     public static final int MAX_QUEUED_FRAMES = 256;
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */
@@ -95,8 +96,9 @@ public final class GameServer implements AutoCloseable {
         connector = new ServerConnector(server);
         // A learner's server tells no one which Jetty it runs (a version invites version-specific attacks).
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
-        // Connections not yet accepted wait in the kernel's queue; Java's default of 50 overflows
-        // when thousands of players connect at once, and each one dropped retries a second later.
+        // Connections not yet accepted wait in the kernel's queue; Java's default of 50 can overflow
+        // when many players connect at once (seen with thousands), and a dropped handshake is
+        // retried only after 1 s, then 2, 4 and so on.
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
