@@ -17,18 +17,20 @@ final class SpreadFactory implements ServerFactory {
 
     private final Log log;
     private final int maxLineBytes;
+    private final RelayLog relayLog;
     private final Set<Spreader> online = new LinkedHashSet<>(); // in joining order; removing one is cheap
     private int connectionsMade;
 
-    SpreadFactory(Log log, int maxLineBytes) {
+    SpreadFactory(Log log, int maxLineBytes, RelayLog relayLog) {
         this.log = log;
         this.maxLineBytes = maxLineBytes;
+        this.relayLog = relayLog;
     }
 
     @Override
     public Protocol buildProtocol(InetSocketAddress peer) {
         connectionsMade++;
-        return new Spreader(this, connectionsMade, log, maxLineBytes);
+        return new Spreader(this, connectionsMade, log, relayLog, maxLineBytes);
     }
 
     void joined(Spreader spreader) {

@@ -24,23 +24,26 @@ public final class SpreadServer implements AutoCloseable {
      * by accident) and {@code -Dport} (default 8007, the tutorial's; 0 picks a free one). The limits
      * are for tests and experiments.
      */
-    public record Settings(String host, int port, int maxLineBytes, int maxQueuedBytes) {
+    public record Settings(String host, int port, int maxLineBytes, int maxQueuedBytes, int loggedRelaysPerSecond) {
 
         public static final String DEFAULT_HOST = "127.0.0.1";
         public static final int DEFAULT_PORT = 8007;
         public static final int DEFAULT_MAX_LINE_BYTES = 1024;
+        /** Enough to follow a conversation; a flood is counted instead (see {@link RelayLog}). */
+        public static final int DEFAULT_LOGGED_RELAYS_PER_SECOND = 20;
 
         public Settings {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
             }
-            if (maxLineBytes < 1 || maxQueuedBytes < 1) {
+            if (maxLineBytes < 1 || maxQueuedBytes < 1 || loggedRelaysPerSecond < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
         }
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_LINE_BYTES, Reactor.DEFAULT_MAX_QUEUED_BYTES);
+            return new Settings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_LINE_BYTES, Reactor.DEFAULT_MAX_QUEUED_BYTES,
+                    DEFAULT_LOGGED_RELAYS_PER_SECOND);
         }
 
         public static Settings fromSystemProperties() {
@@ -53,19 +56,24 @@ public final class SpreadServer implements AutoCloseable {
         }
 
         public Settings withHost(String newHost) {
-            return new Settings(newHost, port, maxLineBytes, maxQueuedBytes);
+            return new Settings(newHost, port, maxLineBytes, maxQueuedBytes, loggedRelaysPerSecond);
         }
 
         public Settings withPort(int newPort) {
-            return new Settings(host, newPort, maxLineBytes, maxQueuedBytes);
+            return new Settings(host, newPort, maxLineBytes, maxQueuedBytes, loggedRelaysPerSecond);
         }
 
         public Settings withMaxLineBytes(int newMax) {
-            return new Settings(host, port, newMax, maxQueuedBytes);
+            return new Settings(host, port, newMax, maxQueuedBytes, loggedRelaysPerSecond);
         }
 
         public Settings withMaxQueuedBytes(int newMax) {
-            return new Settings(host, port, maxLineBytes, newMax);
+            return new Settings(host, port, maxLineBytes, newMax, loggedRelaysPerSecond);
+        }
+
+        /** How many relayed lines a second the log shows one by one; tests that count them lift it. */
+        public Settings withLoggedRelaysPerSecond(int newMax) {
+            return new Settings(host, port, maxLineBytes, maxQueuedBytes, newMax);
         }
     }
 
@@ -84,7 +92,7 @@ public final class SpreadServer implements AutoCloseable {
         InetSocketAddress address;
         try {
             address = reactor.listenTCP(new InetSocketAddress(settings.host(), settings.port()),
-                    new SpreadFactory(log, settings.maxLineBytes()));
+                    new SpreadFactory(log, settings.maxLineBytes(), new RelayLog(log, settings.loggedRelaysPerSecond())));
         } catch (IOException | RuntimeException e) {
             stopAndWait(reactor);
             throw e;

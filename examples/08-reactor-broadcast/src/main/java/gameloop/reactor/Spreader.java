@@ -15,12 +15,14 @@ final class Spreader extends LineReceiver {
     private final SpreadFactory factory;
     private final int id;
     private final Log log;
+    private final RelayLog relayLog;
 
-    Spreader(SpreadFactory factory, int id, Log log, int maxLineBytes) {
+    Spreader(SpreadFactory factory, int id, Log log, RelayLog relayLog, int maxLineBytes) {
         super(maxLineBytes);
         this.factory = factory;
         this.id = id;
         this.log = log;
+        this.relayLog = relayLog;
     }
 
     static String greeting(int id) {
@@ -47,7 +49,7 @@ final class Spreader extends LineReceiver {
         int receivers = factory.relay(this, lineBytes()); // as it came: the decoded line may differ
         long nanos = System.nanoTime() - start;
         // The reactor's whole cost of one broadcast; watch it grow with the number of clients.
-        log.info("#" + id + " says " + quote(line) + ", relayed to " + receivers + " other(s) in "
+        relayLog.relayed(() -> "#" + id + " says " + quote(line) + ", relayed to " + receivers + " other(s) in "
                 + String.format(Locale.ROOT, "%.3f ms", nanos / 1e6));
     }
 

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -200,8 +201,33 @@ class SpreadServerTest extends ServerTestSupport {
     }
 
     @Test
+    void aFloodOfLinesIsLoggedAFewLinesASecondAndTheRestCounted() throws Exception {
+        SpreadServer server = startServer(); // the defaults: 20 relayed lines a second in the log
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+
+        long began = System.nanoTime();
+        a.send("x\n".repeat(500));
+        for (int i = 0; i < 500; i++) {
+            assertEquals("x", b.readLine());
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
+        long logged = log.messages().stream().filter(m -> m.startsWith("#1 says")).count();
+        assertTrue(logged >= 1 && logged <= 20 * (seconds + 1), logged + " relay lines logged in " + seconds + " s");
+
+        // Once a later second begins, the next line logged says how many were left out.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            a.sendLine("again");
+            assertEquals("again", b.readLine());
+            return log.messages().stream().anyMatch(m -> m.matches(
+                    "#1 says \"again\", relayed to 1 other\\(s\\) in [0-9.]+ ms \\(and \\d+ more relayed before it, not logged one by one\\)"));
+        });
+    }
+
+    @Test
     void aFloodOfLinesFromOneClientHoldsUpNeitherANewcomerNorTheStop() throws Exception {
-        SpreadServer server = startServer();
+        // Every relayed line logged: the log's order is what this test reads.
+        SpreadServer server = startServer(SpreadServer.Settings.defaults().withLoggedRelaysPerSecond(Integer.MAX_VALUE));
         int listeners = 200;
         LineSocket first = join(server, 1);
         for (int id = 2; id <= listeners; id++) {
