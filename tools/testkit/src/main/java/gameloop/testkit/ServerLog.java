@@ -116,8 +116,8 @@ public final class ServerLog {
         FutureTask<Void> closing = new FutureTask<>(server::close, null); // its failure fails the test
         Thread closer = new Thread(closing, server.threadNamePrefix() + "shutdown");
         closer.start();
-        closing.get(30, TimeUnit.SECONDS);
-        closer.join(TimeUnit.SECONDS.toMillis(30));
+        closing.get(10, TimeUnit.SECONDS);
+        closer.join(TimeUnit.SECONDS.toMillis(10));
     }
 
     /**

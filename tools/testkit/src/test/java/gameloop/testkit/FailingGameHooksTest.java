@@ -150,13 +150,9 @@ class FailingGameHooksTest {
         TestClient player = clients.connect(server.webSocketUri());
         await().until(() -> server.players().count() == 1);
 
-        // On a thread named like the server's own shutdown hook, so its log lines count as the
-        // server's; close() must not throw there, as the hook has nobody to throw to.
-        FutureTask<Void> closing = new FutureTask<>(server::close, null);
-        Thread closer = new Thread(closing, server.threadNamePrefix() + "shutdown");
-        closer.start();
-        closing.get(10, TimeUnit.SECONDS);
-        closer.join(TimeUnit.SECONDS.toMillis(10));
+        // Like the server's own shutdown hook, whose log lines count as the server's; close()
+        // must not throw there, as the hook has nobody to throw to (this fails the test if it does).
+        ServerLog.closeOnTheServersOwnThread(server);
 
         assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code());
         ServerLog.awaitLine(server, "Stopping the game failed; stopping the server anyway\\R.*a bug in the game, on purpose.*");
