@@ -148,9 +148,8 @@ final class ManagedGameLoop implements Game {
      * The loop itself: tick, then sleep until the next tick is due, at a fixed rate (tick n is
      * due at start + {@code firstTickIn} + (n − 1) × period, however long the sends took; after
      * a stall of several periods, the missed ticks go out back to back, as with
-     * {@code scheduleAtFixedRate}). It
-     * ends only by interruption (a cancel) or by an exception, which its {@code Future} keeps
-     * for {@link #loopEnded}.
+     * {@code scheduleAtFixedRate}). It ends only by interruption (a cancel) or by an exception,
+     * which its {@code Future} keeps for {@link #loopEnded}.
      *
      * <p>An interrupt may also land in the middle of a broadcast. That is safe here, and worth
      * knowing why: an interrupted thread that does <em>blocking</em> I/O on a channel closes the

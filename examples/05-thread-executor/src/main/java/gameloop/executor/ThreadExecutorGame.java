@@ -197,8 +197,8 @@ final class ThreadExecutorGame implements Game {
      * The loop: the article's {@code game_loop}, an ordinary method that blocks. Its first tick
      * is due at once (a restarted loop's, one period after the restart), each later one a period
      * after the one before was due (a fixed rate, as in the earlier examples), unless the
-     * simulation blocked past that; see {@link #nextDue}. It ends only by an interrupt (the server is stopping) or an
-     * exception.
+     * simulation blocked past that; see {@link #nextDue}. It ends only by an interrupt (the
+     * server is stopping) or an exception.
      */
     private void play(int number, Duration firstTickIn) {
         long due = System.nanoTime() + firstTickIn.toNanos();
