@@ -10,13 +10,13 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.logging.JettyLogger;
 import org.eclipse.jetty.logging.StdErrAppender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.SubstituteLogger;
 
 /**
  * What the servers in this test JVM log, so that a test can check the lines a chapter tells the
@@ -68,22 +68,17 @@ public final class ServerLog {
     }
 
     /**
-     * A logger of Jetty's console logging, whose appender every logger shares. While SLF4J is
-     * still setting itself up on another thread (tests start in parallel), it hands out stand-ins
-     * instead; the set-up takes milliseconds.
+     * A logger of Jetty's console logging, whose appender every logger shares. SLF4J was set up
+     * before the first test ran ({@link LoggingSetUpFirst}), so this is the real logger, never a
+     * stand-in.
      */
     private static JettyLogger jettyLogger() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            Logger logger = LoggerFactory.getLogger("gameloop");
-            if (logger instanceof JettyLogger jetty) {
-                return jetty;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The servers do not log through Jetty's console logger but " + logger.getClass());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        Logger logger = LoggerFactory.getLogger("gameloop");
+        if (logger instanceof JettyLogger jetty) {
+            return jetty;
         }
+        throw new IllegalStateException("The servers do not log through Jetty's console logger but " + logger.getClass()
+                + (logger instanceof SubstituteLogger ? ": SLF4J was still setting itself up, so LoggingSetUpFirst did not run" : ""));
     }
 
     private static void keep(Line line) {
