@@ -1,9 +1,11 @@
 package gameloop.events;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.GameServer;
+import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
 import gameloop.testkit.Teardown;
@@ -14,6 +16,8 @@ import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +57,36 @@ class MultipleEventsTest {
 
         three.forEach(client -> Ticks.assertConsecutive(client.tickNumbers()));
         Ticks.assertMeanPeriod(TICK, three.get(0));
+    }
+
+    /**
+     * A handler that fails (a bug) disconnects its own player, with 1011 (server error) and a
+     * reason a person can read, and the game goes on for everyone else. Here the first tick
+     * message any handler asks for throws; the handler that asked is the one that fails.
+     */
+    @Test
+    void aFailingHandlerClosesItsPlayerWith1011AndTheOthersPlayOn() throws Exception {
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        LongFunction<String> buggyOnce = n -> {
+            if (failedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("a bug in tick " + n + ", on purpose");
+            }
+            return Protocol.tick(n);
+        };
+        try (GameServer failing = GameServer.start(ServerSettings.forTest("04-multiple-events", TICK),
+                context -> new MultipleEventsGame(context, buggyOnce))) {
+            List<TestClient> two = clients.connect(failing.webSocketUri(), 2);
+
+            await().until(() -> two.stream().anyMatch(client -> client.closed().isDone()));
+            TestClient failed = two.stream().filter(client -> client.closed().isDone()).findFirst().orElseThrow();
+            TestClient other = two.get(0) == failed ? two.get(1) : two.get(0);
+            assertEquals(new TestClient.Closed(1011, "the game failed on this player"), failed.closed().join());
+
+            long before = other.lastTickNumber();
+            await().until(() -> other.lastTickNumber() >= before + 3);
+            assertTrue(other.isOpen());
+            await().until(() -> failing.players().count() == 1); // the failed one left, the other stayed
+        }
     }
 
     /**
