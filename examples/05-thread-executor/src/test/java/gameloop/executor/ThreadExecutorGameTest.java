@@ -145,10 +145,10 @@ class ThreadExecutorGameTest {
 
         List<TestClient.Received> after = player.ticks().stream()
                 .filter(t -> t.tickNumber() > blockedAfter.get()).limit(intervals + 1).toList();
-        double meanMillis = Ticks.meanIntervalMillis(after);
+        double periodMillis = Ticks.periodMillis(after);
         // A burst would come out well under a millisecond apart; half a period leaves room for a
-        // test JVM that reads the first of these ticks late on a busy machine.
-        assertTrue(meanMillis >= TICK.toMillis() * 0.5, "a burst after the block: mean interval " + meanMillis + " ms");
+        // test JVM that reads some of these ticks late on a busy machine.
+        assertTrue(periodMillis >= TICK.toMillis() * 0.5, "a burst after the block: ticks every " + periodMillis + " ms");
         Ticks.assertConsecutive(player.tickNumbers());
     }
 
