@@ -210,7 +210,7 @@ class BrowserTest {
                     "const li = document.querySelectorAll('li.tick')[2];"
                     + " return li.querySelector('.interval').getBoundingClientRect().top"
                     + " > li.querySelector('time').getBoundingClientRect().top + 2;")));
-            // Where the message's text begins, and where the wrapped interval does (after its own 8px margin).
+            // Where the message's text begins, and where the wrapped interval does (after the 8px margin of the .delta around it).
             Object where = page.browser.executeScript(
                     "const li = document.querySelectorAll('li.tick')[2], interval = li.querySelector('.interval');"
                     + " const text = document.createRange(); text.selectNodeContents(li.childNodes[2]);"

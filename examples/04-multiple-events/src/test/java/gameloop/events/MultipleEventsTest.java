@@ -74,8 +74,9 @@ class MultipleEventsTest {
             return Protocol.tick(n);
         };
         try (GameServer failing = GameServer.start(ServerSettings.forTest("04-multiple-events", TICK),
-                context -> new MultipleEventsGame(context, buggyOnce))) {
-            List<TestClient> two = clients.connect(failing.webSocketUri(), 2);
+                        context -> new MultipleEventsGame(context, buggyOnce));
+                TestClients own = new TestClients()) { // closed first: clients before their server
+            List<TestClient> two = own.connect(failing.webSocketUri(), 2);
 
             await().until(() -> two.stream().anyMatch(client -> client.closed().isDone()));
             TestClient failed = two.stream().filter(client -> client.closed().isDone()).findFirst().orElseThrow();

@@ -62,6 +62,7 @@ class OutOfFileDescriptorsTest {
             int serverPort = await("the server to say where it listens").atMost(Duration.ofSeconds(60))
                     .until(() -> firstMatch(LISTENING), port -> port > 0);
             connectUntilAcceptsFail(serverPort, 1);
+            // Clients 2 to 9 are closed below to free descriptors: all must be ones the server took in.
             assertTrue(clients.size() > 10, "too few clients before the descriptors ran out: " + clients.size());
             Socket waiting = connect(serverPort); // the kernel completes it; the server cannot take it in yet
 

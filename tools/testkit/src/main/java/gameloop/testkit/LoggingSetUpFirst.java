@@ -3,6 +3,7 @@ package gameloop.testkit;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.SubstituteLogger;
 
 /**
  * Sets SLF4J up once, on the launcher's thread, before any test runs. JUnit finds this class
@@ -19,8 +20,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoggingSetUpFirst implements LauncherSessionListener {
 
+    /** Set once SLF4J hands out real loggers, before the first test; its own test reads it. */
+    private static volatile boolean done;
+
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         LoggerFactory.getILoggerFactory();
+        done = !(LoggerFactory.getLogger(LoggingSetUpFirst.class) instanceof SubstituteLogger);
+    }
+
+    static boolean done() {
+        return done;
     }
 }

@@ -10,13 +10,14 @@ class LoggingSetUpFirstTest {
 
     /**
      * The race it prevents is too rare to provoke in a test (a few runs in a hundred, measured
-     * outside the suite); what can be checked is that JUnit will call it, in every module whose
-     * tests have the test kit on their class path.
+     * outside the suite). What can be checked is that JUnit finds it, in every module whose tests
+     * have the test kit on their class path, and that it ran, with SLF4J set up, before this test.
      */
     @Test
-    void junitFindsItBeforeAnyTestRuns() {
+    void junitFindsItAndRunsItBeforeAnyTest() {
         assertTrue(ServiceLoader.load(LauncherSessionListener.class).stream()
                         .anyMatch(listener -> listener.type() == LoggingSetUpFirst.class),
                 "META-INF/services does not name " + LoggingSetUpFirst.class.getName());
+        assertTrue(LoggingSetUpFirst.done(), "it did not run, or SLF4J was not set up when it had");
     }
 }
