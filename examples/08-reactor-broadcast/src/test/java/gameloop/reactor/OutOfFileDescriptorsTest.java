@@ -91,7 +91,7 @@ class OutOfFileDescriptorsTest {
             // four leaves descriptors free after that one is taken in, so no third episode starts.)
             connectUntilAcceptsFail(serverPort, 2);
             closeClients(6, 10);
-            await("the end of the second episode, with no newcomer").atMost(Duration.ofSeconds(10))
+            await("the end of the second episode").atMost(Duration.ofSeconds(10))
                     .until(() -> count("accepting again"), n -> n == 2);
             assertEquals(2, count(FAILED), "one report per episode; the log: " + log());
         } finally {
