@@ -25,7 +25,7 @@ public final class LoggingSetUpFirst implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        LoggerFactory.getILoggerFactory();
+        // The first logger asked for sets SLF4J up, on this thread; a real one says it is done.
         done = !(LoggerFactory.getLogger(LoggingSetUpFirst.class) instanceof SubstituteLogger);
     }
 

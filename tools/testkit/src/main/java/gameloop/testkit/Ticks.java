@@ -50,10 +50,10 @@ public final class Ticks {
 
     /**
      * The period these ticks kept, in milliseconds: the slope of the straight line fitted through
-     * their arrival times (least squares: arrival time against place in the list). Every arrival counts, so one
-     * tick read 200 ms late moves it by at most 0.7 ms over 40 intervals; the mean interval,
-     * (last - first) / 40, would move by 5 ms if that tick were the first or the last. A loop
-     * that drifts or bursts moves it all the same: it is the rate the ticks came at.
+     * their arrival times (least squares: arrival time against place in the list). Every arrival
+     * counts, so one tick read 200 ms late moves it by at most 0.7 ms over 40 intervals; the mean
+     * interval, (last - first) / 40, would move by 5 ms if that tick were the first or the last.
+     * A loop that drifts or bursts moves it all the same: it is the rate the ticks came at.
      */
     public static double periodMillis(List<TestClient.Received> ticks) {
         int count = ticks.size();
