@@ -140,7 +140,6 @@ public final class LoadClient {
      * ({@link #ticksReceived}, {@link #missed}).
      */
     void tick(long number, long now) {
-        tickMessages++;
         boolean first = !hasFirstTick;
         long previous = lastTick;
         if (first) {
@@ -162,7 +161,9 @@ public final class LoadClient {
         if (first || number > previous) {
             lastArrival = now;
         }
-        lastTick = first ? number : Math.max(previous, number); // volatile: publishes the bits set above
+        lastTick = first ? number : Math.max(previous, number);
+        // Counted last: whoever sees this count also sees everything this tick changed above.
+        tickMessages++;
     }
 
     /**

@@ -59,6 +59,12 @@ final class NioConnection implements Connection, NioTransport.Attachment {
 
     /** Frames the socket could not take whole yet, in order. Guarded by {@code this}. */
     private final ArrayDeque<Unsent> outbox = new ArrayDeque<>();
+    /**
+     * Set when the connection hangs up, with the outbox emptied in the same step: a frame that
+     * comes later fails at once, rather than waiting in an outbox nobody will flush. Guarded by
+     * {@code this}.
+     */
+    private boolean hungUp;
 
     NioConnection(URI url, LoadClient client, NioTransport.Reactor reactor) {
         this.url = url;
@@ -276,20 +282,28 @@ final class NioConnection implements Connection, NioTransport.Attachment {
 
     /**
      * Any thread: writes now what the socket takes; the rest waits for the reactor to flush it.
-     * If the connection ends first, {@code onFailure} runs for a frame still waiting.
+     * If the connection ends first, {@code onFailure} runs for a frame still waiting; once it has
+     * hung up, it runs at once.
      */
     private void write(ByteBuffer frame, Runnable onFailure) throws IOException {
-        boolean wait;
+        boolean refused = false;
+        boolean wait = false;
         synchronized (this) {
-            if (outbox.isEmpty()) {
-                channel.write(frame);
-            }
-            wait = frame.hasRemaining();
-            if (wait) {
-                outbox.add(new Unsent(frame, onFailure));
+            if (hungUp) {
+                refused = true; // it hung up after the caller saw it open
+            } else {
+                if (outbox.isEmpty()) {
+                    channel.write(frame);
+                }
+                wait = frame.hasRemaining();
+                if (wait) {
+                    outbox.add(new Unsent(frame, onFailure));
+                }
             }
         }
-        if (wait) {
+        if (refused) {
+            onFailure.run();
+        } else if (wait) {
             if (reactor.inThread()) {
                 interestedInWriting();
             } else {
@@ -362,15 +376,19 @@ final class NioConnection implements Connection, NioTransport.Attachment {
         client.ended(why);
     }
 
-    /** Ends the connection and closes the socket; frames still waiting are reported as not sent. */
+    /**
+     * Ends the connection and closes the socket. Frames still waiting are reported as not sent
+     * first, so that once the client hears the connection ended, its count of failures is final.
+     */
     private void hangUp(String why) {
-        ended(why);
         List<Unsent> unsent;
         synchronized (this) {
+            hungUp = true;
             unsent = List.copyOf(outbox);
             outbox.clear();
         }
         unsent.forEach(u -> u.onFailure().run());
+        ended(why);
         try {
             if (channel != null) {
                 channel.close(); // also cancels the key

@@ -193,7 +193,8 @@ class LoadGeneratorTest {
             }, runner);
 
             generator.measuring().get(10, TimeUnit.SECONDS);
-            await().pollInterval(Duration.ofMillis(10)).until(() -> server.players().count() == clients);
+            // The game's own count, not the server's: the actions below work on the game's players.
+            await().pollInterval(Duration.ofMillis(10)).until(() -> game.onlineCount() == clients);
             long seen = game.tickNumber();
             await().pollInterval(Duration.ofMillis(10)).until(() -> game.tickNumber() >= seen + 2);
             action.run();

@@ -87,6 +87,14 @@ final class TestGame implements Game {
         halfMuted = true;
     }
 
+    /**
+     * How many players this game has been told of. The server counts a player a moment before
+     * telling the game, so a test about to act on the game's players waits for this count.
+     */
+    int onlineCount() {
+        return online.size();
+    }
+
     /** Closes one player's connection, with this code and reason. */
     void closeOnePlayer(int statusCode, String reason) {
         online.stream().findAny().orElseThrow().close(statusCode, reason);
