@@ -90,6 +90,9 @@ class ChildProcessGameTest {
     @Test
     void anEchoReachesOnlyItsSender() throws Exception {
         start(TICK, LIGHT_WORK);
+        // Ticks come only once the child JVM is up: give it the time the other tests here give
+        // it, before the check's own waits (Awaitility's default 10 s) begin.
+        await().atMost(Duration.ofSeconds(20)).until(() -> game.resultsReceived() >= 1);
         Echoes.assertAnEchoReachesOnlyItsSender(clients, server.webSocketUri());
     }
 
