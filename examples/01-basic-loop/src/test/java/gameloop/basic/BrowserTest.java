@@ -177,8 +177,10 @@ class BrowserTest {
 
             @Override
             public void playerJoined(Player player) {
-                // {ms after joining, tick number}; the first a little later, once the page has settled
-                long[][] ticks = {{500, 1}, {1500, 2}, {3500, 4}, {3700, 1}};
+                // {ms after joining, tick number}; the first a little later, once the page has settled.
+                // Tick 4 comes 3 s after tick 2, so it is still late if tick 2 reaches the page up
+                // to 1.9 s behind its time; a delay of tick 4 only makes tick 1 come earlier still.
+                long[][] ticks = {{500, 1}, {1500, 2}, {4500, 4}, {4700, 1}};
                 for (long[] tick : ticks) {
                     script.schedule(() -> player.send(Protocol.tick(tick[1])), tick[0], TimeUnit.MILLISECONDS);
                 }
@@ -198,11 +200,11 @@ class BrowserTest {
             assertTickLine(ticks.get(1), 2, "");
             assertTickLine(ticks.get(2), 4, " (missed 1 tick)");
             assertTickLine(ticks.get(3), 1, " (numbering restarted)");
-            assertTrue(ticks.get(2).contains(" late "), "2 s after a tick due every 1 s: " + ticks.get(2));
+            assertTrue(ticks.get(2).contains(" late "), "3 s after a tick due every 1 s: " + ticks.get(2));
             assertTrue(ticks.get(3).contains(" early "), "0.2 s after a tick due every 1 s: " + ticks.get(3));
             assertTrue(page.text(".conn .stats").matches("4 ticks received · last interval \\d+ ms"), page.text(".conn .stats"));
 
-            // In a card too narrow for a whole tick line, the interval goes on whole ("+2001 ms
+            // In a card too narrow for a whole tick line, the interval goes on whole ("+3001 ms
             // late"), under the message rather than under the time. (The note after it may wrap
             // too, or not: that depends on the widths of the digits the browser measured.)
             page.browser.manage().window().setSize(new Dimension(440, 700));
