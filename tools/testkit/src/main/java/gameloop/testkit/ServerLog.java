@@ -69,7 +69,7 @@ public final class ServerLog {
 
     /**
      * A logger of Jetty's console logging, whose appender every logger shares. SLF4J was set up
-     * before the first test ran ({@link LoggingSetUpFirst}), so this is the real logger, never a
+     * before the first test ran ({@link BeforeAnyTest}), so this is the real logger, never a
      * stand-in.
      */
     private static JettyLogger jettyLogger() {
@@ -78,7 +78,7 @@ public final class ServerLog {
             return jetty;
         }
         throw new IllegalStateException("The servers do not log through Jetty's console logger but " + logger.getClass()
-                + (logger instanceof SubstituteLogger ? ": SLF4J was still setting itself up, so LoggingSetUpFirst did not run" : ""));
+                + (logger instanceof SubstituteLogger ? ": SLF4J was still setting itself up, so BeforeAnyTest did not run" : ""));
     }
 
     private static void keep(Line line) {

@@ -1,0 +1,37 @@
+package gameloop.testkit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+class BeforeAnyTestTest {
+
+    /**
+     * The races it prevents are too rare to provoke in a test (the logging one: a few runs in a
+     * hundred, measured outside the suite). What can be checked is that JUnit finds it, in every
+     * module whose tests have the test kit on their class path, and that it ran before this test.
+     */
+    @Test
+    void junitFindsItAndRunsItBeforeAnyTest() {
+        assertTrue(ServiceLoader.load(LauncherSessionListener.class).stream()
+                        .anyMatch(listener -> listener.type() == BeforeAnyTest.class),
+                "META-INF/services does not name " + BeforeAnyTest.class.getName());
+        assertTrue(BeforeAnyTest.loggingSetUp(), "it did not run, or SLF4J was not set up when it had");
+    }
+
+    @Test
+    void anAwaitLeavesTheJvmsUncaughtExceptionHandlerAlone() {
+        AtomicReference<Thread.UncaughtExceptionHandler> whileWaiting = new AtomicReference<>();
+        await().until(() -> {
+            whileWaiting.set(Thread.getDefaultUncaughtExceptionHandler());
+            return true;
+        });
+        Thread.UncaughtExceptionHandler handler = whileWaiting.get();
+        assertTrue(handler == null || !handler.getClass().getName().startsWith("org.awaitility."),
+                "an await made itself the JVM's handler for uncaught exceptions: " + handler);
+    }
+}
