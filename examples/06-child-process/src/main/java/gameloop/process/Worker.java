@@ -213,6 +213,9 @@ final class Worker {
                 new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = errors.readLine()) != null) {
+                // Jetty's logger prints a control character as '?', so a stack trace's indented
+                // lines would read "?at ...": tabs become spaces first.
+                line = line.replace("\t", "    ");
                 LOG.info("worker {}: {}", pid(), line);
                 synchronized (lastErrorLines) {
                     if (lastErrorLines.size() == ERROR_LINES_KEPT) {

@@ -110,6 +110,8 @@ class WorkerTest {
         assertEquals(1, how.code(), "an uncaught exception in main: " + how.describe());
         assertTrue(how.lastErrorLines().stream().anyMatch(l -> l.contains("IllegalArgumentException: negative work")),
                 "the stack trace is in the report: " + how.lastErrorLines());
+        assertTrue(how.lastErrorLines().stream().anyMatch(l -> l.startsWith("    at gameloop.process.HeavyWorker.")),
+                "its lines indented with spaces, which the log prints as they are: " + how.lastErrorLines());
         assertTrue(w.hasEnded());
     }
 
