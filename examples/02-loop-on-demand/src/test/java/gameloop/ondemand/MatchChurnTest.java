@@ -27,8 +27,8 @@ class MatchChurnTest {
                 int queuedBefore = loop.ticksQueued();
                 Player player = FakeSessions.join(players, sends);
                 // Tick 1 goes out at once, and the next, ten minutes away, joins the queue. Wait for
-                // both: a leave while tick 1 is still running can lose a race inside the JDK's
-                // executor and get that tick queued again once (see the loop's constructor).
+                // both: a leave just as tick 1's work ends can lose a race inside the JDK's
+                // executor, which then queues the next tick anyway (see the loop's constructor).
                 await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
                         .until(() -> sends.get() == 1 && loop.ticksQueued() == queuedBefore + 1);
                 FakeSessions.leave(player);

@@ -240,12 +240,12 @@ class SpreadServerTest extends ServerTestSupport {
         assertEquals("x", first.readLine()); // the flood has begun
 
         LineSocket newcomer = connect(server);
-        // The newcomer is knocking: the kernel has taken its connection, the reactor has yet to
-        // accept it. What is counted is the flood's lines relayed from here until it is let in:
-        // lines, not milliseconds, so a slow machine cannot fail it, and from here, not from the
-        // flood's start, so neither can a test thread that took its time getting here. Handed out
-        // at once, all 8192 lines came in one read, and every one still to go would be relayed
-        // before the reactor could accept anyone.
+        // The newcomer is knocking: the kernel has taken its connection, the reactor may not have
+        // accepted it yet. What is counted is the flood's lines relayed from here until it is let
+        // in: lines, not milliseconds, so a slow machine cannot fail it, and from here, not from
+        // the flood's start, so neither can a test thread that took its time getting here. All
+        // 8192 lines came in one read: handed out at once, every one still to go would be
+        // relayed before the reactor could accept anyone.
         String relayed = "#" + (listeners + 1) + " says";
         long relayedBeforeItKnocked = log.messages().stream().filter(m -> m.startsWith(relayed)).count();
         assertEquals(Spreader.greeting(listeners + 2), newcomer.readLine());

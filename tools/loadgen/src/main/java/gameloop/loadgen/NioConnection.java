@@ -378,7 +378,8 @@ final class NioConnection implements Connection, NioTransport.Attachment {
 
     /**
      * Ends the connection and closes the socket. Frames still waiting are reported as not sent
-     * first, so that once the client hears the connection ended, its count of failures is final.
+     * before the client hears that the connection ended (unless a close frame from the server
+     * told it first); a frame sent after this fails at once.
      */
     private void hangUp(String why) {
         List<Unsent> unsent;

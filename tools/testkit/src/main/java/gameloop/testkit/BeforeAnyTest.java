@@ -21,9 +21,10 @@ import org.slf4j.helpers.SubstituteLogger;
  * its main thread asks for a logger before it starts any other thread.
  *
  * <p><b>Awaitility is told not to catch uncaught exceptions.</b> By default each {@code await()}
- * makes itself the JVM's default uncaught-exception handler while it waits, and puts the old one
- * back when it is done. With tests in parallel that handler is whichever test's await started
- * last: a thread of one test that dies would fail another, and the one it belongs to would pass.
+ * makes itself the JVM's default uncaught-exception handler while it waits, and when it is done
+ * puts back the handler there was before any await. With tests in parallel the handler is then
+ * whichever test's await started last, or none: a thread of one test that dies could fail
+ * another, and the one it belongs to would pass.
  * Every thread the servers start has a handler of its own, which logs; a test's own thread that
  * dies is reported by the JVM on the console, and its test fails on what that thread left undone.
  */

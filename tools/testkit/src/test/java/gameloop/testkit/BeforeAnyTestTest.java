@@ -3,11 +3,18 @@ package gameloop.testkit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.platform.launcher.LauncherSessionListener;
 
+/**
+ * Alone: an await of another test, ending meanwhile, would reset the JVM's handler to what it was
+ * before any await, and this test could no longer tell whether its own await had installed one.
+ */
+@Isolated
 class BeforeAnyTestTest {
 
     /**
@@ -26,7 +33,7 @@ class BeforeAnyTestTest {
     @Test
     void anAwaitLeavesTheJvmsUncaughtExceptionHandlerAlone() {
         AtomicReference<Thread.UncaughtExceptionHandler> whileWaiting = new AtomicReference<>();
-        await().until(() -> {
+        await().pollDelay(Duration.ZERO).until(() -> {
             whileWaiting.set(Thread.getDefaultUncaughtExceptionHandler());
             return true;
         });
