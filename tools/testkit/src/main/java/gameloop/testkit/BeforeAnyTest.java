@@ -24,9 +24,9 @@ import org.slf4j.helpers.SubstituteLogger;
  * makes itself the JVM's default uncaught-exception handler while it waits, and when it is done
  * puts back the handler there was before any await. With tests in parallel the handler is then
  * whichever test's await started last, or none: a thread of one test that dies could fail
- * another, and the one it belongs to would pass.
- * Every thread the servers start has a handler of its own, which logs; a test's own thread that
- * dies is reported by the JVM on the console, and its test fails on what that thread left undone.
+ * another, and the one it belongs to would pass. Every thread the servers start has a handler of
+ * its own, which logs; a test's own thread that dies is reported by the JVM on the console, and
+ * its test fails on what that thread left undone.
  */
 public final class BeforeAnyTest implements LauncherSessionListener {
 
