@@ -145,7 +145,7 @@ public final class GameServer implements AutoCloseable {
      */
     public static void runUntilShutdown(ServerSettings settings, Game.Factory factory) throws Exception {
         GameServer gameServer = start(settings, factory);
-        Thread hook = new Thread(gameServer::close, gameServer.threadNamePrefix + "shutdown");
+        Thread hook = stoppingThread(gameServer::close, gameServer.threadNamePrefix + "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         gameServer.awaitClosed();
     }
@@ -255,7 +255,7 @@ public final class GameServer implements AutoCloseable {
             // and the tick running on after close() returned. Its own thread waits instead (one
             // only: a later call from a game thread finds the stop under way, and just returns).
             if (first) {
-                new Thread(this::stop, threadNamePrefix + "closer").start();
+                stoppingThread(this::stop, threadNamePrefix + "closer").start();
             }
             return;
         }
@@ -292,13 +292,25 @@ public final class GameServer implements AutoCloseable {
                 LOG.warn("Interrupted while Jetty was stopping; some of its threads may still be finishing");
             } catch (Exception e) {
                 LOG.error("Stopping Jetty failed", e);
+            } finally {
+                // Even after an Error: whoever waits in awaitClosed() must not wait for ever.
+                closed.countDown();
             }
-            closed.countDown();
             LOG.info("Stopped.");
             if (interrupted) {
                 Thread.currentThread().interrupt(); // the caller's, handed back
             }
         }
+    }
+
+    /**
+     * A thread that runs a stop: the closer, or the shutdown hook. What it throws has no caller to
+     * go to, so it is logged, as a game thread's is, instead of printed to stderr past the log.
+     */
+    private static Thread stoppingThread(Runnable stop, String name) {
+        Thread thread = new Thread(stop, name);
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Thread {} died", t.getName(), e));
+        return thread;
     }
 
     /**
