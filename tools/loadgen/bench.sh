@@ -66,6 +66,7 @@ stop_server() { # SIGTERM (the shutdown hook's signal), then SIGKILL if it is st
 }
 
 rows=()
+host_before=""
 rows_printed=""
 print_rows() {
     [ -z "$rows_printed" ] && [ ${#rows[@]} -gt 0 ] || return 0
@@ -73,6 +74,20 @@ print_rows() {
     echo
     echo "Rows for docs/benchmarks.md (the last column is the server process's peak RSS in MB):"
     printf '%s\n' "${rows[@]}"
+    [ -z "$host_before" ] || echo "Host check: $host_before ms before the runs, $(host_check) ms after."
+}
+
+# How much of one core this machine gives right now: the time to hash 256 MiB. A virtual
+# machine's host lends it more CPU or less as its other tenants ask for less or more (the same run
+# took 93% of the benchmarks' machine one morning and 61% that evening), and anything else
+# running here takes its share too. Printed before and after the runs, so sittings can be told
+# apart: about 800 ms on the benchmarks' machine when it was quiet, lower is faster.
+host_check() {
+    local start end
+    start=$(date +%s%N)
+    head -c 268435456 /dev/zero | sha256sum > /dev/null
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000000 ))
 }
 
 server=""
@@ -112,6 +127,9 @@ if [ "$module" != "$baseline" ]; then
     classpath="$module/target/classes:$(cat "$module/target/runtime-classpath.txt")"
     echo "The example runs on: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1)"
 fi
+
+host_before=$(host_check)
+echo "Host check: one core hashed 256 MiB in $host_before ms (about 800 on a quiet benchmarks' machine; lower is faster)."
 
 for n in "${counts[@]}"; do
     echo
