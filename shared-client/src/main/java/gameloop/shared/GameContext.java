@@ -16,6 +16,12 @@ public record GameContext(Players players, Duration tickPeriod, String threadNam
     private static final Logger LOG = LoggerFactory.getLogger(Game.class);
     /** On each thread {@link #threads} made: the context whose game owns it. */
     private static final ThreadLocal<GameContext> OWNER = new ThreadLocal<>();
+    /**
+     * For every thread of a game server: what a thread throws and nobody catches has no caller to
+     * go to, so it goes to the log instead of being printed to stderr past it.
+     */
+    static final Thread.UncaughtExceptionHandler LOG_UNCAUGHT =
+            (thread, e) -> LOG.error("Thread {} died", thread.getName(), e);
 
     /** Threads named "{prefix}{role}-{n}". Non-daemon: the game owns them and must stop them. */
     public ThreadFactory threads(String role) {
@@ -26,7 +32,7 @@ public record GameContext(Players players, Duration tickPeriod, String threadNam
                 runnable.run();
             };
             Thread thread = new Thread(marked, threadNamePrefix + role + "-" + count.incrementAndGet());
-            thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Thread {} died", t.getName(), e));
+            thread.setUncaughtExceptionHandler(LOG_UNCAUGHT);
             return thread;
         };
     }

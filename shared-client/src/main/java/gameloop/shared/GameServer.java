@@ -304,12 +304,12 @@ public final class GameServer implements AutoCloseable {
     }
 
     /**
-     * A thread that runs a stop: the closer, or the shutdown hook. What it throws has no caller to
-     * go to, so it is logged, as a game thread's is, instead of printed to stderr past the log.
+     * A thread that runs a stop: the closer, or the shutdown hook. What it throws is logged, as a
+     * game thread's is.
      */
     private static Thread stoppingThread(Runnable stop, String name) {
         Thread thread = new Thread(stop, name);
-        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Thread {} died", t.getName(), e));
+        thread.setUncaughtExceptionHandler(GameContext.LOG_UNCAUGHT);
         return thread;
     }
 
