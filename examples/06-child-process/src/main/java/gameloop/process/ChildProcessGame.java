@@ -74,7 +74,10 @@ final class ChildProcessGame implements Game {
     };
 
     private final Object lock = new Object();
-    /** The current worker, alive or just dead and awaiting its replacement. Guarded by {@link #lock}, like every field below. */
+    /**
+     * The current worker, alive or just dead and awaiting its replacement; null before the first
+     * and after one whose reader could not start. Guarded by {@link #lock}, like every field below.
+     */
     private Worker worker;
     /** Set by {@link #close()}: nothing is sent, and no worker started, after it. */
     private boolean closed;
@@ -266,7 +269,7 @@ final class ChildProcessGame implements Game {
         Worker next;
         try {
             next = launchWorker();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: nobody reads what this task throws
             LOG.error("Could not start a new worker; trying again in {} ms", period.toMillis(), e);
             try {
                 loop.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
@@ -288,7 +291,25 @@ final class ChildProcessGame implements Game {
             next.stop();
             return;
         }
-        next.startReading(); // only now: a child that dies at once is then seen as ours, and replaced
+        try {
+            next.startReading(); // only now: a child that dies at once is then seen as ours, and replaced
+        } catch (RuntimeException | Error e) { // no thread for its reader: out of native threads, say
+            // Its result reader is the one that reports its end. Without it nobody would, and the
+            // game would wait on this worker's first result for good: stop it and replace it here.
+            // Until then no tick may send to it (a request that never comes back would block
+            // every later period), so it stops being the current worker at once.
+            LOG.error("Could not start reading from worker {}; stopping it, a new one starts in {} ms",
+                    next.pid(), period.toMillis(), e);
+            synchronized (lock) {
+                worker = null;
+            }
+            next.stop();
+            synchronized (lock) {
+                if (!closed) {
+                    scheduleReplacement(next);
+                }
+            }
+        }
     }
 
     /**

@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +73,49 @@ class ChildProcessGameTest {
         double meanGapMillis = (launchedAt.get(5) - launchedAt.get(0)) / 1e6 / 5;
         assertTrue(meanGapMillis >= TICK.toMillis() * 0.9,
                 "replacements came " + meanGapMillis + " ms apart, not a period (" + TICK.toMillis() + " ms)");
+    }
+
+    /**
+     * A replacement whose reader thread cannot start (the JVM out of native threads, say) would
+     * never report its end, since its reader is what reports it: the game must stop that worker
+     * and start another, not wait for its first result for good.
+     */
+    @Test
+    void aWorkerWhoseReaderCannotStartIsStoppedAndReplacedAndTicksResume() throws Exception {
+        AtomicInteger launches = new AtomicInteger();
+        List<Long> pids = new CopyOnWriteArrayList<>();
+        ServerLog.capture();
+        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
+                context -> game = new ChildProcessGame(context, LIGHT_WORK, (owner, results, errors, events) -> {
+                    ThreadFactory readers = launches.incrementAndGet() == 2 ? UnstartableThread::new : results;
+                    Worker launched = Worker.launch(owner, readers, errors, events);
+                    pids.add(launched.pid());
+                    return launched;
+                }));
+        TestClient client = clients.connect(server.webSocketUri());
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= 3);
+
+        ProcessHandle.of(game.workerPid()).orElseThrow().destroyForcibly(); // its replacement is the one without a reader
+        await().atMost(Duration.ofSeconds(20)).until(() -> game.workersStarted() == 3);
+        long before = client.lastTickNumber();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= before + 3);
+
+        ServerLog.awaitLine(server, "Could not start reading from worker " + pids.get(1)
+                + "; stopping it, a new one starts in " + TICK.toMillis() + " ms.*");
+        assertFalse(ProcessHandle.of(pids.get(1)).map(ProcessHandle::isAlive).orElse(false), "the worker without a reader lives on");
+        assertEquals(pids.get(2), game.workerPid());
+    }
+
+    /** A thread that cannot start, as when the JVM can make no more native threads. */
+    private static final class UnstartableThread extends Thread {
+        UnstartableThread(Runnable task) {
+            super(task, "unstartable-reader");
+        }
+
+        @Override
+        public void start() {
+            throw new OutOfMemoryError("unable to create native thread (on purpose, in a test)");
+        }
     }
 
     @Test
