@@ -1,6 +1,9 @@
 package gameloop.testkit;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -137,6 +140,29 @@ public final class RawWebSocket implements AutoCloseable {
             return false;
         } catch (SocketException reset) {
             return true;
+        }
+    }
+
+    /**
+     * Reads what the server sends, frame by frame, until its close frame, and returns that
+     * frame's status code (1005 if it has none); -1 if the connection ended without one, or if
+     * {@code quiet} passed with nothing more arriving.
+     */
+    public int readsToTheCloseCode(Duration quiet) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(quiet.toMillis()));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        try {
+            while (true) {
+                int opcode = in.readUnsignedByte() & 0x0F;
+                int length = in.readUnsignedByte() & 0x7F; // a server's frames are not masked
+                long size = length == 126 ? in.readUnsignedShort() : length == 127 ? in.readLong() : length;
+                if (opcode == 0x8) {
+                    return size >= 2 ? in.readUnsignedShort() : 1005;
+                }
+                in.skipNBytes(size);
+            }
+        } catch (EOFException | SocketException | SocketTimeoutException noCloseFrame) {
+            return -1;
         }
     }
 

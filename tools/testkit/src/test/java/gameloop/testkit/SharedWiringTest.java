@@ -33,6 +33,8 @@ class SharedWiringTest {
 
     /** The key that makes the test game clog its sender's connection. */
     private static final int CLOG = 66;
+    /** The key that makes it clog the connection with frames, some of them left queued. */
+    private static final int CLOG_AND_QUEUE = 67;
 
     private final TestClients clients = new TestClients();
     private final CountDownLatch clogged = new CountDownLatch(1);
@@ -46,6 +48,14 @@ class SharedWiringTest {
             public void keyPressed(Player player, int keyCode) {
                 if (keyCode == CLOG) {
                     player.send("x".repeat(16 << 20)); // more than the sockets hold, for a client that never reads
+                    clogged.countDown();
+                } else if (keyCode == CLOG_AND_QUEUE) {
+                    // 12 MB as 200 frames, as ticks pile up for a client that stopped reading:
+                    // once the sockets are full, the frames not yet written wait in Jetty's queue.
+                    // (One 16 MiB message would not: Jetty sends a large message a part at a time.)
+                    for (int i = 0; i < 200; i++) {
+                        player.send("x".repeat(60_000));
+                    }
                     clogged.countDown();
                 } else {
                     Game.super.keyPressed(player, keyCode);
@@ -227,6 +237,32 @@ class SharedWiringTest {
             closer.join(TimeUnit.SECONDS.toMillis(10));
             // And the one whose socket is full was waited for, up to the second, then cut off.
             ServerLog.awaitLine(server, "1 player could not be sent the close frame in time \\(not reading\\?\\); cutting it off");
+        }
+    }
+
+    /**
+     * A player with frames still queued when the server says goodbye is waited for like any
+     * other, and gets the goodbye once it reads again. The shutdown's one-second wait counts on
+     * this: Jetty queues the 1001 close frame behind the frames already waiting (it does not fail
+     * them and report the player gone at once), so the player leaves only when its close frame
+     * is written. A Jetty that dropped the queued frames would count it gone too early here.
+     */
+    @Test
+    void aPlayerWithFramesQueuedAtTheGoodbyeIsWaitedForAndGetsIt() throws Exception {
+        try (RawWebSocket slow = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            await().until(() -> server.players().count() == 1);
+            slow.sendText(String.valueOf(CLOG_AND_QUEUE));
+            assertTrue(clogged.await(10, TimeUnit.SECONDS));
+            Thread closer = new Thread(server::close, server.threadNamePrefix() + "shutdown");
+            closer.start();
+            // The goodbye is queued, behind the frame being written: the closer waits for it, and
+            // the player is still here until it is written.
+            await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+            assertEquals(1, server.players().count(), "counted gone before its close frame was written");
+
+            assertEquals(StatusCode.SHUTDOWN, slow.readsToTheCloseCode(Duration.ofSeconds(10)));
+            closer.join(TimeUnit.SECONDS.toMillis(10));
+            ServerLog.awaitLine(server, "Said goodbye to 1 player; it left within \\d+ ms");
         }
     }
 }
