@@ -28,13 +28,22 @@ import java.util.function.Consumer;
  */
 final class Connection implements Transport, ChannelHandler {
 
-    /** How long loseConnection waits for a peer to take the last bytes before closing anyway. */
+    /**
+     * How long loseConnection waits for a peer to take the last bytes, and to close its side
+     * after them, before closing anyway.
+     */
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
     private enum State {
         OPEN,
-        /** loseConnection: sending what is queued, then closing; what arrives meanwhile is dropped. */
+        /** loseConnection: sending what is queued; what arrives meanwhile is dropped. */
         FLUSHING,
+        /**
+         * loseConnection, all sent but not yet closed: our end-of-stream is out, after the last
+         * bytes, and the protocol has been told the connection is lost. Waiting for the peer's
+         * end-of-stream before closing the socket (see {@link #endOutput}); what arrives is dropped.
+         */
+        LINGERING,
         /** abortConnection: queue dropped, closing in the next timer step (this turn's, after the ready channels). */
         ABORTING,
         CLOSED
@@ -67,6 +76,8 @@ final class Connection implements Transport, ChannelHandler {
     private DelayedCall flushDeadline;
     /** The peer has sent its end-of-stream while we were flushing: nothing more to read. */
     private boolean inputEnded;
+    /** connectionLost has been called (at the close, or once LINGERING began): never twice. */
+    private boolean lostReported;
 
     Connection(Reactor reactor, SocketChannel channel, SelectionKey key, Protocol protocol, Consumer<String> afterLost) {
         this.reactor = reactor;
@@ -90,7 +101,7 @@ final class Connection implements Transport, ChannelHandler {
         if (key.isWritable()) {
             flush();
         }
-        if (key.isValid() && key.isReadable() && (state == State.OPEN || state == State.FLUSHING)) {
+        if (key.isValid() && key.isReadable() && reading()) {
             read();
         }
     }
@@ -112,6 +123,10 @@ final class Connection implements Transport, ChannelHandler {
             return;
         }
         if (count < 0) {
+            if (state == State.LINGERING) {
+                closeNow(closeReason); // both sides are done: nothing can arrive unread any more
+                return;
+            }
             if (state == State.FLUSHING) {
                 // The peer is done sending but may still be reading (a half-close, as `nc -N`
                 // does): our last bytes still go to it, and flush() closes once they are out.
@@ -126,7 +141,7 @@ final class Connection implements Transport, ChannelHandler {
             return;
         }
         reactor.countBytesRead(count);
-        if (state == State.FLUSHING) {
+        if (state != State.OPEN) {
             return; // hanging up: what the peer still sends is read only to be dropped (see loseConnection)
         }
         byte[] data = new byte[count]; // the shared buffer is reused by the next read: the protocol gets a copy
@@ -154,8 +169,36 @@ final class Connection implements Transport, ChannelHandler {
             reactor.runGuarded("resumeProducing", producer::resumeProducing);
         }
         if (state == State.FLUSHING) {
-            closeNow(closeReason);
+            endOutput();
         }
+    }
+
+    /**
+     * FLUSHING, with the queue empty: every byte is with the kernel, but not yet with the peer (a
+     * send buffer can hold megabytes). Closing now, while the peer is still sending, would leave
+     * its newest bytes unread, and the kernel answers that with a reset that throws our unsent
+     * bytes away. So: our end-of-stream (a FIN, sent after those bytes), then keep dropping what
+     * the peer sends until its own end-of-stream, and close then (a "lingering close", as web
+     * servers do it). For the protocol the connection is over now, as it would be at a close:
+     * it hears connectionLost at once, not when a peer that keeps its side open gets round to it.
+     * The flush deadline set by loseConnection closes the socket if the peer never does.
+     */
+    private void endOutput() {
+        if (state != State.FLUSHING) {
+            return;
+        }
+        if (inputEnded) {
+            closeNow(closeReason); // it closed its side already: nothing unread, the close is clean
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            closeNow("closed by this side; ending the output failed: " + describe(e));
+            return;
+        }
+        state = State.LINGERING;
+        reportLost(closeReason);
     }
 
     @Override
@@ -215,8 +258,8 @@ final class Connection implements Transport, ChannelHandler {
         // A delayed call with no delay runs after this turn's ready sockets; one scheduled by
         // a delayed call runs after the next turn's. Either way every ready socket comes first.
         reactor.callLater(Duration.ZERO, () -> {
-            if ((state == State.OPEN || state == State.FLUSHING) && !inputEnded) {
-                addInterest(SelectionKey.OP_READ); // FLUSHING reads too, to drop (see loseConnection)
+            if (reading() && !inputEnded) {
+                addInterest(SelectionKey.OP_READ); // FLUSHING and LINGERING read too, to drop (see loseConnection)
             }
             if (state == State.OPEN) {
                 callProtocol("dataReceived (continued)", work);
@@ -234,12 +277,12 @@ final class Connection implements Transport, ChannelHandler {
         closeReason = "closed by this side";
         // We keep reading, and drop what we read. Closing a socket with unread bytes makes the
         // kernel send a reset instead of a clean close, and a reset can destroy our last bytes
-        // (the error line that explains the hang-up) before the peer reads them.
+        // (the error line that explains the hang-up) before the peer reads them. See endOutput.
+        flushDeadline = reactor.callLater(FLUSH_TIMEOUT, () -> closeNow(
+                "closed by this side; the peer did not take the last " + queuedBytes + " bytes"));
         if (writeQueue.isEmpty()) {
-            reactor.callLater(Duration.ZERO, () -> closeNow(closeReason));
-        } else {
-            flushDeadline = reactor.callLater(FLUSH_TIMEOUT, () -> closeNow(
-                    "closed by this side; the peer did not take the last " + queuedBytes + " bytes"));
+            // On a timer even so: connectionLost must not run inside the protocol's own callback.
+            reactor.callLater(Duration.ZERO, this::endOutput);
         }
     }
 
@@ -247,6 +290,10 @@ final class Connection implements Transport, ChannelHandler {
     public void abortConnection(String reason) {
         reactor.checkThread("abortConnection");
         if (state == State.ABORTING || state == State.CLOSED) {
+            return;
+        }
+        if (state == State.LINGERING) {
+            closeNow(reason); // the protocol has heard connectionLost already: nothing more to tell it
             return;
         }
         state = State.ABORTING;
@@ -274,7 +321,17 @@ final class Connection implements Transport, ChannelHandler {
         return host;
     }
 
+    /** Any thread, for tests: whether the socket itself is closed, not only our side of it. */
+    boolean socketClosed() {
+        return !channel.isOpen();
+    }
+
     // ---- Inside ---------------------------------------------------------------------------------
+
+    /** Whether the socket is read: to hand the bytes to the protocol, or, hanging up, to drop them. */
+    private boolean reading() {
+        return state == State.OPEN || state == State.FLUSHING || state == State.LINGERING;
+    }
 
     private void closeNow(String reason) {
         if (state == State.CLOSED) {
@@ -288,6 +345,15 @@ final class Connection implements Transport, ChannelHandler {
         queuedBytes = 0;
         key.cancel();
         reactor.closeLoggingErrors(channel);
+        reportLost(reason);
+    }
+
+    /** Tells the protocol, then whoever watches this connection, that it is over; once only. */
+    private void reportLost(String reason) {
+        if (lostReported) {
+            return; // LINGERING told them already
+        }
+        lostReported = true;
         callProtocol("connectionLost", () -> protocol.connectionLost(reason));
         afterLost.accept(reason);
     }

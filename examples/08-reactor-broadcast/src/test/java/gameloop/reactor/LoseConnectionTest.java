@@ -1,11 +1,14 @@
 package gameloop.reactor;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -122,6 +125,89 @@ class LoseConnectionTest {
             assertEquals(HALF_CLOSE_PAYLOAD_BYTES, reader.readToEnd());
             assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
         }
+    }
+
+    /**
+     * A peer that is still sending when the last queued bytes go out still gets all of them. The
+     * queue empties into the kernel's send buffer, which can hold megabytes not yet delivered;
+     * closing the socket then, with the peer's newest bytes unread, would make the kernel send
+     * a reset and throw that buffer away. So the server sends its end-of-stream after those
+     * bytes, tells the protocol the connection is over, drops what the peer still sends, and
+     * closes the socket once the peer closes its side.
+     */
+    @Test
+    void aPeerStillSendingWhenTheQueueDrainsStillGetsEveryByte() throws Exception {
+        CompletableFuture<Connection> connection = new CompletableFuture<>();
+        CompletableFuture<String> lostReason = new CompletableFuture<>();
+        InetSocketAddress address = listenSendingThenHangingUp(connection, lostReason);
+
+        try (LineSocket chatty = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
+            Thread talker = keepTalking(chatty);
+
+            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, chatty.readToEnd());
+            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
+            assertFalse(connection.get().socketClosed(), "closed while the peer was still sending");
+
+            chatty.finishSending(); // the end of its side: now the server closes, well before its deadline
+            await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(() -> connection.get().socketClosed());
+            talker.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    /** A peer that takes everything but never closes its side is closed when the flush timeout is over. */
+    @Test
+    void aPeerThatNeverEndsItsSideIsClosedWhenTheFlushTimeoutIsOver() throws Exception {
+        CompletableFuture<Connection> connection = new CompletableFuture<>();
+        CompletableFuture<String> lostReason = new CompletableFuture<>();
+        InetSocketAddress address = listenSendingThenHangingUp(connection, lostReason);
+
+        try (LineSocket chatty = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
+            Thread talker = keepTalking(chatty);
+
+            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, chatty.readToEnd());
+            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
+
+            await().atMost(FLUSH_TIMEOUT.multipliedBy(2)).until(() -> connection.get().socketClosed());
+            talker.join(TimeUnit.SECONDS.toMillis(10)); // its writes fail once the socket is closed
+            assertFalse(talker.isAlive(), "the peer could still send after the close");
+        }
+    }
+
+    /** A server that sends HALF_CLOSE_PAYLOAD_BYTES to each peer, most of it queued, then hangs up. */
+    private InetSocketAddress listenSendingThenHangingUp(CompletableFuture<Connection> connection,
+            CompletableFuture<String> lostReason) throws IOException {
+        byte[] payload = new byte[HALF_CLOSE_PAYLOAD_BYTES];
+        Arrays.fill(payload, (byte) 'x');
+        return reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                peer -> new Protocol() {
+                    @Override
+                    protected void connectionMade() {
+                        connection.complete((Connection) transport());
+                        transport().write(payload); // most of it waits in the queue
+                        transport().loseConnection();
+                    }
+
+                    @Override
+                    protected void connectionLost(String reason) {
+                        lostReason.complete(reason);
+                    }
+                });
+    }
+
+    /** A thread that sends to the server without pause until the connection fails. */
+    private static Thread keepTalking(LineSocket peer) {
+        Thread talker = new Thread(() -> {
+            byte[] chatter = "still talking\n".repeat(64).getBytes(StandardCharsets.US_ASCII);
+            try {
+                while (true) {
+                    peer.sendBytes(chatter);
+                }
+            } catch (IOException closed) {
+                // the server closed the socket, or this side ended: nothing more to say
+            }
+        }, "chatty-talker");
+        talker.start();
+        return talker;
     }
 
     /** Well past what the two kernels hold (see PAYLOAD_BYTES), and quick to read. */
