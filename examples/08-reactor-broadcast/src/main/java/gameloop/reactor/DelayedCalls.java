@@ -1,7 +1,6 @@
 package gameloop.reactor;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
@@ -13,8 +12,7 @@ import java.util.function.Consumer;
  */
 final class DelayedCalls {
 
-    private final PriorityQueue<DelayedCall> queue = new PriorityQueue<>(
-            Comparator.<DelayedCall>comparingLong(call -> call.dueNanos).thenComparingLong(call -> call.sequence));
+    private final PriorityQueue<DelayedCall> queue = new PriorityQueue<>(DelayedCalls::earlierFirst);
     private long sequence;
     /** What each call checks its caller with: the reactor's thread check. */
     private final Consumer<String> checkThread;
@@ -54,6 +52,17 @@ final class DelayedCalls {
 
     void clear() {
         queue.clear();
+    }
+
+    /**
+     * Earliest first, ties in the order they were made. Due times are {@code System.nanoTime()}
+     * values, which may wrap round past {@code Long.MAX_VALUE}: they are compared by their
+     * difference, as nanoTime's documentation says to ({@link Reactor#callLater} keeps any two
+     * close enough for that).
+     */
+    private static int earlierFirst(DelayedCall a, DelayedCall b) {
+        int byDue = Long.signum(a.dueNanos - b.dueNanos);
+        return byDue != 0 ? byDue : Long.compare(a.sequence, b.sequence);
     }
 
     private void dropCancelledHead() {

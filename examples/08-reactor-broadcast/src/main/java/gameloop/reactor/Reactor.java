@@ -42,6 +42,9 @@ public final class Reactor {
     private static final int ACCEPT_BACKLOG = 4096;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The longest a timer waits: half the range of nanoTime, so any two due times compare by their difference. */
+    static final Duration MAX_DELAY = Duration.ofNanos(Long.MAX_VALUE >> 1);
+
     private final Selector selector;
     private final Thread thread;
     private final Log log;
@@ -106,10 +109,16 @@ public final class Reactor {
         selector.wakeup();
     }
 
-    /** Runs {@code action} on the reactor thread after {@code delay}; Twisted's callLater. Reactor thread only. */
+    /**
+     * Runs {@code action} on the reactor thread after {@code delay}; Twisted's callLater. Reactor
+     * thread only. A negative delay counts as none; one longer than {@link #MAX_DELAY} (146 years)
+     * as that: so no due time overflows, and a timer meant as "never" cannot wrap round to the
+     * front of the queue and hold up every timer behind it.
+     */
     public DelayedCall callLater(Duration delay, Runnable action) {
         checkThread("callLater");
-        return delayedCalls.add(System.nanoTime() + delay.toNanos(), action);
+        Duration clamped = delay.isNegative() ? Duration.ZERO : delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
+        return delayedCalls.add(System.nanoTime() + clamped.toNanos(), action);
     }
 
     /**

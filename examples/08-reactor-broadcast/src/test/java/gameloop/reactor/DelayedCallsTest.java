@@ -29,6 +29,20 @@ class DelayedCallsTest {
         assertEquals(-1, calls.nanosUntilNext(300), "nothing left");
     }
 
+    /** nanoTime may wrap round: a call due just after the wrap is still later than one due just before. */
+    @Test
+    void dueTimesAcrossTheWrapOfTheClockKeepTheirOrder() {
+        DelayedCalls calls = new DelayedCalls(method -> { });
+        List<String> ran = new ArrayList<>();
+        long beforeTheWrap = Long.MAX_VALUE - 10;
+        calls.add(beforeTheWrap + 30, () -> ran.add("due after the wrap")); // wraps to a negative number
+        calls.add(beforeTheWrap, () -> ran.add("due before the wrap"));
+
+        calls.takeDue(beforeTheWrap).forEach(call -> call.action.run());
+        assertEquals(List.of("due before the wrap"), ran);
+        assertEquals(30, calls.nanosUntilNext(beforeTheWrap));
+    }
+
     @Test
     void aCancelledCallAtTheHeadDoesNotShortenTheSleep() {
         DelayedCalls calls = new DelayedCalls(method -> { });

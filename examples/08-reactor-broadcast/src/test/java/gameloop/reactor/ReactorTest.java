@@ -98,6 +98,18 @@ class ReactorTest {
         assertEquals(List.of(name), ran);
     }
 
+    /** A timer meant as "never" (for a connection that may idle for ever, say) holds up no other timer. */
+    @Test
+    void aTimerForEverHoldsUpNoOtherAndAFarTooLongOneIsNoError() throws Exception {
+        CompletableFuture<Void> soon = new CompletableFuture<>();
+        reactor.callFromThread(() -> {
+            reactor.callLater(Duration.ofNanos(Long.MAX_VALUE), () -> soon.completeExceptionally(new AssertionError("ran")));
+            reactor.callLater(Duration.ofSeconds(Long.MAX_VALUE), () -> soon.completeExceptionally(new AssertionError("ran")));
+            reactor.callLater(Duration.ofMillis(20), () -> soon.complete(null));
+        });
+        soon.get(10, TimeUnit.SECONDS);
+    }
+
     /** Twisted's promise: a cancelled call does not happen, even if it was due in the same turn. */
     @Test
     void aCallCancelledByAnEarlierCallOfTheSameTurnDoesNotRun() throws Exception {
