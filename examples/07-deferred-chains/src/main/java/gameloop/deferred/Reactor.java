@@ -51,11 +51,13 @@ final class Reactor {
         // The executor would keep a call's exception in a ScheduledFuture nobody reads: the error
         // would vanish, and a call meant to end with stop() would leave run() waiting forever.
         // Reported and survived, as Twisted does, even an Error: this reactor has no sockets to
-        // leave half-handled (example 08's, which has, treats an Error as the end).
+        // leave half-handled (example 08's, which has, treats an Error as the end). Throwable, not
+        // RuntimeException | Error: a checked exception thrown past the compiler (a "sneaky
+        // throw", from Class.newInstance, say) would vanish into the future all the same.
         Runnable reported = () -> {
             try {
                 call.run();
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 unhandled.accept(e);
             }
         };

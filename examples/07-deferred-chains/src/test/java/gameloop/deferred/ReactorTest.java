@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,6 +95,26 @@ class ReactorTest {
 
         assertEquals(1, reported.size(), "reported: " + reported);
         assertEquals("a bug in a callback", reported.get(0).getMessage());
+    }
+
+    /** A checked exception that a call throws past the compiler is reported too, not lost in the executor's future. */
+    @Test
+    void aCheckedExceptionThrownPastTheCompilerIsReportedToo() throws InterruptedException {
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        Reactor reactor = new Reactor("reactor-sneaky-throw-test", reported::add);
+        reactor.callLater(Duration.ofMillis(5), () -> throwUnchecked(new IOException("declared nowhere")));
+        reactor.callLater(Duration.ofMillis(20), reactor::stop);
+
+        reactor.run();
+
+        assertEquals(1, reported.size(), "reported: " + reported);
+        assertEquals("declared nowhere", reported.get(0).getMessage());
+    }
+
+    /** Throws {@code e} whatever its type: the compiler takes E to be unchecked here. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void throwUnchecked(Throwable e) throws E {
+        throw (E) e;
     }
 
     /**
