@@ -76,8 +76,8 @@ final class Connection implements Transport, ChannelHandler {
     private DelayedCall flushDeadline;
     /** The peer has sent its end-of-stream while we were flushing: nothing more to read. */
     private boolean inputEnded;
-    /** connectionLost has been called (at the close, or once LINGERING began): never twice. */
-    private boolean lostReported;
+    /** The protocol has heard connectionLost (at the close, or once LINGERING began): never twice. */
+    private boolean protocolTold;
 
     Connection(Reactor reactor, SocketChannel channel, SelectionKey key, Protocol protocol, Consumer<String> afterLost) {
         this.reactor = reactor;
@@ -181,7 +181,9 @@ final class Connection implements Transport, ChannelHandler {
      * the peer sends until its own end-of-stream, and close then (a "lingering close", as web
      * servers do it). For the protocol the connection is over now, as it would be at a close:
      * it hears connectionLost at once, not when a peer that keeps its side open gets round to it.
-     * The flush deadline set by loseConnection closes the socket if the peer never does.
+     * Whoever watches the connection itself (a client factory, which may stop the reactor and
+     * with it this socket) hears of it at the real close. The flush deadline set by
+     * loseConnection closes the socket if the peer never does.
      */
     private void endOutput() {
         if (state != State.FLUSHING) {
@@ -198,7 +200,7 @@ final class Connection implements Transport, ChannelHandler {
             return;
         }
         state = State.LINGERING;
-        reportLost(closeReason);
+        tellProtocol(closeReason);
     }
 
     @Override
@@ -278,8 +280,9 @@ final class Connection implements Transport, ChannelHandler {
         // We keep reading, and drop what we read. Closing a socket with unread bytes makes the
         // kernel send a reset instead of a clean close, and a reset can destroy our last bytes
         // (the error line that explains the hang-up) before the peer reads them. See endOutput.
-        flushDeadline = reactor.callLater(FLUSH_TIMEOUT, () -> closeNow(
-                "closed by this side; the peer did not take the last " + queuedBytes + " bytes"));
+        flushDeadline = reactor.callLater(FLUSH_TIMEOUT, () -> closeNow(state == State.LINGERING
+                ? "closed by this side; the peer did not end its side"
+                : "closed by this side; the peer did not take the last " + queuedBytes + " bytes"));
         if (writeQueue.isEmpty()) {
             // On a timer even so: connectionLost must not run inside the protocol's own callback.
             reactor.callLater(Duration.ZERO, this::endOutput);
@@ -345,17 +348,16 @@ final class Connection implements Transport, ChannelHandler {
         queuedBytes = 0;
         key.cancel();
         reactor.closeLoggingErrors(channel);
-        reportLost(reason);
+        tellProtocol(reason);
+        afterLost.accept(reason);
     }
 
-    /** Tells the protocol, then whoever watches this connection, that it is over; once only. */
-    private void reportLost(String reason) {
-        if (lostReported) {
-            return; // LINGERING told them already
+    private void tellProtocol(String reason) {
+        if (protocolTold) {
+            return; // LINGERING told it already
         }
-        lostReported = true;
+        protocolTold = true;
         callProtocol("connectionLost", () -> protocol.connectionLost(reason));
-        afterLost.accept(reason);
     }
 
     /** A protocol that throws loses its connection, and the error is logged; the other connections never notice. */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -170,6 +172,49 @@ class LoseConnectionTest {
             await().atMost(FLUSH_TIMEOUT.multipliedBy(2)).until(() -> connection.get().socketClosed());
             talker.join(TimeUnit.SECONDS.toMillis(10)); // its writes fail once the socket is closed
             assertFalse(talker.isAlive(), "the peer could still send after the close");
+        }
+    }
+
+    /**
+     * On a client, the protocol hears connectionLost once its last bytes are out, but the
+     * factory hears clientConnectionLost only when the socket is really closed: a client that
+     * stops its reactor then (as SpreadClient does) must not cut the lingering close short.
+     */
+    @Test
+    void aClientFactoryHearsOfTheLossOnlyWhenTheSocketIsClosed() throws Exception {
+        CompletableFuture<String> protocolLost = new CompletableFuture<>();
+        CompletableFuture<String> factoryLost = new CompletableFuture<>();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            reactor.connectTCP((InetSocketAddress) server.getLocalSocketAddress(), new ClientFactory() {
+                @Override
+                public Protocol buildProtocol(InetSocketAddress address) {
+                    return new Protocol() {
+                        @Override
+                        protected void connectionMade() {
+                            transport().write("goodbye\n".getBytes(StandardCharsets.US_ASCII));
+                            transport().loseConnection();
+                        }
+
+                        @Override
+                        protected void connectionLost(String reason) {
+                            protocolLost.complete(reason);
+                        }
+                    };
+                }
+
+                @Override
+                public void clientConnectionLost(String reason) {
+                    factoryLost.complete(reason);
+                }
+            });
+            try (Socket accepted = server.accept()) {
+                accepted.setSoTimeout(10_000);
+                byte[] received = accepted.getInputStream().readAllBytes(); // to the client's end-of-stream
+                assertEquals("goodbye\n", new String(received, StandardCharsets.US_ASCII));
+                assertEquals("closed by this side", protocolLost.get(10, TimeUnit.SECONDS));
+                assertFalse(factoryLost.isDone(), "the factory heard of it before the socket closed");
+            } // closing our side ends the client's lingering close
+            assertEquals("closed by this side", factoryLost.get(FLUSH_TIMEOUT.toSeconds() / 2, TimeUnit.SECONDS));
         }
     }
 
