@@ -295,10 +295,6 @@ final class Connection implements Transport, ChannelHandler {
         if (state == State.ABORTING || state == State.CLOSED) {
             return;
         }
-        if (state == State.LINGERING) {
-            closeNow(reason); // the protocol has heard connectionLost already: nothing more to tell it
-            return;
-        }
         state = State.ABORTING;
         closeReason = reason;
         writeQueue.clear();
@@ -366,7 +362,9 @@ final class Connection implements Transport, ChannelHandler {
             call.run();
         } catch (RuntimeException e) {
             reactor.log().error(callback + " threw for the connection with " + peer, e);
-            if (state != State.CLOSED) {
+            // After connectionLost the protocol is done with the connection: a lingering close
+            // goes on undisturbed (an abort would reset it, losing our last bytes).
+            if (state != State.CLOSED && !protocolTold) {
                 abortConnection("protocol error in " + callback + ": " + e);
             }
         }

@@ -35,7 +35,11 @@ public abstract class Protocol {
     protected void dataReceived(byte[] data) {
     }
 
-    /** The connection is closed; {@code reason} says who closed it or what broke it. */
+    /**
+     * The connection is over for this protocol: closed, or, after loseConnection, everything sent
+     * and the socket waiting only for the peer to end its side. {@code reason} says who closed it
+     * or what broke it.
+     */
     protected void connectionLost(String reason) {
     }
 }

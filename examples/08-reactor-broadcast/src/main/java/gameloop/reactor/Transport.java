@@ -40,7 +40,9 @@ public interface Transport {
     /**
      * Sends what is queued, then closes; what the peer sends meanwhile is read and dropped. A
      * peer that half-closes meanwhile (ends its sending side, keeps reading) still gets every
-     * queued byte. Twisted's loseConnection.
+     * queued byte. Once all is sent, the protocol hears connectionLost, and the socket itself
+     * closes when the peer ends its side too (a lingering close), at most 5 s after this call.
+     * Twisted's loseConnection.
      */
     void loseConnection();
 

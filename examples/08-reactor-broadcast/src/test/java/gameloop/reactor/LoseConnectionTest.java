@@ -246,9 +246,12 @@ class LoseConnectionTest {
             try {
                 while (true) {
                     peer.sendBytes(chatter);
+                    Thread.sleep(1); // still sending, without taking a core from the other tests
                 }
             } catch (IOException closed) {
                 // the server closed the socket, or this side ended: nothing more to say
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, "chatty-talker");
         talker.start();

@@ -154,7 +154,10 @@ class SpreadClientTest extends ServerTestSupport {
                 for (int i = 0; i < lines; i++) {
                     assertEquals(line, received.readLine(), "line " + i);
                 }
-                assertTrue(client.awaitEnd(Duration.ofSeconds(10)), "end of input: the client hangs up");
+                assertEquals(-1, received.read(), "end of input: the client ends its side after the last line");
+                other.close(); // as the server does when a client ends its side
+                assertTrue(client.awaitEnd(Duration.ofSeconds(10)), "the client stops once the connection is closed");
+                assertTrue(clientLog.messages().contains("clientConnectionLost: closed by this side"), clientLog.messages().toString());
             }
         }
         assertEquals(List.of(), clientLog.errors());
