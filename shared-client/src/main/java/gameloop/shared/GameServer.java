@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -67,6 +68,8 @@ public final class GameServer implements AutoCloseable {
      * hold this up.
      */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
+    /** How long a Ctrl+C that comes during the start waits for it to end before stopping anyway. */
+    static final Duration START_WAIT = Duration.ofSeconds(10);
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -125,29 +128,58 @@ public final class GameServer implements AutoCloseable {
      */
     public static GameServer start(ServerSettings settings, Game.Factory factory) throws Exception {
         GameServer gameServer = new GameServer(settings, factory);
-        try {
-            gameServer.server.start();
-            gameServer.game.start();
-        } catch (Exception | Error e) {
-            gameServer.close();
-            throw e;
-        }
-        LOG.info("{} is running at {}{} (tick every {} ms). Open it in a browser; stop with Ctrl+C.",
-                settings.example(), gameServer.pageUri(),
-                isWildcard(settings.host()) ? " and at this machine's other addresses" : "",
-                settings.tickPeriod().toMillis());
+        gameServer.startOrStopAgain(settings);
         return gameServer;
     }
 
     /**
      * What an example's {@code main} calls: start, stop cleanly on Ctrl+C or SIGTERM, and block
      * until stopped. Also works when started from an IDE.
+     *
+     * <p>The shutdown hook is in place before anything starts. Registered after the start, it
+     * would miss a Ctrl+C that comes while Jetty binds or the game starts its threads (or its
+     * worker process): the JVM would exit with no goodbye to anyone and no "Stopped.". It waits
+     * for the start to end (up to {@link #START_WAIT}), so that the stop finds all that started.
      */
     public static void runUntilShutdown(ServerSettings settings, Game.Factory factory) throws Exception {
-        GameServer gameServer = start(settings, factory);
-        Thread hook = stoppingThread(gameServer::close, gameServer.threadNamePrefix + "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        GameServer gameServer = new GameServer(settings, factory);
+        CountDownLatch startEnded = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(stoppingThread(() -> {
+            gameServer.awaitStartEnded(startEnded);
+            gameServer.close();
+        }, gameServer.threadNamePrefix + "shutdown"));
+        try {
+            gameServer.startOrStopAgain(settings);
+        } finally {
+            startEnded.countDown();
+        }
         gameServer.awaitClosed();
+    }
+
+    /** Starts Jetty, then the game; if either fails, stops what did start and throws. */
+    private void startOrStopAgain(ServerSettings settings) throws Exception {
+        try {
+            server.start();
+            game.start();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+        LOG.info("{} is running at {}{} (tick every {} ms). Open it in a browser; stop with Ctrl+C.",
+                settings.example(), pageUri(),
+                isWildcard(settings.host()) ? " and at this machine's other addresses" : "",
+                settings.tickPeriod().toMillis());
+    }
+
+    /** On the shutdown hook: a stop that came during the start waits for it, but not for ever. */
+    private void awaitStartEnded(CountDownLatch startEnded) {
+        try {
+            if (!startEnded.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("The start has not ended after {} s; stopping anyway", START_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close() puts it aside and restores it
+        }
     }
 
     private void configure(ServerWebSocketContainer container) {

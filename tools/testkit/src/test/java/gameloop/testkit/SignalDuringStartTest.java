@@ -1,0 +1,96 @@
+package gameloop.testkit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameServer;
+import gameloop.shared.ServerSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl+C (or SIGTERM) can come while the server is still starting: Jetty binding its port, the
+ * game starting its threads or its worker. The stop must still be the orderly one, after the
+ * start has ended, so that it finds everything that started. This runs the real
+ * {@code runUntilShutdown} in a JVM of its own, whose game takes a while to start, and signals
+ * it in the middle.
+ */
+@EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "Process.destroy() sends SIGTERM on Unix only")
+class SignalDuringStartTest {
+
+    /** The server's output goes to a file: see OutOfFileDescriptorsTest (08) for why not a pipe. */
+    @TempDir
+    Path logDirectory;
+
+    @Test
+    void aSignalWhileTheGameStartsStillGetsTheOrderlyStop() throws Exception {
+        Path log = logDirectory.resolve("server.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process server = new ProcessBuilder(java, "-Dport=0", "-cp", System.getProperty("java.class.path"),
+                SlowStartingServer.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            await("the game to begin its start").atMost(Duration.ofSeconds(60))
+                    .until(() -> lines(log).contains(SlowStartingServer.STARTING));
+
+            server.destroy(); // SIGTERM, as kill or a service manager sends it; Ctrl+C's SIGINT takes the same path
+
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not stop; its log: " + lines(log));
+            assertEquals(143, server.exitValue(), "128 + SIGTERM; its log: " + lines(log));
+            List<String> lines = lines(log);
+            int started = lines.indexOf(SlowStartingServer.STARTED);
+            int stopping = lines.indexOf(SlowStartingServer.STOPPING);
+            assertTrue(started >= 0 && stopping > started, "the start ended, then the game stopped; the log: " + lines);
+            assertTrue(lines.stream().anyMatch(line -> line.endsWith("gs1-shutdown: Stopped.")), "the log: " + lines);
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> lines(Path log) throws IOException {
+        return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList() : List.of();
+    }
+
+    /** A server whose game takes 2 s to start: time for a signal to come in the middle of it. */
+    public static final class SlowStartingServer {
+
+        static final String STARTING = "the game is starting";
+        static final String STARTED = "the game has started";
+        static final String STOPPING = "the game is stopping";
+
+        public static void main(String[] args) throws Exception {
+            GameServer.runUntilShutdown(ServerSettings.fromSystemProperties("slow-start", Duration.ofSeconds(1)),
+                    context -> new Game() {
+                        @Override
+                        public void start() {
+                            System.out.println(STARTING);
+                            try {
+                                Thread.sleep(2000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            System.out.println(STARTED);
+                        }
+
+                        @Override
+                        public void close() {
+                            System.out.println(STOPPING);
+                        }
+                    });
+        }
+    }
+}
