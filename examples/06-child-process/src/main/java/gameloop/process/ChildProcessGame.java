@@ -333,7 +333,10 @@ final class ChildProcessGame implements Game {
 
     // For tests, and for curious readers.
 
-    /** The pid of the current worker, or -1 before the first one. */
+    /**
+     * The pid of the current worker; -1 while there is none (before the first, or while one whose
+     * reader could not start is being replaced).
+     */
     long workerPid() {
         synchronized (lock) {
             return worker == null ? -1 : worker.pid();

@@ -20,11 +20,13 @@ import java.util.function.Consumer;
  * from freezing every other client behind it).
  *
  * <p>A close that a protocol asks for (loseConnection, abortConnection, or a write that failed
- * inside its callback) happens on a timer with no delay, never inside the call that asked for it:
- * so connectionLost never runs in the middle of another protocol's callback (the spreader's
- * broadcast loop, say, which would find its client list changed under it). A close the socket
- * itself reports (end of stream, a reset) comes straight from the selector, outside any callback,
- * and is done at once.
+ * inside its callback) happens on a timer with no delay, or for loseConnection once the queue has
+ * drained, never inside the call that asked for it: so connectionLost never runs in the middle of
+ * another protocol's callback (the spreader's broadcast loop, say, which would find its client
+ * list changed under it). After loseConnection the socket itself may then linger, up to the flush
+ * deadline, for the peer to end its side (see {@link #endOutput}). A close the socket itself
+ * reports (end of stream, a reset) comes straight from the selector, outside any callback, and is
+ * done at once.
  */
 final class Connection implements Transport, ChannelHandler {
 

@@ -42,7 +42,10 @@ public final class Reactor {
     private static final int ACCEPT_BACKLOG = 4096;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    /** The longest a timer waits: half the range of nanoTime, so any two due times compare by their difference. */
+    /**
+     * The longest a timer waits: half of Long.MAX_VALUE in nanoseconds (146 years), so that any two
+     * due times compare by their difference.
+     */
     static final Duration MAX_DELAY = Duration.ofNanos(Long.MAX_VALUE >> 1);
 
     private final Selector selector;

@@ -50,10 +50,11 @@ class SharedWiringTest {
                     player.send("x".repeat(16 << 20)); // more than the sockets hold, for a client that never reads
                     clogged.countDown();
                 } else if (keyCode == CLOG_AND_QUEUE) {
-                    // 12 MB as 200 frames, as ticks pile up for a client that stopped reading:
-                    // once the sockets are full, the frames not yet written wait in Jetty's queue.
-                    // (One 16 MiB message would not: Jetty sends a large message a part at a time.)
-                    for (int i = 0; i < 200; i++) {
+                    // 6 MB as 100 frames, as ticks pile up for a client that stopped reading: more
+                    // than the sockets hold (a send buffer grows to 4 MiB), so once they are full
+                    // the frames not yet written wait in Jetty's queue. (One 16 MiB message would
+                    // not: Jetty sends a large message a part at a time.)
+                    for (int i = 0; i < 100; i++) {
                         player.send("x".repeat(60_000));
                     }
                     clogged.countDown();
@@ -257,7 +258,8 @@ class SharedWiringTest {
             closer.start();
             // The goodbye is queued, behind the frame being written: the closer waits for it, and
             // the player is still here until it is written.
-            await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+            // Polled often: the second the goodbye waits starts now, and the client must read 6 MB in it.
+            await().pollInterval(Duration.ofMillis(5)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
             assertEquals(1, server.players().count(), "counted gone before its close frame was written");
 
             assertEquals(StatusCode.SHUTDOWN, slow.readsToTheCloseCode(Duration.ofSeconds(10)));
