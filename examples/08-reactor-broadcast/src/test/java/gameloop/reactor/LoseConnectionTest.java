@@ -39,6 +39,8 @@ class LoseConnectionTest {
     private static final int PAYLOAD_BYTES = 16 * 1024 * 1024;
 
     private final RecordingLog log = new RecordingLog();
+    /** Errors a test provokes on purpose; any other error in the log fails it. */
+    private int expectedErrors;
     private Reactor reactor;
 
     @BeforeEach
@@ -52,7 +54,7 @@ class LoseConnectionTest {
     void stop() throws InterruptedException {
         reactor.stop();
         assertTrue(reactor.join(Duration.ofSeconds(10)), "the reactor thread ends");
-        assertEquals(0, log.errors().size(), "errors logged: " + log.errors());
+        assertEquals(expectedErrors, log.errors().size(), "errors logged: " + log.errors());
         assertTrue(reactor.failure().isEmpty(), "the reactor failed: " + reactor.failure());
     }
 
@@ -218,9 +220,38 @@ class LoseConnectionTest {
         }
     }
 
+    /**
+     * A protocol whose connectionLost throws is done with its connection all the same: the error
+     * is logged, and the lingering close goes on. Aborting the connection for it, as for a throw
+     * in any other callback, would reset it and lose the last bytes the lingering is there for.
+     */
+    @Test
+    void aConnectionLostThatThrowsDoesNotCutTheLingeringCloseShort() throws Exception {
+        expectedErrors = 1;
+        CompletableFuture<Connection> connection = new CompletableFuture<>();
+        CompletableFuture<String> lostReason = new CompletableFuture<>();
+        InetSocketAddress address = listenSendingThenHangingUp(connection, lostReason, true);
+
+        try (LineSocket chatty = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
+            Thread talker = keepTalking(chatty);
+
+            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, chatty.readToEnd());
+            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
+            chatty.finishSending();
+            await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(() -> connection.get().socketClosed());
+            talker.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        assertTrue(log.errors().stream().anyMatch(error -> error.contains("connectionLost threw")), "errors: " + log.errors());
+    }
+
     /** A server that sends HALF_CLOSE_PAYLOAD_BYTES to each peer, most of it queued, then hangs up. */
     private InetSocketAddress listenSendingThenHangingUp(CompletableFuture<Connection> connection,
             CompletableFuture<String> lostReason) throws IOException {
+        return listenSendingThenHangingUp(connection, lostReason, false);
+    }
+
+    private InetSocketAddress listenSendingThenHangingUp(CompletableFuture<Connection> connection,
+            CompletableFuture<String> lostReason, boolean throwOnLost) throws IOException {
         byte[] payload = new byte[HALF_CLOSE_PAYLOAD_BYTES];
         Arrays.fill(payload, (byte) 'x');
         return reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -235,6 +266,9 @@ class LoseConnectionTest {
                     @Override
                     protected void connectionLost(String reason) {
                         lostReason.complete(reason);
+                        if (throwOnLost) {
+                            throw new IllegalStateException("a bug in connectionLost, on purpose");
+                        }
                     }
                 });
     }
