@@ -141,39 +141,21 @@ class LoseConnectionTest {
      */
     @Test
     void aPeerStillSendingWhenTheQueueDrainsStillGetsEveryByte() throws Exception {
-        CompletableFuture<Connection> connection = new CompletableFuture<>();
-        CompletableFuture<String> lostReason = new CompletableFuture<>();
-        InetSocketAddress address = listenSendingThenHangingUp(connection, lostReason);
+        try (ChattyPeer peer = new ChattyPeer(false)) {
+            assertFalse(peer.serverSocketClosed(), "closed while the peer was still sending");
 
-        try (LineSocket chatty = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
-            Thread talker = keepTalking(chatty);
-
-            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, chatty.readToEnd());
-            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
-            assertFalse(connection.get().socketClosed(), "closed while the peer was still sending");
-
-            chatty.finishSending(); // the end of its side: now the server closes, well before its deadline
-            await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(() -> connection.get().socketClosed());
-            talker.join(TimeUnit.SECONDS.toMillis(10));
+            peer.socket.finishSending(); // the end of its side: now the server closes, well before its deadline
+            await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(peer::serverSocketClosed);
         }
     }
 
     /** A peer that takes everything but never closes its side is closed when the flush timeout is over. */
     @Test
     void aPeerThatNeverEndsItsSideIsClosedWhenTheFlushTimeoutIsOver() throws Exception {
-        CompletableFuture<Connection> connection = new CompletableFuture<>();
-        CompletableFuture<String> lostReason = new CompletableFuture<>();
-        InetSocketAddress address = listenSendingThenHangingUp(connection, lostReason);
-
-        try (LineSocket chatty = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
-            Thread talker = keepTalking(chatty);
-
-            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, chatty.readToEnd());
-            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
-
-            await().atMost(FLUSH_TIMEOUT.multipliedBy(2)).until(() -> connection.get().socketClosed());
-            talker.join(TimeUnit.SECONDS.toMillis(10)); // its writes fail once the socket is closed
-            assertFalse(talker.isAlive(), "the peer could still send after the close");
+        try (ChattyPeer peer = new ChattyPeer(false)) {
+            await().atMost(FLUSH_TIMEOUT.multipliedBy(2)).until(peer::serverSocketClosed);
+            peer.talker.join(TimeUnit.SECONDS.toMillis(10)); // its writes fail once the socket is closed
+            assertFalse(peer.talker.isAlive(), "the peer could still send after the close");
         }
     }
 
@@ -228,58 +210,69 @@ class LoseConnectionTest {
     @Test
     void aConnectionLostThatThrowsDoesNotCutTheLingeringCloseShort() throws Exception {
         expectedErrors = 1;
-        CompletableFuture<Connection> connection = new CompletableFuture<>();
-        CompletableFuture<String> lostReason = new CompletableFuture<>();
-        InetSocketAddress address = listenSendingThenHangingUp(connection, lostReason, true);
-
-        try (LineSocket chatty = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
-            Thread talker = keepTalking(chatty);
-
-            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, chatty.readToEnd());
-            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
-            chatty.finishSending();
-            await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(() -> connection.get().socketClosed());
-            talker.join(TimeUnit.SECONDS.toMillis(10));
+        try (ChattyPeer peer = new ChattyPeer(true)) {
+            peer.socket.finishSending();
+            await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(peer::serverSocketClosed);
         }
         assertTrue(log.errors().stream().anyMatch(error -> error.contains("connectionLost threw")), "errors: " + log.errors());
     }
 
-    /** A server that sends HALF_CLOSE_PAYLOAD_BYTES to each peer, most of it queued, then hangs up. */
-    private InetSocketAddress listenSendingThenHangingUp(CompletableFuture<Connection> connection,
-            CompletableFuture<String> lostReason) throws IOException {
-        return listenSendingThenHangingUp(connection, lostReason, false);
-    }
+    /**
+     * A peer that never stops sending, connected to a server that sends it HALF_CLOSE_PAYLOAD_BYTES
+     * (most of it queued) and hangs up; built once the peer has read every byte, which it must get
+     * although it kept sending, and once the server's protocol has heard the hang-up.
+     */
+    private final class ChattyPeer implements AutoCloseable {
 
-    private InetSocketAddress listenSendingThenHangingUp(CompletableFuture<Connection> connection,
-            CompletableFuture<String> lostReason, boolean throwOnLost) throws IOException {
-        byte[] payload = new byte[HALF_CLOSE_PAYLOAD_BYTES];
-        Arrays.fill(payload, (byte) 'x');
-        return reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                peer -> new Protocol() {
-                    @Override
-                    protected void connectionMade() {
-                        connection.complete((Connection) transport());
-                        transport().write(payload); // most of it waits in the queue
-                        transport().loseConnection();
-                    }
+        final LineSocket socket;
+        final Thread talker;
+        private final CompletableFuture<Connection> connection = new CompletableFuture<>();
 
-                    @Override
-                    protected void connectionLost(String reason) {
-                        lostReason.complete(reason);
-                        if (throwOnLost) {
-                            throw new IllegalStateException("a bug in connectionLost, on purpose");
+        /** @param throwOnLost whether the server's connectionLost throws */
+        ChattyPeer(boolean throwOnLost) throws Exception {
+            CompletableFuture<String> lostReason = new CompletableFuture<>();
+            InetSocketAddress address = listenSendingThenHangingUp(throwOnLost, lostReason);
+            socket = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096);
+            talker = new Thread(this::keepTalking, "chatty-talker");
+            talker.start();
+            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, socket.readToEnd(), "bytes received while still sending");
+            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
+        }
+
+        /** Whether the server's socket is closed, not only its sending side. */
+        boolean serverSocketClosed() {
+            return connection.join().socketClosed();
+        }
+
+        private InetSocketAddress listenSendingThenHangingUp(boolean throwOnLost, CompletableFuture<String> lostReason)
+                throws IOException {
+            byte[] payload = new byte[HALF_CLOSE_PAYLOAD_BYTES];
+            Arrays.fill(payload, (byte) 'x');
+            return reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    peer -> new Protocol() {
+                        @Override
+                        protected void connectionMade() {
+                            connection.complete((Connection) transport());
+                            transport().write(payload); // most of it waits in the queue
+                            transport().loseConnection();
                         }
-                    }
-                });
-    }
 
-    /** A thread that sends to the server without pause until the connection fails. */
-    private static Thread keepTalking(LineSocket peer) {
-        Thread talker = new Thread(() -> {
+                        @Override
+                        protected void connectionLost(String reason) {
+                            lostReason.complete(reason);
+                            if (throwOnLost) {
+                                throw new IllegalStateException("a bug in connectionLost, on purpose");
+                            }
+                        }
+                    });
+        }
+
+        /** Sends to the server without pause until the connection fails. */
+        private void keepTalking() {
             byte[] chatter = "still talking\n".repeat(64).getBytes(StandardCharsets.US_ASCII);
             try {
                 while (true) {
-                    peer.sendBytes(chatter);
+                    socket.sendBytes(chatter);
                     Thread.sleep(1); // still sending, without taking a core from the other tests
                 }
             } catch (IOException closed) {
@@ -287,9 +280,13 @@ class LoseConnectionTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "chatty-talker");
-        talker.start();
-        return talker;
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            talker.join(TimeUnit.SECONDS.toMillis(10));
+        }
     }
 
     /** Well past what the two kernels hold (see PAYLOAD_BYTES), and quick to read. */
