@@ -60,7 +60,7 @@ class OutOfFileDescriptorsTest {
         Process server = startServerWithFewDescriptors(logFile);
         try {
             int serverPort = await("the server to say where it listens").atMost(Duration.ofSeconds(60))
-                    .until(() -> firstMatch(LISTENING), port -> port > 0);
+                    .until(() -> numbers(LISTENING), found -> !found.isEmpty()).get(0);
             Socket waiting = connectOneThatMustWait(serverPort);
             // Clients 2 to 9 are closed below to free descriptors: all must be ones the server took in.
             assertTrue(clients.size() > 10, "too few clients before the descriptors ran out: " + clients.size());
@@ -78,7 +78,8 @@ class OutOfFileDescriptorsTest {
             assertTrue(reader(waiting).readLine().startsWith("welcome"), "the waiting client is taken in");
             await("the server to say it accepts again").atMost(Duration.ofSeconds(10))
                     .until(() -> count("accepting again"), n -> n == episodes);
-            int failedAttempts = lastMatch(ACCEPTING_AGAIN);
+            List<Integer> reported = numbers(ACCEPTING_AGAIN);
+            int failedAttempts = reported.get(reported.size() - 1); // this episode's: the last one
             assertTrue(failedAttempts >= 2, "more than one failed attempt in the episode, but " + failedAttempts
                     + "; the log: " + log());
             assertEquals(episodes, count(FAILED), "one report for each episode; the log: " + log());
@@ -191,26 +192,15 @@ class OutOfFileDescriptorsTest {
         return log().stream().filter(line -> line.contains(text)).count();
     }
 
-    /** The number in the last line that {@code pattern} finds, or 0 if there is none. */
-    private int lastMatch(Pattern pattern) throws IOException {
-        int last = 0;
+    /** The numbers that {@code pattern} finds in the log, one per line it matches, in order. */
+    private List<Integer> numbers(Pattern pattern) throws IOException {
+        List<Integer> found = new ArrayList<>();
         for (String line : log()) {
-            Matcher found = pattern.matcher(line);
-            if (found.find()) {
-                last = Integer.parseInt(found.group(1));
+            Matcher match = pattern.matcher(line);
+            if (match.find()) {
+                found.add(Integer.parseInt(match.group(1)));
             }
         }
-        return last;
-    }
-
-    /** The number in the first line that {@code pattern} finds, or 0 while there is none. */
-    private int firstMatch(Pattern pattern) throws IOException {
-        for (String line : log()) {
-            Matcher found = pattern.matcher(line);
-            if (found.find()) {
-                return Integer.parseInt(found.group(1));
-            }
-        }
-        return 0;
+        return found;
     }
 }
