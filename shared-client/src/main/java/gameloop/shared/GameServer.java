@@ -1,30 +1,16 @@
 package gameloop.shared;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.server.handler.ResourceHandler;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *   <li>limits protect the server from one bad or slow client;</li>
  *   <li>{@link #close()} stops everything in order, and is what Ctrl+C runs.</li>
  * </ul>
+ * The first three are Jetty handlers, built in {@link Routes}; this class holds the life cycle.
  * A {@code GameServer} exists only started: {@link #start} returns it running, and
  * {@link #close()} is safe to call from any thread, any number of times.
  */
@@ -78,16 +65,12 @@ public final class GameServer implements AutoCloseable {
     private final Players players;
     private final Game game;
     private final String threadNamePrefix;
-    /** Listening on the loopback interface only (the default): browsers must then use a loopback name. */
-    private final boolean loopbackOnly;
     private final GameContext gameContext;
-    private final RefusedOrigins refusedOrigins = new RefusedOrigins();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private GameServer(ServerSettings settings, Game.Factory factory) {
         threadNamePrefix = "gs" + INSTANCES.incrementAndGet() + "-";
-        loopbackOnly = SameOrigin.isLoopbackInterface(settings.host());
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName(threadNamePrefix + "jetty");
         // A burst (thousands of idle connections timing out together, say) can grow the pool to its
@@ -112,14 +95,7 @@ public final class GameServer implements AutoCloseable {
         game = factory.create(gameContext);
         players.attach(game);
 
-        ContextHandler context = new ContextHandler("/");
-        // The page is UTF-8: say so in the header too, so no browser has to guess before its <meta>.
-        context.getMimeTypes().addMimeMapping("html", "text/html;charset=utf-8");
-        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, this::configure);
-        // What is not served is answered first: Jetty's page handler would answer OPTIONS itself, anywhere.
-        webSockets.setHandler(new Handler.Sequence(new NotServedHandler(), new InfoHandler(settings), pageHandler()));
-        context.setHandler(webSockets);
-        server.setHandler(context);
+        server.setHandler(Routes.of(server, settings, players, game));
     }
 
     /**
@@ -182,44 +158,7 @@ public final class GameServer implements AutoCloseable {
         }
     }
 
-    private void configure(ServerWebSocketContainer container) {
-        container.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
-        container.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
-        container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
-        container.setIdleTimeout(IDLE_TIMEOUT);
-        container.addMapping("/connect", (request, response, callback) -> {
-            // A browser sends one Origin at most. Two are not a browser's doing: refused, rather
-            // than judged by whichever one a check happens to read.
-            List<String> origins = request.getHeaders().getValuesList(HttpHeader.ORIGIN);
-            String origin = origins.isEmpty() ? null : origins.get(0);
-            if (origins.size() > 1
-                    || !SameOrigin.allows(origin, Request.getServerName(request), Request.getServerPort(request), loopbackOnly)) {
-                refusedOrigins.refused(origins);
-                Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
-                        "Cross-origin WebSocket refused");
-                return null;
-            }
-            // No permessage-deflate: a tick is about 25 bytes, so compressing it saves nothing, and
-            // each compressed connection costs a zlib context (tens of KiB) and CPU on every send.
-            response.setExtensions(List.of());
-            return new PlayerEndpoint(players, game);
-        });
-    }
-
-    private ResourceHandler pageHandler() {
-        ResourceHandler page = new ResourceHandler();
-        // From the classpath: works from target/classes and from a jar alike.
-        page.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("gameloop/client/"));
-        page.setWelcomeFiles("index.html");
-        page.setDirAllowed(false);
-        // Ask each time whether the page changed (a 304 if not): a learner who edits it and
-        // restarts the example sees the new one, not the browser's guess at a fresh copy.
-        page.setCacheControl("no-cache");
-        page.setEtags(true);
-        return page;
-    }
-
-    /** The players, for tests and for examples that need to look. */
+    /** The players, for tests and exercises; the examples reach them through their {@link GameContext}. */
     public Players players() {
         return players;
     }
@@ -261,7 +200,8 @@ public final class GameServer implements AutoCloseable {
      * Stops in the order that loses nothing and leaks nothing:
      * <ol>
      *   <li>new players are refused (1001), so none comes in while the game stops (one let in just
-     *       before may still reach the game's {@code playerJoined} then: games keep a closed guard);</li>
+     *       before may still reach the game's {@code playerJoined} then: a game that starts something
+     *       there keeps a closed guard, as 02 and 03 do);</li>
      *   <li>the game, and its threads are awaited, so no tick is sent into a closing connection;</li>
      *   <li>every player gets a 1001 (going away) close frame;</li>
      *   <li>Jetty: connectors, then its thread pool.</li>
@@ -368,51 +308,5 @@ public final class GameServer implements AutoCloseable {
         }
     }
 
-    /** {@code GET /info}: which example this is, so the page can say what it is connected to. */
-    private static final class InfoHandler extends Handler.Abstract.NonBlocking {
-        private final String json;
 
-        InfoHandler(ServerSettings settings) {
-            json = "{\"example\":\"" + settings.example() + "\",\"tickMs\":" + settings.tickPeriod().toMillis() + "}";
-        }
-
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            if (!"/info".equals(Request.getPathInContext(request)) || !isRead(request)) {
-                return false; // any other method on /info has had its 405 from NotServedHandler
-            }
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.write(true, StandardCharsets.UTF_8.encode(json), callback);
-            return true;
-        }
-    }
-
-    /**
-     * What this server does not serve, answered first, with the status that says why: 426 for a
-     * plain request to the WebSocket endpoint, and 405 for any method but GET and HEAD, anywhere.
-     * Everything else goes on to {@code /info} and the page, and a path neither knows gets
-     * Jetty's own 404.
-     */
-    private static final class NotServedHandler extends Handler.Abstract.NonBlocking {
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            if ("/connect".equals(Request.getPathInContext(request))) {
-                response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
-                Response.writeError(request, response, callback, HttpStatus.UPGRADE_REQUIRED_426,
-                        "This is the game's WebSocket endpoint: connect to it with a WebSocket client, as the page at / does");
-                return true;
-            }
-            if (!isRead(request)) {
-                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-                Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
-                        "Only GET and HEAD are served here");
-                return true;
-            }
-            return false;
-        }
-    }
-
-    private static boolean isRead(Request request) {
-        return HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
-    }
 }

@@ -77,7 +77,7 @@ public final class Player {
                 LOG.error("Sending to player {} threw; disconnecting it, the others play on", id, e);
                 session.disconnect();
             } finally {
-                left();
+                markGone();
             }
         }
     }
@@ -115,11 +115,11 @@ public final class Player {
         } else {
             LOG.debug("Send to player {} failed, dropping it: {}", id, failure.toString());
         }
-        left();
+        markGone();
     }
 
     /** Idempotent: the endpoint's close, its error and a failed send may all report the same loss. */
-    void left() {
+    void markGone() {
         if (gone.compareAndSet(false, true)) {
             players.remove(this);
         }

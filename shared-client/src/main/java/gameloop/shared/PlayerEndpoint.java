@@ -45,7 +45,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         Player joined = players.join(session);
         this.player = joined;
         if (joined != null && closed) {
-            joined.left(); // closed while joining: see the class comment
+            joined.markGone(); // closed while joining: see the class comment
         }
     }
 
@@ -63,7 +63,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
                 // Left to Jetty, this would close the connection with no trace above DEBUG, and
                 // send the exception's message to the client as the close reason.
                 LOG.error("The game failed on a key from {}; disconnecting it, the others play on", me, e);
-                session.close(StatusCode.SERVER_ERROR, "the game failed on this key", Callback.NOOP);
+                me.closeForServerError("the game failed on this key");
             }
         } else {
             me.send(Protocol.notAKeyCode(text)); // bad input is the server's business, not the game's
@@ -99,7 +99,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         closed = true; // before reading player: see the class comment
         Player me = player;
         if (me != null) {
-            me.left();
+            me.markGone();
         }
     }
 }

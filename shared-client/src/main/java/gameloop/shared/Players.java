@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +73,8 @@ public final class Players {
             // log above DEBUG, and the exception's message sent to the client as the close
             // reason. An Error (a failed assert, say) is a bug in the game like any other.
             LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
-            player.left();
-            session.close(StatusCode.SERVER_ERROR, "the game could not take this player in", Callback.NOOP);
+            player.markGone();
+            player.closeForServerError("the game could not take this player in");
             return null;
         }
         return player;

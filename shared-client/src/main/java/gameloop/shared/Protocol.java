@@ -3,8 +3,10 @@ package gameloop.shared;
 import java.util.OptionalInt;
 
 /**
- * The few text messages the page and every example exchange, in one place so the examples,
- * the page and the tests cannot drift apart.
+ * The few text messages the page and every example exchange, in one place so the examples and
+ * their tests cannot drift apart. Two copies live elsewhere on purpose: the page's, in
+ * JavaScript (the browser tests fail if it reads ticks differently), and the load generator's,
+ * which depends on no example because it also measures servers written in other languages.
  *
  * <p>The client sends a key code as a text frame ("65"); the server answers that client alone
  * with "Pressed key code: 65", and ticks every client with "game loop says: tick 17". The tick

@@ -33,7 +33,7 @@ public final class FakeSessions {
 
     /** The player leaves, as when its connection closes: the game hears of it once. */
     public static void leave(Player player) {
-        player.left();
+        player.markGone();
     }
 
     private static Session session(AtomicInteger sends, Error firstSendFails) {
