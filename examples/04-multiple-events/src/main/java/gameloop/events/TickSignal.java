@@ -38,8 +38,10 @@ final class TickSignal {
             waking = next;
             next = new CompletableFuture<>();
         }
-        // Outside the lock: the waiters run now, and each one asks for the next tick, which
-        // takes the lock. Holding it here would make 1000 waiters queue on it one by one.
+        // Outside the lock: the waiters run now, on this thread, for the whole fan-out. Holding
+        // the lock meanwhile would make every other thread that needs it (a Jetty thread asking
+        // for the next tick after a key, a newcomer reading the latest) wait for all of them,
+        // and would run other code's callbacks under our lock, a classic way to deadlock.
         waking.complete(tick);
     }
 
