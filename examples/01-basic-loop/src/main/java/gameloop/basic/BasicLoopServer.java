@@ -3,7 +3,6 @@ package gameloop.basic;
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
 import java.time.Duration;
-import java.util.function.LongFunction;
 
 /**
  * Example 01: one game loop, started with the server, ticks to every connected client at a
@@ -26,15 +25,5 @@ public final class BasicLoopServer {
     public static void main(String[] args) throws Exception {
         ServerSettings settings = ServerSettings.fromSystemProperties("01-basic-loop", ARTICLE_TICK);
         GameServer.runUntilShutdown(settings, FixedRateGameLoop::new);
-    }
-
-    /** The same server, for tests: started, on the settings' port (0 for a free one). */
-    static GameServer start(ServerSettings settings) throws Exception {
-        return GameServer.start(settings, FixedRateGameLoop::new);
-    }
-
-    /** The same, with what each tick says (and how long it takes to say it) chosen by the test. */
-    static GameServer start(ServerSettings settings, LongFunction<String> tickMessage) throws Exception {
-        return GameServer.start(settings, context -> new FixedRateGameLoop(context, tickMessage));
     }
 }

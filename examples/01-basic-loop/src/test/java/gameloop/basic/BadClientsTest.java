@@ -32,7 +32,8 @@ class BadClientsTest {
     @BeforeEach
     void start() throws Exception {
         clients = new TestClients();
-        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)),
+                FixedRateGameLoop::new);
     }
 
     @AfterEach
@@ -136,7 +137,8 @@ class BadClientsTest {
     @Test
     void fiveHundredAbruptDropsDoNotStopTheLoopForAnyoneElse() throws Exception {
         server.close(); // this test wants a faster loop, so every drop races a send
-        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(5)));
+        server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(5)),
+                FixedRateGameLoop::new);
         TestClient watcher = clients.connect(server.webSocketUri());
 
         for (int i = 0; i < 500; i++) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class BasicLoopTest {
     void start() throws Exception {
         clients = new TestClients();
         ServerLog.capture();
-        server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK));
+        server = GameServer.start(ServerSettings.forTest("01-basic-loop", TICK), FixedRateGameLoop::new);
     }
 
     @AfterEach
@@ -117,7 +118,7 @@ class BasicLoopTest {
         int measured = 25;
         AtomicBoolean stallRequested = new AtomicBoolean();
         AtomicLong stalledAt = new AtomicLong();
-        try (GameServer stalling = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK), n -> {
+        try (GameServer stalling = startWithTicks(n -> {
             if (stallRequested.compareAndSet(true, false)) { // the next tick after the request stalls
                 stalledAt.set(n);
                 long until = System.nanoTime() + TICK.multipliedBy(stallPeriods).toNanos();
@@ -140,6 +141,12 @@ class BasicLoopTest {
         }
     }
 
+    /** Example 01's server, with what each tick says (and how long it takes to say it) chosen by the test. */
+    private static GameServer startWithTicks(LongFunction<String> tickMessage) throws Exception {
+        return GameServer.start(ServerSettings.forTest("01-basic-loop", TICK),
+                context -> new FixedRateGameLoop(context, tickMessage));
+    }
+
     private static long arrivalOf(TestClient client, long tickNumber) {
         return client.ticks().stream().filter(t -> t.tickNumber() == tickNumber).findFirst()
                 .orElseThrow(() -> new AssertionError("tick " + tickNumber + " never came: " + client.tickNumbers()))
@@ -150,7 +157,7 @@ class BasicLoopTest {
     @Test
     void aTickThatFailsDoesNotStopTheLoop() throws Exception {
         // Every odd tick fails, by turns with an exception and an Error; every even one goes out.
-        try (GameServer failing = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", TICK), n -> {
+        try (GameServer failing = startWithTicks(n -> {
             if (n % 4 == 1) {
                 throw new AssertionError("a bug in tick " + n + ", on purpose");
             }

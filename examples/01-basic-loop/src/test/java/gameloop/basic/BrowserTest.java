@@ -351,7 +351,7 @@ class BrowserTest {
 
         FirefoxOnThePage(Path profile, Duration tick) throws Exception {
             Firefox.assumeInstalled();
-            server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", tick));
+            server = GameServer.start(ServerSettings.forTest("01-basic-loop", tick), FixedRateGameLoop::new);
             Firefox started = null;
             try {
                 started = Firefox.start(profile);

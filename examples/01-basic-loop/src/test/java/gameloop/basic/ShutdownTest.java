@@ -22,7 +22,8 @@ class ShutdownTest {
 
     @Test
     void stoppingWithClientsConnectedIsQuickTellsThemAndLeavesNoThreads() throws Exception {
-        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        GameServer server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)),
+                FixedRateGameLoop::new);
         try (TestClients clients = new TestClients();
              RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
             List<TestClient> connected = clients.connect(server.webSocketUri(), 3);
@@ -46,7 +47,8 @@ class ShutdownTest {
 
     @Test
     void closeIsSafeToCallAgainAndFromSeveralThreads() throws Exception {
-        GameServer server = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        GameServer server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)),
+                FixedRateGameLoop::new);
         Thread[] stoppers = new Thread[4];
         for (int i = 0; i < stoppers.length; i++) {
             stoppers[i] = new Thread(server::close, "stopper-" + i);
@@ -62,11 +64,12 @@ class ShutdownTest {
 
     @Test
     void aPortInUseFailsClearly() throws Exception {
-        GameServer first = BasicLoopServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)));
+        GameServer first = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)),
+                FixedRateGameLoop::new);
         try {
             ServerSettings samePort =
                     new ServerSettings("01-basic-loop", "127.0.0.1", first.port(), Duration.ofMillis(20));
-            Exception failure = assertThrows(Exception.class, () -> BasicLoopServer.start(samePort));
+            Exception failure = assertThrows(Exception.class, () -> GameServer.start(samePort, FixedRateGameLoop::new));
             assertTrue(String.valueOf(failure.getMessage()).contains("Failed to bind"), failure.toString());
         } finally {
             first.close();

@@ -28,9 +28,4 @@ public final class MultipleEventsServer {
         ServerSettings settings = ServerSettings.fromSystemProperties("04-multiple-events", ARTICLE_TICK);
         GameServer.runUntilShutdown(settings, MultipleEventsGame::new);
     }
-
-    /** The same server, for tests: started, on the settings' port (0 for a free one). */
-    static GameServer start(ServerSettings settings) throws Exception {
-        return GameServer.start(settings, MultipleEventsGame::new);
-    }
 }

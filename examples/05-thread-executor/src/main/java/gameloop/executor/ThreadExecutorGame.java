@@ -7,10 +7,8 @@ import gameloop.shared.GameContext;
 import gameloop.shared.Player;
 import gameloop.shared.Protocol;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,10 +58,6 @@ final class ThreadExecutorGame implements Game {
      */
     static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(2);
 
-    /** The start of the answer to the first key dropped beyond {@link KeysOnTheirWay#MAX_WAITING}. */
-    static final String BUSY = "Server busy, dropped key code: ";
-    static final String BUSY_UNTIL_CAUGHT_UP = " (more may be dropped, unanswered, until it has caught up)";
-
     private final Duration period;
     private final Simulation simulation;
     private final Duration handOverTimeout;
@@ -77,14 +71,10 @@ final class ThreadExecutorGame implements Game {
     /** Touched only on {@link #owner}; see {@link GameState}. */
     private final GameState state;
 
+    /** Per player, the key presses handed to the owner and not yet handled; bounded. */
+    private final KeyCounters keyCounters = new KeyCounters();
+
     private final Object lock = new Object();
-    /**
-     * Per player, the key presses handed to the owner and not yet handled: an entry from the
-     * player's join (which always comes before its keys) to its leave. A key that arrives after
-     * the leave (a send to the player failed on another thread meanwhile) finds no entry and
-     * makes none. A join overtaken by its own leave is handled in {@link #playerJoined}.
-     */
-    private final Map<Player, KeysOnTheirWay> keysWaiting = new ConcurrentHashMap<>();
     /** Guarded by {@link #lock}, like every field below. */
     private boolean closed;
     private int loopsStarted;
@@ -123,32 +113,16 @@ final class ThreadExecutorGame implements Game {
     /** On a Jetty thread: make the player's key counter, then hand the join to the state's owner. */
     @Override
     public void playerJoined(Player player) {
-        keysWaiting.put(player, new KeysOnTheirWay());
-        if (player.isGone()) {
-            // Its leave overtook this join (see GameState#playerJoined), and may have found no
-            // entry to remove. The leave marks the player gone before it calls playerLeft, so
-            // whichever order the two map calls take, one of them removes the entry.
-            keysWaiting.remove(player);
-        }
+        keyCounters.joined(player);
         handOff(() -> state.playerJoined(player));
     }
 
     /** On a Jetty thread: hand the key to the state's owner, who records it and echoes it. */
     @Override
     public void keyPressed(Player player, int keyCode) {
-        KeysOnTheirWay keys = keysWaiting.get(player);
+        KeysOnTheirWay keys = keyCounters.admit(player, keyCode);
         if (keys == null) {
-            return; // it has just left (a send to it failed on another thread): nobody to answer
-        }
-        if (!keys.countIn()) {
-            // One answer per busy spell, not one per dropped key. This thread reads a burst of
-            // keys far faster than it can write answers while the owner's thread writes echoes
-            // to the same client: thousands of answers would queue up at once, and the server
-            // would cut the client off as one that does not read, though it does.
-            if (keys.refuse()) {
-                player.send(BUSY + keyCode + BUSY_UNTIL_CAUGHT_UP);
-            }
-            return;
+            return; // dropped: see KeyCounters
         }
         handOff(() -> {
             keys.countOut();
@@ -158,7 +132,7 @@ final class ThreadExecutorGame implements Game {
 
     @Override
     public void playerLeft(Player player) {
-        keysWaiting.remove(player);
+        keyCounters.left(player);
         handOff(() -> state.playerLeft(player));
     }
 
@@ -288,7 +262,7 @@ final class ThreadExecutorGame implements Game {
 
     /** Players with a key counter: every player between its join and its leave (for tests). */
     int playersWithKeyCounters() {
-        return keysWaiting.size();
+        return keyCounters.size();
     }
 
     int loopsStarted() {

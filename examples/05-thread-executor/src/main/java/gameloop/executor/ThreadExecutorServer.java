@@ -27,9 +27,4 @@ public final class ThreadExecutorServer {
         ServerSettings settings = ServerSettings.fromSystemProperties("05-thread-executor", ARTICLE_TICK);
         GameServer.runUntilShutdown(settings, ThreadExecutorGame::new);
     }
-
-    /** The same server, for tests: started, on the settings' port (0 for a free one). */
-    static GameServer start(ServerSettings settings) throws Exception {
-        return GameServer.start(settings, ThreadExecutorGame::new);
-    }
 }

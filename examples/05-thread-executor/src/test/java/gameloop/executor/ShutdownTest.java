@@ -67,7 +67,8 @@ class ShutdownTest {
     @Test
     void stoppingTheArticlesGameLeavesNoThreads() throws Exception {
         ServerLog.capture();
-        GameServer server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)));
+        GameServer server = GameServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)),
+                ThreadExecutorGame::new);
         try (TestClients clients = new TestClients()) {
             TestClient player = clients.connect(server.webSocketUri());
             player.send("65");

@@ -59,14 +59,15 @@ class ThreadExecutorGameTest {
 
     @Test
     void anEchoReachesOnlyItsSender() throws Exception {
-        server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(50)));
+        server = GameServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(50)),
+                ThreadExecutorGame::new);
         Echoes.assertAnEchoReachesOnlyItsSender(clients, server.webSocketUri());
     }
 
     @Test
     void theServerTicksAtTheConfiguredPeriod() throws Exception {
         Duration tick = Duration.ofMillis(50);
-        server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", tick));
+        server = GameServer.start(ServerSettings.forTest("05-thread-executor", tick), ThreadExecutorGame::new);
         TestClient player = clients.connect(server.webSocketUri());
 
         Ticks.assertSteadyTicks(tick, player);
@@ -317,7 +318,8 @@ class ThreadExecutorGameTest {
      */
     @Test
     void aBurstOfKeysFromAClientThatReadsDoesNotGetItCutOff() throws Exception {
-        server = ThreadExecutorServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)));
+        server = GameServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)),
+                ThreadExecutorGame::new);
         try (RawWebSocket flooder = RawWebSocket.connect(server.webSocketUri(), Map.of())) {
             assertEquals(101, flooder.status());
             flooder.readAndIgnoreEverything();
@@ -358,7 +360,7 @@ class ThreadExecutorGameTest {
         int extra = 5;
         int bound = KeysOnTheirWay.MAX_WAITING;
         IntStream.rangeClosed(1, bound + extra).forEach(k -> player.send(String.valueOf(k)));
-        String firstDropped = ThreadExecutorGame.BUSY + (bound + 1) + ThreadExecutorGame.BUSY_UNTIL_CAUGHT_UP;
+        String firstDropped = KeyCounters.BUSY + (bound + 1) + KeyCounters.BUSY_UNTIL_CAUGHT_UP;
         await().until(() -> player.messages().contains(firstDropped));
         assertTrue(player.messages().stream().noneMatch(m -> m.startsWith("Pressed")), "no echo while the owner is stuck");
 
@@ -371,7 +373,7 @@ class ThreadExecutorGameTest {
         List<String> expected = new ArrayList<>(IntStream.rangeClosed(1, bound).mapToObj(Protocol::pressed).toList());
         expected.add(Protocol.pressed(999));
         assertEquals(expected, echoes);
-        assertEquals(1, player.messages().stream().filter(m -> m.startsWith(ThreadExecutorGame.BUSY)).count(),
+        assertEquals(1, player.messages().stream().filter(m -> m.startsWith(KeyCounters.BUSY)).count(),
                 "one answer for the busy spell, not one per dropped key");
         assertTrue(player.isOpen(), "the player was cut off");
     }
