@@ -45,7 +45,7 @@ final class ChildProcessGame implements Game {
     /** How a worker is started. The server starts a JVM running {@link HeavyWorker}; tests start other processes. */
     @FunctionalInterface
     interface Launcher {
-        Worker launch(String owner, ThreadFactory resultThreads, ThreadFactory errorThreads, Worker.Events events)
+        Worker launch(String ownerTag, ThreadFactory resultThreads, ThreadFactory errorThreads, Worker.Events events)
                 throws IOException;
     }
 
@@ -60,7 +60,7 @@ final class ChildProcessGame implements Game {
     private final ThreadFactory resultThreads;
     private final ThreadFactory errorThreads;
     /** Put on each worker's command line, so {@code ps} (and a test) can tell whose it is. */
-    private final String owner;
+    private final String ownerTag;
     private final Worker.Events events = new Worker.Events() {
         @Override
         public void resultArrived(Worker from, long number, String line) {
@@ -90,10 +90,6 @@ final class ChildProcessGame implements Game {
     private int workersStarted;
     private Worker.Exit lastExit;
 
-    ChildProcessGame(GameContext context) {
-        this(context, workFromSystemProperty(context.tickPeriod()));
-    }
-
     ChildProcessGame(GameContext context, Duration work) {
         this(context, work, Worker::launch);
     }
@@ -107,27 +103,7 @@ final class ChildProcessGame implements Game {
         this.resultThreads = context.threads("worker-results");
         this.errorThreads = context.threads("worker-stderr");
         String prefix = context.threadNamePrefix();
-        this.owner = ProcessHandle.current().pid() + "/" + prefix.substring(0, prefix.length() - 1);
-    }
-
-    /**
-     * {@code -Dwork.ms}: how long one step of work takes. By default a fifth of the period:
-     * long enough to see the worker busy in {@code top}, short enough to keep up.
-     */
-    static Duration workFromSystemProperty(Duration period) {
-        String value = System.getProperty("work.ms");
-        if (value == null || value.isBlank()) {
-            return period.dividedBy(5);
-        }
-        try {
-            long millis = Long.parseLong(value.trim());
-            if (millis >= 0) {
-                return Duration.ofMillis(millis);
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the same message as a negative number
-        }
-        throw new IllegalArgumentException("-Dwork.ms must be a whole number of milliseconds, 0 or more, got '" + value + "'");
+        this.ownerTag = ProcessHandle.current().pid() + "/" + prefix.substring(0, prefix.length() - 1);
     }
 
     /** Starts the first worker (a failure here fails the server's start), then the loop. */
@@ -147,7 +123,7 @@ final class ChildProcessGame implements Game {
     }
 
     private Worker launchWorker() throws IOException {
-        Worker started = launcher.launch(owner, resultThreads, errorThreads, events);
+        Worker started = launcher.launch(ownerTag, resultThreads, errorThreads, events);
         int number;
         synchronized (lock) {
             number = ++workersStarted;
@@ -253,7 +229,7 @@ final class ChildProcessGame implements Game {
         loop.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** On the loop thread, one period after a worker died. */
+    /** On the loop thread, one period after a worker died: launches the next, or tries again later. */
     private void replaceWorker(Worker dead) {
         try {
             dead.awaitThreads(); // its reader is just returning from workerEnded(); nothing of it may linger
@@ -278,6 +254,11 @@ final class ChildProcessGame implements Game {
             }
             return;
         }
+        adopt(next);
+    }
+
+    /** On the loop thread: makes a worker just launched the current one, and starts reading from it. */
+    private void adopt(Worker next) {
         boolean closedMeanwhile;
         synchronized (lock) {
             closedMeanwhile = closed;
@@ -294,20 +275,26 @@ final class ChildProcessGame implements Game {
         try {
             next.startReading(); // only now: a child that dies at once is then seen as ours, and replaced
         } catch (RuntimeException | Error e) { // no thread for its reader: out of native threads, say
-            // Its result reader is the one that reports its end. Without it nobody would, and the
-            // game would wait on this worker's first result for good: stop it and replace it here.
-            // Until then no tick may send to it (a request that never comes back would block
-            // every later period), so it stops being the current worker at once.
-            LOG.error("Could not start reading from worker {}; stopping it, a new one starts in {} ms",
-                    next.pid(), period.toMillis(), e);
-            synchronized (lock) {
-                worker = null;
-            }
-            next.stop();
-            synchronized (lock) {
-                if (!closed) {
-                    scheduleReplacement(next);
-                }
+            readerCouldNotStart(next, e);
+        }
+    }
+
+    /**
+     * The worker's result reader is the one that reports its end. Without it nobody would, and the
+     * game would wait on this worker's first result for good: so it is stopped and replaced here.
+     * Until then no tick may send to it (a request that never comes back would block every later
+     * period), so it stops being the current worker at once.
+     */
+    private void readerCouldNotStart(Worker next, Throwable failure) {
+        LOG.error("Could not start reading from worker {}; stopping it, a new one starts in {} ms",
+                next.pid(), period.toMillis(), failure);
+        synchronized (lock) {
+            worker = null;
+        }
+        next.stop();
+        synchronized (lock) {
+            if (!closed) {
+                scheduleReplacement(next);
             }
         }
     }
@@ -344,8 +331,8 @@ final class ChildProcessGame implements Game {
     }
 
     /** The tag on this game's workers' command lines ({@code -Dgameloop.owner=...}). */
-    String owner() {
-        return owner;
+    String ownerTag() {
+        return ownerTag;
     }
 
     int workersStarted() {

@@ -28,6 +28,28 @@ public final class ChildProcessServer {
 
     public static void main(String[] args) throws Exception {
         ServerSettings settings = ServerSettings.fromSystemProperties("06-child-process", ARTICLE_TICK);
-        GameServer.runUntilShutdown(settings, ChildProcessGame::new);
+        Duration work = stepOfWork(System.getProperty("work.ms"), settings.tickPeriod());
+        GameServer.runUntilShutdown(settings, context -> new ChildProcessGame(context, work));
+    }
+
+    /**
+     * {@code -Dwork.ms}: how long one step of work takes. By default a fifth of the period: long
+     * enough to see the worker busy in {@code top}, short enough to keep up. Read here, with the
+     * other settings, so that a typo fails before anything starts.
+     */
+    static Duration stepOfWork(String workMs, Duration period) {
+        if (workMs == null || workMs.isBlank()) {
+            return period.dividedBy(5);
+        }
+        try {
+            long millis = Long.parseLong(workMs.trim());
+            if (millis >= 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the same message as a negative number
+        }
+        throw new IllegalArgumentException("-Dwork.ms must be a whole number of milliseconds, 0 or more, got '"
+                + workMs + "'");
     }
 }

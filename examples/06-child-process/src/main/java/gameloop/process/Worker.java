@@ -96,17 +96,17 @@ final class Worker {
     /**
      * Starts a child JVM. Its pipes are read only once {@link #startReading} is called.
      *
-     * @param owner a tag put on the child's command line ({@code -Dgameloop.owner=...}), so a
+     * @param ownerTag a tag put on the child's command line ({@code -Dgameloop.owner=...}), so a
      *              person with {@code ps} or a test can tell whose worker it is
      */
-    static Worker launch(String owner, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events)
+    static Worker launch(String ownerTag, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events)
             throws IOException {
         List<String> command = List.of(
                 javaCommand(),
                 // A worker that needs little memory should not reserve a share of the machine's,
                 // and one GC thread keeps it to the one core it computes on.
                 "-Xmx64m", "-XX:+UseSerialGC",
-                "-Dgameloop.owner=" + owner,
+                "-Dgameloop.owner=" + ownerTag,
                 HeavyWorker.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command); // three pipes: the default, on purpose
         // The classpath goes in the environment, not after -cp: the command line stays short

@@ -57,7 +57,7 @@ class ChildProcessGameTest {
     void aWorkerThatDiesAtOnceIsReplacedOncePerPeriodNotInATightLoop() throws Exception {
         List<Long> launchedAt = new CopyOnWriteArrayList<>();
         server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (owner, results, errors, events) -> {
+                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
                     launchedAt.add(System.nanoTime());
                     Process dying = new ProcessBuilder("sh", "-c", "echo 'dying at once, on purpose' >&2; exit 3").start();
                     try {
@@ -86,9 +86,9 @@ class ChildProcessGameTest {
         List<Long> pids = new CopyOnWriteArrayList<>();
         ServerLog.capture();
         server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (owner, results, errors, events) -> {
+                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
                     ThreadFactory readers = launches.incrementAndGet() == 2 ? UnstartableThread::new : results;
-                    Worker launched = Worker.launch(owner, readers, errors, events);
+                    Worker launched = Worker.launch(ownerTag, readers, errors, events);
                     pids.add(launched.pid());
                     return launched;
                 }));
@@ -152,7 +152,7 @@ class ChildProcessGameTest {
         assertEquals(Optional.of(ProcessHandle.current().pid()), child.parent().map(ProcessHandle::pid));
         String commandLine = child.info().commandLine().orElse("");
         assertTrue(commandLine.contains("gameloop.process.HeavyWorker"), commandLine);
-        assertTrue(commandLine.contains("-Dgameloop.owner=" + game.owner()), commandLine);
+        assertTrue(commandLine.contains("-Dgameloop.owner=" + game.ownerTag()), commandLine);
     }
 
     @Test
@@ -241,7 +241,7 @@ class ChildProcessGameTest {
         assertEquals(0, game.lastExit().code(), "it left by itself, at end of file: " + game.lastExit().describe());
         ServerLog.awaitLine(server, "worker " + pid + ": HeavyWorker " + pid + ": stdin closed, no more work; exiting");
         ServerLog.awaitLine(server, "Worker " + pid + " exited with exit code 0");
-        String tag = "-Dgameloop.owner=" + game.owner() + " ";
+        String tag = "-Dgameloop.owner=" + game.ownerTag() + " ";
         assertEquals(List.of(), ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(tag))
                 .map(ProcessHandle::pid).toList(), "descendants of this server still running");
