@@ -56,6 +56,18 @@ public abstract class LineReceiver extends Protocol {
     protected abstract void lineReceived(String line);
 
     /**
+     * Hands out at once, in order, every complete line that waits for a later turn: for a
+     * protocol about to hang up by its own choice, which would otherwise drop lines it has
+     * already received. Stops if a line closes the connection, as the turns do.
+     */
+    protected final void handOutWaitingLines() {
+        String line;
+        while (transport().isOpen() && (line = framer.nextLine()) != null) {
+            lineReceived(line);
+        }
+    }
+
+    /**
      * While {@link #lineReceived} runs: the line's bytes as they came, without the line ending.
      * For passing the line on unchanged; the String is decoded as UTF-8, with U+FFFD for bytes
      * that are not UTF-8.

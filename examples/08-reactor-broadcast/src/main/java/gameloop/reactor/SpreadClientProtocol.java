@@ -90,6 +90,8 @@ final class SpreadClientProtocol extends LineReceiver {
 
     void inputEnded() {
         if (transport().isOpen()) {
+            // Lines received but not yet shown (one is shown per turn) would go with the connection.
+            handOutWaitingLines();
             log.info("end of input: hanging up");
             transport().loseConnection();
         }

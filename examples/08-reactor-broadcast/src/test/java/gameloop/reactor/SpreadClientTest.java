@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.Reader;
@@ -19,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -160,6 +163,73 @@ class SpreadClientTest extends ServerTestSupport {
                 assertTrue(clientLog.messages().contains("clientConnectionLost: closed by this side"), clientLog.messages().toString());
             }
         }
+        assertEquals(List.of(), clientLog.errors());
+    }
+
+    /**
+     * The client hands out one received line per turn of its reactor, so when its input ends
+     * (a pipe, {@code < /dev/null}) lines it has already received may still be waiting. It
+     * shows them before it hangs up, instead of dropping them with the connection. Here the
+     * other end sends 20,000 lines in one write, and the input ends as the first is shown: every
+     * complete line in the bytes the client had read must be shown, in order.
+     */
+    @Test
+    void linesAlreadyReceivedAreShownBeforeTheEndOfInputHangsUp() throws Exception {
+        int lines = 20_000;
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= lines; i++) {
+            text.append(String.format("line %06d%n", i)); // 12 bytes each
+        }
+        CountDownLatch firstShown = new CountDownLatch(1);
+        Log watching = new Log() {
+            @Override
+            public void info(String message) {
+                clientLog.info(message);
+                if (message.startsWith("  got message: ")) {
+                    firstShown.countDown();
+                }
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                clientLog.error(message, cause);
+            }
+        };
+        Reader endsAfterTheFirstLine = new Reader() {
+            @Override
+            public int read(char[] into, int offset, int length) throws IOException {
+                try {
+                    firstShown.await();
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException();
+                }
+                return -1;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), endsAfterTheFirstLine, watching);
+            try (Socket other = listener.accept()) {
+                other.setSoTimeout(10_000);
+                other.getOutputStream().write(text.toString().getBytes(StandardCharsets.US_ASCII));
+                assertEquals(-1, other.getInputStream().read(), "the client hangs up");
+            } // closing our side ends the client's lingering close at once
+            assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        }
+        long bytesRead = clientLog.messages().stream().filter(m -> m.startsWith("dataReceived: "))
+                .mapToLong(m -> Long.parseLong(m.split(" ")[1])).sum();
+        List<String> shown = clientLog.messages().stream().filter(m -> m.startsWith("  got message: "))
+                .map(m -> m.substring("  got message: ".length())).collect(Collectors.toList());
+        assertTrue(bytesRead >= 12, "the client read nothing: " + clientLog.messages());
+        assertEquals(bytesRead / 12, shown.size(), "lines shown of the " + bytesRead / 12 + " complete ones read");
+        for (int i = 0; i < shown.size(); i++) {
+            assertEquals(String.format("line %06d", i + 1), shown.get(i));
+        }
+        assertTrue(clientLog.contains("end of input: hanging up"), clientLog.messages().toString());
         assertEquals(List.of(), clientLog.errors());
     }
 
