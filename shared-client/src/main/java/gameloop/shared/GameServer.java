@@ -1,5 +1,6 @@
 package gameloop.shared;
 
+import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -116,20 +117,39 @@ public final class GameServer implements AutoCloseable {
      * would miss a Ctrl+C that comes while Jetty binds or the game starts its threads (or its
      * worker process): the JVM would exit with no goodbye to anyone and no "Stopped.". It waits
      * for the start to end (up to {@link #START_WAIT}), so that the stop finds all that started.
+     *
+     * <p>A start that fails has stopped what did start, and takes its hook away again. A port
+     * already in use, the usual first-run mistake, fails with {@link CannotListen}: one line that
+     * says what to do, where Jetty's exception would bury it under fifty lines of stack trace.
      */
     public static void runUntilShutdown(ServerSettings settings, Game.Factory factory) throws Exception {
         GameServer gameServer = new GameServer(settings, factory);
         CountDownLatch startEnded = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(stoppingThread(() -> {
+        Thread hook = stoppingThread(() -> {
             gameServer.awaitStartEnded(startEnded);
             gameServer.close();
-        }, gameServer.threadNamePrefix + "shutdown"));
+        }, gameServer.threadNamePrefix + "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             gameServer.startOrStopAgain(settings);
+        } catch (Exception e) {
+            takeAway(hook);
+            throw CannotListen.whenItIs(settings, e);
+        } catch (Error e) {
+            takeAway(hook);
+            throw e;
         } finally {
             startEnded.countDown();
         }
         gameServer.awaitClosed();
+    }
+
+    private static void takeAway(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // A signal came during the start: the hook is running, and will find the server closed.
+        }
     }
 
     /** Starts Jetty, then the game; if either fails, stops what did start and throws. */
@@ -145,6 +165,34 @@ public final class GameServer implements AutoCloseable {
                 settings.example(), pageUri(),
                 isWildcard(settings.host()) ? " and at this machine's other addresses" : "",
                 settings.tickPeriod().toMillis());
+    }
+
+    /**
+     * The server could not bind its address: the port is taken, or {@code -Dhost} is not an
+     * address of this machine. Its message says which, and what to do; it has no stack trace,
+     * since the place it was thrown is of no use to whoever reads it.
+     */
+    public static final class CannotListen extends Exception {
+
+        private CannotListen(String message) {
+            super(message, null, false, false);
+        }
+
+        /** {@code failure} said in one line if a bind failed underneath it; otherwise {@code failure} itself. */
+        static Exception whenItIs(ServerSettings settings, Exception failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BindException bind) {
+                    String why = String.valueOf(bind.getMessage());
+                    String what = why.contains("in use")
+                            ? "another program has this port (an example still running?): stop it, or choose another"
+                                    + " port with -Dport="
+                            : "is -Dhost an address of this machine?";
+                    return new CannotListen("Cannot listen on " + settings.host() + " port " + settings.port()
+                            + ": " + why + "; " + what);
+                }
+            }
+            return failure;
+        }
     }
 
     /** On the shutdown hook: a stop that came during the start waits for it, but not for ever. */
