@@ -99,7 +99,11 @@ final class ManagedGameLoop implements Game {
     private Loop startLoop(Duration firstTickIn) {
         Loop started = new Loop(++loopsStarted, firstTickIn);
         executor.execute(started);
-        LOG.info("Game loop {} started", started.number);
+        if (firstTickIn.isZero()) {
+            LOG.info("Game loop {} started", started.number);
+        } else {
+            LOG.info("Game loop {} started; its first tick in {} ms", started.number, firstTickIn.toMillis());
+        }
         return started;
     }
 
@@ -193,7 +197,7 @@ final class ManagedGameLoop implements Game {
             lastCrash = cause;
             boolean replace = loop == ended && !closed && players.count() > 0;
             LOG.error("Game loop {} crashed{}", ended.number,
-                    replace ? "; a new one starts in " + period.toMillis() + " ms" : "", cause);
+                    replace ? "; a new one starts now, its first tick in " + period.toMillis() + " ms" : "", cause);
             if (loop == ended) {
                 // A period's pause, so a loop that fails at once cannot spin the CPU.
                 loop = replace ? startLoop(period) : null;

@@ -107,9 +107,9 @@ class ManagedGameLoopTest {
         await().until(() -> loop.crashes() == 1 && player.ticks().size() >= 5);
         assertEquals("a bug in tick 3", loop.lastCrash().getMessage());
         assertEquals(2, loop.loopsStarted(), "a new loop took over");
-        ServerLog.awaitLine(server, "Game loop 1 crashed; a new one starts in 20 ms\\R"
+        ServerLog.awaitLine(server, "Game loop 1 crashed; a new one starts now, its first tick in 20 ms\\R"
                 + "java.lang.IllegalStateException: a bug in tick 3\\R.*"); // with its stack trace
-        ServerLog.awaitLine(server, "Game loop 2 started");
+        ServerLog.awaitLine(server, "Game loop 2 started; its first tick in 20 ms");
         List<Long> numbers = player.tickNumbers();
         assertEquals(List.of(1L, 2L, 1L, 2L, 3L), numbers.subList(0, 5), "the new loop counts from 1");
         assertTrue(loop.isRunning());
