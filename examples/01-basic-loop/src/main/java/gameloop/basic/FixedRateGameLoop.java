@@ -30,7 +30,7 @@ final class FixedRateGameLoop implements Game {
     private final Duration period;
     /** What tick n says. The server says {@link Protocol#tick}; tests make it slow, or fail. */
     private final LongFunction<String> tickMessage;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService loopThread;
     /** Only the loop thread reads and writes it, so it needs no lock. */
     private long tickNumber;
 
@@ -42,13 +42,13 @@ final class FixedRateGameLoop implements Game {
         this.players = context.players();
         this.period = context.tickPeriod();
         this.tickMessage = tickMessage;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+        this.loopThread = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
     }
 
     @Override
     public void start() {
         long nanos = period.toNanos();
-        scheduler.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        loopThread.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -73,6 +73,6 @@ final class FixedRateGameLoop implements Game {
     /** Stops the loop and waits for its thread: no tick can run after this returns. */
     @Override
     public void close() {
-        Game.stopAndAwait(scheduler);
+        Game.stopAndAwait(loopThread);
     }
 }

@@ -46,7 +46,7 @@ final class OnDemandGameLoop implements Game {
      * matches. Being one, it never runs two ticks at once, not even the last tick of one match
      * and the first of the next.
      */
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final ScheduledThreadPoolExecutor loopThread;
 
     private final Object lock = new Object();
     /** The match being played, or null when nobody plays. Guarded by {@link #lock}. */
@@ -64,13 +64,13 @@ final class OnDemandGameLoop implements Game {
         this.players = context.players();
         this.period = context.tickPeriod();
         this.tickMessage = tickMessage;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, context.threads("game-loop"));
+        this.loopThread = new ScheduledThreadPoolExecutor(1, context.threads("game-loop"));
         // A stopped match's next tick would otherwise wait in the queue until it fell due, a whole
         // period later: with players coming and going and a long period, thousands of dead tasks.
         // One case escapes it: a match stopped while its tick is running, in the instant after the
         // tick's work and before the executor queues the next one. The JDK queues it anyway, and
         // it waits one period, then is dropped without running. At most one per match, and rare.
-        scheduler.setRemoveOnCancelPolicy(true);
+        loopThread.setRemoveOnCancelPolicy(true);
     }
 
     @Override
@@ -118,7 +118,7 @@ final class OnDemandGameLoop implements Game {
 
     /** Ticks waiting in the loop's queue, of this match and of stopped ones (for tests). */
     int ticksQueued() {
-        return scheduler.getQueue().size();
+        return loopThread.getQueue().size();
     }
 
     /** Ends the current match, if any, and stops the loop thread and waits for it. */
@@ -134,7 +134,7 @@ final class OnDemandGameLoop implements Game {
         }
         // Wait outside the lock: the loop thread itself may need it. A send that fails during a
         // tick drops its player on the spot, and that leave calls reconcile() on the loop thread.
-        Game.stopAndAwait(scheduler);
+        Game.stopAndAwait(loopThread);
     }
 
     /**
@@ -155,7 +155,7 @@ final class OnDemandGameLoop implements Game {
 
         void start() {
             // Delay 0: the first player gets tick 1 at once, as the article's loop sends first.
-            ticking = scheduler.scheduleAtFixedRate(this::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+            ticking = loopThread.scheduleAtFixedRate(this::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         /**

@@ -43,7 +43,7 @@ final class ManagedGameLoop implements Game {
     /** What tick n says. The server says {@link Protocol#tick}; tests make it fail on purpose. */
     private final LongFunction<String> tickMessage;
     /** One thread: a new loop can start only once the old one has really ended. */
-    private final ExecutorService executor;
+    private final ExecutorService loopThread;
 
     private final Object lock = new Object();
     /** The loop now running, or null. Guarded by {@link #lock}, like every field below. */
@@ -62,7 +62,7 @@ final class ManagedGameLoop implements Game {
         this.players = context.players();
         this.period = context.tickPeriod();
         this.tickMessage = tickMessage;
-        this.executor = Executors.newSingleThreadExecutor(context.threads("game-loop"));
+        this.loopThread = Executors.newSingleThreadExecutor(context.threads("game-loop"));
     }
 
     @Override
@@ -98,7 +98,7 @@ final class ManagedGameLoop implements Game {
     /** Must hold {@link #lock}. */
     private Loop startLoop(Duration firstTickIn) {
         Loop started = new Loop(++loopsStarted, firstTickIn);
-        executor.execute(started);
+        loopThread.execute(started);
         if (firstTickIn.isZero()) {
             LOG.info("Game loop {} started", started.number);
         } else {
@@ -264,6 +264,6 @@ final class ManagedGameLoop implements Game {
             }
         }
         // Outside the lock: a loop that crashes meanwhile needs the lock to report it.
-        Game.stopAndAwait(executor);
+        Game.stopAndAwait(loopThread);
     }
 }

@@ -37,7 +37,7 @@ final class MultipleEventsGame implements Game {
     private final Map<Player, PlayerHandler> handlers = new ConcurrentHashMap<>();
     private final Duration period;
     private final LongFunction<String> tickMessage;
-    private final ScheduledExecutorService loop;
+    private final ScheduledExecutorService loopThread;
     /** Only the loop thread reads and writes it. */
     private long tickNumber;
 
@@ -49,13 +49,13 @@ final class MultipleEventsGame implements Game {
     MultipleEventsGame(GameContext context, LongFunction<String> tickMessage) {
         this.tickMessage = tickMessage;
         this.period = context.tickPeriod();
-        this.loop = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+        this.loopThread = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
     }
 
     @Override
     public void start() {
         long nanos = period.toNanos();
-        loop.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        loopThread.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Never throws, not even an {@link Error}: a periodic task that throws is silently never run again. */
@@ -104,6 +104,6 @@ final class MultipleEventsGame implements Game {
      */
     @Override
     public void close() {
-        Game.stopAndAwait(loop);
+        Game.stopAndAwait(loopThread);
     }
 }

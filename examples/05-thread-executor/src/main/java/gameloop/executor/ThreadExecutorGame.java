@@ -63,7 +63,7 @@ final class ThreadExecutorGame implements Game {
     private final Duration handOverTimeout;
 
     /** The article's {@code ThreadPoolExecutor(max_workers=1)}: the one thread that may block. */
-    private final ExecutorService loop;
+    private final ExecutorService loopThread;
     /** The state's owner. A single thread, so its tasks run one at a time, in the order handed in. */
     private final ExecutorService owner;
     /** The thread behind {@link #owner}, for the confinement check and for reporting it stuck. */
@@ -90,7 +90,7 @@ final class ThreadExecutorGame implements Game {
         this.period = context.tickPeriod();
         this.simulation = simulation;
         this.handOverTimeout = handOverTimeout;
-        this.loop = Executors.newSingleThreadExecutor(context.threads("game-loop"));
+        this.loopThread = Executors.newSingleThreadExecutor(context.threads("game-loop"));
         ThreadFactory stateThreads = context.threads("game-state");
         this.owner = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = stateThreads.newThread(runnable);
@@ -162,7 +162,7 @@ final class ThreadExecutorGame implements Game {
     /** Must hold {@link #lock}. */
     private void startLoop(Duration firstTickIn) {
         int number = ++loopsStarted;
-        CompletableFuture<Void> task = CompletableFuture.runAsync(() -> play(number, firstTickIn), loop);
+        CompletableFuture<Void> task = CompletableFuture.runAsync(() -> play(number, firstTickIn), loopThread);
         // The future keeps the loop's exception; this is where it is looked at (see loopEnded).
         task.whenComplete((ignored, failure) -> loopEnded(number, failure));
     }
@@ -294,7 +294,7 @@ final class ThreadExecutorGame implements Game {
             closed = true;
         }
         // Outside the lock: the loop needs it to report how it ended.
-        Game.stopAndAwait(loop);
+        Game.stopAndAwait(loopThread);
         Game.stopAndAwait(owner, "game-state"); // last: until the loop has stopped, it may still ask the owner
     }
 

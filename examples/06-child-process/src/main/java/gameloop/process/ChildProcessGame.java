@@ -55,7 +55,7 @@ final class ChildProcessGame implements Game {
     private final Duration work;
     private final Launcher launcher;
     /** One thread: it sends the requests, and starts replacement workers. */
-    private final ScheduledExecutorService loop;
+    private final ScheduledExecutorService loopThread;
     /** Kept, not re-created, so replacements' threads are numbered on: worker-results-2, -3... */
     private final ThreadFactory resultThreads;
     private final ThreadFactory errorThreads;
@@ -99,7 +99,7 @@ final class ChildProcessGame implements Game {
         this.period = context.tickPeriod();
         this.work = work;
         this.launcher = launcher;
-        this.loop = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+        this.loopThread = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
         this.resultThreads = context.threads("worker-results");
         this.errorThreads = context.threads("worker-stderr");
         String prefix = context.threadNamePrefix();
@@ -119,7 +119,7 @@ final class ChildProcessGame implements Game {
             throw new UncheckedIOException("Could not start the worker JVM", e);
         }
         long nanos = period.toNanos();
-        loop.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        loopThread.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
     private Worker launchWorker() throws IOException {
@@ -226,7 +226,7 @@ final class ChildProcessGame implements Game {
     private void scheduleReplacement(Worker dead) {
         // close() sets `closed` under this lock before it stops the loop: so the loop is still
         // running, and takes this. (If close() comes next, its shutdownNow() drops it.)
-        loop.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
+        loopThread.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** On the loop thread, one period after a worker died: launches the next, or tries again later. */
@@ -248,7 +248,7 @@ final class ChildProcessGame implements Game {
         } catch (IOException | RuntimeException | Error e) { // an Error too: nobody reads what this task throws
             LOG.error("Could not start a new worker; trying again in {} ms", period.toMillis(), e);
             try {
-                loop.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
+                loopThread.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopping) {
                 LOG.debug("The loop is stopping: no new worker");
             }
@@ -308,7 +308,7 @@ final class ChildProcessGame implements Game {
         synchronized (lock) {
             closed = true;
         }
-        Game.stopAndAwait(loop);
+        Game.stopAndAwait(loopThread);
         Worker last;
         synchronized (lock) {
             last = worker;
