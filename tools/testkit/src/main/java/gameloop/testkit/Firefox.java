@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,6 +108,10 @@ public final class Firefox implements AutoCloseable {
     }
 
     private void connect(URI address) throws Exception {
+        // Silence on the connection is a call still being answered: on a loaded machine Firefox
+        // took over 30 s, Jetty's default idle timeout, to create its session, and the idle
+        // timeout cut the connection before the call's own bound was reached.
+        client.setIdleTimeout(Duration.ofSeconds(TIMEOUT_SECONDS));
         client.start();
         session = client.connect(new Answers(calls), address).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         call("session.new", Map.of("capabilities", Map.of()));
