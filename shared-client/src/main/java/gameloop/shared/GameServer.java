@@ -1,6 +1,5 @@
 package gameloop.shared;
 
-import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *   <li>limits protect the server from one bad or slow client;</li>
  *   <li>{@link #close()} stops everything in order, and is what Ctrl+C runs.</li>
  * </ul>
- * The first three are Jetty handlers, built in {@link Routes}; this class holds the life cycle.
+ * The handlers for the first two, and the WebSocket limits, are built in {@link Routes}; this
+ * class holds the connector, the thread pool and the life cycle.
  * A {@code GameServer} exists only started: {@link #start} returns it running, and
  * {@link #close()} is safe to call from any thread, any number of times.
  */
@@ -165,34 +165,6 @@ public final class GameServer implements AutoCloseable {
                 settings.example(), pageUri(),
                 isWildcard(settings.host()) ? " and at this machine's other addresses" : "",
                 settings.tickPeriod().toMillis());
-    }
-
-    /**
-     * The server could not bind its address: the port is taken, or {@code -Dhost} is not an
-     * address of this machine. Its message says which, and what to do; it has no stack trace,
-     * since the place it was thrown is of no use to whoever reads it.
-     */
-    public static final class CannotListen extends Exception {
-
-        private CannotListen(String message) {
-            super(message, null, false, false);
-        }
-
-        /** {@code failure} said in one line if a bind failed underneath it; otherwise {@code failure} itself. */
-        static Exception whenItIs(ServerSettings settings, Exception failure) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof BindException bind) {
-                    String why = String.valueOf(bind.getMessage());
-                    String what = why.contains("in use")
-                            ? "another program has this port (an example still running?): stop it, or choose another"
-                                    + " port with -Dport="
-                            : "is -Dhost an address of this machine?";
-                    return new CannotListen("Cannot listen on " + settings.host() + " port " + settings.port()
-                            + ": " + why + "; " + what);
-                }
-            }
-            return failure;
-        }
     }
 
     /** On the shutdown hook: a stop that came during the start waits for it, but not for ever. */

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code playerJoined}, or the server may be closing everyone. {@link #player} is not set yet,
  * so that close alone could not make the player leave, and it would stay listed for good. So
  * both sides write their own volatile field, then read the other's: whichever runs second sees
- * the first, and at least one of them makes the player leave ({@link Player#left()} is
+ * the first, and at least one of them makes the player leave ({@link Player#markGone()} is
  * idempotent).
  */
 public final class PlayerEndpoint implements Session.Listener.AutoDemanding {

@@ -80,7 +80,7 @@ public final class Players {
         return player;
     }
 
-    /** Called once per player, by {@link Player#left()}. */
+    /** Called once per player, by {@link Player#markGone()}. */
     void remove(Player player) {
         if (online.remove(player)) {
             LOG.info("{} left ({} online)", player, count());

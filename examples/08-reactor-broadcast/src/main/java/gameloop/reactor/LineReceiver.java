@@ -58,7 +58,9 @@ public abstract class LineReceiver extends Protocol {
     /**
      * Hands out at once, in order, every complete line that waits for a later turn: for a
      * protocol about to hang up by its own choice, which would otherwise drop lines it has
-     * already received. Stops if a line closes the connection, as the turns do.
+     * already received. Stops if a line closes the connection, as the turns do. It holds the
+     * reactor for as many lines as one read brought (up to 16 KiB of them): fine for a client
+     * with one connection, not for a server, whose other clients would wait.
      */
     protected final void handOutWaitingLines() {
         String line;

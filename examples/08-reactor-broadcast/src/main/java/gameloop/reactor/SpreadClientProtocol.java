@@ -89,11 +89,17 @@ final class SpreadClientProtocol extends LineReceiver {
     }
 
     void inputEnded() {
-        if (transport().isOpen()) {
+        if (!transport().isOpen()) {
+            return;
+        }
+        try {
             // Lines received but not yet shown (one is shown per turn) would go with the connection.
             handOutWaitingLines();
-            log.info("end of input: hanging up");
-            transport().loseConnection();
+        } finally { // the hang-up is what the end of input asks for, whatever a line did
+            if (transport().isOpen()) {
+                log.info("end of input: hanging up");
+                transport().loseConnection();
+            }
         }
     }
 }

@@ -178,7 +178,7 @@ class SpreadClientTest extends ServerTestSupport {
         int lines = 20_000;
         StringBuilder text = new StringBuilder();
         for (int i = 1; i <= lines; i++) {
-            text.append(String.format("line %06d%n", i)); // 12 bytes each
+            text.append(String.format("line %06d", i)).append('\n'); // 12 bytes each
         }
         CountDownLatch firstShown = new CountDownLatch(1);
         Log watching = new Log() {
@@ -215,6 +215,8 @@ class SpreadClientTest extends ServerTestSupport {
             SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), endsAfterTheFirstLine, watching);
             try (Socket other = listener.accept()) {
                 other.setSoTimeout(10_000);
+                // Blocks once the client stops reading (it holds lines to show); its lingering close
+                // reads on after the hang-up, so the write ends well inside its 5 s.
                 other.getOutputStream().write(text.toString().getBytes(StandardCharsets.US_ASCII));
                 assertEquals(-1, other.getInputStream().read(), "the client hangs up");
             } // closing our side ends the client's lingering close at once
