@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Building a chain does not run it: a timer on the reactor thread fires it later, and a second
  * timer stops the reactor so the program ends by itself. The tutorial's third program, which
- * never stopped; it fires after 2 s and stops after 4 s, as its {@code callLater(4, reactor.stop)}
- * suggests.
+ * never stopped; it fires after 2 s and stops after 4 s, as the tutorial's text suggests
+ * ({@code callLater(4, reactor.stop)}, which its code leaves out).
  */
 public final class DelayedChain {
 
@@ -33,6 +33,7 @@ public final class DelayedChain {
         reactor.run();                               // reactor.run()
     }
 
+    /** The tutorial's {@code makeDefer()}: builds the chain, and a timer that will fire it. */
     static void makeDefer(Reactor reactor, PrintStream out, Duration fireAfter) {
         CompletableFuture<Integer> d = new CompletableFuture<>();
         d.thenApply(n -> printSquare(out, n))

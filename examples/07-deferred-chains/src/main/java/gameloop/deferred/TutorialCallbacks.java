@@ -4,7 +4,8 @@ import java.io.PrintStream;
 import java.util.concurrent.CompletionException;
 
 /**
- * The callbacks the tutorial's programs attach, written once for all of them.
+ * The callbacks the tutorial's programs attach, written once for all of them, and
+ * {@link #unwrap}, for the {@link CompletionException} they meet on {@code CompletableFuture}.
  *
  * <p>The tutorial prints with {@code print("Square of %d is %d", (d, d * d))}: a comma where the
  * {@code %} operator should be, so Python prints the template and then the tuple. Its

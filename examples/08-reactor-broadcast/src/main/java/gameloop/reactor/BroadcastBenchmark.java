@@ -43,7 +43,7 @@ public final class BroadcastBenchmark {
         int[] sizes = args.length == 0 ? new int[] {100, 1000, 5000}
                 : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.getInteger("rounds", 50);
-        // One sender and at least one receiver, and at least one measured round: anything less
+        // One sender and at least one client, and at least one measured round: anything less
         // would wait for a line nobody receives, or take a percentile of nothing.
         if (rounds < 1 || Arrays.stream(sizes).anyMatch(size -> size < 2)) {
             throw new IllegalArgumentException("need -Drounds of 1 or more and sizes of 2 clients or more; got -Drounds="
@@ -51,7 +51,7 @@ public final class BroadcastBenchmark {
         }
         System.out.printf("one line from client 1 to the other N-1, %d warm-up + %d measured rounds, %d cores, Java %s%n",
                 WARM_UP_ROUNDS, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        System.out.println("| clients | connect + greet all | server relay loop, p50 | last receiver, p50 | p90 | max |");
+        System.out.println("| clients | connect + greet all | server relay loop, p50 | last client, p50 | p90 | max |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
         for (int size : sizes) {
             Result r = measure(size, rounds);
@@ -108,7 +108,7 @@ public final class BroadcastBenchmark {
 
         private final Reactor reactor;
         private final int size;
-        private final List<Receiver> receivers = new ArrayList<>();
+        private final List<BenchClient> clients = new ArrayList<>();
         private int greeted;
         private int greetTarget;
         private CompletableFuture<Void> batchGreeted;
@@ -144,16 +144,16 @@ public final class BroadcastBenchmark {
                 roundDone = done;
                 pingsArrived = 0;
                 pingSentAt = System.nanoTime();
-                receivers.get(0).sendLine("ping " + number);
+                clients.get(0).sendLine("ping " + number);
             });
             return done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
 
         @Override
         public Protocol buildProtocol(InetSocketAddress address) {
-            Receiver receiver = new Receiver(this);
-            receivers.add(receiver);
-            return receiver;
+            BenchClient client = new BenchClient(this);
+            clients.add(client);
+            return client;
         }
 
         @Override
@@ -181,13 +181,13 @@ public final class BroadcastBenchmark {
         }
     }
 
-    private static final class Receiver extends LineReceiver {
+    private static final class BenchClient extends LineReceiver {
 
         private final Fleet fleet;
         private boolean greeted;
 
-        Receiver(Fleet fleet) {
-            super(1024);
+        BenchClient(Fleet fleet) {
+            super(SpreadServer.Settings.DEFAULT_MAX_LINE_BYTES);
             this.fleet = fleet;
         }
 
@@ -237,6 +237,9 @@ public final class BroadcastBenchmark {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (millis.size() < expected && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(1);
+            }
+            if (millis.isEmpty()) { // better than a column of NaN
+                throw new IllegalStateException("no relay time read from the server's log: did Spreader's relay line change?");
             }
             return millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         }

@@ -15,8 +15,8 @@ import java.util.concurrent.Semaphore;
  */
 final class InputPacing implements Producer {
 
-    /** A quarter of the default 64 KiB queue limit: half of it for the pause, a quarter in flight. */
-    static final int BYTES_AHEAD = 16 * 1024;
+    /** A quarter of the default queue limit: half of it for the pause, a quarter in flight. */
+    static final int BYTES_AHEAD = Reactor.DEFAULT_MAX_QUEUED_BYTES / 4;
 
     private final Semaphore permits = new Semaphore(BYTES_AHEAD);
     // Reactor thread only.

@@ -57,31 +57,29 @@ final class LineFramer {
         if (tooLong) {
             return null;
         }
-        for (int i = Math.max(scanned, start); i < end; i++) {
-            if (buffer[i] == '\n') {
-                int length = i - start;
-                if (length > 0 && buffer[i - 1] == '\r') {
-                    length--;
-                }
-                if (length > maxLineBytes) {
-                    tooLong = true;
-                    return null;
-                }
-                lastLine = Arrays.copyOfRange(buffer, start, start + length);
-                String line = new String(lastLine, StandardCharsets.UTF_8);
-                start = i + 1;
-                scanned = start;
-                if (start == end) {
-                    emptied();
-                }
-                return line;
+        int newline = findNewline();
+        if (newline < 0) {
+            if (unfinishedLineTooLong()) {
+                tooLong = true;
             }
+            return null;
         }
-        scanned = end;
-        if (unfinishedLineTooLong()) {
+        int length = newline - start;
+        if (length > 0 && buffer[newline - 1] == '\r') {
+            length--;
+        }
+        if (length > maxLineBytes) {
             tooLong = true;
+            return null;
         }
-        return null;
+        lastLine = Arrays.copyOfRange(buffer, start, start + length);
+        String line = new String(lastLine, StandardCharsets.UTF_8);
+        start = newline + 1;
+        scanned = start;
+        if (start == end) {
+            emptied();
+        }
+        return line;
     }
 
     /**
@@ -102,14 +100,22 @@ final class LineFramer {
         if (tooLong) {
             return false;
         }
+        return findNewline() >= 0 || unfinishedLineTooLong();
+    }
+
+    /**
+     * Where the next "\n" is, or -1. Scans only bytes not scanned before, and remembers how far
+     * it got (the "\n" itself when found), so no byte is scanned twice however often it is asked.
+     */
+    private int findNewline() {
         for (int i = Math.max(scanned, start); i < end; i++) {
             if (buffer[i] == '\n') {
-                scanned = i; // so nextLine finds it here, without scanning the same bytes again
-                return true;
+                scanned = i;
+                return i;
             }
         }
         scanned = end;
-        return unfinishedLineTooLong();
+        return -1;
     }
 
     private boolean unfinishedLineTooLong() {

@@ -9,8 +9,9 @@ import java.util.function.Supplier;
  * Where the reactor and the protocols report what happened. An interface, not a logging
  * library, so this module needs nothing but the JDK and a test can read back every line.
  *
- * <p>{@link #error} is for things that should never happen: a protocol that threw, a failed
- * accept, a dying reactor. The tests fail if anything reaches it unexpectedly.
+ * <p>{@link #error} is for what an operator must see, with its stack trace: a protocol that
+ * threw (a bug), a failed accept (out of file descriptors, say: expected under a flood, and
+ * recovered from), a dying reactor. The tests fail if anything reaches it unexpectedly.
  */
 public interface Log {
 

@@ -30,8 +30,10 @@ import java.util.function.Consumer;
  * {@code select()}.
  *
  * <p>Another thread talks to the reactor in one way only: {@link #callFromThread}, a task queue
- * plus {@code selector.wakeup()}. {@link #stop} and {@link #join} are the other thread-safe
- * methods; everything else (transports, {@link #callLater}) is for the reactor thread.
+ * plus {@code selector.wakeup()}. The other methods any thread may call are built on it or on
+ * the same wake-up: {@link #listenTCP} and {@link #connectTCP} (their registration is handed to
+ * the reactor thread), {@link #stop} (a flag and a wake-up) and {@link #join}. Everything else
+ * (transports, {@link #callLater}) is for the reactor thread only.
  */
 public final class Reactor {
 
@@ -46,7 +48,7 @@ public final class Reactor {
      * The longest a timer waits: half of Long.MAX_VALUE in nanoseconds (146 years), so that any two
      * due times compare by their difference.
      */
-    static final Duration MAX_DELAY = Duration.ofNanos(Long.MAX_VALUE >> 1);
+    private static final Duration MAX_DELAY = Duration.ofNanos(Long.MAX_VALUE >> 1);
 
     private final Selector selector;
     private final Thread thread;

@@ -138,18 +138,23 @@ public final class SpreadClient implements ClientFactory {
                     pacing.lineQueued(cost);
                 });
             }
-            reactor.callFromThread(() -> protocol.inputEnded());
+            askToHangUp();
         } catch (RejectedExecutionException e) {
             // The reactor has stopped: the connection is gone, and so is any reason to read on.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // nobody interrupts this thread today; if someone does, it stops reading
         } catch (IOException e) {
             log.error("reading input failed; hanging up", e);
-            try {
-                reactor.callFromThread(() -> protocol.inputEnded());
-            } catch (RejectedExecutionException stopped) {
-                // already gone
-            }
+            askToHangUp();
+        }
+    }
+
+    /** On the stdin thread: the input has ended, so the reactor is asked to hang up, if it still runs. */
+    private void askToHangUp() {
+        try {
+            reactor.callFromThread(() -> protocol.inputEnded());
+        } catch (RejectedExecutionException stopped) {
+            // The reactor has stopped: the connection is gone already.
         }
     }
 

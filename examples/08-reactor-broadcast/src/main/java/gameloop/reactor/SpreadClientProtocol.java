@@ -34,13 +34,13 @@ final class SpreadClientProtocol extends LineReceiver {
         this.helloEvery = helloEvery;
     }
 
-    static String hello(String name, LocalDateTime now) {
+    private static String hello(String name, LocalDateTime now) {
         return "hello, I'm " + name + " " + TIME.format(now);
     }
 
     @Override
     protected void connectionMade() {
-        log.info("connectionMade: connected to " + transport().getPeer());
+        log.info("connectionMade: connected to " + transport().getPeer() + " from " + transport().getHost());
         if (helloEvery != null) {
             nextHello = reactor.callLater(helloEvery, this::sayHello);
         }

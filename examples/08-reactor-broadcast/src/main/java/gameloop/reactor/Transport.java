@@ -3,9 +3,10 @@ package gameloop.reactor;
 import java.net.InetSocketAddress;
 
 /**
- * A protocol's handle on its connection, named after Twisted's ITransport. Every method must be
- * called on the reactor thread: the transport's state (its write queue, its selection key) has
- * exactly one owner, so it needs no lock. Another thread hands work over with
+ * A protocol's handle on its connection, named after Twisted's ITransport. Every method but
+ * {@link #getPeer} and {@link #getHost} (two addresses that never change) must be called on the
+ * reactor thread: the transport's state (its write queue, its selection key) has exactly one
+ * owner, so it needs no lock. Another thread hands work over with
  * {@link Reactor#callFromThread}.
  */
 public interface Transport {
