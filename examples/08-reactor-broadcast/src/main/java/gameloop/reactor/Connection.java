@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
@@ -59,17 +58,7 @@ final class Connection implements Transport, ChannelHandler {
     private final InetSocketAddress peer;
     private final InetSocketAddress host;
 
-    /**
-     * What one queued write costs in memory besides its bytes: the {@code ByteBuffer} view (the
-     * array itself is shared by a broadcast) and its slot in the queue, about 60 bytes. Counted
-     * against the limit, so a flood of one-byte lines cannot queue 64 Ki views (4 MB) per client
-     * under a 64 KiB limit.
-     */
-    static final int WRITE_OVERHEAD_BYTES = 64;
-
-    private final ArrayDeque<ByteBuffer> writeQueue = new ArrayDeque<>();
-    /** Bytes queued and not yet written; what the limit counts adds {@link #WRITE_OVERHEAD_BYTES} per write. */
-    private long queuedBytes;
+    private final WriteQueue writeQueue = new WriteQueue();
     private State state = State.OPEN;
     /** Told to pause past half the queue's limit, and to resume once it drains; may be null. */
     private Producer producer;
@@ -152,18 +141,13 @@ final class Connection implements Transport, ChannelHandler {
     }
 
     private void flush() {
-        while (!writeQueue.isEmpty()) {
-            ByteBuffer head = writeQueue.peek();
-            try {
-                queuedBytes -= channel.write(head);
-            } catch (IOException e) {
-                closeNow("write failed: " + describe(e));
-                return;
-            }
-            if (head.hasRemaining()) {
+        try {
+            if (!writeQueue.writeTo(channel)) {
                 return; // the kernel's buffer is full again; OP_WRITE stays on
             }
-            writeQueue.poll();
+        } catch (IOException e) {
+            closeNow("write failed: " + describe(e));
+            return;
         }
         removeInterest(SelectionKey.OP_WRITE); // left on, an always-writable socket would wake select() forever
         if (producerPaused && state == State.OPEN) {
@@ -231,11 +215,9 @@ final class Connection implements Transport, ChannelHandler {
             }
         }
         writeQueue.add(buffer);
-        queuedBytes += buffer.remaining();
-        long held = queuedBytes + (long) writeQueue.size() * WRITE_OVERHEAD_BYTES;
+        long held = writeQueue.held();
         if (held > reactor.maxQueuedBytes()) {
-            abortConnection("slow reader: " + held + " bytes held (" + queuedBytes + " to send, in "
-                    + writeQueue.size() + " writes), limit " + reactor.maxQueuedBytes());
+            abortConnection("slow reader: " + writeQueue.describe() + ", limit " + reactor.maxQueuedBytes());
             return;
         }
         if (producer != null && !producerPaused && held > reactor.maxQueuedBytes() / 2) {
@@ -284,7 +266,7 @@ final class Connection implements Transport, ChannelHandler {
         // (the error line that explains the hang-up) before the peer reads them. See endOutput.
         flushDeadline = reactor.callLater(FLUSH_TIMEOUT, () -> closeNow(state == State.LINGERING
                 ? "closed by this side; the peer did not end its side"
-                : "closed by this side; the peer did not take the last " + queuedBytes + " bytes"));
+                : "closed by this side; the peer did not take the last " + writeQueue.bytes() + " bytes"));
         if (writeQueue.isEmpty()) {
             // On a timer even so: connectionLost must not run inside the protocol's own callback.
             reactor.callLater(Duration.ZERO, this::endOutput);
@@ -300,7 +282,6 @@ final class Connection implements Transport, ChannelHandler {
         state = State.ABORTING;
         closeReason = reason;
         writeQueue.clear();
-        queuedBytes = 0;
         removeInterest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         reactor.callLater(Duration.ZERO, () -> closeNow(reason));
     }
@@ -343,7 +324,6 @@ final class Connection implements Transport, ChannelHandler {
             flushDeadline.cancel();
         }
         writeQueue.clear();
-        queuedBytes = 0;
         key.cancel();
         reactor.closeLoggingErrors(channel);
         tellProtocol(reason);

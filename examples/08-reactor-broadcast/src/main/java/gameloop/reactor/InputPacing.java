@@ -30,7 +30,7 @@ final class InputPacing implements Producer {
      * over 1024 bytes anyway.
      */
     static int cost(String line) {
-        long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L + Connection.WRITE_OVERHEAD_BYTES;
+        long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L + WriteQueue.WRITE_OVERHEAD_BYTES;
         return (int) Math.min(bytes, BYTES_AHEAD);
     }
 

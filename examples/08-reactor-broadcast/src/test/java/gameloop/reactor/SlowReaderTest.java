@@ -103,7 +103,7 @@ class SlowReaderTest extends ServerTestSupport {
         assertEquals(limit, Integer.parseInt(m.group(4)), lost);
         long held = Long.parseLong(m.group(1));
         assertTrue(held > limit, lost);
-        assertEquals(Long.parseLong(m.group(2)) + Long.parseLong(m.group(3)) * Connection.WRITE_OVERHEAD_BYTES, held, lost);
+        assertEquals(Long.parseLong(m.group(2)) + Long.parseLong(m.group(3)) * WriteQueue.WRITE_OVERHEAD_BYTES, held, lost);
     }
 
     /** The dropped client reads what the kernel still held for it, then the end. */
