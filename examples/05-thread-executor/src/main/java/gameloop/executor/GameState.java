@@ -4,9 +4,7 @@ import gameloop.shared.Player;
 import gameloop.shared.Players;
 import gameloop.shared.Protocol;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
@@ -47,12 +45,12 @@ final class GameState {
 
     /** The last tick sent. It lives here, not in the loop, so a restarted loop counts on from it. */
     private long tick;
-    /** The ids of the players who are connected. */
-    private final Set<Integer> present = new HashSet<>();
-    /** Players whose leave got here before their join; each is removed when its join comes. */
-    private final Set<Integer> leftBeforeJoining = new HashSet<>();
-    /** Player id to the key code that player pressed last. */
-    private final Map<Integer, Integer> latestKeys = new HashMap<>();
+    /**
+     * Each player's latest key code. A player who leaves is not removed at once: nobody tells
+     * this state of joins and leaves (see {@link #keyPressed}), so its entry goes at the next
+     * snapshot, or sooner, when the map outgrows the players connected.
+     */
+    private final Map<Player, Integer> latestKeys = new HashMap<>();
 
     /**
      * @param onOwnerThread true when called on the thread this state belongs to
@@ -64,41 +62,41 @@ final class GameState {
     }
 
     /**
-     * A join can arrive after its own leave: the server lists a player before it tells the game,
-     * and a broadcast in between may already have failed to reach it. That leave left a mark
-     * here, and the join, finding it, is dropped.
-     */
-    void playerJoined(Player player) {
-        confined();
-        if (!leftBeforeJoining.remove(player.id())) {
-            present.add(player.id());
-        }
-    }
-
-    /**
-     * Records the key and answers the player, as the article's handler does. A key handed over
-     * after its player's leave is not recorded: a send to that player can fail on another thread
-     * just as its key arrives, and then the leave may reach this thread first.
+     * Records the key and answers the player, as the article's handler does. Who is connected
+     * is not kept here: {@link Players} is thread-safe, and {@link Player#isGone()} says whether
+     * a player has left. So joins and leaves need no hand-over to this thread, and cannot pile
+     * up in its queue while it is busy or stuck. A key from a player who has left (a send to it
+     * failed on another thread just as its key arrived) is answered, as every key is, but not
+     * recorded.
      */
     void keyPressed(Player player, int keyCode) {
         confined();
-        if (present.contains(player.id())) {
-            latestKeys.put(player.id(), keyCode);
+        if (!player.isGone()) {
+            latestKeys.put(player, keyCode);
+            if (latestKeys.size() > 2 * players.count() + 16) {
+                forgetPlayersWhoLeft(); // players who pressed a key and left, between snapshots
+            }
         }
         player.send(Protocol.pressed(keyCode)); // never blocks: the owner must stay quick
     }
 
-    void playerLeft(Player player) {
-        confined();
-        if (!present.remove(player.id())) {
-            leftBeforeJoining.add(player.id()); // its join is still on the way (ids are never reused)
-        }
-        latestKeys.remove(player.id());
-    }
-
+    /** The tick, and the latest key of every player still connected. */
     Snapshot snapshot() {
         confined();
-        return new Snapshot(tick, latestKeys);
+        forgetPlayersWhoLeft();
+        Map<Integer, Integer> byId = new HashMap<>();
+        latestKeys.forEach((player, keyCode) -> byId.put(player.id(), keyCode));
+        return new Snapshot(tick, byId);
+    }
+
+    /** Keys held, players who left included (for tests: the map stays bounded between snapshots). */
+    int keysHeld() {
+        confined();
+        return latestKeys.size();
+    }
+
+    private void forgetPlayersWhoLeft() {
+        latestKeys.keySet().removeIf(Player::isGone);
     }
 
     /**

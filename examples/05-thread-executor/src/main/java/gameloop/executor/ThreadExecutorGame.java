@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>game-state</b> (one thread) owns {@link GameState}. It runs only short tasks (record a
  *       key, echo it, apply a step, broadcast a tick), so it answers quickly; it is the part
  *       asyncio's event loop plays in the article, for the game's state alone.</li>
- *   <li><b>game-loop</b> (one thread, {@code CompletableFuture.runAsync(play, loop)}: the
+ *   <li><b>game-loop</b> (one thread, {@code CompletableFuture.runAsync(play, loopThread)}: the
  *       article's {@code run_in_executor}) runs {@link #play}: an ordinary blocking method that
  *       calls the blocking {@link Simulation}, sleeps until the tick is due, then hands the step
  *       to game-state and <em>waits</em> for the answer.</li>
@@ -110,11 +110,14 @@ final class ThreadExecutorGame implements Game {
         }
     }
 
-    /** On a Jetty thread: make the player's key counter, then hand the join to the state's owner. */
+    /**
+     * On a Jetty thread: make the player's key counter. The state's owner is not told: the state
+     * keeps no list of players (see {@link GameState#keyPressed}), so joins and leaves cost it
+     * nothing, and a client that reconnects in a loop cannot fill its queue while it is stuck.
+     */
     @Override
     public void playerJoined(Player player) {
         keyCounters.joined(player);
-        handOff(() -> state.playerJoined(player));
     }
 
     /** On a Jetty thread: hand the key to the state's owner, who records it and echoes it. */
@@ -133,13 +136,11 @@ final class ThreadExecutorGame implements Game {
     @Override
     public void playerLeft(Player player) {
         keyCounters.left(player);
-        handOff(() -> state.playerLeft(player));
     }
 
     /**
      * The article's {@code call_soon_threadsafe}: queue a change for the state's owner and return
-     * at once. The caller must not wait for the game: it is a Jetty thread, or the owner itself
-     * (a send that fails during a broadcast drops its player there, and the leave comes here).
+     * at once. The caller, a Jetty thread, must not wait for the game.
      */
     private void handOff(Runnable change) {
         try {
