@@ -47,8 +47,9 @@ final class GameState {
     private long tick;
     /**
      * Each player's latest key code. A player who leaves is not removed at once: nobody tells
-     * this state of joins and leaves (see {@link #keyPressed}), so its entry goes at the next
-     * snapshot, or sooner, when the map outgrows the players connected.
+     * this state of joins and leaves (see {@link #keyPressed}), so its entry (and with it the
+     * player's closed session) goes at the next snapshot, or sooner, when the map outgrows twice
+     * the players connected.
      */
     private final Map<Player, Integer> latestKeys = new HashMap<>();
 
@@ -66,8 +67,8 @@ final class GameState {
      * is not kept here: {@link Players} is thread-safe, and {@link Player#isGone()} says whether
      * a player has left. So joins and leaves need no hand-over to this thread, and cannot pile
      * up in its queue while it is busy or stuck. A key from a player who has left (a send to it
-     * failed on another thread just as its key arrived) is answered, as every key is, but not
-     * recorded.
+     * failed on another thread just as its key arrived) is not recorded (nor answered: a send to
+     * a player who has left does nothing).
      */
     void keyPressed(Player player, int keyCode) {
         confined();

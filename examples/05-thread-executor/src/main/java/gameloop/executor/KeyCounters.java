@@ -3,14 +3,21 @@ package gameloop.executor;
 import gameloop.shared.Player;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Every player's {@link KeysOnTheirWay}, from the player's join to its leave: the bound on key
- * presses waiting for the state's owner. A side matter of this example, kept out of
+ * The bound on key presses waiting for the state's owner, whose queue has none of its own:
+ * {@link KeysOnTheirWay#MAX_WAITING} per player, from the player's join to its leave, and
+ * {@link #MAX_WAITING_IN_ALL} for all players together. The second is what a client that
+ * reconnects in a loop, pressing keys each time, meets while the owner is stuck: each connection
+ * is a new player with a fresh count. A side matter of this example, kept out of
  * {@link ThreadExecutorGame} so that its hooks show the hand-off and little else. Called on
  * Jetty's threads (and on the owner's, for a leave after a failed broadcast): thread-safe.
  */
 final class KeyCounters {
+
+    /** Key presses of all players that may wait for the owner at once: about a megabyte of tasks. */
+    static final int MAX_WAITING_IN_ALL = 10_000;
 
     /** The start of the answer to the first key dropped beyond {@link KeysOnTheirWay#MAX_WAITING}. */
     static final String BUSY = "Server busy, dropped key code: ";
@@ -22,12 +29,22 @@ final class KeyCounters {
      * finds no entry and makes none. A join overtaken by its own leave: see {@link #joined}.
      */
     private final Map<Player, KeysOnTheirWay> keysWaiting = new ConcurrentHashMap<>();
+    private final AtomicInteger waitingInAll = new AtomicInteger();
+    private final int maxWaitingInAll;
+
+    KeyCounters() {
+        this(MAX_WAITING_IN_ALL);
+    }
+
+    KeyCounters(int maxWaitingInAll) {
+        this.maxWaitingInAll = maxWaitingInAll;
+    }
 
     void joined(Player player) {
         keysWaiting.put(player, new KeysOnTheirWay());
         if (player.isGone()) {
-            // Its leave overtook this join (see GameState#playerJoined), and may have found no
-            // entry to remove. The leave marks the player gone before it calls playerLeft, so
+            // Its leave overtook this join (the server lists a player before it tells the game,
+            // and a broadcast in between may fail to reach it), and may have found no entry to remove. The leave marks the player gone before it calls playerLeft, so
             // whichever order the two map calls take, one of them removes the entry.
             keysWaiting.remove(player);
         }
@@ -38,9 +55,9 @@ final class KeyCounters {
     }
 
     /**
-     * Counts a key in and returns the player's counter, for the owner to count it out; or
-     * returns null when the key is dropped: its player has left, or {@link KeysOnTheirWay#MAX_WAITING}
-     * keys already wait (then the first key dropped in a busy spell is answered here and now).
+     * Counts a key in and returns the player's counter, for the owner to hand to {@link #taken}; or
+     * returns null when the key is dropped: its player has left, or a bound is reached (then the
+     * first key dropped in a busy spell is answered here and now).
      */
     KeysOnTheirWay admit(Player player, int keyCode) {
         KeysOnTheirWay keys = keysWaiting.get(player);
@@ -48,7 +65,10 @@ final class KeyCounters {
             return null; // it has just left (a send to it failed on another thread): nobody to answer
         }
         if (keys.countIn()) {
-            return keys;
+            if (waitingInAll.incrementAndGet() <= maxWaitingInAll) {
+                return keys;
+            }
+            waitingInAll.decrementAndGet(); // not taken after all: refused below, like a key past the player's bound
         }
         // One answer per busy spell, not one per dropped key. This thread reads a burst of keys
         // far faster than it can write answers while the owner's thread writes echoes to the
@@ -58,6 +78,17 @@ final class KeyCounters {
             player.send(BUSY + keyCode + BUSY_UNTIL_CAUGHT_UP);
         }
         return null;
+    }
+
+    /** The owner's thread, for each key it takes. */
+    void taken(KeysOnTheirWay keys) {
+        keys.countOut();
+        waitingInAll.decrementAndGet();
+    }
+
+    /** Keys of all players waiting for the owner (for tests). */
+    int waitingInAll() {
+        return waitingInAll.get();
     }
 
     /** Players with a counter: every player between its join and its leave (for tests). */

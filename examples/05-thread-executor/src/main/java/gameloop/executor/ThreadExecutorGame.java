@@ -128,7 +128,7 @@ final class ThreadExecutorGame implements Game {
             return; // dropped: see KeyCounters
         }
         handOff(() -> {
-            keys.countOut();
+            keyCounters.taken(keys);
             state.keyPressed(player, keyCode);
         });
     }

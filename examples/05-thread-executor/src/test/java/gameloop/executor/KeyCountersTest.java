@@ -52,6 +52,43 @@ class KeyCountersTest {
         assertEquals(0, game.playersWithKeyCounters(), "a counter for a player who has left");
     }
 
+    /**
+     * Each connection is a new player with a fresh count, so the bound per player alone would let
+     * a client that reconnects in a loop, pressing keys each time, queue without end while the
+     * owner is stuck. Here nothing is ever taken, as with a stuck owner: the keys waiting stop at
+     * the bound for all players, a refused key is answered, and a key taken makes room again.
+     */
+    @Test
+    void aClientThatReconnectsInALoopCannotQueuePastTheBoundForAll() {
+        KeyCounters counters = new KeyCounters(100);
+        int admitted = 0;
+        AtomicInteger lastSends = new AtomicInteger();
+        KeysOnTheirWay oneAdmitted = null;
+        Player reconnected = null;
+        for (int connection = 0; connection < 50; connection++) {
+            lastSends = new AtomicInteger();
+            reconnected = FakeSessions.join(players, lastSends);
+            counters.joined(reconnected);
+            for (int key = 0; key < KeysOnTheirWay.MAX_WAITING; key++) {
+                KeysOnTheirWay keys = counters.admit(reconnected, 65);
+                if (keys != null) {
+                    admitted++;
+                    oneAdmitted = keys;
+                }
+            }
+            if (connection < 49) {
+                FakeSessions.leave(reconnected);
+                counters.left(reconnected);
+            }
+        }
+
+        assertEquals(100, admitted, "keys taken in by 50 connections of 64 keys each");
+        assertEquals(100, counters.waitingInAll());
+        assertTrue(lastSends.get() >= 1, "a key refused past the bound for all is answered");
+        counters.taken(oneAdmitted); // the owner takes one
+        assertTrue(counters.admit(reconnected, 66) != null, "a key taken makes room for one more");
+    }
+
     @Test
     void aJoinThatComesAfterItsOwnLeaveLeavesNoCounterBehind() {
         FakeSessions.leave(player); // gone, as a failed send would leave it, before the game heard of it

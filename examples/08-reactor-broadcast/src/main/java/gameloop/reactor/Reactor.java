@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * <p>Another thread talks to the reactor in one way only: {@link #callFromThread}, a task queue
  * plus {@code selector.wakeup()}. The other methods any thread may call are built on it or on
  * the same wake-up: {@link #listenTCP} and {@link #connectTCP} (their registration is handed to
- * the reactor thread), {@link #stop} (a flag and a wake-up) and {@link #join}. Everything else
- * (transports, {@link #callLater}) is for the reactor thread only.
+ * the reactor thread), {@link #stop} (a flag and a wake-up), {@link #join}, and the read-only
+ * accessors of its status. Everything else (transports, {@link #callLater}) is for the reactor
+ * thread only.
  */
 public final class Reactor {
 
