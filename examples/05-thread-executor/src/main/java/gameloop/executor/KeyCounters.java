@@ -44,8 +44,9 @@ final class KeyCounters {
         keysWaiting.put(player, new KeysOnTheirWay());
         if (player.isGone()) {
             // Its leave overtook this join (the server lists a player before it tells the game,
-            // and a broadcast in between may fail to reach it), and may have found no entry to remove. The leave marks the player gone before it calls playerLeft, so
-            // whichever order the two map calls take, one of them removes the entry.
+            // and a broadcast in between may fail to reach it), and may have found no entry to
+            // remove. The leave marks the player gone before it calls playerLeft, so whichever
+            // order the two map calls take, one of them removes the entry.
             keysWaiting.remove(player);
         }
     }
