@@ -327,6 +327,4 @@ public final class GameServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-
 }

@@ -39,7 +39,8 @@ final class KeysOnTheirWay {
 
     /**
      * Jetty's thread, after {@link #countIn()} said no (or said yes, but the key is refused after
-     * all, past the bound for all players): gives the count back and sets the flag, in one step. True if the flag was not set: the first refusal of a busy spell.
+     * all, past the bound for all players): gives the count back and sets the flag, in one step.
+     * True if the flag was not set: the first refusal of a busy spell.
      */
     boolean refuse() {
         // If the owner took every other key meanwhile, this gives back the last count: the spell

@@ -43,7 +43,7 @@ public final class BroadcastBenchmark {
         int[] sizes = args.length == 0 ? new int[] {100, 1000, 5000}
                 : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.getInteger("rounds", 50);
-        // One sender and at least one client, and at least one measured round: anything less
+        // One sender and at least one other client, and at least one measured round: anything less
         // would wait for a line nobody receives, or take a percentile of nothing.
         if (rounds < 1 || Arrays.stream(sizes).anyMatch(size -> size < 2)) {
             throw new IllegalArgumentException("need -Drounds of 1 or more and sizes of 2 clients or more; got -Drounds="
@@ -51,7 +51,7 @@ public final class BroadcastBenchmark {
         }
         System.out.printf("one line from client 1 to the other N-1, %d warm-up + %d measured rounds, %d cores, Java %s%n",
                 WARM_UP_ROUNDS, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        System.out.println("| clients | connect + greet all | server relay loop, p50 | last client, p50 | p90 | max |");
+        System.out.println("| clients | connect + greet all | server relay loop, p50 | last receiver, p50 | p90 | max |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
         for (int size : sizes) {
             Result r = measure(size, rounds);
