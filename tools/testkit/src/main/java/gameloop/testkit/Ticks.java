@@ -32,9 +32,12 @@ public final class Ticks {
     /**
      * How many intervals a period test measures over, after skipping {@link #SETTLING_TICKS}.
      * Enough that the period fitted through them ({@link #periodMillis}) hardly moves when one
-     * tick is read late on a busy machine (a collection, a burst of other tests).
+     * tick is read late on a busy machine (a collection, a burst of other tests), or when a stall
+     * delays the last few: a tick's pull on the fitted line falls with the square of the count.
+     * With 40, a stall of a few hundred ms near the end of the window moved it past 10% now and
+     * then when two suites shared the two cores (57.5 ms for 50); 80 take a quarter of that.
      */
-    public static final int MEASURED_INTERVALS = 40;
+    public static final int MEASURED_INTERVALS = 80;
     /** The first ticks after a client joins, left out of period measurements (JIT, connection set-up). */
     public static final int SETTLING_TICKS = 2;
 
@@ -51,8 +54,8 @@ public final class Ticks {
     /**
      * The period these ticks kept, in milliseconds: the slope of the straight line fitted through
      * their arrival times (least squares: arrival time against place in the list). Every arrival
-     * counts, so one tick read 200 ms late moves it by at most 0.7 ms over 40 intervals; the mean
-     * interval, (last - first) / 40, would move by 5 ms if that tick were the first or the last.
+     * counts, so one tick read 200 ms late moves it by at most 0.2 ms over 80 intervals; the mean
+     * interval, (last - first) / 80, would move by 2.5 ms if that tick were the first or the last.
      * A loop that drifts or bursts moves it all the same: it is the rate the ticks came at.
      */
     public static double periodMillis(List<TestClient.Received> ticks) {
