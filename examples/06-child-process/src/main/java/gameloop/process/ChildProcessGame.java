@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -229,6 +228,15 @@ final class ChildProcessGame implements Game {
         loopThread.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** {@link #scheduleReplacement}, from a thread that does not hold the lock: none once closed. */
+    private void scheduleReplacementUnlessClosed(Worker dead) {
+        synchronized (lock) {
+            if (!closed) {
+                scheduleReplacement(dead);
+            }
+        }
+    }
+
     /** On the loop thread, one period after a worker died: launches the next, or tries again later. */
     private void replaceWorker(Worker dead) {
         try {
@@ -247,11 +255,7 @@ final class ChildProcessGame implements Game {
             next = launchWorker();
         } catch (IOException | RuntimeException | Error e) { // an Error too: nobody reads what this task throws
             LOG.error("Could not start a new worker; trying again in {} ms", period.toMillis(), e);
-            try {
-                loopThread.schedule(() -> replaceWorker(dead), period.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException stopping) {
-                LOG.debug("The loop is stopping: no new worker");
-            }
+            scheduleReplacementUnlessClosed(dead);
             return;
         }
         adopt(next);
@@ -292,11 +296,7 @@ final class ChildProcessGame implements Game {
             worker = null;
         }
         next.stop();
-        synchronized (lock) {
-            if (!closed) {
-                scheduleReplacement(next);
-            }
-        }
+        scheduleReplacementUnlessClosed(next);
     }
 
     /**

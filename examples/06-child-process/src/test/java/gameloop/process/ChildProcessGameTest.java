@@ -16,6 +16,7 @@ import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
 import gameloop.testkit.Ticks;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -104,6 +105,37 @@ class ChildProcessGameTest {
                 + "; stopping it, a new one starts in " + TICK.toMillis() + " ms.*");
         assertFalse(ProcessHandle.of(pids.get(1)).map(ProcessHandle::isAlive).orElse(false), "the worker without a reader lives on");
         assertEquals(pids.get(2), game.workerPid());
+    }
+
+    /**
+     * A replacement that cannot be launched (no such program, the JVM out of memory) is tried
+     * again a period later, an Error too, until one starts; the ticks then resume.
+     */
+    @Test
+    void aReplacementThatCannotBeLaunchedIsTriedAgainUntilOneStarts() throws Exception {
+        AtomicInteger launches = new AtomicInteger();
+        ServerLog.capture();
+        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
+                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
+                    switch (launches.incrementAndGet()) {
+                        case 2 -> throw new IOException("no worker this time (on purpose, in a test)");
+                        case 3 -> throw new OutOfMemoryError("no worker this time either (on purpose, in a test)");
+                        default -> {
+                            return Worker.launch(ownerTag, results, errors, events);
+                        }
+                    }
+                }));
+        TestClient client = clients.connect(server.webSocketUri());
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= 3);
+
+        ProcessHandle.of(game.workerPid()).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(20)).until(() -> game.workersStarted() == 2);
+        long before = client.lastTickNumber();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= before + 3);
+
+        assertEquals(4, launches.get(), "one launch at the start, two that failed, one that worked");
+        ServerLog.awaitLine(server, "Could not start a new worker; trying again in " + TICK.toMillis()
+                + " ms\\R.*OutOfMemoryError: no worker this time either.*");
     }
 
     /** A thread that cannot start, as when the JVM can make no more native threads. */
