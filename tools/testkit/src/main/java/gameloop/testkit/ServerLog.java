@@ -108,11 +108,34 @@ public final class ServerLog {
      * the lines {@code close()} logs count as the server's (a test thread's would not).
      */
     public static void closeOnTheServersOwnThread(GameServer server) throws Exception {
-        FutureTask<Void> closing = new FutureTask<>(server::close, null); // its failure fails the test
-        Thread closer = new Thread(closing, server.threadNamePrefix() + "shutdown");
-        closer.start();
-        closing.get(10, TimeUnit.SECONDS);
-        closer.join(TimeUnit.SECONDS.toMillis(10));
+        startClosingOnTheServersOwnThread(server).finish();
+    }
+
+    /**
+     * Starts closing {@code server} on a thread named like its own Ctrl+C hook, and returns at
+     * once: for a test that acts while the close is under way (while it waits for the players to
+     * leave, say), then calls {@link Closing#finish()}.
+     */
+    public static Closing startClosingOnTheServersOwnThread(GameServer server) {
+        FutureTask<Void> task = new FutureTask<>(server::close, null); // its failure fails whoever finishes it
+        Thread thread = new Thread(task, server.threadNamePrefix() + "shutdown");
+        thread.start();
+        return new Closing(thread, task);
+    }
+
+    /** A {@code close()} under way on the server's own shutdown thread. */
+    public record Closing(Thread thread, FutureTask<Void> task) {
+
+        /** True while the close waits on a timer: the goodbye's wait for the players to leave, say. */
+        public boolean isWaitingOnATimer() {
+            return thread.getState() == Thread.State.TIMED_WAITING;
+        }
+
+        /** Waits for the close to end (10 s at most); what it threw is thrown here. */
+        public void finish() throws Exception {
+            task.get(10, TimeUnit.SECONDS);
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
     }
 
     /**

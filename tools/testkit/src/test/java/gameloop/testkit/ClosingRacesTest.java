@@ -96,18 +96,16 @@ class ClosingRacesTest {
         CompletableFuture<TestClient> connecting = CompletableFuture.supplyAsync(() -> clients.connect(server.webSocketUri()));
         assertTrue(joining.await(10, TimeUnit.SECONDS));
 
-        // Named like the server's shutdown hook, so what close() logs is the server's.
-        Thread closer = new Thread(server::close, server.threadNamePrefix() + "shutdown");
-        closer.start();
+        ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
         // The game has nothing to stop, so the closer's first timed wait is for the players to
         // leave: by then it has sent the joining player its 1001.
         // (Polled often: the goodbye is timed from its start, so from before this release.)
-        await().pollInterval(Duration.ofMillis(1)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+        await().pollInterval(Duration.ofMillis(1)).until(closing::isWaitingOnATimer);
         finishJoin.countDown();
 
         assertTrue(left.await(10, TimeUnit.SECONDS), "the game never heard the player leave");
-        closer.join(TimeUnit.SECONDS.toMillis(10));
-        assertFalse(closer.isAlive(), "close() is stuck");
+        closing.finish();
+        assertFalse(closing.thread().isAlive(), "close() is stuck");
         // The goodbye waits up to 1 s for players who do not leave; this one left as its join ended.
         long took = ServerLog.goodbyeMillis(server);
         assertTrue(took < 900, "the shutdown waited out its timeout: " + took + " ms");

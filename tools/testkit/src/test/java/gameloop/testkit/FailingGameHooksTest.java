@@ -113,20 +113,17 @@ class FailingGameHooksTest {
             assertTrue(queued.await(10, TimeUnit.SECONDS), "the game never queued its 16 MiB");
             // It never reads, so its close frame cannot be written; once the shutdown waits for it
             // to leave (the only timed wait in close() here), it drops.
-            // On a thread named like the server's shutdown hook, so what close() logs is the server's.
             // Tasks, not bare threads, so that a failure in either fails this test.
-            FutureTask<Void> closing = new FutureTask<>(server::close, null);
-            Thread closer = new Thread(closing, server.threadNamePrefix() + "shutdown");
+            ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
             FutureTask<Void> dropped = new FutureTask<>(() -> {
-                await().pollInterval(Duration.ofMillis(1)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+                await().pollInterval(Duration.ofMillis(1)).until(closing::isWaitingOnATimer);
                 silent.resetAbruptly();
                 return null;
             });
             Thread dropper = new Thread(dropped, "failing-leave-test-dropper");
 
             dropper.start();
-            closer.start();
-            closing.get(10, TimeUnit.SECONDS);
+            closing.finish();
             dropped.get(10, TimeUnit.SECONDS);
 
             // The server waits up to 1 s for players to answer its close frame, and is woken as

@@ -220,14 +220,12 @@ class SharedWiringTest {
             await().until(() -> server.players().count() == 2);
             silent.sendText(String.valueOf(CLOG));
             assertTrue(clogged.await(10, TimeUnit.SECONDS));
-            // Named like the server's shutdown hook, so what close() logs is the server's.
-            Thread closer = new Thread(server::close, server.threadNamePrefix() + "shutdown");
-            closer.start();
+            ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
             assertEquals(StatusCode.SHUTDOWN, watcher.closed().get(10, TimeUnit.SECONDS).code()); // the goodbye began
             // and has been sent to everyone: the closer now waits for the silent one to leave. (A
             // newcomer who came sooner could be reached by that walk over the players, and get
             // the same goodbye even if the join let it in.)
-            await().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+            await().until(closing::isWaitingOnATimer);
 
             TestClient newcomer = clients.connect(server.webSocketUri());
 
@@ -235,7 +233,7 @@ class SharedWiringTest {
             assertEquals(StatusCode.SHUTDOWN, refused.code());
             // Our own goodbye, not Jetty's when it stops: the join itself turned the newcomer away.
             assertEquals("server shutting down", refused.reason());
-            closer.join(TimeUnit.SECONDS.toMillis(10));
+            closing.finish();
             // And the one whose socket is full was waited for, up to the second, then cut off.
             ServerLog.awaitLine(server, "1 player could not be sent the close frame in time \\(not reading\\?\\); cutting it off");
         }
@@ -254,16 +252,15 @@ class SharedWiringTest {
             await().until(() -> server.players().count() == 1);
             slow.sendText(String.valueOf(CLOG_AND_QUEUE));
             assertTrue(clogged.await(10, TimeUnit.SECONDS));
-            Thread closer = new Thread(server::close, server.threadNamePrefix() + "shutdown");
-            closer.start();
+            ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
             // The goodbye is queued, behind the frame being written: the closer waits for it, and
             // the player is still here until it is written.
             // Polled often: the second the goodbye waits starts now, and the client must read 6 MB in it.
-            await().pollInterval(Duration.ofMillis(5)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+            await().pollInterval(Duration.ofMillis(5)).until(closing::isWaitingOnATimer);
             assertEquals(1, server.players().count(), "counted gone before its close frame was written");
 
             assertEquals(StatusCode.SHUTDOWN, slow.readsToTheCloseCode(Duration.ofSeconds(10)));
-            closer.join(TimeUnit.SECONDS.toMillis(10));
+            closing.finish();
             ServerLog.awaitLine(server, "Said goodbye to 1 player; it left within \\d+ ms");
         }
     }
