@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 
 /**
  * The game's state: the number of the last tick sent, and each player's latest key press.
@@ -85,9 +86,9 @@ final class GameState {
     Snapshot snapshot() {
         confined();
         forgetPlayersWhoLeft();
-        Map<Integer, Integer> byId = new HashMap<>();
-        latestKeys.forEach((player, keyCode) -> byId.put(player.id(), keyCode));
-        return new Snapshot(tick, byId);
+        // Made unmodifiable here, so the Snapshot's own Map.copyOf keeps it as it is, uncopied.
+        return new Snapshot(tick, latestKeys.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(entry -> entry.getKey().id(), Map.Entry::getValue)));
     }
 
     /** Keys held, players who left included (for tests: the map stays bounded between snapshots). */
