@@ -165,12 +165,12 @@ final class ChildProcessGame implements Game {
             LOG.warn("Could not send request {} to worker {}: {}. It is probably dying; its reader will report it.",
                     number, current.pid(), e.toString());
         } catch (Throwable e) { // an Error too: a periodic task that throws is never run again
-            synchronized (lock) {
-                if (worker == current && inFlight > 0) { // (its death may have reset the count already)
-                    inFlight--; // never sent: left counted, it would skip every period from now on
-                }
-            }
-            LOG.error("Sending request {} failed; the loop goes on", number, e);
+            // Not a broken pipe but a failure part-way through a write: some of the request may
+            // sit in the writer's buffers and go out with the next one, and then results would no
+            // longer match our count. So this worker is killed (not stopped: that would flush the
+            // buffers first), and its reader reports its end as for any death: it is replaced.
+            LOG.error("Sending request {} to worker {} failed; killing it", number, current.pid(), e);
+            current.kill();
         }
     }
 

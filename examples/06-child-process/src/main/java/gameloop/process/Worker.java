@@ -101,6 +101,11 @@ final class Worker {
      */
     static Worker launch(String ownerTag, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events)
             throws IOException {
+        return new Worker(startJvm(ownerTag), resultThreads, errorThreads, events);
+    }
+
+    /** The child JVM alone, running {@link HeavyWorker}, its three pipes unread. */
+    static Process startJvm(String ownerTag) throws IOException {
         List<String> command = List.of(
                 javaCommand(),
                 // A worker that needs little memory should not reserve a share of the machine's,
@@ -113,8 +118,7 @@ final class Worker {
         // enough to read in `ps`, and the main class's name stays in the part of it that
         // ProcessHandle.Info reports (on Linux the JDK cuts a command line off at 4 KiB).
         builder.environment().put("CLASSPATH", classpath());
-        Process process = builder.start();
-        return new Worker(process, resultThreads, errorThreads, events);
+        return builder.start();
     }
 
     /**
@@ -304,8 +308,8 @@ final class Worker {
         process.destroy();
     }
 
-    /** SIGKILL: no request, no hooks; the kernel ends the process. */
-    private void kill() {
+    /** SIGKILL: no request, no hooks; the kernel ends the process. Returns at once; its reader reports the end. */
+    void kill() {
         signalSent = "SIGKILL";
         process.destroyForcibly();
     }
