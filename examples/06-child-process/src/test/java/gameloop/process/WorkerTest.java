@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.testkit.Threads;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -189,6 +193,64 @@ class WorkerTest {
             assertEquals(List.of(), Threads.alive(prefix));
         } finally {
             stubborn.destroyForcibly(); // if Worker's constructor threw, nothing else would end it
+        }
+    }
+    /**
+     * End of file on stdout is how a worker's end is noticed; one that closes stdout but lives on
+     * would leave its reader waiting for an exit that never comes. It is killed instead.
+     */
+    @Test
+    void aWorkerThatClosesItsStdoutButLivesOnIsKilled() throws Exception {
+        Process closesStdout = new ProcessBuilder("sh", "-c", "exec >&-; exec sleep 60").start();
+        try {
+            worker = new Worker(closesStdout, threads("results"), threads("stderr"), recording(Duration.ZERO));
+            worker.startReading();
+
+            assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
+            assertFalse(closesStdout.isAlive());
+        } finally {
+            closesStdout.destroyForcibly();
+        }
+    }
+
+    /** The report keeps a worker's last words, not all of them: a chatty child cannot fill our memory. */
+    @Test
+    void theReportKeepsOnlyTheLast20LinesOfStderr() throws Exception {
+        Process chatty = new ProcessBuilder("sh", "-c", "for i in $(seq 1 100); do echo \"line $i\" >&2; done; exit 3").start();
+        try {
+            worker = new Worker(chatty, threads("results"), threads("stderr"), recording(Duration.ZERO));
+            worker.startReading();
+
+            Worker.Exit how = exit.get(20, TimeUnit.SECONDS);
+            assertEquals(3, how.code(), how.describe());
+            List<String> expected = new ArrayList<>();
+            for (int i = 81; i <= 100; i++) {
+                expected.add("line " + i);
+            }
+            assertEquals(expected, how.lastErrorLines());
+        } finally {
+            chatty.destroyForcibly();
+        }
+    }
+
+    /**
+     * The other direction: a worker whose results nobody reads any more (its server is gone, but
+     * its stdin still open, say held by another process) notices at its next result and leaves.
+     */
+    @Test
+    void aWorkerWhoseResultPipeIsClosedLeavesAtItsNextResult() throws Exception {
+        Process child = Worker.startJvm("test");
+        try (Writer requests = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII)) {
+            child.getInputStream().close(); // nobody reads the results now
+            requests.write(HeavyWorker.requestLine(1, 1) + "\n");
+            requests.flush(); // and stdin stays open: only the result pipe can tell it to go
+
+            assertTrue(child.waitFor(20, TimeUnit.SECONDS), "the worker is still running");
+            assertEquals(0, child.exitValue());
+            String stderr = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(stderr.contains("the result pipe is closed, so the server is gone; exiting"), stderr);
+        } finally {
+            child.destroyForcibly();
         }
     }
 }
