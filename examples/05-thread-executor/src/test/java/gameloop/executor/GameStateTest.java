@@ -49,6 +49,7 @@ class GameStateTest {
         state.keyPressed(leavingBeforeItsKey, 66);
         state.keyPressed(staying, 67);
 
+        assertEquals(2, state.keysHeld(), "a key pressed after its player left is not even kept");
         assertEquals(Map.of(staying.id(), 67), state.snapshot().latestKeys(), "only the player still here has a key");
     }
 

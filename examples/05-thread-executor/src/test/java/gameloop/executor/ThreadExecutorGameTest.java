@@ -13,6 +13,7 @@ import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
 import gameloop.testkit.RawWebSocket;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
@@ -233,6 +234,7 @@ class ThreadExecutorGameTest {
     void aBlockingLibraryThatFailsIsReportedAndTheLoopRestarts() throws Exception {
         IllegalStateException broken = new IllegalStateException("the library failed");
         AtomicBoolean failNext = new AtomicBoolean();
+        ServerLog.capture();
         start(now -> {
             if (failNext.getAndSet(false)) {
                 throw broken;
@@ -248,6 +250,9 @@ class ThreadExecutorGameTest {
         assertSame(broken, game.lastFailure());
         assertEquals(2, game.loopsStarted());
         Ticks.assertConsecutive(player.tickNumbers());
+        // What a learner sees: the failure logged with its stack trace, not only counted.
+        ServerLog.awaitLine(server, "Game loop 1 failed; a new one starts in " + TICK.toMillis()
+                + " ms\\R.*IllegalStateException: the library failed.*");
     }
 
     @Test
@@ -275,6 +280,7 @@ class ThreadExecutorGameTest {
     void aStuckOwnerIsReportedWithItsStackAndTheGameGoesOnWhenItRecovers() throws Exception {
         AtomicBoolean stickNext = new AtomicBoolean();
         AtomicLong stuckIn = new AtomicLong(-1);
+        ServerLog.capture();
         start(Simulation.ARTICLE, n -> {
             if (stickNext.getAndSet(false)) {
                 stuckIn.set(n);
@@ -304,6 +310,9 @@ class ThreadExecutorGameTest {
         // The tick before the stall may still be on its way to the client; none after it can be.
         await().until(() -> player.lastTickNumber() >= stuckIn.get() - 1);
         assertEquals(stuckIn.get() - 1, player.lastTickNumber(), "no tick while the owner is stuck");
+
+        ServerLog.awaitLine(server, "Game loop \\d+ failed; a new one starts in " + TICK.toMillis()
+                + " ms\\R.*did not answer within 200 ms.*CountDownLatch.*");
 
         release.countDown();
         await().until(() -> player.lastTickNumber() >= stuckIn.get() + 3);
