@@ -226,4 +226,54 @@ class DeferredTest {
         assertSame(thrown, late.getCause());
         assertEquals(List.of("broken step got 1"), log);
     }
+    @Test
+    void aValuePassesAnErrbackUntouched() {
+        Deferred<Integer> d = new Deferred<>();
+        AtomicReference<Object> outcome = outcomeOf(d.addErrback(failure -> { log.add("errback ran"); return 0; }));
+
+        d.callback(5);
+
+        assertEquals(5, outcome.get());
+        assertEquals(List.of(), log, "an errback runs only on the errback track");
+    }
+
+    @Test
+    void aChainedDeferredLeavesNullOnTheFirstChainAfterAFailureToo() {
+        Deferred<Integer> first = new Deferred<>();
+        Deferred<Integer> second = new Deferred<>();
+        outcomeOf(second); // second handles the failure, so first has nothing left to handle
+        AtomicReference<Object> firstOutcome = outcomeOf(first.chainDeferred(second));
+
+        first.errback(new Exception("handed on"));
+
+        assertNull(firstOutcome.get(), "the failure went to second; first carries null, as in Twisted");
+    }
+
+    /** How a step waits for something else (exercise 1 builds on it): it pauses its own chain. */
+    @Test
+    void aStepThatPausesItsOwnDeferredHoldsTheStepsAfterIt() {
+        Deferred<Integer> d = new Deferred<>();
+        d.addCallback(n -> { d.pause(); return n + 1; })
+                .addCallback(n -> { log.add("after " + n); return n; });
+
+        d.callback(1);
+        List<String> whilePaused = List.copyOf(log);
+        d.unpause();
+
+        assertEquals(List.of(), whilePaused);
+        assertEquals(List.of("after 2"), log);
+    }
+
+    /** An Error in a paused chain: the steps after it must not run on unpause() either, with a stale result. */
+    @Test
+    void aChainBrokenByAnErrorRunsNothingOnUnpause() {
+        Deferred<Integer> d = new Deferred<>();
+        d.addCallback(n -> { d.pause(); throw new AssertionError("a bug, after a pause"); })
+                .addCallback(n -> { log.add("ran with " + n); return n; });
+
+        assertThrows(AssertionError.class, () -> d.callback(1));
+        d.unpause();
+
+        assertEquals(List.of(), log);
+    }
 }

@@ -41,6 +41,22 @@ class ReactorTest {
         assertFalse(reactor.thread().isAlive());
     }
 
+    /**
+     * run() waits for the thread itself, not only for its pool: the pool says "terminated" a few
+     * instructions before its thread is gone. Too short a window to catch once; so, many times.
+     */
+    @Test
+    void runReturnsOnlyOnceTheReactorThreadHasEnded() throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            Reactor reactor = new Reactor("reactor-join-test");
+            reactor.callLater(Duration.ZERO, reactor::stop);
+
+            reactor.run();
+
+            assertFalse(reactor.thread().isAlive(), "the reactor thread outlived run(), round " + i);
+        }
+    }
+
     @Test
     void anInterruptedRunPassesTheInterruptOnAndStillEndsTheThread() throws InterruptedException {
         Reactor reactor = new Reactor("reactor-interrupted-test");
