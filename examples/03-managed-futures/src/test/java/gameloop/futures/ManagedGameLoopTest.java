@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +93,76 @@ class ManagedGameLoopTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> second.lastTickNumber() == 1);
         assertEquals(2, loop.loopsStarted());
         assertEquals(0, loop.crashes(), "the cancel's interrupt is not a crash");
+    }
+
+    /**
+     * A loop whose ticks take longer than the period is always late, so its sleeps are zero or
+     * less; a zero sleep does not look at the interrupt, so the loop must, or a cancel would never
+     * reach it and it would hold the one loop thread for good.
+     */
+    @Test
+    void aLoopRunningLateIsStillCancelled() throws Exception {
+        start(TICK, n -> {
+            spinIgnoringInterrupts(TICK.multipliedBy(3));
+            return Protocol.tick(n);
+        });
+        TestClient first = clients.connect(server.webSocketUri());
+        await().until(() -> first.lastTickNumber() >= 3);
+
+        first.close();
+        await().until(() -> !loop.isRunning());
+        TestClient second = clients.connect(server.webSocketUri());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.tickNumbers().contains(1L)); // the new loop's first
+        assertEquals(0, loop.crashes());
+    }
+
+    /**
+     * One loop thread: a new loop starts only once the cancelled one has finished its last
+     * round. Here that last round is made long on purpose; no tick of the new loop may run
+     * beside it.
+     */
+    @Test
+    void aNewLoopNeverTicksBesideTheLastRoundOfACancelledOne() throws Exception {
+        AtomicInteger ticking = new AtomicInteger();
+        AtomicBoolean overlapped = new AtomicBoolean();
+        CountDownLatch inLongRound = new CountDownLatch(1);
+        start(TICK, n -> {
+            if (ticking.incrementAndGet() > 1) {
+                overlapped.set(true);
+            }
+            try {
+                if (n == 2 && loop.loopsStarted() == 1) { // the first loop's second round: long
+                    inLongRound.countDown();
+                    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (loop.loopsStarted() < 2 && System.nanoTime() - giveUp < 0) {
+                        Thread.onSpinWait(); // deaf to the cancel's interrupt, as heavy work often is
+                    }
+                    spinIgnoringInterrupts(Duration.ofMillis(300)); // the new loop would tick now, if it could
+                }
+                return Protocol.tick(n);
+            } finally {
+                ticking.decrementAndGet();
+            }
+        });
+        TestClient first = clients.connect(server.webSocketUri());
+        assertTrue(inLongRound.await(10, TimeUnit.SECONDS));
+
+        first.close();
+        await().until(() -> !loop.isRunning());
+        TestClient second = clients.connect(server.webSocketUri());
+
+        await().until(() -> second.tickNumbers().contains(2L)); // the new loop ran two rounds
+        assertFalse(overlapped.get(), "a new loop ticked while the cancelled one was still in its last round");
+        assertEquals(0, loop.crashes());
+    }
+
+    /** Busy for {@code time}, as a tick doing heavy work is, and deaf to interrupts, as such work often is. */
+    private static void spinIgnoringInterrupts(Duration time) {
+        long until = System.nanoTime() + time.toNanos();
+        while (System.nanoTime() - until < 0) {
+            Thread.onSpinWait();
+        }
     }
 
     @Test
