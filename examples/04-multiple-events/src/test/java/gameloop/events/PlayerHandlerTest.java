@@ -67,6 +67,20 @@ class PlayerHandlerTest {
         assertEquals(List.of("game loop says: tick 1", "game loop says: tick 2"), sent);
     }
 
+    /** A handler that fell several ticks behind catches up one tick at a time: it skips none. */
+    @Test
+    void aHandlerThatFellBehindCatchesUpOneTickAtATime() throws Exception {
+        HeldInTickOne held = new HeldInTickOne();
+
+        ticks.announce(2);
+        ticks.announce(3);
+        ticks.announce(4);
+        held.releaseAndWait();
+
+        assertEquals(List.of("game loop says: tick 1", "game loop says: tick 2", "game loop says: tick 3",
+                "game loop says: tick 4"), sent);
+    }
+
     /**
      * Keys that arrive while the handler is busy wait in its inbox. A step answers at most
      * {@link PlayerHandler#KEYS_PER_STEP} of them, so a flooding player cannot keep the loop
