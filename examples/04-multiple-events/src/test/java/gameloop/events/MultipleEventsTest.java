@@ -8,6 +8,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
@@ -73,6 +74,7 @@ class MultipleEventsTest {
             }
             return Protocol.tick(n);
         };
+        ServerLog.capture();
         try (GameServer failing = GameServer.start(ServerSettings.forTest("04-multiple-events", TICK),
                         context -> new MultipleEventsGame(context, buggyOnce));
                 TestClients own = new TestClients()) { // closed first: clients before their server
@@ -87,6 +89,8 @@ class MultipleEventsTest {
             await().until(() -> other.lastTickNumber() >= before + 3);
             assertTrue(other.isOpen());
             await().until(() -> failing.players().count() == 1); // the failed one left, the other stayed
+            ServerLog.awaitLine(failing, "player \\d+: handler failed; disconnecting this player, the game goes on for everyone else"
+                    + "\\R.*IllegalStateException: a bug in tick \\d+, on purpose.*");
         }
     }
 
