@@ -147,7 +147,9 @@ class MultipleEventsTest {
         await().until(() -> game.waitingForTick() == 10);
         // And never more, tick after tick. (At each tick the waiters come back one by one, so a
         // single look could catch exactly ten on their way back to eleven, a leaked one among them.)
-        await().during(TICK.multipliedBy(5)).atMost(TICK.multipliedBy(20)).until(() -> game.waitingForTick() <= 10);
+        // The ceiling is generous: a passing check ends after five ticks anyway, and a busy
+        // machine can hold the checks themselves up.
+        await().during(TICK.multipliedBy(5)).atMost(Duration.ofSeconds(5)).until(() -> game.waitingForTick() <= 10);
         long seen = players.get(0).lastTickNumber();
         await().until(() -> players.stream().allMatch(p -> p.lastTickNumber() > seen + 2));
     }
