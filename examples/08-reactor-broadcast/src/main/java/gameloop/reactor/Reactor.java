@@ -67,6 +67,7 @@ public final class Reactor {
     private volatile boolean stopRequested;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile long bytesRead; // written by the reactor thread only, read by anyone
+    private volatile long turns; // the same
 
     // Reactor thread only.
     private final DelayedCalls delayedCalls = new DelayedCalls(this::checkThread);
@@ -188,6 +189,11 @@ public final class Reactor {
         return bytesRead;
     }
 
+    /** How many times the loop has woken from select() so far: an idle reactor sleeps, and this stays put. */
+    public long turns() {
+        return turns;
+    }
+
     // ---- The loop ------------------------------------------------------------------------------
 
     private void run() {
@@ -195,6 +201,7 @@ public final class Reactor {
         try {
             while (!stopRequested) {
                 waitForEvents();
+                turns++; // one writer: a volatile is enough to publish it
                 if (Thread.currentThread().isInterrupted()) {
                     // select() returns at once while the interrupt flag is set, so the loop would
                     // spin; clearing the flag would hide whoever meant to stop us. Stop, and say so.

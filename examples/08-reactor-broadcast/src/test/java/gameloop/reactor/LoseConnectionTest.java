@@ -102,17 +102,20 @@ class LoseConnectionTest {
 
     /**
      * A peer that says it is done sending (a half-close) may still be reading: the last bytes
-     * still reach it, all of them, and only then is the socket closed.
+     * still reach it, all of them, and then the socket is closed at once (the peer has already
+     * ended its side: there is nothing to linger for, and no flush deadline to wait out).
      */
     @Test
     void aPeerThatHalfClosesStillGetsEveryQueuedByte() throws Exception {
         byte[] payload = new byte[HALF_CLOSE_PAYLOAD_BYTES];
         Arrays.fill(payload, (byte) 'x');
         CompletableFuture<String> lostReason = new CompletableFuture<>();
+        CompletableFuture<Connection> connection = new CompletableFuture<>();
         InetSocketAddress address = reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 peer -> new Protocol() {
                     @Override
                     protected void connectionMade() {
+                        connection.complete((Connection) transport());
                         transport().write(payload); // most of it waits in the queue
                         transport().loseConnection();
                     }
@@ -128,6 +131,7 @@ class LoseConnectionTest {
 
             assertEquals(HALF_CLOSE_PAYLOAD_BYTES, reader.readToEnd());
             assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
+            await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(() -> connection.join().socketClosed());
         }
     }
 

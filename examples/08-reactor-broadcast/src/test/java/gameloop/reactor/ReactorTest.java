@@ -1,5 +1,6 @@
 package gameloop.reactor;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -376,6 +378,37 @@ class ReactorTest {
         assertEquals("ran", after.get());
         expectedErrors = 1;
         assertEquals(1, log.errors().size());
+    }
+
+    /**
+     * A connection asks select() for OP_WRITE only while bytes wait in its queue. Left on once the
+     * queue has drained, an always-writable socket would wake select() at once on every turn, and
+     * an idle reactor would spin a core.
+     */
+    @Test
+    void anIdleReactorSleepsOnceAWriteQueueHasDrained() throws Exception {
+        int payloadBytes = 8 * 1024 * 1024; // well past what the two kernels hold: most of it waits in the queue
+        Reactor roomy = new Reactor(name + "-roomy", log, 2 * payloadBytes); // a queue that can hold it all
+        roomy.start();
+        try {
+            InetSocketAddress address = roomy.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    peer -> new Protocol() {
+                        @Override
+                        protected void connectionMade() {
+                            transport().write(("x".repeat(payloadBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
+                        }
+                    });
+            try (LineSocket reader = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
+                assertEquals(payloadBytes, reader.readLine().length()); // the queue has drained
+
+                long before = roomy.turns();
+                await("the reactor to stay asleep").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                        .until(() -> roomy.turns() - before <= 20);
+            }
+        } finally {
+            roomy.stop();
+            assertTrue(roomy.join(Duration.ofSeconds(10)), "the roomy reactor's thread ends");
+        }
     }
 
     private InetSocketAddress listen(ServerFactory factory) throws IOException {
