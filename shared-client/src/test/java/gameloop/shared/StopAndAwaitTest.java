@@ -1,7 +1,9 @@
 package gameloop.shared;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +52,26 @@ class StopAndAwaitTest {
         }
         assertTrue(terminatedOnReturn[0], "stopAndAwait returned before the loop thread ended");
         assertTrue(stillInterrupted[0], "the caller's interrupt was lost");
+    }
+
+    /** It interrupts the loop, so a loop that waits (a sleep between ticks, a blocking call) ends at once. */
+    @Test
+    void aLoopThatWaitsIsInterruptedAndEndsAtOnce() throws Exception {
+        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "stop-and-await-test-waiting-loop"));
+        CountDownLatch waiting = new CountDownLatch(1);
+        loop.execute(() -> {
+            waiting.countDown();
+            try {
+                new CountDownLatch(1).await(); // only an interrupt ends this
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(waiting.await(5, TimeUnit.SECONDS));
+
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> Game.stopAndAwait(loop),
+                "stopAndAwait waited for a loop it should have interrupted");
+        assertTrue(loop.isTerminated());
     }
 
     private static void awaitIgnoringInterrupts(CountDownLatch latch) {

@@ -39,6 +39,27 @@ class ClosingRacesTest {
         Teardown.closeAll(clients, server);
     }
 
+    /**
+     * The game stops first, then the players are told goodbye: a game's last word to its players,
+     * sent as it stops, reaches them before the 1001.
+     */
+    @Test
+    void theGameStopsBeforeThePlayersAreToldGoodbyeSoItsLastWordReachesThem() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("last-word-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void close() {
+                context.players().broadcast("game over");
+            }
+        });
+        TestClient player = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
+
+        server.close();
+
+        assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code());
+        assertTrue(player.hasReceived("game over"), "received: " + player.messages());
+    }
+
     /** A game may turn a player away from {@code playerJoined}, before the join has returned. */
     @Test
     void aPlayerTheGameClosesWhileJoiningLeavesAndTheGameHearsIt() throws Exception {

@@ -134,6 +134,24 @@ class FailingGameHooksTest {
         }
     }
 
+    /** A thread of the game's own that dies of an exception nobody catches: its death is in the server's log. */
+    @ParameterizedTest
+    @EnumSource(Bug.class)
+    void aGameThreadThatDiesOfAnUncaughtExceptionIsLogged(Bug bug) throws Exception {
+        server = GameServer.start(ServerSettings.forTest("dying-thread-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void start() {
+                context.threads("worker").newThread(bug::raise).start();
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        ServerLog.awaitLine(server, "Thread " + server.threadNamePrefix() + "worker-1 died\\R.*a bug in the game, on purpose.*");
+    }
+
     /** A game that fails to stop: the players still get their goodbye, and the server still stops. */
     @ParameterizedTest
     @EnumSource(Bug.class)
