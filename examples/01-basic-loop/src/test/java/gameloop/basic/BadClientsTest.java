@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.RawWebSocket;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
@@ -32,6 +33,7 @@ class BadClientsTest {
     @BeforeEach
     void start() throws Exception {
         clients = new TestClients();
+        ServerLog.capture();
         server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)),
                 FixedRateGameLoop::new);
     }
@@ -64,6 +66,16 @@ class BadClientsTest {
 
         assertEquals(1009, bad.closed().get(5, TimeUnit.SECONDS).code());
         assertNotDisturbed(good);
+    }
+
+    /** A binary frame has a size limit of its own; an oversized one is refused for its size, before it is even read whole. */
+    @Test
+    void anOversizedBinaryFrameClosesThatConnectionWith1009() throws Exception {
+        TestClient bad = clients.connect(server.webSocketUri());
+
+        bad.sendBinary(new byte[GameServer.MAX_MESSAGE_BYTES + 1]);
+
+        assertEquals(1009, bad.closed().get(5, TimeUnit.SECONDS).code());
     }
 
     @Test
@@ -130,6 +142,9 @@ class BadClientsTest {
             flood.get(60, TimeUnit.SECONDS);
             // Cut off for real: the server closed the socket, and holds none of its frames.
             assertTrue(stalled.readsToTheEnd(Duration.ofSeconds(10)), "the server still holds the connection open");
+            // And said which client, and why, where the person running the server will look.
+            ServerLog.awaitLine(server, "Player \\d+ \\(.*\\) is not keeping up: " + GameServer.MAX_QUEUED_FRAMES
+                    + " frames are already queued for it.*Disconnecting it.*");
         }
         assertNotDisturbed(watcher);
     }

@@ -13,9 +13,14 @@ import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
+import gameloop.testkit.Threads;
 import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -151,6 +156,41 @@ class BasicLoopTest {
         return client.ticks().stream().filter(t -> t.tickNumber() == tickNumber).findFirst()
                 .orElseThrow(() -> new AssertionError("tick " + tickNumber + " never came: " + client.tickNumbers()))
                 .nanoTime();
+    }
+
+    /**
+     * Every tick runs on the one named loop thread; and stopping waits for that thread, so no
+     * tick is still running once close() has returned (here the tick in progress is a long one,
+     * deaf to interrupts).
+     */
+    @Test
+    void ticksRunOnTheNamedLoopThreadWhichCloseWaitsFor() throws Exception {
+        Set<String> tickThreads = ConcurrentHashMap.newKeySet();
+        CountDownLatch inLongTick = new CountDownLatch(1);
+        AtomicBoolean longTickDone = new AtomicBoolean();
+        GameServer slowToStop = startWithTicks(n -> {
+            tickThreads.add(Thread.currentThread().getName());
+            if (n == 3) {
+                inLongTick.countDown();
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+                while (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+                longTickDone.set(true);
+            }
+            return Protocol.tick(n);
+        });
+        try {
+            assertTrue(inLongTick.await(10, TimeUnit.SECONDS), "tick 3 never came");
+
+            slowToStop.close();
+
+            assertTrue(longTickDone.get(), "close() returned while a tick was still running");
+            assertEquals(List.of(), Threads.alive(slowToStop.threadNamePrefix() + "game-loop"));
+            assertEquals(Set.of(slowToStop.threadNamePrefix() + "game-loop-1"), tickThreads);
+        } finally {
+            slowToStop.close();
+        }
     }
 
     /** A tick that throws, even an Error, is logged and skipped; the loop ticks on. */
