@@ -3,6 +3,7 @@ package gameloop.shared;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
@@ -23,12 +24,20 @@ public final class FakeSessions {
 
     /** Joins a player whose session counts its sends. */
     public static Player join(Players players, AtomicInteger sends) {
-        return players.join(session(sends, null));
+        return players.join(session(sends, null, null, new AtomicInteger()));
     }
 
-    /** Joins a player whose session counts its sends and throws {@code failure} from the first one. */
-    public static Player joinFailingFirstSend(Players players, AtomicInteger sends, Error failure) {
-        return players.join(session(sends, failure));
+    /**
+     * Joins a player whose session counts its sends and throws {@code failure} from the first
+     * one, and counts the times it is told to disconnect.
+     */
+    public static Player joinFailingFirstSend(Players players, AtomicInteger sends, Error failure, AtomicInteger disconnects) {
+        return players.join(session(sends, failure, null, disconnects));
+    }
+
+    /** Joins a player whose session reports every write failed with {@code failure}, through the callback, as Jetty does. */
+    public static Player joinWhoseWritesFail(Players players, AtomicInteger sends, Throwable failure) {
+        return players.join(session(sends, null, failure, new AtomicInteger()));
     }
 
     /** The player leaves, as when its connection closes: the game hears of it once. */
@@ -36,12 +45,15 @@ public final class FakeSessions {
         player.markGone();
     }
 
-    private static Session session(AtomicInteger sends, Error firstSendFails) {
+    private static Session session(AtomicInteger sends, Error firstSendFails, Throwable writesFail, AtomicInteger disconnects) {
         return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "sendText" -> {
                         if (sends.getAndIncrement() == 0 && firstSendFails != null) {
                             throw firstSendFails;
+                        }
+                        if (writesFail != null) {
+                            ((Callback) args[1]).fail(writesFail);
                         }
                         yield null;
                     }
@@ -49,7 +61,11 @@ public final class FakeSessions {
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "fake session";
-                    case "close", "disconnect" -> null;
+                    case "disconnect" -> {
+                        disconnects.incrementAndGet();
+                        yield null;
+                    }
+                    case "close" -> null;
                     default -> throw new UnsupportedOperationException("the fake session does not do " + method.getName()
                             + " yet: teach it in FakeSessions");
                 });

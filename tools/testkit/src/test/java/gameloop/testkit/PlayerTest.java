@@ -2,6 +2,7 @@ package gameloop.testkit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.FakeSessions;
 import gameloop.shared.Game;
@@ -9,6 +10,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Player;
 import gameloop.shared.Players;
 import gameloop.shared.ServerSettings;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +31,9 @@ class PlayerTest {
         FakeSessions.attach(players, () -> { });
         AtomicInteger unluckySends = new AtomicInteger();
         AtomicInteger bystanderSends = new AtomicInteger();
-        FakeSessions.joinFailingFirstSend(players, unluckySends, new AssertionError("a bug in a send, on purpose"));
+        AtomicInteger unluckyDisconnects = new AtomicInteger();
+        FakeSessions.joinFailingFirstSend(players, unluckySends, new AssertionError("a bug in a send, on purpose"),
+                unluckyDisconnects);
         FakeSessions.join(players, bystanderSends);
 
         players.broadcast("game loop says: tick 1"); // must not throw into the tick
@@ -38,6 +42,34 @@ class PlayerTest {
         assertEquals(2, bystanderSends.get(), "the other player missed a tick");
         assertEquals(1, unluckySends.get(), "the player whose send threw was sent to again");
         assertEquals(1, players.count());
+        assertEquals(1, unluckyDisconnects.get(), "its connection must be closed too, not only forgotten");
+    }
+
+    /** A write that fails (the connection reset, say) drops its player at once, whatever Jetty reports later. */
+    @Test
+    void aFailedWriteDropsThatPlayerAndTheGameHearsOnce() {
+        Players players = new Players();
+        AtomicInteger leaves = new AtomicInteger();
+        FakeSessions.attach(players, new Game() {
+            @Override
+            public void playerLeft(Player player) {
+                leaves.incrementAndGet();
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        AtomicInteger sends = new AtomicInteger();
+        Player unlucky = FakeSessions.joinWhoseWritesFail(players, sends, new ClosedChannelException());
+
+        players.broadcast("game loop says: tick 1");
+        players.broadcast("game loop says: tick 2");
+
+        assertTrue(unlucky.isGone());
+        assertEquals(0, players.count());
+        assertEquals(1, sends.get(), "a player gone is sent nothing more");
+        assertEquals(1, leaves.get());
     }
 
     @Test
