@@ -152,7 +152,11 @@ class ManagedGameLoopTest {
         await().until(() -> !loop.isRunning());
         TestClient second = clients.connect(server.webSocketUri());
 
-        await().until(() -> second.tickNumbers().contains(2L)); // the new loop ran two rounds
+        // The new loop's tick 1 (the old loop is past it), and one more after it: two rounds.
+        await().until(() -> {
+            List<Long> seen = second.tickNumbers();
+            return seen.contains(1L) && seen.indexOf(1L) < seen.size() - 1;
+        });
         assertFalse(overlapped.get(), "a new loop ticked while the cancelled one was still in its last round");
         assertEquals(0, loop.crashes());
     }
