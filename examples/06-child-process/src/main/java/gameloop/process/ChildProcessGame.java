@@ -165,12 +165,15 @@ final class ChildProcessGame implements Game {
             LOG.warn("Could not send request {} to worker {}: {}. It is probably dying; its reader will report it.",
                     number, current.pid(), e.toString());
         } catch (Throwable e) { // an Error too: a periodic task that throws is never run again
-            // Not a broken pipe but a failure part-way through a write: some of the request may
-            // sit in the writer's buffers and go out with the next one, and then results would no
-            // longer match our count. So this worker is killed (not stopped: that would flush the
-            // buffers first), and its reader reports its end as for any death: it is replaced.
-            LOG.error("Sending request {} to worker {} failed; killing it", number, current.pid(), e);
+            // Not a broken pipe but a failure of ours: we cannot tell how much of the request
+            // reached the writer's buffers or the pipe. What did may go out with the next request,
+            // and then results no longer match our count. So this worker is killed, and its reader
+            // reports its end as for any death: it is replaced. Killed, not stopped: stop() would
+            // flush those buffers, hand the child half a line, and hold this thread for seconds.
+            // The kill comes first: if the log call failed too (out of memory), the worker is
+            // still dealt with.
             current.kill();
+            LOG.error("Sending request {} to worker {} failed; killed it", number, current.pid(), e);
         }
     }
 

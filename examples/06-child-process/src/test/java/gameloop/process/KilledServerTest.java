@@ -52,7 +52,9 @@ class KilledServerTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> client.lastTickNumber() >= 3);
             worker = workerOf(server.toHandle()).orElseThrow(() -> new AssertionError("the server has no worker; its log: " + log));
             String started = "Worker 1 started: a second JVM, pid " + worker.pid() + ", 5 ms of work per step";
-            assertTrue(log.stream().anyMatch(line -> line.contains(started)), "-Dwork.ms=5 did not reach the game: " + log);
+            synchronized (log) { // the log's reader thread is still adding to it
+                assertTrue(log.stream().anyMatch(line -> line.contains(started)), "-Dwork.ms=5 did not reach the game: " + log);
+            }
 
             server.destroyForcibly(); // SIGKILL
             assertTrue(server.waitFor(10, TimeUnit.SECONDS), "the server JVM survived SIGKILL");

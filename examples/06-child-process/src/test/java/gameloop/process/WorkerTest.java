@@ -195,6 +195,7 @@ class WorkerTest {
             stubborn.destroyForcibly(); // if Worker's constructor threw, nothing else would end it
         }
     }
+
     /**
      * End of file on stdout is how a worker's end is noticed; one that closes stdout but lives on
      * would leave its reader waiting for an exit that never comes. It is killed instead.

@@ -128,12 +128,13 @@ class DeferredTest {
         Deferred<Integer> first = new Deferred<>();
         Deferred<Integer> second = new Deferred<>();
         AtomicReference<Object> secondOutcome = outcomeOf(second);
-        first.chainDeferred(second);
+        AtomicReference<Object> firstOutcome = outcomeOf(first.chainDeferred(second));
         Exception lost = new Exception("lost");
 
         first.errback(lost);
 
         assertSame(lost, secondOutcome.get());
+        assertNull(firstOutcome.get(), "the failure went on to second; the first chain carries null, as in Twisted");
     }
 
     @Test
@@ -226,6 +227,7 @@ class DeferredTest {
         assertSame(thrown, late.getCause());
         assertEquals(List.of("broken step got 1"), log);
     }
+
     @Test
     void aValuePassesAnErrbackUntouched() {
         Deferred<Integer> d = new Deferred<>();
@@ -235,18 +237,6 @@ class DeferredTest {
 
         assertEquals(5, outcome.get());
         assertEquals(List.of(), log, "an errback runs only on the errback track");
-    }
-
-    @Test
-    void aChainedDeferredLeavesNullOnTheFirstChainAfterAFailureToo() {
-        Deferred<Integer> first = new Deferred<>();
-        Deferred<Integer> second = new Deferred<>();
-        outcomeOf(second); // second handles the failure, so first has nothing left to handle
-        AtomicReference<Object> firstOutcome = outcomeOf(first.chainDeferred(second));
-
-        first.errback(new Exception("handed on"));
-
-        assertNull(firstOutcome.get(), "the failure went to second; first carries null, as in Twisted");
     }
 
     /** How a step waits for something else (exercise 1 builds on it): it pauses its own chain. */

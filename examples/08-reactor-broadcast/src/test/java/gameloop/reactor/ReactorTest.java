@@ -387,7 +387,7 @@ class ReactorTest {
      */
     @Test
     void anIdleReactorSleepsOnceAWriteQueueHasDrained() throws Exception {
-        int payloadBytes = 8 * 1024 * 1024; // well past what the two kernels hold: most of it waits in the queue
+        int payloadBytes = 16 * 1024 * 1024; // well past what the two kernels hold (4 MiB each here): most of it queues
         Reactor roomy = new Reactor(name + "-roomy", log, 2 * payloadBytes); // a queue that can hold it all
         roomy.start();
         try {
@@ -401,6 +401,8 @@ class ReactorTest {
             try (LineSocket reader = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
                 assertEquals(payloadBytes, reader.readLine().length()); // the queue has drained
 
+                // A few wake-ups may still come from the last writes; a reactor left asking for
+                // OP_WRITE would wake millions of times in the same half second.
                 long before = roomy.turns();
                 await("the reactor to stay asleep").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
                         .until(() -> roomy.turns() - before <= 20);

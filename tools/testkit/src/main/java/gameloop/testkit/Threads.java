@@ -4,8 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** Checks that a stopped server left no thread behind. */
+/** Checks that a stopped server left no thread behind; and a stand-in for work that will not be interrupted. */
 public final class Threads {
 
     private Threads() {
@@ -19,6 +20,26 @@ public final class Threads {
                 .filter(name -> name.startsWith(namePrefix))
                 .sorted()
                 .toList();
+    }
+
+    /**
+     * Takes {@code time}, as a step of heavy work does, and is deaf to interrupts, as such work
+     * often is (a computation, a library call): an interrupt does not cut it short, and is still
+     * set when it returns. Sleeps rather than spins, so it leaves the cores to the other tests.
+     */
+    public static void workIgnoringInterrupts(Duration time) {
+        long until = System.nanoTime() + time.toNanos();
+        boolean interrupted = false;
+        for (long left = time.toNanos(); left > 0; left = until - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Fails unless every thread with the prefix is gone within the timeout. */

@@ -45,7 +45,10 @@ class PlayerTest {
         assertEquals(1, unluckyDisconnects.get(), "its connection must be closed too, not only forgotten");
     }
 
-    /** A write that fails (the connection reset, say) drops its player at once, whatever Jetty reports later. */
+    /**
+     * A write that fails (the connection reset, say) drops its player at once; the endpoint's own
+     * report of the loss, which comes later, finds it gone already, and the game hears of it once.
+     */
     @Test
     void aFailedWriteDropsThatPlayerAndTheGameHearsOnce() {
         Players players = new Players();
@@ -65,10 +68,11 @@ class PlayerTest {
 
         players.broadcast("game loop says: tick 1");
         players.broadcast("game loop says: tick 2");
+        FakeSessions.leave(unlucky); // the endpoint's close, arriving after the failed write
 
         assertTrue(unlucky.isGone());
         assertEquals(0, players.count());
-        assertEquals(1, sends.get(), "a player gone is sent nothing more");
+        assertEquals(1, sends.get(), "dropped from the broadcast after its failed write");
         assertEquals(1, leaves.get());
     }
 
