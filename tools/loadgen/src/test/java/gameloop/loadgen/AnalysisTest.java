@@ -42,8 +42,13 @@ class AnalysisTest {
     }
 
     private Results analyse() {
+        return analyse(TICK);
+    }
+
+    /** With {@code tick} as -Dtick.ms, or null for none; the server has no /info either way. */
+    private Results analyse(Duration tick) {
         LoadOptions options = new LoadOptions(URI.create("ws://127.0.0.1:8080/connect"), 3, WINDOW, Duration.ZERO,
-                Duration.ofSeconds(1), TICK, 10, Path.of("unused"), Transport.Kind.NIO);
+                Duration.ofSeconds(1), tick, 10, Path.of("unused"), Transport.Kind.NIO);
         return Analysis.analyse(options, Instant.EPOCH, ServerInfo.NONE,
                 new Analysis.Ramp(List.of(a, b, c), 0, null, 0), 0, null, ledger, echoes,
                 new CpuMeter.Figures(2, 10, 20, 5, List.of()), new Histogram(3));
@@ -93,5 +98,96 @@ class AnalysisTest {
         arrives(a, 1, 10);
 
         assertEquals(20.0, analyse().ticks().expectedPerClient(), 1e-9); // 2 s / 100 ms
+    }
+
+    /**
+     * Each client's intervals minus the nominal period: 100 and 102 ms against 100 are errors of
+     * 0 and +2 ms, whatever the period. An error measured against anything else (half the period,
+     * say) would make a steady loop look as if it drifted by tens of milliseconds.
+     */
+    @Test
+    void theIntervalErrorIsEachIntervalMinusTheNominalPeriod() {
+        for (LoadClient each : List.of(a, b, c)) {
+            arrives(each, 1, 10);
+            arrives(each, 2, 110); // 100 ms: on time
+            arrives(each, 3, 212); // 102 ms: 2 ms late
+        }
+
+        Results.Summary error = analyse().ticks().intervalError();
+
+        assertEquals(6, error.count(), "two intervals for each of the three clients");
+        assertEquals(1.0, error.mean(), 0.02);
+        assertEquals(0.0, error.p50(), 0.02);
+        assertEquals(2.0, error.max(), 0.02);
+    }
+
+    /**
+     * With no -Dtick.ms and no /info, the period is the median interval, as the README says: so
+     * the p50 error is zero by construction, and one long interval among short ones does not set
+     * the period. Estimated from a higher percentile, every on-time tick would look early.
+     */
+    @Test
+    void withNoPeriodGivenOrServedThePeriodIsTheMedianInterval() {
+        for (LoadClient each : List.of(a, b, c)) {
+            arrives(each, 1, 10);
+            arrives(each, 2, 110);
+            arrives(each, 3, 210);
+            arrives(each, 4, 320); // one long interval: 110 ms
+        }
+
+        Results r = analyse(null);
+
+        assertEquals(Results.NominalSource.ESTIMATED, r.run().nominalSource());
+        assertEquals(100.0, r.run().nominalTickMs(), 0.01);
+        assertEquals(0.0, r.ticks().intervalError().p50(), 0.01);
+        assertEquals(10.0, r.ticks().intervalError().max(), 0.02);
+        // The 2 s window over the estimated period. A 100 ms interval is read as the top of its
+        // 4 µs bucket, so the estimate is a hair over 100 ms and the expected ticks a hair under 20.
+        assertEquals(20.0, r.ticks().expectedPerClient(), 0.01);
+    }
+
+    /**
+     * A tick sent after a client was lost was not meant for it: the README's fan-out covers the
+     * ticks that reached every client connected at the time. Were the lost client held against
+     * it, every tick after a loss would drop out of the fan-out, and with it the figure.
+     */
+    @Test
+    void aClientLostBeforeATickDoesNotKeepItFromHavingAFanOut() {
+        for (LoadClient each : List.of(a, b, c)) {
+            arrives(each, 1, 10);
+        }
+        c.ended("lost", WINDOW_START + 50 * MS);
+        arrives(a, 2, 110);
+        arrives(b, 2, 118); // 8 ms, between the only two clients still connected
+
+        Results.Ticks t = analyse().ticks();
+
+        assertEquals(2, t.fanOut().count());
+        assertEquals(0, t.notReachingEveryone());
+        assertEquals(8.0, t.fanOut().max(), 0.01);
+        assertEquals(0, t.missed(), "a lost client is counted as lost, not as missing ticks");
+    }
+
+    /**
+     * Each percentile of a summary is read at its own rank: on the values 1 to 1000 ms, the p99
+     * is 990 ms. Read at another rank (the p90, say), the report's tail would look ten times
+     * shorter than it is, and nothing else in the report would show it.
+     */
+    @Test
+    void aSummaryReadsEachPercentileAtItsOwnRank() {
+        Histogram micros = new Histogram(3);
+        for (long ms = 1; ms <= 1000; ms++) {
+            micros.recordValue(ms * 1000);
+        }
+
+        Results.Summary s = Results.Summary.ofMicros(micros);
+
+        assertEquals(1000, s.count());
+        assertEquals(500.5, s.mean(), 1);
+        assertEquals(500, s.p50(), 1);
+        assertEquals(900, s.p90(), 1);
+        assertEquals(990, s.p99(), 1);
+        assertEquals(999, s.p999(), 1);
+        assertEquals(1000, s.max(), 1);
     }
 }

@@ -154,4 +154,22 @@ class CpuMeterTest {
         assertEquals(1, f.peakThreads(), "the spinner, and no other thread of the JVM");
         assertTrue(f.busiestThreadPercent() > 0, () -> "the spinner's share: " + f.busiestThreadPercent());
     }
+
+    /**
+     * The machine's average weighs each sample by how long it lasted: the last part-second counts
+     * for half as much as a whole one. 20% for 1 s and 80% for 0.5 s is 40%, not the 50% of
+     * two samples taken as equals.
+     */
+    @Test
+    void theMachinesAverageWeighsEachSampleByItsLength() {
+        meter.start(0);
+        readings.load = 0.2;
+        meter.sample(SECOND);
+        readings.load = 0.8;
+
+        CpuMeter.Figures f = meter.finish(3 * SECOND / 2); // half a second: long enough to be sampled
+
+        assertEquals(2, f.samples().size());
+        assertEquals(40.0, f.machinePercent(), 1e-9, "(0.2 x 1 s + 0.8 x 0.5 s) / 1.5 s");
+    }
 }

@@ -298,4 +298,99 @@ class LoadClientTest {
         assertEquals(true, late.wasOwed(tickAt(4)));
         assertEquals(new LoadClient.Misses(3, 0), late.missed(window(1, 2, 3, 4, 5, 6)));
     }
+
+    /**
+     * A late tick does not lower the highest number seen: ticks 1 and 2 arriving again after 3
+     * are both out of order, and tick 4 follows 3, 100 ms after it. Were the newest number kept
+     * instead of the highest, the late 2 would pass for the tick after the late 1, with a 10 ms
+     * interval, and 4 for a gap.
+     */
+    @Test
+    void aLateTickDoesNotLowerTheHighestNumberSeen() {
+        client.tick(1, at(0));
+        client.tick(2, at(100));
+        client.tick(3, at(200));
+        client.tick(1, at(230)); // late
+        client.tick(2, at(240)); // late, and one more than the late 1
+        client.tick(4, at(300));
+
+        assertEquals(2, client.outOfOrder());
+        assertEquals(3, ledger.intervalsMicros().getTotalCount(), "1 to 2, 2 to 3 and 3 to 4");
+        assertEquals(100.0, ledger.intervalsMicros().getMinValue() / 1000.0, 0.01);
+        assertEquals(4, client.lastTick());
+    }
+
+    /**
+     * Each client keeps a bit for four times the ticks the window and the drain hold at the
+     * nominal rate, as the README promises: a server that runs fast or catches up loses none of
+     * its ticks to "untracked". Here 20,001 ticks in a minute's window at 10 ms, a third of
+     * the way to the four times.
+     */
+    @Test
+    void ticksUpToFourTimesTheNominalRateAreAllTracked() {
+        TickLedger fast = new TickLedger();
+        fast.openWindow(WINDOW_START, TickLedger.ticksToTrack(Duration.ofSeconds(60), Duration.ofMillis(10)));
+        LoadClient c = new LoadClient(fast, new Echoes());
+        c.opened(null, OPENED);
+        long[] numbers = LongStream.rangeClosed(0, 20_000).toArray();
+        ticks(c, numbers);
+
+        assertEquals(new LoadClient.Misses(0, 0), c.missed(window(numbers)));
+        assertEquals(20_001, c.ticksReceived(window(numbers)));
+    }
+
+    /**
+     * The README's promise: presses during the warm-up are sent and echoed but not counted. Only
+     * the press made once the window is open counts, and only its round trip is recorded; the
+     * warm-up's echo still finds its press, so it is not unmatched either.
+     */
+    @Test
+    void aPressDuringTheWarmUpIsSentAndEchoedButNotCounted() {
+        TickLedger warmingUp = new TickLedger(); // its window opens later, in the test
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(warmingUp, echoes);
+        List<String> sent = new ArrayList<>();
+        pressing.opened(new QuietConnection() {
+            @Override
+            public void sendText(String text, Runnable onFailure) {
+                sent.add(text);
+            }
+        }, OPENED);
+
+        pressing.pressKey(at(-100)); // 'A', in the warm-up
+        pressing.text(LoadClient.PRESSED_PREFIX + 65, at(-90));
+        warmingUp.openWindow(WINDOW_START, 1 << 16);
+        pressing.pressKey(at(10)); // 'B', in the window
+        pressing.text(LoadClient.PRESSED_PREFIX + 66, at(14)); // 4 ms
+
+        assertEquals(List.of("65", "66"), sent, "both presses went out");
+        assertEquals(1, echoes.pressedCount());
+        assertEquals(1, echoes.echoedCount());
+        assertEquals(4.0, Results.Summary.ofMicros(echoes.roundTripMicros()).max(), 0.01);
+        assertEquals(0, echoes.unmatchedCount());
+        assertEquals(0, echoes.pending());
+    }
+
+    /**
+     * An echo takes its press: once answered, a press no longer waits. So pressing 'A' again
+     * after its echo overtakes nothing, and a second echo of 'A' is unmatched, not one more round
+     * trip.
+     */
+    @Test
+    void anEchoTakesItsPressSoTheKeyComingRoundOvertakesNothingAndADuplicateIsUnmatched() {
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(ledger, echoes);
+        pressing.opened(new QuietConnection(), OPENED);
+
+        for (int i = 0; i < LoadClient.KEYS + 1; i++) { // 'A' to 'Z', then 'A' again: each echoed 1 ms later
+            pressing.pressKey(at(2 * i));
+            pressing.text(LoadClient.PRESSED_PREFIX + (65 + i % LoadClient.KEYS), at(2 * i + 1));
+        }
+        pressing.text(LoadClient.PRESSED_PREFIX + 65, at(60)); // 'A' echoed twice
+
+        assertEquals(0, echoes.overtakenCount());
+        assertEquals(LoadClient.KEYS + 1, echoes.echoedCount());
+        assertEquals(1, echoes.unmatchedCount());
+        assertEquals(0, echoes.pending());
+    }
 }

@@ -22,25 +22,32 @@ class LoadOptionsTest {
         assertEquals(URI.create("ws://127.0.0.1:8080/connect"), o.url());
         assertEquals(100, o.clients());
         assertEquals(Duration.ofSeconds(20), o.duration());
+        assertEquals(Duration.ofSeconds(2), o.warmup(), "long enough for the JIT, as the README says");
         assertEquals(Duration.ofSeconds(1), o.keyPeriod());
+        assertEquals(50, o.rampConcurrency());
         assertNull(o.tickPeriod(), "no -Dtick.ms: ask the server");
         assertEquals(Path.of("target/loadgen"), o.outDir());
         assertEquals(Transport.Kind.NIO, o.client(), "the lightest client, so the tool takes little CPU from the server");
         assertTrue(o.targetsLoopback());
     }
 
+    /** Every value differs from its default, so an option read under the wrong name cannot pass for read. */
     @Test
     void readsEveryProperty() {
         Map<String, String> props = Map.of("url", "ws://localhost:18080/connect", "clients", "1000",
-                "duration", "20s", "keys.ms", "250", "tick.ms", "100", "ramp.concurrency", "200", "out", "/tmp/x",
-                "client", "Jetty");
+                "duration", "90s", "warmup", "30s", "keys.ms", "250", "tick.ms", "100", "ramp.concurrency", "200",
+                "out", "/tmp/x", "client", "Jetty");
 
         LoadOptions o = LoadOptions.fromProperties(props::get);
 
+        assertEquals(URI.create("ws://localhost:18080/connect"), o.url());
         assertEquals(1000, o.clients());
+        assertEquals(Duration.ofSeconds(90), o.duration());
+        assertEquals(Duration.ofSeconds(30), o.warmup());
         assertEquals(Duration.ofMillis(250), o.keyPeriod());
         assertEquals(Duration.ofMillis(100), o.tickPeriod());
         assertEquals(200, o.rampConcurrency());
+        assertEquals(Path.of("/tmp/x"), o.outDir());
         assertEquals(Transport.Kind.JETTY, o.client());
         assertTrue(o.targetsLoopback());
     }

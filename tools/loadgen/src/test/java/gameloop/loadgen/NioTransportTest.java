@@ -358,6 +358,23 @@ class NioTransportTest {
         }
     }
 
+    /**
+     * A two-byte length is unsigned: 40,000 bytes, over 32,767, is a frame of 40,000 bytes, not
+     * a negative length that ends the connection. Servers send lengths from 126 to 65,535 this way.
+     */
+    @Test
+    void readsATwoByteLengthOver32KiBAsUnsigned() throws Exception {
+        try (Peer peer = open()) {
+            peer.send(frame(true, WebSocketFrames.TEXT, "y".repeat(40_000).getBytes(StandardCharsets.UTF_8), 2));
+            peer.send(frame(true, WebSocketFrames.TEXT, "game loop says: tick 1"));
+
+            await().until(() -> client.tickMessages() == 1 || client.closed().isDone());
+            assertTrue(client.isOpen(), () -> "the connection ended: " + client.endReason());
+            assertEquals(1, client.tickMessages());
+            assertEquals(1, client.unknownMessages(), "the 40,000 bytes, read whole, are one message the tool does not know");
+        }
+    }
+
     @Test
     void queuesWhatTheSocketCannotTakeAndSendsItInOrder() throws Exception {
         try (Peer peer = open()) {
@@ -474,9 +491,20 @@ class NioTransportTest {
         // Just the head of a text frame announcing 65,537 bytes (an eight-byte length): refused
         // on its length alone, before any of it is read.
         byte[] overLimit = {(byte) (0x80 | WebSocketFrames.TEXT), 127, 0, 0, 0, 0, 0, 1, 0, 1};
+        // An eight-byte length of 2^32 + 22, then a tick of 22 bytes: the length is all eight
+        // bytes, not their low four, which would read 22 and take the tick.
+        byte[] overLimitInTheHighBytes = concat(new byte[] {(byte) (0x80 | WebSocketFrames.TEXT), 127, 0, 0, 0, 1, 0, 0, 0, 22},
+                bytes("game loop says: tick 1"));
+        // A tick of 80,000 bytes in two fragments of 40,000, each under the limit: the message is over it.
+        byte[] longMessage = bytes("game loop says: tick" + " ".repeat(80_000 - 21) + "1");
+        byte[] overLimitInFragments = concat(
+                frame(false, WebSocketFrames.TEXT, Arrays.copyOfRange(longMessage, 0, 40_000)),
+                frame(true, WebSocketFrames.CONTINUATION, Arrays.copyOfRange(longMessage, 40_000, 80_000)));
         return Stream.of(Arguments.of("masked", masked), Arguments.of("with a reserved bit", reservedBit),
                 Arguments.of("a fragmented ping", fragmentedPing), Arguments.of("a ping of 126 bytes", longPing),
-                Arguments.of("a frame over 64 KiB", overLimit));
+                Arguments.of("a frame over 64 KiB", overLimit),
+                Arguments.of("a frame over 4 GiB, its length in the high bytes", overLimitInTheHighBytes),
+                Arguments.of("a message over 64 KiB in fragments under it", overLimitInFragments));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -151,6 +151,78 @@ class ReportTest {
         assertFalse(row.contains("lost") || row.contains("unanswered"), "a clean run says nothing of losses: " + row);
     }
 
+    /**
+     * Each cell of the row holds its own figure: with every figure distinct, a cell that shows
+     * another (the echo max for its p99, the interval error's p50 for its mean) cannot pass
+     * for right, as it would beside an equal one. The row is pasted into the benchmarks as is.
+     */
+    @Test
+    void aMarkdownRowPutsEveryFigureInItsOwnCell() {
+        assertEquals("| 01-basic-loop | 1000 | 998 (2) | 197.5 (200.0) | 37 | 9.10 / 18.30 / 21.60 | +0.40 / +0.30 / +2.50"
+                + " | 1.10 / 4.40 / 9.90 | 20% / 40% | no |", Report.markdownRow(distinctFigures()));
+    }
+
+    /** The JSON's blocks for scripts, each figure under its own name, on figures that are all distinct. */
+    @Test
+    void theJsonPutsEveryFigureUnderItsOwnName() {
+        String json = Report.json(distinctFigures());
+
+        assertContains(json, """
+                  "missed_ticks": {
+                    "total": 37,
+                    "clients_with_misses": 12,
+                    "per_client_min": 1.000,
+                    "per_client_max": 7.000,
+                    "untracked": 5,
+                    "out_of_order": 4,
+                    "unknown_messages": 3
+                  },
+                  "fan_out_ms": {
+                    "count": 200,
+                    "mean": 10.500,
+                    "p50": 9.100,
+                    "p90": 14.200,
+                    "p99": 18.300,
+                    "p99_9": 20.400,
+                    "max": 21.600
+                  },
+                  "ticks_not_reaching_everyone": 0,
+                  "tick_interval_error_ms": {
+                    "count": 20000,
+                    "mean": 0.400,
+                    "p50": 0.300,
+                    "p90": 1.100,
+                    "p99": 2.500,
+                    "p99_9": 3.700,
+                    "max": 5.800
+                  },
+                  "echo_rtt_ms": {
+                    "count": 2000,
+                    "mean": 1.600,
+                    "p50": 1.100,
+                    "p90": 2.200,
+                    "p99": 4.400,
+                    "p99_9": 6.600,
+                    "max": 9.900
+                  },
+                """);
+    }
+
+    private static void assertContains(String text, String part) {
+        assertTrue(text.contains(part), () -> "expected\n" + part + "\nin\n" + text);
+    }
+
+    /** A run whose figures are all distinct from one another, down to each percentile. */
+    private static Results distinctFigures() {
+        Results base = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER);
+        Summary fanOut = new Summary(200, 10.5, 9.1, 14.2, 18.3, 20.4, 21.6);
+        Summary error = new Summary(20_000, 0.4, 0.3, 1.1, 2.5, 3.7, 5.8);
+        Summary echo = new Summary(2_000, 1.6, 1.1, 2.2, 4.4, 6.6, 9.9);
+        return new Results(base.run(), new Results.Clients(1000, 998, 2, "refused", 0, null, 1.5),
+                new Results.Ticks(200, new Range(195, 197.5, 199), 37, 12, new Range(1, 3.1, 7), 5, 4, 3, fanOut, 0, error),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo), base.cpu(), base.readingDelay(), base.series());
+    }
+
     private static Results results(CpuMeter.Figures cpu, Results.NominalSource source) {
         return results(cpu, source, new Summary(2_000, 0.1, 0.1, 0.2, 0.3, 0.4, 0.5));
     }

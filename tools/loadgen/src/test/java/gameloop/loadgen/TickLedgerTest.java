@@ -40,4 +40,21 @@ class TickLedgerTest {
         assertEquals(List.of(2L, 3L), ticks.stream().map(TickLedger.Tick::number).toList());
         assertEquals(new TickLedger.Tick(3, 1_990, 2_030, 2), ticks.get(1));
     }
+
+    /**
+     * A tick's last arrival is the latest one, whatever order the reading threads report in: each
+     * stamps its own arrivals, and one may report a later arrival before another reports an earlier
+     * one. Taking the last reported instead would cut the fan-out short.
+     */
+    @Test
+    void aTicksLastArrivalIsTheLatestNotTheLastReported() {
+        TickLedger ledger = new TickLedger();
+        ledger.openWindow(1_000, 1 << 16);
+        ledger.arrived(1, 1_030);
+        ledger.arrived(1, 1_010);
+        ledger.arrived(1, 1_020);
+        ledger.closeWindow(2_000);
+
+        assertEquals(List.of(new TickLedger.Tick(1, 1_010, 1_030, 3)), ledger.ticksInWindow());
+    }
 }
