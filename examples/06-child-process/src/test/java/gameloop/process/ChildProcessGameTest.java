@@ -48,6 +48,16 @@ class ChildProcessGameTest {
                 context -> game = new ChildProcessGame(context, work));
     }
 
+    /**
+     * The server, its workers started by {@code launcher} instead of {@link Worker#launch}:
+     * stand-in processes, or real workers with a twist.
+     */
+    private void startWith(ChildProcessGame.Launcher launcher) throws Exception {
+        ServerLog.capture();
+        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
+                context -> game = new ChildProcessGame(context, LIGHT_WORK, launcher));
+    }
+
     @AfterEach
     void stop() {
         Teardown.closeAll(clients, server);
@@ -62,18 +72,17 @@ class ChildProcessGameTest {
     void aWorkerThatDiesAtOnceIsReplacedOncePerPeriodNotInATightLoop() throws Exception {
         List<Long> launchBegan = new CopyOnWriteArrayList<>();
         List<Long> launchEnded = new CopyOnWriteArrayList<>();
-        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
-                    launchBegan.add(System.nanoTime());
-                    Process dying = new ProcessBuilder("sh", "-c", "echo 'dying at once, on purpose' >&2; exit 3").start();
-                    try {
-                        dying.waitFor(); // dead before its readers start: only a worker recorded first is replaced
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    launchEnded.add(System.nanoTime());
-                    return new Worker(dying, results, errors, events);
-                }));
+        startWith((ownerTag, results, errors, events) -> {
+            launchBegan.add(System.nanoTime());
+            Process dying = new ProcessBuilder("sh", "-c", "echo 'dying at once, on purpose' >&2; exit 3").start();
+            try {
+                dying.waitFor(); // dead before its readers start: only a worker recorded first is replaced
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            launchEnded.add(System.nanoTime());
+            return new Worker(dying, results, errors, events);
+        });
 
         await().until(() -> launchBegan.size() >= 6);
 
@@ -96,14 +105,12 @@ class ChildProcessGameTest {
     void aWorkerWhoseReaderCannotStartIsStoppedAndReplacedAndTicksResume() throws Exception {
         AtomicInteger launches = new AtomicInteger();
         List<Long> pids = new CopyOnWriteArrayList<>();
-        ServerLog.capture();
-        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
-                    ThreadFactory readers = launches.incrementAndGet() == 2 ? UnstartableThread::new : results;
-                    Worker launched = Worker.launch(ownerTag, readers, errors, events);
-                    pids.add(launched.pid());
-                    return launched;
-                }));
+        startWith((ownerTag, results, errors, events) -> {
+            ThreadFactory readers = launches.incrementAndGet() == 2 ? UnstartableThread::new : results;
+            Worker launched = Worker.launch(ownerTag, readers, errors, events);
+            pids.add(launched.pid());
+            return launched;
+        });
         TestClient client = clients.connect(server.webSocketUri());
         await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= 3);
 
@@ -125,17 +132,15 @@ class ChildProcessGameTest {
     @Test
     void aReplacementThatCannotBeLaunchedIsTriedAgainUntilOneStarts() throws Exception {
         AtomicInteger launches = new AtomicInteger();
-        ServerLog.capture();
-        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
-                    switch (launches.incrementAndGet()) {
-                        case 2 -> throw new IOException("no worker this time (on purpose, in a test)");
-                        case 3 -> throw new OutOfMemoryError("no worker this time either (on purpose, in a test)");
-                        default -> {
-                            return Worker.launch(ownerTag, results, errors, events);
-                        }
-                    }
-                }));
+        startWith((ownerTag, results, errors, events) -> {
+            switch (launches.incrementAndGet()) {
+                case 2 -> throw new IOException("no worker this time (on purpose, in a test)");
+                case 3 -> throw new OutOfMemoryError("no worker this time either (on purpose, in a test)");
+                default -> {
+                    return Worker.launch(ownerTag, results, errors, events);
+                }
+            }
+        });
         TestClient client = clients.connect(server.webSocketUri());
         await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= 3);
 
@@ -156,17 +161,15 @@ class ChildProcessGameTest {
     @Test
     void aWorkerStoppedBySigintWhileTheServerRunsIsReplacedAndTicksResume() throws Exception {
         AtomicInteger launches = new AtomicInteger();
-        ServerLog.capture();
-        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
-                    if (launches.incrementAndGet() == 1) {
-                        // A stand-in that leaves as a worker hit by SIGINT does, once it gets its first request.
-                        // (A real SIGINT would not do: a JVM started in the background ignores it.)
-                        Process interrupted = new ProcessBuilder("sh", "-c", "read request; exit 130").start();
-                        return new Worker(interrupted, results, errors, events);
-                    }
-                    return Worker.launch(ownerTag, results, errors, events);
-                }));
+        startWith((ownerTag, results, errors, events) -> {
+            if (launches.incrementAndGet() == 1) {
+                // A stand-in that leaves as a worker hit by SIGINT does, once it gets its first request.
+                // (A real SIGINT would not do: a JVM started in the background ignores it.)
+                Process interrupted = new ProcessBuilder("sh", "-c", "read request; exit 130").start();
+                return new Worker(interrupted, results, errors, events);
+            }
+            return Worker.launch(ownerTag, results, errors, events);
+        });
         TestClient client = clients.connect(server.webSocketUri());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> game.workersStarted() == 2);
@@ -187,13 +190,11 @@ class ChildProcessGameTest {
     @Test
     void aRequestThatFailsToSendWithAnErrorGetsItsWorkerReplaced() throws Exception {
         AtomicInteger launches = new AtomicInteger();
-        ServerLog.capture();
-        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
-                    Process realWorker = Worker.startJvm(ownerTag);
-                    Process process = launches.incrementAndGet() == 1 ? new FirstWriteFails(realWorker) : realWorker;
-                    return new Worker(process, results, errors, events);
-                }));
+        startWith((ownerTag, results, errors, events) -> {
+            Process realWorker = Worker.startJvm(ownerTag);
+            Process process = launches.incrementAndGet() == 1 ? new FirstWriteFails(realWorker) : realWorker;
+            return new Worker(process, results, errors, events);
+        });
         TestClient client = clients.connect(server.webSocketUri());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= 3);
@@ -211,13 +212,12 @@ class ChildProcessGameTest {
      */
     @Test
     void aResultThatArrivesAfterTheCloseBeganBecomesNoTick() throws Exception {
-        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
-                    // Reads request 1, waits for the end of its stdin (the close), and only then answers it.
-                    Process answersAtTheEnd = new ProcessBuilder("sh", "-c",
-                            "read work number rest; cat > /dev/null; echo \"done $number primes=0 below=0\"").start();
-                    return new Worker(answersAtTheEnd, results, errors, events);
-                }));
+        startWith((ownerTag, results, errors, events) -> {
+            // Reads request 1, waits for the end of its stdin (the close), and only then answers it.
+            Process answersAtTheEnd = new ProcessBuilder("sh", "-c",
+                    "read work number rest; cat > /dev/null; echo \"done $number primes=0 below=0\"").start();
+            return new Worker(answersAtTheEnd, results, errors, events);
+        });
         TestClient client = clients.connect(server.webSocketUri());
         await().until(() -> server.players().count() == 1);
         await().until(() -> game.mostInFlight() >= 1); // request 1 is out
@@ -240,20 +240,19 @@ class ChildProcessGameTest {
         AtomicInteger launches = new AtomicInteger();
         CountDownLatch replacementLaunching = new CountDownLatch(1);
         List<Long> pids = new CopyOnWriteArrayList<>();
-        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
-                context -> game = new ChildProcessGame(context, LIGHT_WORK, (ownerTag, results, errors, events) -> {
-                    if (launches.incrementAndGet() == 2) {
-                        replacementLaunching.countDown();
-                        try {
-                            new CountDownLatch(1).await(); // a slow start, ended by close()'s interrupt...
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt(); // ...so close() has begun: the launch goes on anyway
-                        }
-                    }
-                    Worker launched = Worker.launch(ownerTag, results, errors, events);
-                    pids.add(launched.pid());
-                    return launched;
-                }));
+        startWith((ownerTag, results, errors, events) -> {
+            if (launches.incrementAndGet() == 2) {
+                replacementLaunching.countDown();
+                try {
+                    new CountDownLatch(1).await(); // a slow start, ended by close()'s interrupt...
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // ...so close() has begun: the launch goes on anyway
+                }
+            }
+            Worker launched = Worker.launch(ownerTag, results, errors, events);
+            pids.add(launched.pid());
+            return launched;
+        });
         await().atMost(Duration.ofSeconds(20)).until(() -> game.resultsReceived() >= 1);
         ProcessHandle.of(game.workerPid()).orElseThrow().destroyForcibly();
         assertTrue(replacementLaunching.await(20, TimeUnit.SECONDS), "no replacement was launched");
