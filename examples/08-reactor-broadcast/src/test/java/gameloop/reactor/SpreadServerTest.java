@@ -127,6 +127,18 @@ class SpreadServerTest extends ServerTestSupport {
         assertTrue(log.contains("#1 asked to close"));
     }
 
+    /** Typed at a terminal, the command may come with a space or two around it: it is still the command. */
+    @Test
+    void closeWithSpacesAroundItIsStillTheCommand() throws IOException {
+        SpreadServer server = startServer();
+        LineSocket a = join(server, 1);
+
+        a.sendLine("  close ");
+
+        assertTrue(a.closedByServer());
+        log.awaitMessageStartingWith("#1 asked to close");
+    }
+
     @Test
     void linesAfterCloseInTheSameChunkAreNotRelayed() throws IOException {
         SpreadServer server = startServer();
