@@ -134,9 +134,8 @@ class ManagedGameLoopTest {
             try {
                 if (n == 2 && loop.loopsStarted() == 1) { // the first loop's second round: long
                     inLongRound.countDown();
-                    for (int i = 0; i < 1000 && loop.loopsStarted() < 2; i++) {
-                        Threads.workIgnoringInterrupts(Duration.ofMillis(10)); // deaf to the cancel's interrupt
-                    }
+                    // Deaf to the cancel's interrupt, until the newcomer has started a new loop (at most 10 s).
+                    Threads.waitIgnoringInterrupts(() -> loop.loopsStarted() >= 2, Duration.ofSeconds(10));
                     Threads.workIgnoringInterrupts(Duration.ofMillis(300)); // the new loop would tick now, if it could
                 }
                 return Protocol.tick(n);
@@ -298,10 +297,7 @@ class ManagedGameLoopTest {
                 tickTwoStarted.countDown();
                 // Wait, deaf to the cancel's interrupt, until the last player's leave has
                 // cancelled this loop (at most 10 s); then fail.
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (loop.isRunning() && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
+                Threads.waitIgnoringInterrupts(() -> !loop.isRunning(), Duration.ofSeconds(10));
                 throw new IllegalStateException("a bug in tick 2, as the loop was cancelled");
             }
             return Protocol.tick(n);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** Checks that a stopped server left no thread behind; and a stand-in for work that will not be interrupted. */
 public final class Threads {
@@ -39,6 +40,18 @@ public final class Threads {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until {@code done} is true, or {@code atMost} has passed, deaf to interrupts as
+     * {@link #workIgnoringInterrupts} is: for a step of work that goes on until something else
+     * has happened (a cancel, a new loop). Looks every millisecond.
+     */
+    public static void waitIgnoringInterrupts(BooleanSupplier done, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() - deadline < 0) {
+            workIgnoringInterrupts(Duration.ofMillis(1));
         }
     }
 
