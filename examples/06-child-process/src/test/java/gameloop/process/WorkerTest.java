@@ -37,6 +37,22 @@ class WorkerTest {
         return worker;
     }
 
+    /**
+     * A stand-in child running the shell {@code script}, read as a worker ({@link #worker}, which
+     * {@code stop()} ends after the test). Returns its process, for the test to look at.
+     */
+    private Process launchStandIn(String script) throws Exception {
+        Process process = new ProcessBuilder("sh", "-c", script).start();
+        try {
+            worker = new Worker(process, threads("results"), threads("stderr"), recording(Duration.ZERO));
+        } catch (RuntimeException | Error e) {
+            process.destroyForcibly(); // no worker to stop it after the test
+            throw e;
+        }
+        worker.startReading();
+        return process;
+    }
+
     /** Records results and the exit; the exit report takes {@code reportTakes}, as a slow log write may. */
     private Worker.Events recording(Duration reportTakes) {
         return new Worker.Events() {
@@ -176,24 +192,18 @@ class WorkerTest {
     @Test
     void aWorkerThatAlsoIgnoresSigtermIsKilled() throws Exception {
         // sh sets SIGTERM to ignored, and exec keeps that for sleep: a process deaf to all but SIGKILL.
-        Process stubborn = new ProcessBuilder("sh", "-c", "trap '' TERM; exec sleep 60").start();
-        try {
-            worker = new Worker(stubborn, threads("results"), threads("stderr"), recording(Duration.ZERO));
-            worker.startReading();
+        Process stubborn = launchStandIn("trap '' TERM; exec sleep 60");
 
-            long began = System.nanoTime();
-            worker.stop();
-            Duration took = Duration.ofNanos(System.nanoTime() - began);
+        long began = System.nanoTime();
+        worker.stop();
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
 
-            assertEquals(137, exit.get(5, TimeUnit.SECONDS).code(), "128 + 9: SIGKILL; " + exit.get().describe());
-            assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get().describe(),
-                    "a kill of our own must not be blamed on the out-of-memory killer");
-            assertFalse(stubborn.isAlive());
-            assertTrue(took.compareTo(Worker.STOP_GRACE.multipliedBy(2)) >= 0, "SIGKILL before two grace periods: " + took);
-            assertEquals(List.of(), Threads.alive(prefix));
-        } finally {
-            stubborn.destroyForcibly(); // if Worker's constructor threw, nothing else would end it
-        }
+        assertEquals(137, exit.get(5, TimeUnit.SECONDS).code(), "128 + 9: SIGKILL; " + exit.get().describe());
+        assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get().describe(),
+                "a kill of our own must not be blamed on the out-of-memory killer");
+        assertFalse(stubborn.isAlive());
+        assertTrue(took.compareTo(Worker.STOP_GRACE.multipliedBy(2)) >= 0, "SIGKILL before two grace periods: " + took);
+        assertEquals(List.of(), Threads.alive(prefix));
     }
 
     /**
@@ -202,36 +212,24 @@ class WorkerTest {
      */
     @Test
     void aWorkerThatClosesItsStdoutButLivesOnIsKilled() throws Exception {
-        Process closesStdout = new ProcessBuilder("sh", "-c", "exec >&-; exec sleep 60").start();
-        try {
-            worker = new Worker(closesStdout, threads("results"), threads("stderr"), recording(Duration.ZERO));
-            worker.startReading();
+        Process closesStdout = launchStandIn("exec >&-; exec sleep 60");
 
-            assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
-            assertFalse(closesStdout.isAlive());
-        } finally {
-            closesStdout.destroyForcibly();
-        }
+        assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
+        assertFalse(closesStdout.isAlive());
     }
 
     /** The report keeps a worker's last words, not all of them: a chatty child cannot fill our memory. */
     @Test
     void theReportKeepsOnlyTheLast20LinesOfStderr() throws Exception {
-        Process chatty = new ProcessBuilder("sh", "-c", "for i in $(seq 1 100); do echo \"line $i\" >&2; done; exit 3").start();
-        try {
-            worker = new Worker(chatty, threads("results"), threads("stderr"), recording(Duration.ZERO));
-            worker.startReading();
+        launchStandIn("for i in $(seq 1 100); do echo \"line $i\" >&2; done; exit 3");
 
-            Worker.Exit how = exit.get(20, TimeUnit.SECONDS);
-            assertEquals(3, how.code(), how.describe());
-            List<String> expected = new ArrayList<>();
-            for (int i = 81; i <= 100; i++) {
-                expected.add("line " + i);
-            }
-            assertEquals(expected, how.lastErrorLines());
-        } finally {
-            chatty.destroyForcibly();
+        Worker.Exit how = exit.get(20, TimeUnit.SECONDS);
+        assertEquals(3, how.code(), how.describe());
+        List<String> expected = new ArrayList<>();
+        for (int i = 81; i <= 100; i++) {
+            expected.add("line " + i);
         }
+        assertEquals(expected, how.lastErrorLines());
     }
 
     /**
