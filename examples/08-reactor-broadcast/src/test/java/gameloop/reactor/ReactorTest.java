@@ -391,13 +391,12 @@ class ReactorTest {
         Reactor roomy = new Reactor(name + "-roomy", log, 2 * payloadBytes); // a queue that can hold it all
         roomy.start();
         try {
-            InetSocketAddress address = roomy.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    peer -> new Protocol() {
-                        @Override
-                        protected void connectionMade() {
-                            transport().write(("x".repeat(payloadBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
-                        }
-                    });
+            InetSocketAddress address = listen(roomy, peer -> new Protocol() {
+                @Override
+                protected void connectionMade() {
+                    transport().write(("x".repeat(payloadBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+            });
             try (LineSocket reader = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
                 assertEquals(payloadBytes, reader.readLine().length()); // the queue has drained
 
@@ -414,6 +413,10 @@ class ReactorTest {
     }
 
     private InetSocketAddress listen(ServerFactory factory) throws IOException {
-        return reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), factory);
+        return listen(reactor, factory);
+    }
+
+    private static InetSocketAddress listen(Reactor on, ServerFactory factory) throws IOException {
+        return on.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), factory);
     }
 }
