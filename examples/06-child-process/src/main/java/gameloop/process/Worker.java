@@ -161,9 +161,14 @@ final class Worker {
         return process.pid();
     }
 
-    /** True once its stdout has reached end of file: it can take no more requests. */
+    /**
+     * True once it can take no more requests: its stdout has reached end of file, or this server
+     * has killed it. Killed counts at once, though the reader notices the end a moment later: a
+     * period in that moment is then skipped quietly, as its replacement is on the way, not logged
+     * as "still on request N".
+     */
     boolean hasEnded() {
-        return ended;
+        return ended || "SIGKILL".equals(signalSent);
     }
 
     /**

@@ -218,6 +218,17 @@ class WorkerTest {
         assertFalse(closesStdout.isAlive());
     }
 
+    /** A killed worker takes no more requests from that moment, not only once its reader has seen it go. */
+    @Test
+    void aKilledWorkerHasEndedAtOnce() throws Exception {
+        Worker w = launch(Duration.ZERO);
+        assertFalse(w.hasEnded());
+
+        w.kill();
+        assertTrue(w.hasEnded(), "ended as soon as it is killed");
+        assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
+    }
+
     /** The report keeps a worker's last words, not all of them: a chatty child cannot fill our memory. */
     @Test
     void theReportKeepsOnlyTheLast20LinesOfStderr() throws Exception {
