@@ -84,6 +84,8 @@ final class Worker {
     private final Thread resultReader;
     private final Thread errorReader;
     private volatile boolean ended;
+    /** Set once this server has sent SIGKILL: the worker is going, whatever its reader has seen yet. */
+    private volatile boolean killed;
 
     /** Package-private for {@code WorkerTest}, which wraps a process that ignores SIGTERM; otherwise use {@link #launch}. */
     Worker(Process process, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events) {
@@ -168,7 +170,7 @@ final class Worker {
      * as "still on request N".
      */
     boolean hasEnded() {
-        return ended || "SIGKILL".equals(signalSent);
+        return ended || killed;
     }
 
     /**
@@ -317,6 +319,7 @@ final class Worker {
     void kill() {
         signalSent = "SIGKILL";
         process.destroyForcibly();
+        killed = true; // only once the signal is sent: a kill that failed leaves it in service, and logged as busy
     }
 
     /** Waits for the two reader threads; they end soon after the process does. */
