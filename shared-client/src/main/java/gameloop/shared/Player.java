@@ -12,11 +12,13 @@ import org.slf4j.LoggerFactory;
  * One connected client. Safe to use from any thread: the game loop sends ticks from its thread
  * while Jetty's threads send echoes.
  *
- * <p>Sending never blocks and never throws. A send that fails reaches {@link #sendFailed},
- * either later on one of Jetty's threads (the write failed) or at once, on the sending thread,
- * before {@code send} returns (the queue is full, or the connection has already closed). (A
- * send that throws, which Jetty never should, drops its player at once, logged as the bug it
- * is.) Two failures matter:
+ * <p>Sending never blocks and never throws. Jetty writes a frame on the thread that sends it, as
+ * far as the socket takes it at once, and finishes on one of its own threads only a write that
+ * had to wait for room. So a send that fails reaches {@link #sendFailed} on whichever thread
+ * found out: usually the sending thread itself, before {@code send} returns (the queue is full,
+ * the connection has already closed, or this very write met a reset), otherwise one of Jetty's
+ * threads (a write that waited, then failed). (A send that throws, which Jetty never should,
+ * drops its player at once, logged as the bug it is.) Two failures matter:
  * <ul>
  *   <li>the client is gone (reset, closed): we drop it, and the game loop carries on;</li>
  *   <li>the client is not keeping up: Jetty would queue its frames on our heap without limit, so
@@ -29,7 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class Player {
 
     private static final Logger LOG = LoggerFactory.getLogger(Player.class);
-    /** The close code a server going away sends (1001), as Jetty itself does when it stops. */
+    /**
+     * The close code a server going away sends (1001). Jetty's own stop sends no close frame
+     * here (without a stop timeout it just closes the connections, and a client sees 1006), so
+     * the server says this goodbye itself before it stops Jetty.
+     */
     static final int GOING_AWAY = StatusCode.SHUTDOWN;
 
     private final int id;

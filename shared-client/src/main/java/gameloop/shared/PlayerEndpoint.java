@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * {@link #player} is written in {@code onWebSocketOpen} and read later on other threads;
  * {@code volatile} makes that hand-over visible without relying on Jetty's internals.
  *
- * <p>A close is not a frame read, though: it can arrive on another thread while
- * {@code onWebSocketOpen} is still running. The game may close the player from its
- * {@code playerJoined}, or the server may be closing everyone. {@link #player} is not set yet,
+ * <p>A close is not a frame read, though: it can arrive while {@code onWebSocketOpen} is still
+ * running. The game may close the player from its {@code playerJoined} (Jetty then runs
+ * {@code onWebSocketClose} at once, on this same thread, inside the join), or the server may be
+ * closing everyone (on the thread stopping it, at the same time). {@link #player} is not set yet,
  * so that close alone could not make the player leave, and it would stay listed for good. So
  * both sides write their own volatile field, then read the other's: whichever runs second sees
  * the first, and at least one of them makes the player leave ({@link Player#markGone()} is

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Three threads, three jobs:
  * <ul>
- *   <li><b>Jetty's threads</b> read and write the sockets. They never block on the game: a key
- *       press is handed to the state's owner, and the Jetty thread returns at once.</li>
+ *   <li><b>Jetty's threads</b> read the sockets, and finish the writes a full socket held up (a
+ *       frame is written on the thread that sends it, here game-state, as far as the socket
+ *       takes it). They never block on the game: a key press is handed to the state's owner,
+ *       and the Jetty thread returns at once.</li>
  *   <li><b>game-state</b> (one thread) owns {@link GameState}. It runs only short tasks (record a
  *       key, echo it, apply a step, broadcast a tick), so it answers quickly; it is the part
  *       asyncio's event loop plays in the article, for the game's state alone.</li>

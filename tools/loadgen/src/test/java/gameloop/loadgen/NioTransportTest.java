@@ -48,8 +48,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The tool's own WebSocket client against a hand-written server on a plain socket, so each test
- * can send exactly the bytes a real server might, including the ones Jetty never sends: a
- * message in fragments, a frame cut in two, a ping, a refused upgrade, a masked frame.
+ * can send exactly the bytes a real server might, including ones the examples' server never
+ * sends: a message in fragments (Jetty splits only messages over 64 KiB, and ours are a few
+ * bytes), a frame cut in two, a ping, a refused upgrade, a masked frame.
  * (LoadGeneratorTest runs it against the examples' real server.)
  */
 class NioTransportTest {

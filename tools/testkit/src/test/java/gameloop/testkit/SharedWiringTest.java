@@ -85,8 +85,9 @@ class SharedWiringTest {
     }
 
     /**
-     * What the shutdown's one-second wait is for, and what not: Jetty counts a close it started as
-     * done once its close frame is written, without waiting for the client's answer. So a client
+     * What the shutdown's one-second wait is for, and what not: Jetty counts a close it started
+     * with 1001, which it treats as abnormal, as done once its close frame is written, without
+     * waiting for the client's answer (for 1000 it would wait). So a client
      * that reads but never answers does not hold up the stop. (Chapter 01 relies on this; a
      * Jetty that waited for the answer would fail here.)
      */
@@ -232,7 +233,7 @@ class SharedWiringTest {
 
             TestClient.Closed refused = newcomer.closed().get(10, TimeUnit.SECONDS);
             assertEquals(StatusCode.SHUTDOWN, refused.code());
-            // Our own goodbye, not Jetty's when it stops: the join itself turned the newcomer away.
+            // Our own goodbye (Jetty's stop sends none): the join itself turned the newcomer away.
             assertEquals("server shutting down", refused.reason());
             closing.finish();
             // And the one whose socket is full was waited for, up to the second, then cut off. The
