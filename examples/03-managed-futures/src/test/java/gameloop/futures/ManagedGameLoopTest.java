@@ -97,7 +97,8 @@ class ManagedGameLoopTest {
 
     /**
      * A loop whose ticks take longer than the period is always late, so its sleeps are zero or
-     * less; a zero sleep does not look at the interrupt, so the loop must, or a cancel would never
+     * less; {@code TimeUnit}'s sleep of zero or less returns without looking at the interrupt
+     * ({@code Thread.sleep(0)} would throw), so the loop must look itself, or a cancel would never
      * reach it and it would hold the one loop thread for good.
      */
     @Test

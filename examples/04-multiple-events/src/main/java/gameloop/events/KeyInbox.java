@@ -70,8 +70,9 @@ final class KeyInbox {
     }
 
     /**
-     * How many are waiting on the pending receive (0 if none): for tests that check a handler
-     * that waited through many ticks left nothing behind on it.
+     * How many are waiting on the pending receive (0 if none), as {@code getNumberOfDependents()}
+     * estimates it (a waiter that has moved on may be counted until its entry is cleaned up): for
+     * tests that check a handler that waited through many ticks left nothing behind on it.
      */
     int waitingForKeys() {
         synchronized (lock) {

@@ -65,7 +65,11 @@ final class TickSignal {
         }
     }
 
-    /** How many waiters the next tick will wake; for tests that check nobody is left behind. */
+    /**
+     * How many waiters the next tick will wake, as {@code getNumberOfDependents()} estimates it
+     * (a waiter that has moved on may be counted until its entry is cleaned up); for tests that
+     * check nobody is left behind.
+     */
     int waiting() {
         synchronized (lock) {
             return next.getNumberOfDependents();

@@ -177,7 +177,8 @@ final class Worker {
      * Writes one request. Only the game loop's thread calls it (and {@link #stop} only after that
      * thread has ended); {@code synchronized} makes that rule cheap to keep anyway.
      *
-     * @throws IOException if the worker has died (a broken pipe); its reader will report it
+     * @throws IOException if the worker has died (a broken pipe, or "Stream closed" once Java has
+     *     seen it exit); its reader will report it
      */
     synchronized void send(long number, Duration work) throws IOException {
         requests.write(HeavyWorker.requestLine(number, work.toMillis()));
@@ -336,7 +337,8 @@ final class Worker {
         try {
             requests.close();
         } catch (IOException e) {
-            // A worker that already died: the flush inside close() meets a broken pipe. Nothing to stop.
+            // A worker that already died: the flush inside close() meets a broken pipe (or a
+            // closed stream, once Java has seen the exit). Nothing to stop.
             LOG.debug("Closing worker {}'s stdin: {}", pid(), e.toString());
         }
     }

@@ -164,7 +164,8 @@ class ChildProcessGameTest {
         startWith((ownerTag, results, errors, events) -> {
             if (launches.incrementAndGet() == 1) {
                 // A stand-in that leaves as a worker hit by SIGINT does, once it gets its first request.
-                // (A real SIGINT would not do: a JVM started in the background ignores it.)
+                // (A real SIGINT would not always do: a process that a script starts in the
+                // background begins with SIGINT ignored, and so do the processes it starts.)
                 Process interrupted = new ProcessBuilder("sh", "-c", "read request; exit 130").start();
                 return new Worker(interrupted, results, errors, events);
             }

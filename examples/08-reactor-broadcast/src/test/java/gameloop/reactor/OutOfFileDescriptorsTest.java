@@ -45,9 +45,9 @@ class OutOfFileDescriptorsTest {
     private static final Pattern CONNECTION_LINE = Pattern.compile("^[0-9:.]+ \\[[^]]+\\] (connected|lost) #\\d+");
 
     /**
-     * The server's output goes to a file, not a pipe: when a process ends, Java drains what is
-     * left in its pipe into a buffer that a reader already blocked on the pipe never sees, so the
-     * last lines (the ones a clean stop prints) could go missing.
+     * The server's output goes to a file, not a pipe: the test reads it from the start as often as
+     * it needs, while the server runs and after it has stopped, with no reader thread of its own
+     * to keep up with the output and to end.
      */
     @TempDir
     Path logDirectory;

@@ -387,7 +387,9 @@ class ReactorTest {
      */
     @Test
     void anIdleReactorSleepsOnceAWriteQueueHasDrained() throws Exception {
-        int payloadBytes = 16 * 1024 * 1024; // well past what the two kernels hold (4 MiB each here): most of it queues
+        // Well past what the two sockets' kernel buffers hold (a send buffer grows to 4 MiB here,
+        // and the reader keeps its receive buffer small): most of it queues.
+        int payloadBytes = 16 * 1024 * 1024;
         Reactor roomy = new Reactor(name + "-roomy", log, 2 * payloadBytes); // a queue that can hold it all
         roomy.start();
         try {

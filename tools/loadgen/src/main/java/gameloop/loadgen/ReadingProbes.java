@@ -30,9 +30,10 @@ final class ReadingProbes {
 
     /**
      * The most ready keys one select hands over: JDK 17's epoll selector on Linux asks the kernel
-     * for at most 1024 events a call (EPollSelectorImpl's NUM_EPOLLEVENTS), whatever is ready;
-     * the kqueue selector of macOS, 256 (and Windows' as few). Elsewhere than Linux the smaller
-     * figure is taken: a batch taken for smaller than it is only makes a probe wait longer.
+     * for at most 1024 events a call (EPollSelectorImpl's NUM_EPOLLEVENTS, fewer only under a
+     * file-descriptor limit below 1024), whatever is ready; the kqueue selector of macOS, 256.
+     * Elsewhere than Linux the smaller figure is taken: a batch taken for smaller than it is only
+     * makes a probe wait longer.
      */
     static final int SELECT_BATCH = System.getProperty("os.name", "").startsWith("Linux") ? 1024 : 256;
 
