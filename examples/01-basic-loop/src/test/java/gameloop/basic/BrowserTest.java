@@ -116,7 +116,8 @@ class BrowserTest {
 
     /**
      * Connections that never open say why, in words: one the learner cancelled, and one to a
-     * server that has stopped. (The browser reports both as 1006, and an error for the second.)
+     * server that has stopped. (The browser reports both as an error and a 1006 close; the page
+     * leaves out the error of a connection the learner cancelled.)
      */
     @Test
     void inChromiumAConnectionThatNeverOpenedSaysWhy(@TempDir Path profile) throws Exception {

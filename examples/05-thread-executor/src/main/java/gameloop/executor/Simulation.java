@@ -21,8 +21,9 @@ interface Simulation {
     Step next(Snapshot now) throws InterruptedException;
 
     /**
-     * The article's loop computes nothing: its only blocking call is {@code sleep(1)}, and the
-     * loop does that itself (see {@code ThreadExecutorGame.play}). So the default step is simply
+     * The article's loop computes nothing: its one stand-in for blocking work is {@code sleep(1)}
+     * (its other wait, for the event loop's answer, is the hand-over), and the loop does both
+     * itself (see {@code ThreadExecutorGame.play}). So the default step is simply
      * the next tick; the tests plug in simulations that block for a minute, or fail.
      */
     Simulation ARTICLE = now -> new Step(now.tick() + 1);

@@ -13,7 +13,8 @@ import java.util.OptionalLong;
  * The child process of example 06: a second JVM that does the heavy work, one request at a time.
  * The server starts it (see {@link Worker}); nobody else should.
  *
- * <p>Its two pipes are the article's queues, one each way, as plain lines of ASCII:
+ * <p>Its two pipes are the article's one queue (results, to the server) and the second one it
+ * says a real game would need (requests, to the child), as plain lines of ASCII:
  * <ul>
  *   <li>stdin carries requests: {@code work 17 200} means "step 17, compute for 200 ms";</li>
  *   <li>stdout carries results: {@code done 17 primes=1234 below=567890}, one per request, in

@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class LoadClient {
 
-    /** The protocol's tick message, without the number the examples add (the Python servers do not). */
+    /**
+     * The protocol's tick message, without the number the examples add (the article's first two
+     * Python servers send it so, with no number; its later ones use other words).
+     */
     static final String TICK_WORDS = "game loop says: tick";
     static final String PRESSED_PREFIX = "Pressed key code: ";
     /** Keys 'A' to 'Z' in turn: the key code in an echo says which press it answers. */

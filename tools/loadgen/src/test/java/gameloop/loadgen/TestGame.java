@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A tiny fixed-rate game for the tests, like example 01's, with knobs that misbehave in ways the
- * tool must see: it can send ticks without a number (as the article's Python servers do), skip
+ * tool must see: it can send ticks without a number (as the article's first Python servers do), skip
  * one tick number, stop ticking to half its players without closing them, close a player,
  * answer key presses late, and never answer one key.
  */
