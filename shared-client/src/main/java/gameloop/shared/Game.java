@@ -12,11 +12,12 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #playerJoined}, {@link #playerLeft} and {@link #keyPressed} are called on
  * Jetty's threads, possibly on several at once, and concurrently with the game's own loop. An
  * implementation that keeps state across them must guard it; that is what the examples are about.
- * {@link #playerLeft} may also run on the thread that sent to the player or closed it: Jetty
+ * {@link #playerLeft} may also run on the thread that sent to the player or closed it. Jetty
  * writes on the calling thread, so a send that fails there (a full queue, a connection already
- * closed, or reset under that very write) and a close the server or the game starts end the
- * player on that thread. That can be the game's own loop thread, in the middle of a broadcast,
- * or the thread stopping the server. So it must never wait for the loop to finish a tick.
+ * closed, a reset under that very write) ends the player on that thread, and so, usually, does a
+ * close the server or the game starts (on one of Jetty's threads if the socket was full). That
+ * can be the game's own loop thread, in the middle of a broadcast, or the thread stopping the
+ * server. So it must never wait for the loop to finish a tick.
  *
  * <p>None of these should throw. If one does, an {@link Error} included, the server logs it and
  * deals with that one player; the others play on.

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * <p>Browsers do not apply the same-origin policy to WebSockets: any web page a learner visits
  * could open {@code ws://127.0.0.1:8080/connect} and drive their local server (cross-site
  * WebSocket hijacking). Chromium-based browsers now ask the user first (Local Network Access),
- * but others do not, and a user can say yes. What the browser does do is send an {@code Origin} header it does not
+ * but the user can say yes, and other browsers do not ask. What the browser does do is send an {@code Origin} header it does not
  * let the page forge. So we accept an upgrade only if it has no Origin (not a browser: curl,
  * tests, the load generator) or an Origin naming this very server.
  *

@@ -96,7 +96,10 @@ final class PlayerHandler {
         keys.close();
     }
 
-    /** For tests: how many callbacks wait on this player's next key (never more than one). */
+    /**
+     * For tests: how many callbacks wait on this player's next key (one at most, once stale
+     * entries are cleaned up: the count is {@code getNumberOfDependents()}'s estimate).
+     */
     int waitingForKeys() {
         return keys.waitingForKeys();
     }

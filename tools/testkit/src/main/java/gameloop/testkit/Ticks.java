@@ -117,7 +117,8 @@ public final class Ticks {
     }
 
     /**
-     * The fixed-rate check every example with a periodic loop runs: starts {@code example}'s game
+     * The fixed-rate check every example with a periodic loop runs but 05 (which has its own, on
+     * the median interval: see {@link #assertSteadyTicksBetweenStalls}): starts {@code example}'s game
      * with every tick taking 20 ms of a 50 ms period ({@link #takingTime}), connects a client, and
      * asserts that the ticks still come every 50 ms ({@link #assertSteadyTicks}). A loop that
      * slept a period after each tick would tick every 70.
@@ -145,9 +146,9 @@ public final class Ticks {
     }
 
     /**
-     * The period check for a loop that does not catch up after a stall (example 05: a tick that is
-     * overdue by a whole period goes out a period after the late one, so missed ticks are not sent
-     * in a burst). On a busy machine a stall then delays every later tick, and the fitted period
+     * The period check for a loop that does not catch up after a stall (example 05: when a tick goes
+     * out more than a period late, the next one is planned a period after it, so missed ticks are
+     * not sent in a burst). On a busy machine a stall then delays every later tick, and the fitted period
      * with it (a stall of 300 ms in the middle of the window moves it from 50 to 55.6 ms), although
      * every tick but one came a period after the one before. So this asserts what such a loop
      * promises: the ticks in order, none missed or repeated, and their median interval within 10%

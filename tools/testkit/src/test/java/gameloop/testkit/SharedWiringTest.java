@@ -85,8 +85,8 @@ class SharedWiringTest {
     }
 
     /**
-     * What the shutdown's one-second wait is for, and what not: Jetty counts a close it started
-     * with 1001, which it treats as abnormal, as done once its close frame is written, without
+     * What the shutdown's one-second wait is for, and what not: Jetty treats 1001 as an abnormal
+     * close, so a 1001 close it started counts as done once its close frame is written, without
      * waiting for the client's answer (for 1000 it would wait). So a client
      * that reads but never answers does not hold up the stop. (Chapter 01 relies on this; a
      * Jetty that waited for the answer would fail here.)
