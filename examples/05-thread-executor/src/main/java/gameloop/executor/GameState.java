@@ -50,7 +50,7 @@ final class GameState {
      * Each player's latest key code. A player who leaves is not removed at once: nobody tells
      * this state of joins and leaves (see {@link #keyPressed}), so its entry (and with it the
      * player's closed session) goes at the next snapshot, or sooner, when the map outgrows twice
-     * the players connected.
+     * the players connected, plus 16.
      */
     private final Map<Player, Integer> latestKeys = new HashMap<>();
 

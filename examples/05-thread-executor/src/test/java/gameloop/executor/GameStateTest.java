@@ -55,7 +55,7 @@ class GameStateTest {
 
     /**
      * Between snapshots (the loop may be blocked for a minute), players who press a key and
-     * leave must not pile up: the keys held stay within twice the players connected.
+     * leave must not pile up: the keys held stay within twice the players connected, plus a few.
      */
     @Test
     void playersWhoPressAKeyAndLeaveDoNotPileUpBetweenSnapshots() {

@@ -117,8 +117,8 @@ public final class Ticks {
     }
 
     /**
-     * The fixed-rate check every example with a periodic loop runs but 05 (which has its own, on
-     * the median interval: see {@link #assertSteadyTicksBetweenStalls}): starts {@code example}'s game
+     * The fixed-rate check examples 01 to 04 run (05 has its own, on the median interval: see
+     * {@link #assertSteadyTicksBetweenStalls}; 06's loop has no tick message to slow down): starts {@code example}'s game
      * with every tick taking 20 ms of a 50 ms period ({@link #takingTime}), connects a client, and
      * asserts that the ticks still come every 50 ms ({@link #assertSteadyTicks}). A loop that
      * slept a period after each tick would tick every 70.

@@ -12,6 +12,7 @@ import gameloop.shared.ServerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +60,18 @@ class FailingGameHooksTest {
     @EnumSource(Bug.class)
     void aJoinTheGameFailsOnDisconnectsThatPlayerOnlyAndLeavesNoGhost(Bug bug) throws Exception {
         AtomicBoolean failNextJoin = new AtomicBoolean(true);
+        List<Integer> left = new CopyOnWriteArrayList<>();
         server = GameServer.start(ServerSettings.forTest("failing-join-test", Duration.ofSeconds(1)), context -> new Game() {
             @Override
             public void playerJoined(Player player) {
                 if (failNextJoin.getAndSet(false)) {
                     bug.raise();
                 }
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                left.add(player.id()); // the failed join's half-made state is undone here
             }
 
             @Override
@@ -78,11 +85,13 @@ class FailingGameHooksTest {
         assertEquals("the game could not take this player in", closed.reason());
         ServerLog.awaitLine(server, "The game failed to take in player 1; disconnecting it, the others play on\\R.*a bug in the game, on purpose.*");
         await().until(() -> server.players().count() == 0);
+        await().until(() -> left.equals(List.of(1))); // the game hears that player leave, once
 
         TestClient next = clients.connect(server.webSocketUri());
         next.send("65");
         await().until(() -> next.hasReceived(Protocol.pressed(65)));
         assertEquals(1, server.players().count());
+        assertEquals(List.of(1), left, "players the game heard leave");
     }
 
     @ParameterizedTest
