@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * <p>Browsers do not apply the same-origin policy to WebSockets: any web page a learner visits
  * could open {@code ws://127.0.0.1:8080/connect} and drive their local server (cross-site
  * WebSocket hijacking). Chromium-based browsers now ask the user first (Local Network Access),
- * but the user can say yes, and other browsers do not ask. What the browser does do is send an {@code Origin} header it does not
- * let the page forge. So we accept an upgrade only if it has no Origin (not a browser: curl,
- * tests, the load generator) or an Origin naming this very server.
+ * but the user can say yes, and other browsers do not ask. What the browser does do is send an
+ * {@code Origin} header it does not let the page forge. So we accept an upgrade only if it has
+ * no Origin (not a browser: curl, tests, the load generator) or an Origin naming this very
+ * server.
  *
  * <p>"This very server" is judged from the Host header, which the page's own address fills in.
  * That leaves one trick, DNS rebinding: a site first serves its page from its own address, then

@@ -118,10 +118,10 @@ public final class Ticks {
 
     /**
      * The fixed-rate check examples 01 to 04 run (05 has its own, on the median interval: see
-     * {@link #assertSteadyTicksBetweenStalls}; 06's loop has no tick message to slow down): starts {@code example}'s game
-     * with every tick taking 20 ms of a 50 ms period ({@link #takingTime}), connects a client, and
-     * asserts that the ticks still come every 50 ms ({@link #assertSteadyTicks}). A loop that
-     * slept a period after each tick would tick every 70.
+     * {@link #assertSteadyTicksBetweenStalls}; 06's loop has no tick message to slow down):
+     * starts {@code example}'s game with every tick taking 20 ms of a 50 ms period
+     * ({@link #takingTime}), connects a client, and asserts that the ticks still come every 50 ms
+     * ({@link #assertSteadyTicks}). A loop that slept a period after each tick would tick every 70.
      *
      * @param game the example's game, built around the tick message it is given
      */
@@ -140,34 +140,40 @@ public final class Ticks {
      * missed or repeated, at {@code period} (within 10%).
      */
     public static void assertSteadyTicks(Duration period, TestClient client) {
-        await().until(() -> enoughForMeasuring(client));
-        assertConsecutive(client.tickNumbers());
+        awaitEnoughInOrder(client);
         assertPeriod(period, client);
     }
 
     /**
-     * The period check for a loop that does not catch up after a stall (example 05: when a tick goes
-     * out more than a period late, the next one is planned a period after it, so missed ticks are
-     * not sent in a burst). On a busy machine a stall then delays every later tick, and the fitted period
-     * with it (a stall of 300 ms in the middle of the window moves it from 50 to 55.6 ms), although
-     * every tick but one came a period after the one before. So this asserts what such a loop
-     * promises: the ticks in order, none missed or repeated, and their median interval within 10%
-     * of {@code period} over {@link #measuredWindow}. A loop that waits a period after each tick's
-     * work still fails it, as every interval is longer.
+     * The period check for a loop that does not catch up after a stall (example 05: when a tick
+     * goes out more than a period late, the next one is planned a period after it, so missed ticks
+     * are not sent in a burst). On a busy machine a stall then delays every later tick, and the
+     * fitted period with it (a stall of 300 ms in the middle of the window moves it from 50 to
+     * 55.6 ms), although every tick but one came a period after the one before. So this asserts
+     * what such a loop promises: the ticks in order, none missed or repeated, and their median
+     * interval within 10% of {@code period} over {@link #measuredWindow}. A loop that waits a
+     * period after each tick's work still fails it, as every interval is longer.
      */
     public static void assertSteadyTicksBetweenStalls(Duration period, TestClient client) {
-        await().until(() -> enoughForMeasuring(client));
-        assertConsecutive(client.tickNumbers());
-        double measured = medianIntervalMillis(measuredWindow(client.ticks()));
-        double expected = period.toNanos() / (double) TimeUnit.MILLISECONDS.toNanos(1);
-        assertEquals(expected, measured, expected * 0.10, "median interval of " + (MEASURED_INTERVALS + 1) + " ticks, in ms");
+        awaitEnoughInOrder(client);
+        assertWithinATenth(period, medianIntervalMillis(measuredWindow(client.ticks())), "median interval of");
     }
 
     /** Asserts that this client's ticks came at {@code period}, within 10%, over {@link #measuredWindow}. */
     public static void assertPeriod(Duration period, TestClient client) {
-        double measured = periodMillis(measuredWindow(client.ticks()));
+        assertWithinATenth(period, periodMillis(measuredWindow(client.ticks())), "period fitted through");
+    }
+
+    /** Waits until the client has enough ticks to measure, and asserts they came in order. */
+    private static void awaitEnoughInOrder(TestClient client) {
+        await().until(() -> enoughForMeasuring(client));
+        assertConsecutive(client.tickNumbers());
+    }
+
+    /** Asserts a measure of {@link #measuredWindow}, in ms, is {@code period} within 10%. */
+    private static void assertWithinATenth(Duration period, double measuredMillis, String measure) {
         double expected = period.toNanos() / (double) TimeUnit.MILLISECONDS.toNanos(1);
-        assertEquals(expected, measured, expected * 0.10, "period fitted through " + (MEASURED_INTERVALS + 1) + " ticks, in ms");
+        assertEquals(expected, measuredMillis, expected * 0.10, measure + " " + (MEASURED_INTERVALS + 1) + " ticks, in ms");
     }
 
     /**
