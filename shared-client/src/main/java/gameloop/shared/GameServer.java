@@ -68,6 +68,8 @@ public final class GameServer implements AutoCloseable {
     private final String threadNamePrefix;
     private final GameContext gameContext;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set once Jetty and the game have both started; read by the stop, on whichever thread runs it. */
+    private volatile boolean started;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private GameServer(ServerSettings settings, Game.Factory factory) {
@@ -161,6 +163,7 @@ public final class GameServer implements AutoCloseable {
             close();
             throw e;
         }
+        started = true;
         LOG.info("{} is running at {}{} (tick every {} ms). Open it in a browser; stop with Ctrl+C.",
                 settings.example(), pageUri(),
                 isWildcard(settings.host()) ? " and at this machine's other addresses" : "",
@@ -258,41 +261,64 @@ public final class GameServer implements AutoCloseable {
         }
     }
 
-    /** The stop itself, run once, by the first {@link #close()}. */
+    /**
+     * The stop itself, run once, by the first {@link #close()}, in the four steps that method lists. Each
+     * step clears the interrupt flag when it ends (an interrupt that came during it would cut the
+     * next one short) and says whether there was one; they are handed back together at the end.
+     */
     private void stop() {
-        boolean interrupted = Thread.interrupted(); // clears the flag; restored at the end
-        players.refuseNewPlayers();
+        boolean interrupted = Thread.interrupted();
         try {
-            try {
-                game.close();
-            } catch (RuntimeException | Error e) {
-                // Still say goodbye to the players below.
-                LOG.error("Stopping the game failed; stopping the server anyway", e);
-            }
-            interrupted |= Thread.interrupted(); // one that came while the game stopped: put aside too
-            players.closeAll(CLOSE_HANDSHAKE_TIMEOUT);
-        } catch (InterruptedException e) {
-            interrupted = true; // interrupted during the wait: still stop Jetty below
-        } catch (RuntimeException e) {
-            LOG.error("Closing the players' connections failed; stopping the server anyway", e);
+            players.refuseNewPlayers();
+            interrupted |= stopTheGame();
+            interrupted |= sayGoodbye();
         } finally {
-            interrupted |= Thread.interrupted();
+            // Even after an Error above: Jetty stops, and whoever waits in awaitClosed() is let go.
             try {
-                server.stop();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                LOG.warn("Interrupted while Jetty was stopping; some of its threads may still be finishing");
-            } catch (Exception e) {
-                LOG.error("Stopping Jetty failed", e);
+                interrupted |= stopJetty();
             } finally {
-                // Even after an Error: whoever waits in awaitClosed() must not wait for ever.
                 closed.countDown();
             }
-            LOG.info("Stopped.");
-            if (interrupted) {
-                Thread.currentThread().interrupt(); // the caller's, handed back
-            }
         }
+        LOG.info(started ? "Stopped." : "The start failed; stopped what had started.");
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // the caller's, handed back
+        }
+    }
+
+    /** The game and its threads; a game that fails to stop is logged, and the server stops anyway. */
+    private boolean stopTheGame() {
+        try {
+            game.close();
+        } catch (RuntimeException | Error e) {
+            LOG.error("Stopping the game failed; stopping the server anyway", e);
+        }
+        return Thread.interrupted();
+    }
+
+    /** A 1001 close frame to every player, waiting a little for them to go out. */
+    private boolean sayGoodbye() {
+        try {
+            players.closeAll(CLOSE_HANDSHAKE_TIMEOUT);
+        } catch (InterruptedException e) {
+            return true; // the goodbyes are sent; only the wait for them was cut short
+        } catch (RuntimeException e) {
+            LOG.error("Closing the players' connections failed; stopping the server anyway", e);
+        }
+        return Thread.interrupted();
+    }
+
+    /** Jetty's connectors, then its thread pool. */
+    private boolean stopJetty() {
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            LOG.warn("Interrupted while Jetty was stopping; some of its threads may still be finishing");
+            return true;
+        } catch (Exception e) {
+            LOG.error("Stopping Jetty failed", e);
+        }
+        return Thread.interrupted();
     }
 
     /**

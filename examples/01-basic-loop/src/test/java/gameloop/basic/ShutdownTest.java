@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Stopping (what Ctrl+C runs) is quick, tells every client, and leaves nothing running. */
@@ -62,15 +63,25 @@ class ShutdownTest {
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
     }
 
+    /**
+     * Jetty's own failure, from {@code start}; {@code runUntilShutdown}, what {@code main} calls,
+     * turns it into one line that says what to do (the test kit's CannotListenTest).
+     */
     @Test
-    void aPortInUseFailsClearly() throws Exception {
+    void aSecondServerOnATakenPortFailsToStartAndLeavesNoThread() throws Exception {
         GameServer first = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)),
                 FixedRateGameLoop::new);
         try {
             ServerSettings samePort =
                     new ServerSettings("01-basic-loop", "127.0.0.1", first.port(), Duration.ofMillis(20));
-            Exception failure = assertThrows(Exception.class, () -> GameServer.start(samePort, FixedRateGameLoop::new));
+            AtomicReference<String> threadNamePrefix = new AtomicReference<>();
+            Exception failure = assertThrows(Exception.class, () -> GameServer.start(samePort, context -> {
+                threadNamePrefix.set(context.threadNamePrefix());
+                return new FixedRateGameLoop(context);
+            }));
             assertTrue(String.valueOf(failure.getMessage()).contains("Failed to bind"), failure.toString());
+            // Jetty's thread pool had started before the bind failed; nothing of it is left.
+            Threads.assertNoneLeft(threadNamePrefix.get(), Duration.ofSeconds(5));
         } finally {
             first.close();
         }
