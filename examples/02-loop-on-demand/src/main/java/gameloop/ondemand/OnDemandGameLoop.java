@@ -83,7 +83,10 @@ final class OnDemandGameLoop implements Game {
         reconcile();
     }
 
-    /** Makes "is a match running?" agree with "is anyone connected?". Called on Jetty's threads. */
+    /**
+     * Makes "is a match running?" agree with "is anyone connected?". Called on Jetty's threads,
+     * on the loop thread when a failed send drops a player, and on the thread stopping the server.
+     */
     private void reconcile() {
         synchronized (lock) {
             if (closed) {

@@ -47,7 +47,7 @@ class FailingTickTest {
         }
     }
 
-    /** Not silent either: the failure is in the log, with its stack trace, where the chapter says to look. */
+    /** Not silent either: the failure is in the log, with its stack trace, where chapter 02 says it goes. */
     @Test
     void aFailedTickIsLoggedWithItsStackTrace() throws Exception {
         ServerLog.capture();

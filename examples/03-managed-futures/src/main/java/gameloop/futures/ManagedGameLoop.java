@@ -75,7 +75,10 @@ final class ManagedGameLoop implements Game {
         reconcile();
     }
 
-    /** A loop runs exactly while someone is connected. Called on Jetty's threads. */
+    /**
+     * A loop runs exactly while someone is connected. Called on Jetty's threads, on the loop
+     * thread when a failed send drops a player, and on the thread stopping the server.
+     */
     private void reconcile() {
         synchronized (lock) {
             if (closed) {
@@ -171,7 +174,12 @@ final class ManagedGameLoop implements Game {
         }
     }
 
-    /** Sleeps until {@code due}; throws at once if interrupted, even when already late. */
+    /**
+     * Sleeps until {@code due}; throws at once if interrupted, even when already late. The check
+     * is not for computation: {@code TimeUnit.sleep} of zero or less returns at once without
+     * looking at the interrupt, so without it a loop running late could never be cancelled
+     * ({@code ManagedGameLoopTest.aLoopRunningLateIsStillCancelled}).
+     */
     private static void sleepUntil(long due) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -195,6 +203,8 @@ final class ManagedGameLoop implements Game {
         synchronized (lock) {
             crashes++;
             lastCrash = cause;
+            // loop != ended: a leave or close() let go of this loop after it crashed and before
+            // this ran (its cancel found it already failed). Logged below; nothing to replace.
             boolean replace = loop == ended && !closed && players.count() > 0;
             LOG.error("Game loop {} crashed{}", ended.number,
                     replace ? "; a new one starts now, its first tick in " + period.toMillis() + " ms" : "", cause);
