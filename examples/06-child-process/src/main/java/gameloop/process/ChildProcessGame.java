@@ -127,7 +127,8 @@ final class ChildProcessGame implements Game {
         synchronized (lock) {
             number = ++workersStarted;
         }
-        LOG.info("Worker {} started: a second JVM, pid {}, {} ms of work per step (see it with `pgrep -af HeavyWorker`)",
+        // "#" for the count: everywhere else the number after "worker" is the child's pid.
+        LOG.info("Worker #{} started: a second JVM, pid {}, {} ms of work per step (see it with `pgrep -af 'gameloop\\.process\\.HeavyWorker'`)",
                 number, started.pid(), work.toMillis());
         return started;
     }
