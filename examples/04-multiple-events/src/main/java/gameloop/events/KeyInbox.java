@@ -18,8 +18,9 @@ final class KeyInbox {
 
     /**
      * A bound, so that a client flooding us cannot grow our memory: about 20 KiB per player at
-     * worst. Far more than a person types: the handler takes each key within microseconds, and
-     * only a handler whose thread is descheduled mid-step lets keys pile up behind it.
+     * worst. Far more than a person types: the handler takes each key within microseconds. Keys
+     * pile up only behind a handler whose thread is descheduled mid-step, or one that has
+     * answered its {@link PlayerHandler#KEYS_PER_STEP} and waits for the next tick.
      */
     static final int CAPACITY = 1024;
 

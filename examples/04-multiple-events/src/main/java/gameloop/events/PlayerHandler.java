@@ -31,8 +31,7 @@ final class PlayerHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PlayerHandler.class);
 
     /**
-     * Keys one step may answer before it waits for the next tick (when that tick comes, the key
-     * ready beside it goes first, as always: so 65 at most). A step can run on the loop
+     * Keys one step may answer before it waits for the next tick alone. A step can run on the loop
      * thread, inside {@link TickSignal#announce}, where every other player's tick waits behind it;
      * a player flooding keys must not keep that thread for itself. Someone typing never gets
      * near it: a key that finds the handler waiting is answered at once, on Jetty's thread.
