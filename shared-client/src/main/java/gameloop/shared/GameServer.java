@@ -68,8 +68,8 @@ public final class GameServer implements AutoCloseable {
     private final String threadNamePrefix;
     private final GameContext gameContext;
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** Set once Jetty and the game have both started; read by the stop, on whichever thread runs it. */
-    private volatile boolean started;
+    /** Set when the start fails, before the stop it makes; only for the stop's last log line. */
+    private volatile boolean startFailed;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private GameServer(ServerSettings settings, Game.Factory factory) {
@@ -160,10 +160,10 @@ public final class GameServer implements AutoCloseable {
             server.start();
             game.start();
         } catch (Exception | Error e) {
+            startFailed = true;
             close();
             throw e;
         }
-        started = true;
         LOG.info("{} is running at {}{} (tick every {} ms). Open it in a browser; stop with Ctrl+C.",
                 settings.example(), pageUri(),
                 isWildcard(settings.host()) ? " and at this machine's other addresses" : "",
@@ -262,9 +262,10 @@ public final class GameServer implements AutoCloseable {
     }
 
     /**
-     * The stop itself, run once, by the first {@link #close()}, in the four steps that method lists. Each
-     * step clears the interrupt flag when it ends (an interrupt that came during it would cut the
-     * next one short) and says whether there was one; they are handed back together at the end.
+     * The stop itself, run once, by the first {@link #close()}, in the four steps that method lists.
+     * The caller's interrupt flag is cleared first, and so is it at the end of each of the last
+     * three steps (an interrupt that came during one would cut the next one short); whether there
+     * was one is handed back to the caller at the end.
      */
     private void stop() {
         boolean interrupted = Thread.interrupted();
@@ -273,16 +274,17 @@ public final class GameServer implements AutoCloseable {
             interrupted |= stopTheGame();
             interrupted |= sayGoodbye();
         } finally {
-            // Even after an Error above: Jetty stops, and whoever waits in awaitClosed() is let go.
+            // Even after an Error above: Jetty stops, whoever waits in awaitClosed() is let go,
+            // and the caller gets its interrupt back.
             try {
                 interrupted |= stopJetty();
             } finally {
                 closed.countDown();
+                LOG.info(startFailed ? "The start failed; stopped what had started." : "Stopped.");
+                if (interrupted) {
+                    Thread.currentThread().interrupt(); // the caller's, handed back
+                }
             }
-        }
-        LOG.info(started ? "Stopped." : "The start failed; stopped what had started.");
-        if (interrupted) {
-            Thread.currentThread().interrupt(); // the caller's, handed back
         }
     }
 
@@ -301,6 +303,7 @@ public final class GameServer implements AutoCloseable {
         try {
             players.closeAll(CLOSE_HANDSHAKE_TIMEOUT);
         } catch (InterruptedException e) {
+            Thread.interrupted(); // one more may have come since: cleared too, for Jetty's stop
             return true; // the goodbyes are sent; only the wait for them was cut short
         } catch (RuntimeException e) {
             LOG.error("Closing the players' connections failed; stopping the server anyway", e);

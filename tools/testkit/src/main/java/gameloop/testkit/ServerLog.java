@@ -92,7 +92,7 @@ public final class ServerLog {
 
     /**
      * The messages {@code server}'s threads logged so far: each line without the time, level,
-     * logger and thread that Jetty prints before it ({@code 04:40:01.123:INFO :gameloop.shared.Players:gs3-jetty-41: }).
+     * logger and thread that Jetty prints before it ({@code 2026-12-05 04:40:01.123:INFO :gameloop.shared.Players:gs3-jetty-41: }).
      */
     public static List<String> of(GameServer server) {
         synchronized (LINES) {
