@@ -29,7 +29,8 @@ public interface Game extends AutoCloseable {
     }
 
     /**
-     * A player connected and is already in {@link Players}. Should not throw; if it does, the
+     * A player connected and is already in {@link Players}. May come before {@link #start()}: the
+     * server accepts connections first, then starts the game. Should not throw; if it does, the
      * server logs it, disconnects that player (1011), calls {@link #playerLeft} for it (so undo
      * any half-made state there) and plays on.
      */

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 public record GameContext(Players players, Duration tickPeriod, String threadNamePrefix) {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Game.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GameContext.class);
     /** On each thread {@link #threads} made: the context whose game owns it. */
     private static final ThreadLocal<GameContext> OWNER = new ThreadLocal<>();
     /**

@@ -229,26 +229,21 @@ public final class GameServer implements AutoCloseable {
      *   <li>every player gets a 1001 (going away) close frame;</li>
      *   <li>Jetty: connectors, then its thread pool.</li>
      * </ol>
-     * Safe from any thread, any number of times; later callers wait for the first to finish.
-     * Except on one of the game's own threads, those its {@link GameContext#threads} made (a
-     * tick that ends the game): there, waiting for the game's threads to end would mean waiting
-     * for itself, so the stop runs on a thread of its own ({@code gs<n>-closer}), and this call
-     * returns at once. That thread is then interrupted by the stop, so an {@link #awaitClosed}
-     * on it ends early; it should simply return. (A game thread from an executor of its own
-     * making is not recognised, and its {@code close()} waits out the game's stop timeout.)
-     *
-     * <p>Also from an interrupted thread (a test that timed out, an application stopping its
-     * threads): the interrupt is put aside while the server stops, and restored when it has. Left
-     * set, it would cut short the wait for the players' goodbyes and make Jetty's own stop throw
-     * half-way, with a selector still open.
+     * Safe from any thread, any number of times: later callers wait for the first to finish, and
+     * an interrupted caller still gets the whole stop ({@link #stop} says why). On one of the
+     * game's own threads it starts the stop and returns at once (the comment inside says why).
      */
     @Override
     public void close() {
         boolean first = closing.compareAndSet(false, true);
         if (gameContext.isGameThread()) {
-            // Stopping the game waits for this very thread: 5 s for nothing, an error in the log,
-            // and the tick running on after close() returned. Its own thread waits instead (one
+            // A thread GameContext.threads made (a tick that ends the game, say). Stopping the game
+            // waits for this very thread: 5 s for nothing, an error in the log, and the tick
+            // running on after close() returned. So the stop runs on a thread of its own (one
             // only: a later call from a game thread finds the stop under way, and just returns).
+            // The stop then interrupts this thread, so an awaitClosed() here ends early: a game
+            // thread should simply return. (A thread from an executor the game made itself is
+            // not recognised, and its close() waits out the game's stop timeout.)
             if (first) {
                 stoppingThread(this::stop, threadNamePrefix + "closer").start();
             }
@@ -263,22 +258,25 @@ public final class GameServer implements AutoCloseable {
 
     /**
      * The stop itself, run once, by the first {@link #close()}, in the four steps that method lists.
-     * The caller's interrupt flag is cleared first, and so is it at the end of each of the last
-     * three steps (an interrupt that came during one would cut the next one short); whether there
-     * was one is handed back to the caller at the end.
+     * The caller's interrupt is put aside while it runs: each step waits (for the game's threads,
+     * the goodbyes, Jetty's threads), and a set flag would cut every wait short. So the flag is
+     * cleared before each wait, and whether it was ever set is handed back at the end.
      */
     private void stop() {
         boolean interrupted = Thread.interrupted();
         try {
             players.refuseNewPlayers();
-            interrupted |= stopTheGame();
-            interrupted |= sayGoodbye();
+            stopTheGame();
+            interrupted |= Thread.interrupted();
+            sayGoodbye();
         } finally {
             // Even after an Error above: Jetty stops, whoever waits in awaitClosed() is let go,
             // and the caller gets its interrupt back.
+            interrupted |= Thread.interrupted();
             try {
-                interrupted |= stopJetty();
+                stopJetty();
             } finally {
+                interrupted |= Thread.interrupted();
                 closed.countDown();
                 LOG.info(startFailed ? "The start failed; stopped what had started." : "Stopped.");
                 if (interrupted) {
@@ -289,39 +287,35 @@ public final class GameServer implements AutoCloseable {
     }
 
     /** The game and its threads; a game that fails to stop is logged, and the server stops anyway. */
-    private boolean stopTheGame() {
+    private void stopTheGame() {
         try {
             game.close();
         } catch (RuntimeException | Error e) {
             LOG.error("Stopping the game failed; stopping the server anyway", e);
         }
-        return Thread.interrupted();
     }
 
     /** A 1001 close frame to every player, waiting a little for them to go out. */
-    private boolean sayGoodbye() {
+    private void sayGoodbye() {
         try {
             players.closeAll(CLOSE_HANDSHAKE_TIMEOUT);
         } catch (InterruptedException e) {
-            Thread.interrupted(); // one more may have come since: cleared too, for Jetty's stop
-            return true; // the goodbyes are sent; only the wait for them was cut short
+            Thread.currentThread().interrupt(); // the goodbyes are sent; only the wait for them was cut short
         } catch (RuntimeException e) {
             LOG.error("Closing the players' connections failed; stopping the server anyway", e);
         }
-        return Thread.interrupted();
     }
 
     /** Jetty's connectors, then its thread pool. */
-    private boolean stopJetty() {
+    private void stopJetty() {
         try {
             server.stop();
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             LOG.warn("Interrupted while Jetty was stopping; some of its threads may still be finishing");
-            return true;
         } catch (Exception e) {
             LOG.error("Stopping Jetty failed", e);
         }
-        return Thread.interrupted();
     }
 
     /**

@@ -53,7 +53,10 @@ public final class Players {
         return online.size();
     }
 
-    /** Registers a new connection, or refuses it (1001) if the server is already going away. */
+    /**
+     * Registers a new connection. Null if it was refused (1001: the server is going away) or the
+     * game failed to take it in (1011).
+     */
     Player join(Session session) {
         Player player;
         synchronized (lock) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RefusedOrigins {
 
-    private static final Logger LOG = LoggerFactory.getLogger(GameServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RefusedOrigins.class);
     private static final long INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
     /** When the next line may be written, on {@link System#nanoTime()}'s clock. */

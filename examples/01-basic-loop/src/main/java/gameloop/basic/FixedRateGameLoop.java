@@ -48,6 +48,8 @@ final class FixedRateGameLoop implements Game {
     @Override
     public void start() {
         long nanos = period.toNanos();
+        // The first tick one period in: the article's loop sends first, but to nobody yet (it
+        // starts with the server), so there too each player's first tick comes a period later.
         loopThread.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 

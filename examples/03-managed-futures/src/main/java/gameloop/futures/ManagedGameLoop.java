@@ -175,9 +175,9 @@ final class ManagedGameLoop implements Game {
     }
 
     /**
-     * Sleeps until {@code due}; throws at once if interrupted, even when already late. The check
-     * is not for computation: {@code TimeUnit.sleep} of zero or less returns at once without
-     * looking at the interrupt, so without it a loop running late could never be cancelled
+     * Sleeps until {@code due}; throws at once if interrupted, even when already late. Checked
+     * first because {@code TimeUnit.sleep} of zero or less returns without looking at the
+     * interrupt, so a loop running late could never be cancelled
      * ({@code ManagedGameLoopTest.aLoopRunningLateIsStillCancelled}).
      */
     private static void sleepUntil(long due) throws InterruptedException {
@@ -190,25 +190,33 @@ final class ManagedGameLoop implements Game {
     /** A loop has ended: a cancel is logged; a crash is logged, counted and, if needed, replaced. */
     private void loopEnded(Loop ended) {
         if (ended.isCancelled()) {
-            // A cancel runs this on the canceller's thread, inside cancel(), which both callers
-            // make under the lock: so closed says which of them it was.
-            boolean stopping;
-            synchronized (lock) {
-                stopping = closed;
-            }
-            LOG.info("Game loop {} cancelled: {}", ended.number, stopping ? "the server is stopping" : "the last player left");
-            return;
+            loopCancelled(ended);
+        } else {
+            loopCrashed(ended, failureOf(ended));
         }
-        Throwable cause = failureOf(ended);
+    }
+
+    private void loopCancelled(Loop ended) {
+        // A cancel runs this on the canceller's thread, inside cancel(), which both callers make
+        // under the lock: so closed says which of them it was.
+        boolean stopping;
         synchronized (lock) {
-            crashes++;
-            lastCrash = cause;
-            // loop != ended: a leave or close() let go of this loop after it crashed and before
-            // this ran (its cancel found it already failed). Logged below; nothing to replace.
-            boolean replace = loop == ended && !closed && players.count() > 0;
+            stopping = closed;
+        }
+        LOG.info("Game loop {} cancelled: {}", ended.number, stopping ? "the server is stopping" : "the last player left");
+    }
+
+    private void loopCrashed(Loop ended, Throwable cause) {
+        synchronized (lock) {
+            recordCrash(cause);
+            // The game may have let go of this loop already: a leave or close() that came after
+            // the crash and before this ran (its cancel found the loop failed). Then there is
+            // nothing to replace; the crash is still logged.
+            boolean stillOurs = loop == ended;
+            boolean replace = stillOurs && !closed && players.count() > 0;
             LOG.error("Game loop {} crashed{}", ended.number,
                     replace ? "; a new one starts now, its first tick in " + period.toMillis() + " ms" : "", cause);
-            if (loop == ended) {
+            if (stillOurs) {
                 // A period's pause, so a loop that fails at once cannot spin the CPU.
                 loop = replace ? startLoop(period) : null;
             }
@@ -218,10 +226,15 @@ final class ManagedGameLoop implements Game {
     /** A failure that lost the race to a cancel: counted and logged like a crash; nothing to replace. */
     private void failedAsItWasCancelled(Loop ended, Throwable cause) {
         synchronized (lock) {
-            crashes++;
-            lastCrash = cause;
+            recordCrash(cause);
         }
         LOG.error("Game loop {} crashed as it was being cancelled", ended.number, cause);
+    }
+
+    /** Must hold {@link #lock}. */
+    private void recordCrash(Throwable cause) {
+        crashes++;
+        lastCrash = cause;
     }
 
     /** What a done, uncancelled loop threw. (It never returns normally; if it did, that is a bug too.) */
