@@ -54,16 +54,19 @@ final class PlayerHandler {
     private CompletableFuture<Long> nextTick;
     private long lastTick;
 
-    /**
-     * @param name      for the log
-     * @param out       sends one text frame to the player; must not block
-     * @param onFailure what to do if the handler fails (a bug): the game disconnects the player,
-     *                  rather than leave it connected to a handler that no longer answers
-     */
+    /** A handler whose ticks say what the server's say ({@link Protocol#tick}), for tests. */
     PlayerHandler(String name, Consumer<String> out, Runnable onFailure, TickSignal ticks) {
         this(name, out, onFailure, ticks, Protocol::tick);
     }
 
+    /**
+     * @param name        for the log
+     * @param out         sends one text frame to the player; must not block
+     * @param onFailure   what to do if the handler fails (a bug): the game disconnects the player,
+     *                    rather than leave it connected to a handler that no longer answers
+     * @param ticks       the signal the game's loop announces each tick on
+     * @param tickMessage what tick n says
+     */
     PlayerHandler(String name, Consumer<String> out, Runnable onFailure, TickSignal ticks,
             LongFunction<String> tickMessage) {
         this.name = name;

@@ -19,7 +19,10 @@ final class KeyCounters {
     /** Key presses of all players that may wait for the owner at once: about a megabyte of tasks. */
     static final int MAX_WAITING_IN_ALL = 10_000;
 
-    /** The start of the answer to the first key dropped beyond {@link KeysOnTheirWay#MAX_WAITING}. */
+    /**
+     * The start of the answer to the first key dropped beyond {@link KeysOnTheirWay#MAX_WAITING}
+     * for its player, or beyond {@link #MAX_WAITING_IN_ALL} for all players together.
+     */
     static final String BUSY = "Server busy, dropped key code: ";
     static final String BUSY_UNTIL_CAUGHT_UP = " (more may be dropped, unanswered, until it has caught up)";
 

@@ -44,7 +44,7 @@ final class ChildProcessGame implements Game {
     /** How a worker is started. The server starts a JVM running {@link HeavyWorker}; tests start other processes. */
     @FunctionalInterface
     interface Launcher {
-        Worker launch(String ownerTag, ThreadFactory resultThreads, ThreadFactory errorThreads, Worker.Events events)
+        Worker launch(String ownerTag, ThreadFactory resultThreads, ThreadFactory stderrThreads, Worker.Events events)
                 throws IOException;
     }
 
@@ -57,7 +57,7 @@ final class ChildProcessGame implements Game {
     private final ScheduledExecutorService loopThread;
     /** Kept, not re-created, so replacements' threads are numbered on: worker-results-2, -3... */
     private final ThreadFactory resultThreads;
-    private final ThreadFactory errorThreads;
+    private final ThreadFactory stderrThreads;
     /** Put on each worker's command line, so {@code ps} (and a test) can tell whose it is. */
     private final String ownerTag;
     private final Worker.Events events = new Worker.Events() {
@@ -100,7 +100,7 @@ final class ChildProcessGame implements Game {
         this.launcher = launcher;
         this.loopThread = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
         this.resultThreads = context.threads("worker-results");
-        this.errorThreads = context.threads("worker-stderr");
+        this.stderrThreads = context.threads("worker-stderr");
         String prefix = context.threadNamePrefix();
         this.ownerTag = ProcessHandle.current().pid() + "/" + prefix.substring(0, prefix.length() - 1);
     }
@@ -122,7 +122,7 @@ final class ChildProcessGame implements Game {
     }
 
     private Worker launchWorker() throws IOException {
-        Worker started = launcher.launch(ownerTag, resultThreads, errorThreads, events);
+        Worker started = launcher.launch(ownerTag, resultThreads, stderrThreads, events);
         int number;
         synchronized (lock) {
             number = ++workersStarted;
@@ -217,7 +217,7 @@ final class ChildProcessGame implements Game {
                 return;
             }
             // On one line: the log escapes line breaks anyway. (Each line was also logged as it came.)
-            String stderr = exit.lastErrorLines().isEmpty() ? " (none)" : " " + String.join(" | ", exit.lastErrorLines());
+            String stderr = exit.lastStderrLines().isEmpty() ? " (none)" : " " + String.join(" | ", exit.lastStderrLines());
             LOG.error("Worker {} died with {}{}. A new worker starts in {} ms. Its last lines on stderr:{}",
                     exit.pid(), exit.describe(), lostOne ? ", and request " + requestsSent + " with it" : "",
                     period.toMillis(), stderr);

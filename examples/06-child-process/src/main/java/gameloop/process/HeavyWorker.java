@@ -51,8 +51,8 @@ public final class HeavyWorker {
         BufferedReader requests = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String line;
         while ((line = requests.readLine()) != null) {
-            long[] request = parseRequest(line); // a malformed line throws: a crash the server reports
-            results.println(RESULT + request[0] + " " + countPrimesFor(request[1]));
+            Request request = parseRequest(line); // a malformed line throws: a crash the server reports
+            results.println(RESULT + request.number() + " " + countPrimesFor(request.workMillis()));
             results.flush();
             if (results.checkError()) {
                 // PrintStream swallows IOExceptions: this is how we learn the server stopped reading.
@@ -102,8 +102,12 @@ public final class HeavyWorker {
         return REQUEST + number + " " + workMillis;
     }
 
-    /** {number, workMillis}; throws {@link IllegalArgumentException} for anything else. */
-    static long[] parseRequest(String line) {
+    /** One request: do {@code workMillis} of work for step {@code number}. */
+    record Request(long number, long workMillis) {
+    }
+
+    /** The request on a line; throws {@link IllegalArgumentException} for anything else. */
+    static Request parseRequest(String line) {
         String[] parts = line.split(" ");
         if (parts.length != 3 || !line.startsWith(REQUEST)) {
             throw new IllegalArgumentException("not a work request: '" + line + "'");
@@ -113,7 +117,7 @@ public final class HeavyWorker {
         if (millis < 0) {
             throw new IllegalArgumentException("negative work: '" + line + "'");
         }
-        return new long[] {number, millis};
+        return new Request(number, millis);
     }
 
     /** The step number of a result line, or empty if the line is not a result. */

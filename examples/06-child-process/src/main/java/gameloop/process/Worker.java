@@ -47,13 +47,19 @@ final class Worker {
 
     /** How long {@link #stop} waits for each step: end of file first, then SIGTERM, then SIGKILL. */
     static final Duration STOP_GRACE = Duration.ofSeconds(1);
-    private static final int ERROR_LINES_KEPT = 20;
+    /**
+     * How long to wait for what should follow at once: a process's exit once its stdout has
+     * closed or it was killed, a reader thread's end once its pipe has. Only a machine in
+     * trouble takes longer, and then it is logged, not waited for again.
+     */
+    private static final Duration SOON = Duration.ofSeconds(5);
+    private static final int STDERR_LINES_KEPT = 20;
 
     /**
      * How a worker ended: its exit code, what it last said on stderr, and the last signal this
      * server sent it ("SIGTERM", "SIGKILL", or null), so a death we caused is not blamed on anyone else.
      */
-    record Exit(long pid, int code, List<String> lastErrorLines, String signalSent) {
+    record Exit(long pid, int code, List<String> lastStderrLines, String signalSent) {
         /** 137 reads better as "killed by SIGKILL": the JVM reports death by signal n as 128 + n. */
         String describe() {
             return switch (code) {
@@ -80,19 +86,19 @@ final class Worker {
     /** The last signal we sent: written by whoever stops the worker, read by the reader thread that reports the end. */
     private volatile String signalSent;
     private final Writer requests;
-    private final Deque<String> lastErrorLines = new ArrayDeque<>();
+    private final Deque<String> lastStderrLines = new ArrayDeque<>();
     private final Thread resultReader;
-    private final Thread errorReader;
+    private final Thread stderrReader;
     private volatile boolean ended;
     /** Set once this server has sent SIGKILL: the worker is going, whatever its reader has seen yet. */
     private volatile boolean killed;
 
     /** Package-private for {@code WorkerTest}, which wraps a process that ignores SIGTERM; otherwise use {@link #launch}. */
-    Worker(Process process, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events) {
+    Worker(Process process, ThreadFactory resultThreads, ThreadFactory stderrThreads, Events events) {
         this.process = process;
         this.requests = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII));
         this.resultReader = resultThreads.newThread(() -> readResults(events));
-        this.errorReader = errorThreads.newThread(this::readErrors);
+        this.stderrReader = stderrThreads.newThread(this::readStderr);
     }
 
     /**
@@ -101,9 +107,9 @@ final class Worker {
      * @param ownerTag a tag put on the child's command line ({@code -Dgameloop.owner=...}), so a
      *              person with {@code ps} or a test can tell whose worker it is
      */
-    static Worker launch(String ownerTag, ThreadFactory resultThreads, ThreadFactory errorThreads, Events events)
+    static Worker launch(String ownerTag, ThreadFactory resultThreads, ThreadFactory stderrThreads, Events events)
             throws IOException {
-        return new Worker(startJvm(ownerTag), resultThreads, errorThreads, events);
+        return new Worker(startJvm(ownerTag), resultThreads, stderrThreads, events);
     }
 
     /** The child JVM alone, running {@link HeavyWorker}, its three pipes unread. */
@@ -129,7 +135,7 @@ final class Worker {
      * current worker, and replaced, rather than mistaken for an old one and ignored.
      */
     void startReading() {
-        errorReader.start();
+        stderrReader.start();
         resultReader.start();
     }
 
@@ -220,7 +226,7 @@ final class Worker {
         }
     }
 
-    private void readErrors() {
+    private void readStderr() {
         try (BufferedReader errors = new BufferedReader(
                 new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -229,11 +235,11 @@ final class Worker {
                 // lines would read "?at ...": tabs become spaces first.
                 line = line.replace("\t", "    ");
                 LOG.info("worker {}: {}", pid(), line);
-                synchronized (lastErrorLines) {
-                    if (lastErrorLines.size() == ERROR_LINES_KEPT) {
-                        lastErrorLines.removeFirst();
+                synchronized (lastStderrLines) {
+                    if (lastStderrLines.size() == STDERR_LINES_KEPT) {
+                        lastStderrLines.removeFirst();
                     }
-                    lastErrorLines.addLast(line);
+                    lastStderrLines.addLast(line);
                 }
             }
         } catch (IOException e) {
@@ -245,19 +251,19 @@ final class Worker {
     private Exit awaitExit() {
         int code;
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            if (!process.waitFor(SOON.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Worker {} closed its stdout but is still running; killing it", pid());
                 kill();
             }
             code = process.waitFor();
-            errorReader.join(TimeUnit.SECONDS.toMillis(5)); // so the report has its last words
+            stderrReader.join(SOON.toMillis()); // so the report has its last words
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // nobody interrupts this thread; keep the flag if one does
             kill();
             code = -1;
         }
-        synchronized (lastErrorLines) {
-            return new Exit(pid(), code, List.copyOf(lastErrorLines), signalSent);
+        synchronized (lastStderrLines) {
+            return new Exit(pid(), code, List.copyOf(lastStderrLines), signalSent);
         }
     }
 
@@ -284,7 +290,9 @@ final class Worker {
                 if (interrupted) {
                     kill();
                 }
-                process.waitFor(5, TimeUnit.SECONDS);
+                if (!process.waitFor(SOON.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.error("Worker {} still runs {} s after SIGKILL; giving up on it", pid(), SOON.toSeconds());
+                }
                 awaitThreads();
                 break;
             } catch (InterruptedException e) {
@@ -325,10 +333,10 @@ final class Worker {
 
     /** Waits for the two reader threads; they end soon after the process does. */
     void awaitThreads() throws InterruptedException {
-        for (Thread reader : new Thread[] {resultReader, errorReader}) {
-            reader.join(TimeUnit.SECONDS.toMillis(5));
+        for (Thread reader : new Thread[] {resultReader, stderrReader}) {
+            reader.join(SOON.toMillis());
             if (reader.isAlive()) {
-                LOG.error("Thread {} did not end within 5 s of worker {} exiting", reader.getName(), pid());
+                LOG.error("Thread {} did not end within {} s of worker {} exiting", reader.getName(), SOON.toSeconds(), pid());
             }
         }
     }

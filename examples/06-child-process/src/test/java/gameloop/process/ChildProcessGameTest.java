@@ -400,8 +400,8 @@ class ChildProcessGameTest {
         assertEquals(firstPid, exit.pid());
         assertEquals(137, exit.code(), exit.describe());
         assertTrue(exit.describe().contains("out-of-memory"), "killed by someone else: " + exit.describe());
-        assertTrue(exit.lastErrorLines().stream().anyMatch(l -> l.contains("HeavyWorker " + firstPid + " ready")),
-                "its stderr is in the report: " + exit.lastErrorLines());
+        assertTrue(exit.lastStderrLines().stream().anyMatch(l -> l.contains("HeavyWorker " + firstPid + " ready")),
+                "its stderr is in the report: " + exit.lastStderrLines());
         assertNotEquals(firstPid, game.workerPid());
         assertFalse(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false));
         // What the chapter tells the learner to look for in the log, in this order of events.

@@ -128,10 +128,10 @@ class WorkerTest {
 
         Worker.Exit how = exit.get(20, TimeUnit.SECONDS);
         assertEquals(1, how.code(), "an uncaught exception in main: " + how.describe());
-        assertTrue(how.lastErrorLines().stream().anyMatch(l -> l.contains("IllegalArgumentException: negative work")),
-                "the stack trace is in the report: " + how.lastErrorLines());
-        assertTrue(how.lastErrorLines().stream().anyMatch(l -> l.startsWith("    at gameloop.process.HeavyWorker.")),
-                "its lines indented with spaces, which the log prints as they are: " + how.lastErrorLines());
+        assertTrue(how.lastStderrLines().stream().anyMatch(l -> l.contains("IllegalArgumentException: negative work")),
+                "the stack trace is in the report: " + how.lastStderrLines());
+        assertTrue(how.lastStderrLines().stream().anyMatch(l -> l.startsWith("    at gameloop.process.HeavyWorker.")),
+                "its lines indented with spaces, which the log prints as they are: " + how.lastStderrLines());
         assertTrue(w.hasEnded());
     }
 
@@ -240,7 +240,7 @@ class WorkerTest {
         for (int i = 81; i <= 100; i++) {
             expected.add("line " + i);
         }
-        assertEquals(expected, how.lastErrorLines());
+        assertEquals(expected, how.lastStderrLines());
     }
 
     /**
