@@ -51,13 +51,8 @@ public final class Deferred<T> {
      * Twisted's addCallbacks: one step with both branches. The errback does NOT see the callback's
      * failure.
      *
-     * <p>A step that throws an {@link Error} (a failed assert, a stack overflow) is not a failure
-     * the chain can handle: the Error goes to whoever made the step run (the caller of
-     * {@code callback}, {@code errback}, {@code unpause} or this method), the steps still waiting
-     * are dropped, and adding another one throws. Going on would be worse: the result would still
-     * be the one from before the broken step, and the next step would run with it as if the
-     * broken step had returned its input. (Twisted catches everything, Errors' counterparts
-     * included, onto the errback track; Java leaves Errors to the code that can act on them.)
+     * <p>A step that throws an {@link Error} ends the chain for good: the Error goes to whoever
+     * made the step run, and adding another step throws (chapter 07, "The two tracks", says why).
      *
      * @throws IllegalStateException if a step of this Deferred has thrown an Error
      */

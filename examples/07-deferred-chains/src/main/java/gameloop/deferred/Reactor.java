@@ -18,6 +18,9 @@ import java.util.function.Consumer;
  */
 final class Reactor {
 
+    /** How long run() lets a delayed call that is still running finish, and then waits again once it is interrupted. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
     private final ScheduledThreadPoolExecutor executor;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Consumer<Throwable> unhandled;
@@ -48,12 +51,9 @@ final class Reactor {
 
     /** Twisted's {@code reactor.callLater(delay, f)}: run {@code call} on the reactor thread after {@code delay}. */
     void callLater(Duration delay, Runnable call) {
-        // The executor would keep a call's exception in a ScheduledFuture nobody reads: the error
-        // would vanish, and a call meant to end with stop() would leave run() waiting forever.
-        // Reported and survived, as Twisted does, even an Error: this reactor has no sockets to
-        // leave half-handled (example 08's, which has, treats an Error as the end). Throwable, not
-        // RuntimeException | Error: a checked exception thrown past the compiler (a "sneaky
-        // throw", from Class.newInstance, say) would vanish into the future all the same.
+        // Report every Throwable, or it vanishes into a ScheduledFuture nobody reads (and a chain
+        // meant to end with stop() would leave run() waiting for ever). Survived, as in Twisted:
+        // this reactor has no sockets to leave half-handled (chapter 07 says more).
         Runnable reported = () -> {
             try {
                 call.run();
@@ -83,21 +83,21 @@ final class Reactor {
             stopRequested.await();
             stopping = true;
             executor.shutdown(); // lets a call that is running finish; drops those not yet due
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow(); // interrupts the call that overran, and gives it 5 s more
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("a delayed call ran over 5 s and ignored the interrupt;"
+            if (!executor.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow(); // interrupts the call that overran, and gives it GRACE more
+                if (!executor.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("a delayed call ran over " + GRACE.toSeconds() + " s and ignored the interrupt;"
                             + " the reactor thread is still running it");
                 }
                 joinThread();
-                throw new IllegalStateException("a delayed call did not finish within 5 s; it was interrupted");
+                throw new IllegalStateException("a delayed call did not finish within " + GRACE.toSeconds() + " s; it was interrupted");
             }
             joinThread();
         } catch (InterruptedException e) {
             stopping = true;
             executor.shutdownNow(); // our caller gave up: interrupt a running call, drop the rest,
             if (!awaitEnd()) {      // still wait for the thread, as promised,
-                e.addSuppressed(new IllegalStateException("the reactor thread did not end within 5 s"));
+                e.addSuppressed(new IllegalStateException("the reactor thread did not end within " + GRACE.toSeconds() + " s"));
             }
             throw e;                // and pass the interrupt on rather than swallow it
         }
@@ -111,9 +111,9 @@ final class Reactor {
         }
     }
 
-    /** After shutdownNow: waits up to 5 s for the reactor thread, whatever interrupts come meanwhile. True if it ended. */
+    /** After shutdownNow: waits up to {@link #GRACE} for the reactor thread, whatever interrupts come meanwhile. True if it ended. */
     private boolean awaitEnd() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + GRACE.toNanos();
         while (true) {
             try {
                 executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);

@@ -96,8 +96,16 @@ final class Connector implements ChannelHandler {
             reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("the factory built no protocol"));
             return;
         }
-        reactor.connectionEstablished(channel, protocol,
-                reason -> reactor.runGuarded("clientConnectionLost", () -> factory.clientConnectionLost(reason)));
+        try {
+            reactor.connectionEstablished(channel, protocol,
+                    reason -> reactor.runGuarded("clientConnectionLost", () -> factory.clientConnectionLost(reason)));
+        } catch (RuntimeException e) {
+            // No Connection took the channel over (the selector refused it, say), and done is
+            // already set, so failed() would do nothing: close it and say so here.
+            reactor.log().error("taking over the connection to " + address + " failed", e);
+            reactor.closeLoggingErrors(channel);
+            reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("could not take the connection over: " + e));
+        }
     }
 
     private void failed(String reason) {
@@ -119,8 +127,9 @@ final class Connector implements ChannelHandler {
     @Override
     public void closeForShutdown() {
         if (done) {
-            // Connected, but an Error in buildProtocol ended the reactor before a Connection took
-            // the channel over: still ours to close.
+            // Done (connected or failed). If connected, an Error in buildProtocol may have ended
+            // the reactor before a Connection took the channel over: still ours to close (closing
+            // a channel twice does nothing).
             reactor.closeLoggingErrors(channel);
             return;
         }

@@ -39,7 +39,7 @@ final class LineFramer {
         if (tooLong) {
             return;
         }
-        if (start > 0) { // slide the unfinished line to the front before growing
+        if (start > 0) { // always slide the unfinished line to the front first, so growth is decided on it alone
             System.arraycopy(buffer, start, buffer, 0, end - start);
             end -= start;
             scanned -= start;

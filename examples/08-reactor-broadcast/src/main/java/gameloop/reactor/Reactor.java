@@ -54,22 +54,23 @@ public final class Reactor {
     private final Selector selector;
     private final Thread thread;
     private final Log log;
-    /** Set by {@link #shutDown} before it closes every channel. Reactor thread only. */
-    private boolean closingEverything;
     private final int maxQueuedBytes;
 
-    // The only state other threads touch: guarded by tasksLock. A plain lock, because "add unless
-    // stopped" must be one step: a task accepted here is sure to run (see shutDown).
+    // The task queue, which other threads add to: guarded by tasksLock. A plain lock, because
+    // "add unless stopped" must be one step: a task accepted here is sure to run (see shutDown).
     private final Object tasksLock = new Object();
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private boolean acceptingTasks = true;
 
+    // Read by any thread, so volatile (or atomic); only stopRequested is written by others too.
     private volatile boolean stopRequested;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private volatile long bytesRead; // written by the reactor thread only, read by anyone
+    private volatile long bytesRead; // written by the reactor thread only
     private volatile long turns; // the same
 
     // Reactor thread only.
+    /** Set by {@link #shutDown} before it closes every channel. */
+    private boolean closingEverything;
     private final DelayedCalls delayedCalls = new DelayedCalls(this::checkThread);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024); // one thread, so one buffer for all reads
 
@@ -357,6 +358,9 @@ public final class Reactor {
 
     /** Wraps an open socket in a {@link Connection} and tells its protocol. {@code afterLost} runs after connectionLost. */
     void connectionEstablished(SocketChannel channel, Protocol protocol, Consumer<String> afterLost) {
+        // An accepted channel is registered here for the first time. A connected one already has
+        // a key, the Connector's: register() then returns that same key, and the Connection
+        // attached below takes it over from the Connector.
         SelectionKey key = register(channel, 0, null);
         Connection connection = new Connection(this, channel, key, protocol, afterLost);
         key.attach(connection);
