@@ -150,10 +150,9 @@ final class ThreadExecutorGame implements Game {
                 try {
                     change.run();
                 } catch (RuntimeException | Error e) {
-                    // Nobody waits for this task, so nobody else would ever see its exception.
-                    // An Error too: let out, it would end the owner's thread (logged, as every
-                    // game thread's end is) for one bad key, and the executor would start
-                    // another in its place.
+                    // Caught here, an Error too: let out, it would end the state's owner thread
+                    // for one bad change (logged, as every game thread's end is), and the
+                    // executor would start another in its place.
                     LOG.error("A change to the game state failed", e);
                 }
             });

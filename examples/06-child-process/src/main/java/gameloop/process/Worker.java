@@ -48,9 +48,10 @@ final class Worker {
     /** How long {@link #stop} waits for each step: end of file first, then SIGTERM, then SIGKILL. */
     static final Duration STOP_GRACE = Duration.ofSeconds(1);
     /**
-     * How long to wait for what should follow at once: a process's exit once its stdout has
-     * closed or it was killed, a reader thread's end once its pipe has. Only a machine in
-     * trouble takes longer, and then it is logged, not waited for again.
+     * How long to wait for what should follow soon: a process's exit once its stdout has closed
+     * or it was killed, a reader thread's end once its process has. A child still running 5 s
+     * after closing its stdout is killed; one still there after SIGKILL, or a reader that has not
+     * ended, is logged and left (only a machine in trouble gets there).
      */
     private static final Duration SOON = Duration.ofSeconds(5);
     private static final int STDERR_LINES_KEPT = 20;
@@ -274,8 +275,8 @@ final class Worker {
      * worker that has already died, and on one whose readers were never started.
      *
      * <p>An interrupted caller cuts the grace short (SIGKILL at once) but still waits for the
-     * process and its threads, so nothing of the worker outlives this call; the interrupt is
-     * restored afterwards.
+     * process and its threads, so nothing of the worker outlives this call (short of a machine in
+     * trouble: see {@link #SOON}); the interrupt is restored afterwards.
      */
     void stop() {
         closeRequests();
@@ -336,7 +337,8 @@ final class Worker {
         for (Thread reader : new Thread[] {resultReader, stderrReader}) {
             reader.join(SOON.toMillis());
             if (reader.isAlive()) {
-                LOG.error("Thread {} did not end within {} s of worker {} exiting", reader.getName(), SOON.toSeconds(), pid());
+                LOG.error("Thread {} did not end within {} s (worker {} {})", reader.getName(), SOON.toSeconds(), pid(),
+                        process.isAlive() ? "still running" : "exited");
             }
         }
     }

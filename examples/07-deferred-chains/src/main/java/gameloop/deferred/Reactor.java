@@ -52,8 +52,9 @@ final class Reactor {
     /** Twisted's {@code reactor.callLater(delay, f)}: run {@code call} on the reactor thread after {@code delay}. */
     void callLater(Duration delay, Runnable call) {
         // Report every Throwable, or it vanishes into a ScheduledFuture nobody reads (and a chain
-        // meant to end with stop() would leave run() waiting for ever). Survived, as in Twisted:
-        // this reactor has no sockets to leave half-handled (chapter 07 says more).
+        // meant to end with stop() would leave run() waiting for ever). Survived, as in Twisted,
+        // even an Error: this reactor has no sockets to leave half-handled (08's, which has,
+        // ends on an Error).
         Runnable reported = () -> {
             try {
                 call.run();

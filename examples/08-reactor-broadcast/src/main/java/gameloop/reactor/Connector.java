@@ -96,16 +96,20 @@ final class Connector implements ChannelHandler {
             reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("the factory built no protocol"));
             return;
         }
+        Connection connection;
         try {
-            reactor.connectionEstablished(channel, protocol,
+            connection = reactor.adopt(channel, protocol,
                     reason -> reactor.runGuarded("clientConnectionLost", () -> factory.clientConnectionLost(reason)));
         } catch (RuntimeException e) {
             // No Connection took the channel over (the selector refused it, say), and done is
-            // already set, so failed() would do nothing: close it and say so here.
+            // already set, so failed() would do nothing: close it and say so here. The protocol
+            // has heard nothing yet, so the factory's failure is the only report.
             reactor.log().error("taking over the connection to " + address + " failed", e);
             reactor.closeLoggingErrors(channel);
             reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("could not take the connection over: " + e));
+            return;
         }
+        connection.start();
     }
 
     private void failed(String reason) {

@@ -358,13 +358,21 @@ public final class Reactor {
 
     /** Wraps an open socket in a {@link Connection} and tells its protocol. {@code afterLost} runs after connectionLost. */
     void connectionEstablished(SocketChannel channel, Protocol protocol, Consumer<String> afterLost) {
+        adopt(channel, protocol, afterLost).start();
+    }
+
+    /**
+     * Wraps an open socket in a {@link Connection} that owns its key, not yet started: nothing has
+     * told the protocol yet, so a failure here leaves only the channel to close.
+     */
+    Connection adopt(SocketChannel channel, Protocol protocol, Consumer<String> afterLost) {
         // An accepted channel is registered here for the first time. A connected one already has
         // a key, the Connector's: register() then returns that same key, and the Connection
         // attached below takes it over from the Connector.
         SelectionKey key = register(channel, 0, null);
         Connection connection = new Connection(this, channel, key, protocol, afterLost);
         key.attach(connection);
-        connection.start();
+        return connection;
     }
 
     void checkThread(String method) {
