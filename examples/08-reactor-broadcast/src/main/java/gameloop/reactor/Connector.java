@@ -87,13 +87,11 @@ final class Connector implements ChannelHandler {
             protocol = factory.buildProtocol(address);
         } catch (RuntimeException e) {
             reactor.log().error("building a protocol for " + address + " failed", e);
-            reactor.closeLoggingErrors(channel);
-            reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("buildProtocol failed: " + e));
+            giveUp("buildProtocol failed: " + e);
             return;
         }
         if (protocol == null) { // the factory changed its mind, as a server factory may refuse a peer
-            reactor.closeLoggingErrors(channel);
-            reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("the factory built no protocol"));
+            giveUp("the factory built no protocol");
             return;
         }
         Connection connection;
@@ -101,12 +99,10 @@ final class Connector implements ChannelHandler {
             connection = reactor.adopt(channel, protocol,
                     reason -> reactor.runGuarded("clientConnectionLost", () -> factory.clientConnectionLost(reason)));
         } catch (RuntimeException e) {
-            // No Connection took the channel over (the selector refused it, say), and done is
-            // already set, so failed() would do nothing: close it and say so here. The protocol
-            // has heard nothing yet, so the factory's failure is the only report.
+            // No Connection took the channel over (the selector refused it, say). The protocol has
+            // heard nothing yet, so the factory's failure is the only report.
             reactor.log().error("taking over the connection to " + address + " failed", e);
-            reactor.closeLoggingErrors(channel);
-            reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed("could not take the connection over: " + e));
+            giveUp("could not take the connection over: " + e);
             return;
         }
         connection.start();
@@ -118,6 +114,11 @@ final class Connector implements ChannelHandler {
         }
         done = true;
         cancelTimeout();
+        giveUp(reason);
+    }
+
+    /** Closes the channel and tells the factory the connection failed; done is already set. */
+    private void giveUp(String reason) {
         reactor.closeLoggingErrors(channel); // also cancels the key
         reactor.runGuarded("clientConnectionFailed", () -> factory.clientConnectionFailed(reason));
     }
