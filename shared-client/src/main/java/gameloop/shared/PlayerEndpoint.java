@@ -90,11 +90,20 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketError(Throwable cause) {
         // A reset connection or an oversized frame: expected, and this connection's business only.
-        LOG.debug("Connection error for {}: {}", player != null ? player : session != null ? session.getRemoteSocketAddress()
-                : "a connection not yet open", cause.toString());
+        LOG.debug("Connection error for {}: {}", who(), cause.toString());
         // Jetty reports the close after this as well. Leaving now means no more ticks go to a
         // connection known to be broken while its close completes; leaving twice is harmless.
         leave();
+    }
+
+    /** The player, or before the join (or after a refused one) the peer's address. */
+    private Object who() {
+        Player me = player;
+        if (me != null) {
+            return me;
+        }
+        Session mine = session;
+        return mine != null ? mine.getRemoteSocketAddress() : "a connection not yet open";
     }
 
     private void leave() {
