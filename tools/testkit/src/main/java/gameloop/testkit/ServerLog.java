@@ -95,9 +95,17 @@ public final class ServerLog {
      * logger and thread that Jetty prints before it ({@code 2026-12-05 04:40:01.123:INFO :gameloop.shared.Players:gs3-jetty-41: }).
      */
     public static List<String> of(GameServer server) {
+        return ofThreadsNamed(server.threadNamePrefix());
+    }
+
+    /**
+     * The messages logged so far by threads whose names begin with {@code prefix}: for lines a
+     * test's own thread logs before there is a server to name (a start that fails, say).
+     */
+    public static List<String> ofThreadsNamed(String prefix) {
         synchronized (LINES) {
             return LINES.stream()
-                    .filter(line -> line.thread().startsWith(server.threadNamePrefix()))
+                    .filter(line -> line.thread().startsWith(prefix))
                     .map(line -> line.text().substring(line.text().indexOf(line.thread() + ": ") + line.thread().length() + 2))
                     .toList();
         }

@@ -1,5 +1,7 @@
 package gameloop.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +13,9 @@ import gameloop.shared.ServerSettings;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +43,37 @@ class CannotListenTest {
             String message = failure.getMessage();
             assertTrue(message.startsWith("Cannot listen on 127.0.0.1 port " + taken.getLocalPort() + ": "), message);
             assertTrue(message.endsWith("stop it, or choose another port with -Dport="), message);
+        }
+    }
+
+    /** The stop that follows a failed start does not say "Stopped." as if the server had run. */
+    @Test
+    void theStopAfterAFailedStartSaysTheStartFailed() throws Exception {
+        ServerLog.capture();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            ServerSettings settings = new ServerSettings("port-in-use", "127.0.0.1", taken.getLocalPort(), Duration.ofSeconds(1));
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            // A thread of the test's own naming: the stop's line is logged on the thread that started.
+            Thread starter = new Thread(() -> {
+                try {
+                    GameServer.runUntilShutdown(settings, context -> new Game() {
+                        @Override
+                        public void close() {
+                        }
+                    });
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            }, "failed-start-test-starter");
+            starter.start();
+            starter.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(starter.isAlive(), "the start did not fail within 30 s");
+
+            assertInstanceOf(CannotListen.class, thrown.get());
+            List<String> lines = ServerLog.ofThreadsNamed("failed-start-test-starter");
+            assertTrue(lines.contains("The start failed; stopped what had started."), "the log: " + lines);
+            assertFalse(lines.contains("Stopped."), "the log: " + lines);
         }
     }
 }
