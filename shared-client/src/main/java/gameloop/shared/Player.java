@@ -110,25 +110,36 @@ public final class Player {
 
     private void sendFailed(Throwable failure) {
         if (failure instanceof WritePendingException) {
-            if (!gone.get()) {
-                LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it does not"
-                                + " read them, or it asks for answers faster than they can be written)."
-                                + " Disconnecting it so it cannot grow our memory or slow anyone else.",
-                        id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES);
+            // Marked gone first, then disconnected: two sends can find the queue full at once, and
+            // the disconnect makes the endpoint report the same loss, so only the call that marks
+            // the player gone says why it went, and says it once.
+            try {
+                if (markGone()) {
+                    LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it does not"
+                                    + " read them, or it asks for answers faster than they can be written)."
+                                    + " Disconnecting it so it cannot grow our memory or slow anyone else.",
+                            id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES);
+                }
+            } finally {
+                // No close frame: it would only queue behind the frames the client is not reading.
+                session.disconnect();
             }
-            // No close frame: it would only queue behind the frames the client is not reading.
-            session.disconnect();
         } else {
             LOG.debug("Send to player {} failed, dropping it: {}", id, failure.toString());
+            markGone();
         }
-        markGone();
     }
 
-    /** Idempotent: the endpoint's close, its error and a failed send may all report the same loss. */
-    void markGone() {
+    /**
+     * Idempotent: the endpoint's close, its error and a failed send may all report the same loss.
+     * Returns true for the one call that made the player leave.
+     */
+    boolean markGone() {
         if (gone.compareAndSet(false, true)) {
             players.remove(this);
+            return true;
         }
+        return false;
     }
 
     @Override

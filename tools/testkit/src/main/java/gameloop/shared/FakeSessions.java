@@ -24,7 +24,7 @@ public final class FakeSessions {
 
     /** Joins a player whose session counts its sends. */
     public static Player join(Players players, AtomicInteger sends) {
-        return players.join(session(sends, null, null, new AtomicInteger()));
+        return players.join(session(sends, null, null, () -> { }));
     }
 
     /**
@@ -32,12 +32,20 @@ public final class FakeSessions {
      * one, and counts the times it is told to disconnect.
      */
     public static Player joinFailingFirstSend(Players players, AtomicInteger sends, Error failure, AtomicInteger disconnects) {
-        return players.join(session(sends, failure, null, disconnects));
+        return players.join(session(sends, failure, null, disconnects::incrementAndGet));
     }
 
     /** Joins a player whose session reports every write failed with {@code failure}, through the callback, as Jetty does. */
     public static Player joinWhoseWritesFail(Players players, AtomicInteger sends, Throwable failure) {
-        return players.join(session(sends, null, failure, new AtomicInteger()));
+        return joinWhoseWritesFail(players, sends, failure, () -> { });
+    }
+
+    /**
+     * As {@link #joinWhoseWritesFail(Players, AtomicInteger, Throwable)}, and runs {@code onDisconnect}
+     * inside each {@code disconnect()}: for what can happen while a player is being cut off.
+     */
+    public static Player joinWhoseWritesFail(Players players, AtomicInteger sends, Throwable failure, Runnable onDisconnect) {
+        return players.join(session(sends, null, failure, onDisconnect));
     }
 
     /** The player leaves, as when its connection closes: the game hears of it once. */
@@ -45,7 +53,7 @@ public final class FakeSessions {
         player.markGone();
     }
 
-    private static Session session(AtomicInteger sends, Error firstSendFails, Throwable writesFail, AtomicInteger disconnects) {
+    private static Session session(AtomicInteger sends, Error firstSendFails, Throwable writesFail, Runnable onDisconnect) {
         return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "sendText" -> {
@@ -62,7 +70,7 @@ public final class FakeSessions {
                     case "equals" -> proxy == args[0];
                     case "toString" -> "fake session";
                     case "disconnect" -> {
-                        disconnects.incrementAndGet();
+                        onDisconnect.run();
                         yield null;
                     }
                     case "close" -> null;

@@ -11,10 +11,13 @@ import gameloop.shared.Player;
 import gameloop.shared.Players;
 import gameloop.shared.ServerSettings;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.WritePendingException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,6 +77,36 @@ class PlayerTest {
         assertEquals(0, players.count());
         assertEquals(1, sends.get(), "dropped from the broadcast after its failed write");
         assertEquals(1, leaves.get());
+    }
+
+    /**
+     * Two sends can find a slow player's queue full at once (a tick on the loop thread, an echo on
+     * one of Jetty's): the cut-off is logged once, by the send that marks the player gone. Here
+     * the second send fails while the first is disconnecting the player, the worst moment, made
+     * certain.
+     */
+    @Test
+    void aSlowPlayerWhoseQueueTwoSendsFindFullIsReportedOnce() throws Exception {
+        ServerLog.capture();
+        Players players = new Players();
+        FakeSessions.attach(players, () -> { });
+        AtomicReference<Player> slow = new AtomicReference<>();
+        AtomicBoolean secondSendMade = new AtomicBoolean();
+        slow.set(FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new WritePendingException(), () -> {
+            if (secondSendMade.compareAndSet(false, true)) {
+                slow.get().send("game loop says: tick 2");
+            }
+        }));
+        // Its own thread, named for this test alone, so that only its lines are counted.
+        String name = "player-test-" + System.nanoTime() + "-";
+        Thread sender = new Thread(() -> slow.get().send("Pressed key code: 65"), name);
+        sender.start();
+        sender.join();
+
+        assertTrue(secondSendMade.get(), "the second send was never made");
+        assertEquals(1, ServerLog.ofThreadsNamed(name).stream().filter(line -> line.contains("is not keeping up")).count(),
+                () -> "the cut-off must be reported once: " + ServerLog.ofThreadsNamed(name));
+        assertEquals(0, players.count());
     }
 
     @Test
