@@ -110,16 +110,14 @@ public final class Player {
 
     private void sendFailed(Throwable failure) {
         if (failure instanceof WritePendingException) {
-            // Marked gone first, then disconnected: two sends can find the queue full at once, and
-            // the disconnect makes the endpoint report the same loss, so only the call that marks
-            // the player gone says why it went, and says it once.
+            // Two sends can find the queue full at once (a tick and an echo), and the disconnect
+            // makes the endpoint report the same loss: only the call that makes the player leave
+            // says why, once, before the leave is logged and the game hears of it.
             try {
-                if (markGone()) {
-                    LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it does not"
-                                    + " read them, or it asks for answers faster than they can be written)."
-                                    + " Disconnecting it so it cannot grow our memory or slow anyone else.",
-                            id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES);
-                }
+                markGone(() -> LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it"
+                                + " does not read them, or it asks for answers faster than they can be written)."
+                                + " Disconnecting it so it cannot grow our memory or slow anyone else.",
+                        id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES));
             } finally {
                 // No close frame: it would only queue behind the frames the client is not reading.
                 session.disconnect();
@@ -135,11 +133,20 @@ public final class Player {
      * Returns true for the one call that made the player leave.
      */
     boolean markGone() {
-        if (gone.compareAndSet(false, true)) {
-            players.remove(this);
-            return true;
+        return markGone(() -> { });
+    }
+
+    /** As {@link #markGone()}, and the one call that makes the player leave runs {@code first} first. */
+    private boolean markGone(Runnable first) {
+        if (!gone.compareAndSet(false, true)) {
+            return false;
         }
-        return false;
+        try {
+            first.run();
+        } finally {
+            players.remove(this);
+        }
+        return true;
     }
 
     @Override

@@ -13,6 +13,7 @@ import gameloop.shared.ServerSettings;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritePendingException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shared {@link Player}'s promises: a player is marked gone before the game hears of its
- * leave, so a game that hears of the join later can tell (example 05 relies on it); and sending
- * never throws, so one player cannot stop a broadcast to the others.
+ * leave, so a game that hears of the join later can tell (example 05 relies on it); sending
+ * never throws, so one player cannot stop a broadcast to the others; and a slow player's cut-off
+ * is logged once, with its reason before its leave.
  */
 class PlayerTest {
 
@@ -81,9 +83,9 @@ class PlayerTest {
 
     /**
      * Two sends can find a slow player's queue full at once (a tick on the loop thread, an echo on
-     * one of Jetty's): the cut-off is logged once, by the send that marks the player gone. Here
-     * the second send fails while the first is disconnecting the player, the worst moment, made
-     * certain.
+     * one of Jetty's): the cut-off is logged once, by the send that makes the player leave, and
+     * before the leave. Here the second send is made while the first is disconnecting the player,
+     * the worst moment, made certain.
      */
     @Test
     void aSlowPlayerWhoseQueueTwoSendsFindFullIsReportedOnce() throws Exception {
@@ -104,8 +106,10 @@ class PlayerTest {
         sender.join();
 
         assertTrue(secondSendMade.get(), "the second send was never made");
-        assertEquals(1, ServerLog.ofThreadsNamed(name).stream().filter(line -> line.contains("is not keeping up")).count(),
-                () -> "the cut-off must be reported once: " + ServerLog.ofThreadsNamed(name));
+        List<String> lines = ServerLog.ofThreadsNamed(name);
+        assertEquals(1, lines.stream().filter(line -> line.contains("is not keeping up")).count(),
+                () -> "the cut-off must be reported once: " + lines);
+        assertTrue(lines.get(0).contains("is not keeping up"), () -> "the reason must come before the leave: " + lines);
         assertEquals(0, players.count());
     }
 
