@@ -108,11 +108,8 @@ class MultipleEventsTest {
      * Keys and ticks race for the same handler from two threads, a Jetty thread and the loop's.
      * Every key must be answered once and in order, and no tick may be lost or doubled.
      *
-     * <p>On a loop of its own that ticks every 2 ms: a signal that loses a tick loses it only when
-     * the next tick is announced between a handler's step on a Jetty thread and its asking for the
-     * tick after, and a step there is held up that long far more often than for 50 ms (chapter
-     * 04's exercise 1: at 50 ms that signal failed this test in no run of fifteen, at 2 ms in
-     * nearly every one).
+     * <p>On a loop of its own that ticks every 2 ms, not the class's 50: chapter 04's exercise 1
+     * asks why, and its instructor notes answer.
      */
     @Test
     void keysAndTicksArrivingTogetherAreEachHandledOnceInOrder() throws Exception {
