@@ -113,7 +113,8 @@ final class Routes {
 
     /**
      * What this server does not serve, answered first, with the status that says why: 426 for a
-     * plain request to the WebSocket endpoint, and 405 for any method but GET and HEAD, anywhere.
+     * plain request to the WebSocket endpoint (or an upgrade to a WebSocket version other than 13,
+     * which Jetty lets through to here), and 405 for any method but GET and HEAD, anywhere.
      * Everything else goes on to {@code /info} and the page, and a path neither knows gets
      * Jetty's own 404.
      */
@@ -121,7 +122,11 @@ final class Routes {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             if ("/connect".equals(Request.getPathInContext(request))) {
+                // What to upgrade to: HTTP wants Connection beside Upgrade (RFC 9110, 7.8), and a
+                // WebSocket client of another version is told which one we speak (RFC 6455, 4.2.2).
                 response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
+                response.getHeaders().add(HttpHeader.CONNECTION, "upgrade");
+                response.getHeaders().put(HttpHeader.SEC_WEBSOCKET_VERSION, "13");
                 Response.writeError(request, response, callback, HttpStatus.UPGRADE_REQUIRED_426,
                         "This is the game's WebSocket endpoint: connect to it with a WebSocket client, as the page at / does");
                 return true;

@@ -75,8 +75,11 @@ public final class RawWebSocket implements AutoCloseable {
         if (!extraHeaders.containsKey("Host")) { // a test may pretend the server was reached by another name
             request.append("Host: ").append(webSocketUri.getHost()).append(':').append(webSocketUri.getPort()).append("\r\n");
         }
-        request.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
-                .append("Sec-WebSocket-Key: ").append(randomKey()).append("\r\n");
+        request.append("Upgrade: websocket\r\nConnection: Upgrade\r\n");
+        if (!extraHeaders.containsKey("Sec-WebSocket-Version")) { // or a test may speak another version
+            request.append("Sec-WebSocket-Version: 13\r\n");
+        }
+        request.append("Sec-WebSocket-Key: ").append(randomKey()).append("\r\n");
         extraHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
         request.append("\r\n");
         socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));

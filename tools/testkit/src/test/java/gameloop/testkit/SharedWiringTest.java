@@ -19,6 +19,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -202,6 +203,14 @@ class SharedWiringTest {
                 BodyHandlers.ofString());
         assertEquals(426, notUpgraded.statusCode());
         assertEquals("websocket", notUpgraded.headers().firstValue("Upgrade").orElse(null));
+        // A WebSocket client of another version is told which one to speak, and HTTP's rule for
+        // an Upgrade header is kept: Connection names it too.
+        try (RawWebSocket otherVersion = RawWebSocket.connect(server.webSocketUri(), Map.of("Sec-WebSocket-Version", "8"))) {
+            assertEquals(426, otherVersion.status());
+            assertEquals("13", otherVersion.responseHeader("Sec-WebSocket-Version"));
+            String connection = String.valueOf(otherVersion.responseHeader("Connection"));
+            assertTrue(connection.toLowerCase(Locale.ROOT).contains("upgrade"), connection);
+        }
 
         HttpResponse<String> missing = http.send(HttpRequest.newBuilder(page.resolve("nothing-here")).build(),
                 BodyHandlers.ofString());
