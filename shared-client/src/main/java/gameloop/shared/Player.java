@@ -32,9 +32,10 @@ public final class Player {
 
     private static final Logger LOG = LoggerFactory.getLogger(Player.class);
     /**
-     * The close code a server going away sends (1001). Jetty's own stop sends no close frame
-     * here (without a stop timeout it just closes the connections, and a client sees 1006), so
-     * the server says this goodbye itself before it stops Jetty.
+     * The close code a server going away sends (1001). Jetty's own stop sends none with its
+     * default stop timeout of 0 (it just closes the connections, and a client sees 1006); the
+     * server keeps that default and says this goodbye itself, in its own order, before it stops
+     * Jetty (chapter 01, "Stopping", says why).
      */
     static final int GOING_AWAY = StatusCode.SHUTDOWN;
 

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@code volatile} makes that hand-over visible without relying on Jetty's internals.
  *
  * <p>A close is not a frame read, though: it can arrive while {@code onWebSocketOpen} is still
- * running. The game may close the player from its {@code playerJoined} (Jetty then runs
- * {@code onWebSocketClose} at once, on this same thread, inside the join), or the server may be
+ * running. The game may close the player from its {@code playerJoined} (with 1011 or 1001, as
+ * the examples do, Jetty then runs {@code onWebSocketClose} at once, on this same thread, inside
+ * the join, once the close frame is written), or the server may be
  * closing everyone (on the thread stopping it, at the same time). {@link #player} is not set yet,
  * so that close alone could not make the player leave, and it would stay listed for good. So
  * both sides write their own volatile field, then read the other's: whichever runs second sees
@@ -61,8 +62,9 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
             try {
                 game.keyPressed(me, keyCode.getAsInt());
             } catch (RuntimeException | Error e) {
-                // Left to Jetty, this would close the connection with no trace above DEBUG, and
-                // send the exception's message to the client as the close reason.
+                // Left to Jetty, this would close the connection, send the exception's message to
+                // the client as the close reason, and reach onWebSocketError below, which logs a
+                // connection's errors at DEBUG only.
                 LOG.error("The game failed on a key from {}; disconnecting it, the others play on", me, e);
                 me.closeForServerError("the game failed on this key");
             }

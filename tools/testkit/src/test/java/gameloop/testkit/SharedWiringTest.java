@@ -242,7 +242,8 @@ class SharedWiringTest {
 
             TestClient.Closed refused = newcomer.closed().get(10, TimeUnit.SECONDS);
             assertEquals(StatusCode.SHUTDOWN, refused.code());
-            // Our own goodbye (Jetty's stop sends none): the join itself turned the newcomer away.
+            // Our own goodbye (Jetty's stop sends none with its default stop timeout of 0): the join
+            // itself turned the newcomer away.
             assertEquals("server shutting down", refused.reason());
             closing.finish();
             // And the one whose socket is full was waited for, up to the second, then cut off. The
@@ -257,9 +258,12 @@ class SharedWiringTest {
     /**
      * A player with frames still queued when the server says goodbye is waited for like any
      * other, and gets the goodbye once it reads again. The shutdown's one-second wait counts on
-     * this: Jetty queues the 1001 close frame behind the frames already waiting (it does not fail
-     * them and report the player gone at once), so the player leaves only when its close frame
-     * is written. A Jetty that dropped the queued frames would count it gone too early here.
+     * this: the 1001 close frame waits behind the frames already queued, so the player leaves only
+     * when its close frame is written. That rests on a detail of Jetty's: its lowest flusher
+     * ({@code FrameFlusher}) does fail the frames it holds when an abnormal close arrives, but
+     * the session's own flusher above it hands it one frame at a time and waits for each to be
+     * written, so the frames still queued wait there, and the close frame behind them. A Jetty
+     * that dropped the queued frames would count the player gone too early here.
      */
     @Test
     void aPlayerWithFramesQueuedAtTheGoodbyeIsWaitedForAndGetsIt() throws Exception {
