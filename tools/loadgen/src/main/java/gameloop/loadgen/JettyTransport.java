@@ -74,12 +74,19 @@ final class JettyTransport implements Transport {
 
     @Override
     public void close() {
+        // A pending interrupt would cut Jetty's own waits for its threads short, and the caller
+        // counts on them having ended: clear it for the stop, and hand it back afterwards.
+        boolean interrupted = Thread.interrupted();
         try {
             jetty.stop(); // closes what is still open and joins Jetty's threads
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // we are stopping anyway; let the caller see it
+            interrupted = true;
         } catch (Exception e) {
             System.err.println("WARNING: stopping the Jetty client failed: " + e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

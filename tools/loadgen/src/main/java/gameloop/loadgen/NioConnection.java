@@ -65,6 +65,13 @@ final class NioConnection implements Connection, NioTransport.Attachment {
      * {@code this}.
      */
     private boolean hungUp;
+    /**
+     * Set when a close frame is written or queued: nothing may follow it (RFC 6455, 5.5.1), and a
+     * key press another thread sends once it is set fails instead. The state field alone cannot
+     * say so: it is read outside this lock, so a send could pass its check just before the
+     * reactor answers the server's close. Guarded by {@code this}.
+     */
+    private boolean closeSent;
 
     NioConnection(URI url, LoadClient client, NioTransport.Reactor reactor) {
         this.url = url;
@@ -286,12 +293,14 @@ final class NioConnection implements Connection, NioTransport.Attachment {
      * hung up, it runs at once.
      */
     private void write(ByteBuffer frame, Runnable onFailure) throws IOException {
+        boolean close = (frame.get(frame.position()) & 0x0F) == WebSocketFrames.CLOSE;
         boolean refused = false;
         boolean wait = false;
         synchronized (this) {
-            if (hungUp) {
-                refused = true; // it hung up after the caller saw it open
+            if (hungUp || closeSent) {
+                refused = true; // it hung up, or said goodbye, after the caller saw it open
             } else {
+                closeSent = close;
                 if (outbox.isEmpty()) {
                     channel.write(frame);
                 }

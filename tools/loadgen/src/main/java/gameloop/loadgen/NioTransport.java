@@ -227,11 +227,24 @@ final class NioTransport implements Transport {
             selector.wakeup();
         }
 
+        /**
+         * Waits up to 5 s for the thread to end. An interrupt does not cut the wait short: the
+         * caller counts on every reading thread having ended (nothing writes to the recordings
+         * afterwards), so the wait goes on and the interrupt is handed back at the end.
+         */
         void await() {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // stopping anyway; let the caller see it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            boolean interrupted = false;
+            long left;
+            while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             if (thread.isAlive()) {
                 System.err.println("WARNING: " + thread.getName() + " did not stop within 5 s");

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gameloop.testkit.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.net.InetAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -36,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -436,6 +439,41 @@ class NioTransportTest {
         } // the server hangs up first, as RFC 6455 asks; the client then closes its socket
     }
 
+    /**
+     * Nothing follows our close frame (RFC 6455, 5.5.1), not even a key that another thread sends
+     * just as the reading thread answers the server's close: such a send fails, as one after the
+     * close does.
+     */
+    @Test
+    void noKeyFollowsOurCloseFrameWhileAnotherThreadKeepsSending() throws Exception {
+        try (Peer peer = open()) {
+            Connection connection = client.connection();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            Thread presser = new Thread(() -> {
+                while (sending.get()) {
+                    connection.sendText("65", () -> { });
+                }
+            }, prefix + "presser");
+            presser.start();
+            try {
+                for (int i = 0; i < 200; i++) {
+                    peer.readFrame(); // the presses are under way
+                }
+                peer.send(frame(true, WebSocketFrames.CLOSE, WebSocketFrames.closePayload(1001, "going away")));
+                while (peer.readFrame().opcode() != WebSocketFrames.CLOSE) {
+                    // presses sent before the close: allowed
+                }
+                client.closed().get(5, TimeUnit.SECONDS);
+            } finally {
+                sending.set(false);
+                presser.join();
+            }
+            List<Integer> after = peer.framesUntilQuiet(Duration.ofMillis(200));
+            assertEquals(0, after.size(), () -> after.size() + " frames after our close, opcodes "
+                    + after.subList(0, Math.min(5, after.size())) + "...");
+        }
+    }
+
     @Test
     void closesPolitelyWhenTheRunEnds() throws Exception {
         try (Peer peer = open()) {
@@ -517,6 +555,28 @@ class NioTransportTest {
             client.closed().get(5, TimeUnit.SECONDS);
             assertEquals(0, client.tickMessages(), "nothing of that frame was taken as a tick");
         }
+    }
+
+    /**
+     * {@code close()} from a thread with an interrupt pending still waits for every reading thread
+     * (the run then reads what they recorded, so none may still be writing) and hands the
+     * interrupt back.
+     */
+    @Test
+    void closingFromAnInterruptedThreadStillWaitsForEveryReadingThread() throws Exception {
+        NioTransport two = new NioTransport(prefix + "two-", 2, UPGRADE_TIMEOUT);
+        CountDownLatch busy = new CountDownLatch(1);
+        two.reactor(1).execute(() -> { // a reading thread busy for a moment, as with a burst to read
+            busy.countDown();
+            Threads.workIgnoringInterrupts(Duration.ofMillis(300));
+        });
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+
+        Thread.currentThread().interrupt();
+        two.close();
+
+        assertTrue(Thread.interrupted(), "the interrupt was not handed back");
+        assertEquals(List.of(), Threads.alive(prefix + "two-"), "close() returned before its threads ended");
     }
 
     @Test
@@ -657,6 +717,19 @@ class NioTransportTest {
         }
 
         /** Reads one client frame, which must be masked, and unmasks it. */
+        /** The opcodes of the frames that arrive until none has come for {@code quiet}, or the end. */
+        List<Integer> framesUntilQuiet(Duration quiet) throws IOException {
+            List<Integer> opcodes = new ArrayList<>();
+            socket.setSoTimeout((int) quiet.toMillis());
+            try {
+                while (true) {
+                    opcodes.add(readFrame().opcode());
+                }
+            } catch (SocketTimeoutException | EOFException quietOrEnded) {
+                return opcodes;
+            }
+        }
+
         Frame readFrame() throws IOException {
             int b0 = in.readUnsignedByte();
             int b1 = in.readUnsignedByte();
