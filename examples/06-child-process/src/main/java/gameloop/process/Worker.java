@@ -50,11 +50,14 @@ final class Worker {
     /**
      * How long to wait for what should follow soon: a process's exit once its stdout has closed
      * or it was killed, a reader thread's end once its process has. A child still running 5 s
-     * after closing its stdout is killed; one still there after SIGKILL, or a reader that has not
-     * ended, is logged and left (only a machine in trouble gets there).
+     * after closing its stdout is killed; one still there 5 s after SIGKILL is logged, reported
+     * ended (so that it is replaced) and left, and so is a reader that has not ended (only a
+     * machine in trouble gets there: a process stuck in the kernel, on a hung disk, say).
      */
     private static final Duration SOON = Duration.ofSeconds(5);
     private static final int STDERR_LINES_KEPT = 20;
+    /** The code of an {@link Exit} whose process was not seen to exit. */
+    static final int NO_EXIT_CODE = -1;
 
     /**
      * How a worker ended: its exit code, what it last said on stderr, and the last signal this
@@ -70,6 +73,7 @@ final class Worker {
                 case 137 -> "SIGKILL".equals(signalSent) ? "exit code 137 (SIGKILL, sent by this server)"
                         : "exit code 137 (SIGKILL: killed, possibly by the kernel's out-of-memory killer)";
                 case 143 -> signalSent != null ? "exit code 143 (SIGTERM, sent by this server)" : "exit code 143 (SIGTERM)";
+                case NO_EXIT_CODE -> "no exit code: still running when this server gave up waiting for it";
                 default -> "exit code " + code;
             };
         }
@@ -248,20 +252,27 @@ final class Worker {
         }
     }
 
-    /** After end of file on stdout: the exit code, and stderr read to its end. */
+    /**
+     * After end of file on stdout: the exit code, and stderr read to its end. Every wait is bounded:
+     * the end must be reported, or the worker is never replaced and the game skips every period.
+     */
     private Exit awaitExit() {
-        int code;
+        int code = NO_EXIT_CODE;
         try {
             if (!process.waitFor(SOON.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Worker {} closed its stdout but is still running; killing it", pid());
                 kill();
             }
-            code = process.waitFor();
-            stderrReader.join(SOON.toMillis()); // so the report has its last words
+            if (process.waitFor(SOON.toMillis(), TimeUnit.MILLISECONDS)) {
+                code = process.exitValue();
+                stderrReader.join(SOON.toMillis()); // so the report has its last words
+            } else {
+                LOG.error("Worker {} still runs {} s after SIGKILL; reporting it ended, so that it is replaced",
+                        pid(), SOON.toSeconds());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // nobody interrupts this thread; keep the flag if one does
             kill();
-            code = -1;
         }
         synchronized (lastStderrLines) {
             return new Exit(pid(), code, List.copyOf(lastStderrLines), signalSent);

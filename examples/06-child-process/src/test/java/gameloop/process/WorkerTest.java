@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.testkit.Threads;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -216,6 +219,72 @@ class WorkerTest {
 
         assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
         assertFalse(closesStdout.isAlive());
+    }
+
+    /**
+     * A process that outlives SIGKILL (one stuck in the kernel, on a hung disk, say) cannot be
+     * waited for for ever: its end is reported after a bounded wait, so that the game replaces
+     * it instead of skipping every period. A stand-in {@link Process}, as no real one can be made
+     * to ignore SIGKILL: it closes its stdout at once, and neither signal ends it.
+     */
+    @Test
+    void aWorkerStillRunningAfterSigkillIsReportedEndedAllTheSame() throws Exception {
+        CountDownLatch exited = new CountDownLatch(1);
+        Process unkillable = new Process() {
+            @Override
+            public OutputStream getOutputStream() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public InputStream getInputStream() {
+                return InputStream.nullInputStream(); // end of file at once
+            }
+
+            @Override
+            public InputStream getErrorStream() {
+                return InputStream.nullInputStream();
+            }
+
+            @Override
+            public int waitFor() throws InterruptedException {
+                exited.await();
+                return 137;
+            }
+
+            @Override
+            public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+                return exited.await(timeout, unit);
+            }
+
+            @Override
+            public int exitValue() {
+                if (exited.getCount() > 0) {
+                    throw new IllegalThreadStateException("still running");
+                }
+                return 137;
+            }
+
+            @Override
+            public void destroy() {
+            }
+
+            @Override
+            public long pid() {
+                return 424242;
+            }
+        };
+        worker = new Worker(unkillable, threads("results"), threads("stderr"), recording(Duration.ZERO));
+        try {
+            worker.startReading();
+
+            Worker.Exit how = exit.get(30, TimeUnit.SECONDS); // two waits of 5 s: for the exit, then after SIGKILL
+            assertEquals(Worker.NO_EXIT_CODE, how.code());
+            assertEquals("SIGKILL", how.signalSent());
+            assertEquals("no exit code: still running when this server gave up waiting for it", how.describe());
+        } finally {
+            exited.countDown(); // the stop after the test then finds it gone
+        }
     }
 
     /** A killed worker takes no more requests from that moment, not only once its reader has seen it go. */
