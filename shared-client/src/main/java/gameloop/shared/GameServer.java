@@ -73,6 +73,8 @@ public final class GameServer implements AutoCloseable {
     /** Set when the start fails, before the stop it makes; only for the stop's last log line. */
     private volatile boolean startFailed;
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** The thread running {@link #stop}, once it runs: a close() it makes itself must not wait for it. */
+    private volatile Thread stopper;
 
     private GameServer(ServerSettings settings, Game.Factory factory) {
         threadNamePrefix = "gs" + INSTANCES.incrementAndGet() + "-";
@@ -233,7 +235,9 @@ public final class GameServer implements AutoCloseable {
      * </ol>
      * Safe from any thread, any number of times: later callers wait for the first to finish, and
      * an interrupted caller still gets the whole stop ({@link #stop} says why). On one of the
-     * game's own threads it starts the stop and returns at once (the comment inside says why).
+     * game's own threads it starts the stop and returns at once, and from inside the stop itself
+     * (a game's {@code playerLeft} during the goodbye) it returns at once too (the comments
+     * inside say why).
      */
     @Override
     public void close() {
@@ -253,9 +257,13 @@ public final class GameServer implements AutoCloseable {
         }
         if (first) {
             stop();
-        } else {
+        } else if (Thread.currentThread() != stopper) {
             awaitClosedUninterruptibly();
         }
+        // Else a close() from inside the stop, on its own thread: a game's playerLeft, told of a
+        // player the goodbye has just closed (Jetty reports the close on the thread that wrote
+        // the close frame), that ends the server when its last player leaves. The stop is under
+        // way on this very thread, and waiting for it would wait for ever.
     }
 
     /**
@@ -265,6 +273,7 @@ public final class GameServer implements AutoCloseable {
      * cleared before each wait, and whether it was ever set is handed back at the end.
      */
     private void stop() {
+        stopper = Thread.currentThread();
         boolean interrupted = Thread.interrupted();
         try {
             players.refuseNewPlayers();

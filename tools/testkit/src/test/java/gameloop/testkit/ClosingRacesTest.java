@@ -60,6 +60,47 @@ class ClosingRacesTest {
         assertTrue(player.hasReceived("game over"), "received: " + player.messages());
     }
 
+    /**
+     * A game may close the server when its last player leaves. During a stop, that leave is told
+     * on the stopping thread itself (the goodbye's close frame is written at once, and Jetty
+     * reports the close right there), so that close() must return, not wait for the very stop
+     * it is part of.
+     */
+    @Test
+    void aGameThatClosesTheServerWhenItsLastPlayerLeavesDoesNotHangTheStop() throws Exception {
+        AtomicReference<GameServer> self = new AtomicReference<>();
+        AtomicReference<String> leftOn = new AtomicReference<>();
+        server = GameServer.start(ServerSettings.forTest("ends-when-empty-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void playerLeft(Player player) {
+                leftOn.set(Thread.currentThread().getName());
+                if (context.players().count() == 0) {
+                    self.get().close(); // nobody left: the game ends the server
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        self.set(server);
+        clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
+
+        String closerName = "ends-when-empty-test-closer";
+        Thread closer = new Thread(server::close, closerName);
+        closer.setDaemon(true); // should the stop hang, it must not hold the test JVM up
+        closer.start();
+        closer.join(10_000);
+
+        boolean hung = closer.isAlive();
+        if (hung) {
+            server = null; // its stop can never end: the teardown would wait for it for ever
+        }
+        assertFalse(hung, "close() hung: the game's close() from playerLeft waited for the stop it was part of");
+        assertEquals(closerName, leftOn.get(), "the leave was not told on the stopping thread, so this test proved nothing");
+    }
+
     /** A game may turn a player away from {@code playerJoined}, before the join has returned. */
     @Test
     void aPlayerTheGameClosesWhileJoiningLeavesAndTheGameHearsIt() throws Exception {
