@@ -30,7 +30,11 @@ public interface Game extends AutoCloseable {
 
     /**
      * A player connected and is already in {@link Players}. May come before {@link #start()}: the
-     * server accepts connections first, then starts the game. Should not throw; if it does, the
+     * server accepts connections first, then starts the game. May also come after the same
+     * player's {@link #playerLeft}: a broadcast can reach a listed player before the server tells
+     * the game of it, and a send that fails there ends it at once; {@link Player#isGone()} is then
+     * already true (example 05 checks it; 02 and 03 act on the count of players, which is right
+     * in either order). Should not throw; if it does, the
      * server logs it, disconnects that player (1011), calls {@link #playerLeft} for it (so undo
      * any half-made state there) and plays on.
      */
@@ -39,7 +43,7 @@ public interface Game extends AutoCloseable {
 
     /**
      * A player left (closed, dropped or was disconnected) and is no longer in {@link Players}.
-     * Should not throw; if it does, the server logs it and the player is gone all the same.
+     * May come before its {@link #playerJoined} (see there). Should not throw; if it does, the server logs it and the player is gone all the same.
      */
     default void playerLeft(Player player) {
     }

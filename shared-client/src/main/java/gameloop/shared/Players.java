@@ -65,9 +65,11 @@ public final class Players {
                 return null;
             }
             player = new Player(nextId.incrementAndGet(), session, this);
+            // Logged before the player is listed: once listed, a broadcast that fails to reach it
+            // can end it on another thread at once, and its leave must not be logged before its join.
+            LOG.info("{} joined from {} ({} online)", player, session.getRemoteSocketAddress(), online.size() + 1);
             online.add(player);
         }
-        LOG.info("{} joined from {} ({} online)", player, session.getRemoteSocketAddress(), count());
         try {
             game.playerJoined(player);
         } catch (RuntimeException | Error e) {
