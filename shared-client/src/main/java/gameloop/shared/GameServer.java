@@ -235,9 +235,9 @@ public final class GameServer implements AutoCloseable {
      * </ol>
      * Safe from any thread, any number of times: later callers wait for the first to finish, and
      * an interrupted caller still gets the whole stop ({@link #stop} says why). On one of the
-     * game's own threads it starts the stop and returns at once, and from inside the stop itself
-     * (a game's {@code playerLeft} during the goodbye) it returns at once too (the comments
-     * inside say why).
+     * game's own threads it starts the stop and returns at once, and on a thread the stop itself
+     * waits for (a game's {@code playerLeft} during the goodbye) it returns at once too (the
+     * comments inside say why).
      */
     @Override
     public void close() {
@@ -257,13 +257,23 @@ public final class GameServer implements AutoCloseable {
         }
         if (first) {
             stop();
-        } else if (Thread.currentThread() != stopper) {
+        } else if (!isAThreadTheStopWaitsFor()) {
             awaitClosedUninterruptibly();
         }
-        // Else a close() from inside the stop, on its own thread: a game's playerLeft, told of a
-        // player the goodbye has just closed (Jetty reports the close on the thread that wrote
-        // the close frame), that ends the server when its last player leaves. The stop is under
-        // way on this very thread, and waiting for it would wait for ever.
+    }
+
+    /**
+     * The stopping thread itself, or one of Jetty's: a second close() there must return, not wait.
+     * Both happen when a game ends the server as its last player leaves, and the goodbye is what
+     * made that player leave: Jetty reports the close on the thread that wrote the close frame,
+     * the stopping thread if it went out at once, one of Jetty's if the player was slow to read.
+     * The stop runs on the first, so waiting there would wait for ever; it waits for the second
+     * to end when it stops Jetty, so waiting there holds it up until Jetty gives up on the
+     * thread (5 s, and a thread left running).
+     */
+    private boolean isAThreadTheStopWaitsFor() {
+        Thread current = Thread.currentThread();
+        return current == stopper || current.getName().startsWith(threadNamePrefix + "jetty");
     }
 
     /**

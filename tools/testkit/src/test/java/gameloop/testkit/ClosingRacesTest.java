@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.Game;
+import gameloop.shared.GameContext;
 import gameloop.shared.GameServer;
 import gameloop.shared.Player;
 import gameloop.shared.ServerSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -62,30 +64,17 @@ class ClosingRacesTest {
 
     /**
      * A game may close the server when its last player leaves. During a stop, that leave is told
-     * on the stopping thread itself (the goodbye's close frame is written at once, and Jetty
+     * on the stopping thread itself when the goodbye's close frame is written at once (Jetty
      * reports the close right there), so that close() must return, not wait for the very stop
      * it is part of.
      */
     @Test
     void aGameThatClosesTheServerWhenItsLastPlayerLeavesDoesNotHangTheStop() throws Exception {
-        AtomicReference<GameServer> self = new AtomicReference<>();
-        AtomicReference<String> leftOn = new AtomicReference<>();
-        server = GameServer.start(ServerSettings.forTest("ends-when-empty-test", Duration.ofSeconds(1)), context -> new Game() {
-            @Override
-            public void playerLeft(Player player) {
-                leftOn.set(Thread.currentThread().getName());
-                if (context.players().count() == 0) {
-                    self.get().close(); // nobody left: the game ends the server
-                }
-            }
-
-            @Override
-            public void close() {
-            }
-        });
-        self.set(server);
-        clients.connect(server.webSocketUri());
-        await().until(() -> server.players().count() == 1);
+        EndsWhenEmpty game = new EndsWhenEmpty();
+        server = GameServer.start(ServerSettings.forTest("ends-when-empty-test", Duration.ofSeconds(1)), game::start);
+        game.server = server;
+        TestClient player = clients.connect(server.webSocketUri());
+        game.awaitAKeyFrom(player); // the join is complete: the goodbye will reach this player
 
         String closerName = "ends-when-empty-test-closer";
         Thread closer = new Thread(server::close, closerName);
@@ -98,7 +87,80 @@ class ClosingRacesTest {
             server = null; // its stop can never end: the teardown would wait for it for ever
         }
         assertFalse(hung, "close() hung: the game's close() from playerLeft waited for the stop it was part of");
-        assertEquals(closerName, leftOn.get(), "the leave was not told on the stopping thread, so this test proved nothing");
+        assertEquals(closerName, game.leftOn.get(), "the leave was not told on the stopping thread, so this test proved nothing");
+    }
+
+    /**
+     * The same game, with a player slow to read at the goodbye: its close frame goes out later,
+     * from one of Jetty's threads, and the leave is told there. The stop waits for Jetty's
+     * threads to end, so that thread's close() must not wait for the stop either (it held the
+     * stop up 5 s, until Jetty gave up on the thread and left it running).
+     */
+    @Test
+    void aGameThatClosesTheServerWhenItsSlowLastPlayerLeavesDoesNotHoldUpTheStop() throws Exception {
+        EndsWhenEmpty game = new EndsWhenEmpty();
+        server = GameServer.start(ServerSettings.forTest("ends-when-slow-leaves-test", Duration.ofSeconds(1)), game::start);
+        game.server = server;
+        try (RawWebSocket slow = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            slow.sendText(String.valueOf(EndsWhenEmpty.CLOG));
+            assertTrue(game.clogged.await(10, TimeUnit.SECONDS));
+            long began = System.nanoTime();
+            ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
+            await().pollInterval(Duration.ofMillis(5)).until(closing::isWaitingOnATimer); // the goodbye waits for it
+
+            slow.readAndIgnoreEverything(); // its close frame goes out now, from one of Jetty's threads
+            closing.finish();
+
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            String leftOn = game.leftOn.get();
+            assertTrue(leftOn != null && leftOn.startsWith(server.threadNamePrefix() + "jetty"),
+                    "the leave was told on " + leftOn + ", not one of Jetty's threads, so this test proved nothing");
+            assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "the stop took " + took);
+            assertEquals(List.of(), Threads.alive(server.threadNamePrefix()));
+        }
+    }
+
+    /** Ends the server when its last player leaves; a key code of {@link #CLOG} clogs that player. */
+    private static final class EndsWhenEmpty {
+        static final int CLOG = 99;
+        final CountDownLatch clogged = new CountDownLatch(1);
+        final CountDownLatch keyed = new CountDownLatch(1);
+        final AtomicReference<String> leftOn = new AtomicReference<>();
+        volatile GameServer server;
+
+        Game start(GameContext context) {
+            return new Game() {
+                @Override
+                public void keyPressed(Player player, int keyCode) {
+                    if (keyCode == CLOG) {
+                        // 6 MB as 100 frames: more than the sockets hold, so the goodbye queues behind them.
+                        for (int i = 0; i < 100; i++) {
+                            player.send("x".repeat(60_000));
+                        }
+                        clogged.countDown();
+                    }
+                    keyed.countDown();
+                }
+
+                @Override
+                public void playerLeft(Player player) {
+                    if (context.players().count() == 0) {
+                        leftOn.set(Thread.currentThread().getName());
+                        server.close(); // nobody left: the game ends the server
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        /** A key is read only once the join is complete, so the endpoint knows its player. */
+        void awaitAKeyFrom(TestClient player) throws InterruptedException {
+            player.send("65");
+            assertTrue(keyed.await(10, TimeUnit.SECONDS));
+        }
     }
 
     /** A game may turn a player away from {@code playerJoined}, before the join has returned. */
