@@ -43,7 +43,8 @@ public interface Game extends AutoCloseable {
 
     /**
      * A player left (closed, dropped or was disconnected) and is no longer in {@link Players}.
-     * May come before its {@link #playerJoined} (see there). Should not throw; if it does, the server logs it and the player is gone all the same.
+     * May come before its {@link #playerJoined} (see there). Should not throw; if it does, the
+     * server logs it and the player is gone all the same.
      */
     default void playerLeft(Player player) {
     }

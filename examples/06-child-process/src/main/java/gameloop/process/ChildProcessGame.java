@@ -195,7 +195,7 @@ final class ChildProcessGame implements Game {
         players.broadcast(Protocol.tick(number)); // never blocks: a slow player cannot stall the pipe
     }
 
-    /** On the worker's reader thread, once its stdout is at end of file and it has exited. */
+    /** On the worker's reader thread, once its stdout is at end of file and it has exited (or was given up on). */
     private void workerEnded(Worker from, Worker.Exit exit) {
         synchronized (lock) {
             lastExit = exit;

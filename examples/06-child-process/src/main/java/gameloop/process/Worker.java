@@ -73,7 +73,7 @@ final class Worker {
                 case 137 -> "SIGKILL".equals(signalSent) ? "exit code 137 (SIGKILL, sent by this server)"
                         : "exit code 137 (SIGKILL: killed, possibly by the kernel's out-of-memory killer)";
                 case 143 -> signalSent != null ? "exit code 143 (SIGTERM, sent by this server)" : "exit code 143 (SIGTERM)";
-                case NO_EXIT_CODE -> "no exit code: still running when this server gave up waiting for it";
+                case NO_EXIT_CODE -> "no exit code: killed, and not seen to exit";
                 default -> "exit code " + code;
             };
         }
@@ -83,7 +83,10 @@ final class Worker {
     interface Events {
         void resultArrived(Worker worker, long number, String line);
 
-        /** Called once, after stdout reached end of file and the process has exited. */
+        /**
+         * Called once, after stdout reached end of file and the process has exited, or was killed
+         * and not seen to exit ({@link Worker#NO_EXIT_CODE}: this server gave up waiting for it).
+         */
         void ended(Worker worker, Exit exit);
     }
 

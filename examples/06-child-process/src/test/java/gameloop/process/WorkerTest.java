@@ -281,7 +281,7 @@ class WorkerTest {
             Worker.Exit how = exit.get(30, TimeUnit.SECONDS); // two waits of 5 s: for the exit, then after SIGKILL
             assertEquals(Worker.NO_EXIT_CODE, how.code());
             assertEquals("SIGKILL", how.signalSent());
-            assertEquals("no exit code: still running when this server gave up waiting for it", how.describe());
+            assertEquals("no exit code: killed, and not seen to exit", how.describe());
         } finally {
             exited.countDown(); // the stop after the test then finds it gone
         }

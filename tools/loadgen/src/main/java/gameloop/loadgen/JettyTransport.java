@@ -74,8 +74,9 @@ final class JettyTransport implements Transport {
 
     @Override
     public void close() {
-        // A pending interrupt would cut Jetty's own waits for its threads short, and the caller
-        // counts on them having ended: clear it for the stop, and hand it back afterwards.
+        // A pending interrupt would cut Jetty's waits in its stop short (its selectors' waits for
+        // their connections to close), and the caller counts on everything having ended: clear it
+        // for the stop, and hand it back afterwards.
         boolean interrupted = Thread.interrupted();
         try {
             jetty.stop(); // closes what is still open and joins Jetty's threads
