@@ -234,10 +234,11 @@ public final class GameServer implements AutoCloseable {
      *   <li>Jetty: connectors, then its thread pool.</li>
      * </ol>
      * Safe from any thread, any number of times: later callers wait for the first to finish, and
-     * an interrupted caller still gets the whole stop ({@link #stop} says why). On one of the
-     * game's own threads it starts the stop and returns at once, and on a thread the stop itself
-     * waits for (a game's {@code playerLeft} during the goodbye) it returns at once too (the
-     * comments inside say why).
+     * an interrupted caller still gets the whole stop ({@link #stop} says why). Except where the
+     * stop waits for the caller: on one of the game's own threads it starts the stop and returns
+     * at once, and on one of Jetty's threads, or the stopping thread itself, a later call returns
+     * at once; code there must not take the server for stopped when it returns (the comments
+     * inside say why).
      */
     @Override
     public void close() {
@@ -264,12 +265,15 @@ public final class GameServer implements AutoCloseable {
 
     /**
      * The stopping thread itself, or one of Jetty's: a second close() there must return, not wait.
-     * Both happen when a game ends the server as its last player leaves, and the goodbye is what
-     * made that player leave: Jetty reports the close on the thread that wrote the close frame,
-     * the stopping thread if it went out at once, one of Jetty's if the player was slow to read.
-     * The stop runs on the first, so waiting there would wait for ever; it waits for the second
-     * to end when it stops Jetty, so waiting there holds it up until Jetty gives up on the
-     * thread (5 s, and a thread left running).
+     * Both happen when a game ends the server as its last player leaves, and the stop is what
+     * made that player leave. Jetty reports the close on the thread that wrote the close frame:
+     * the stopping thread if the goodbye went out at once, one of Jetty's if the player was slow
+     * to read; and one of Jetty's too when a player that never read is cut off. The stop runs on
+     * the first, so waiting there would wait for ever. It waits for Jetty's threads when it stops
+     * Jetty, so waiting on one holds it up until Jetty gives up on that thread (5 s, and a thread
+     * left running), or for good when the stop is itself waiting for that thread's connection to
+     * close. (Jetty's scheduler thread matches the name too; the stop does not wait for it, and a
+     * close() there returning at once does no harm.)
      */
     private boolean isAThreadTheStopWaitsFor() {
         Thread current = Thread.currentThread();
@@ -352,6 +356,7 @@ public final class GameServer implements AutoCloseable {
     /**
      * Blocks until {@link #close()} has finished (in any thread). On one of the game's own
      * threads it ends with an {@code InterruptedException} when the stop interrupts that thread.
+     * Not on one of Jetty's threads: the stop waits for those to end, so it would hold the stop up.
      */
     public void awaitClosed() throws InterruptedException {
         closed.await();

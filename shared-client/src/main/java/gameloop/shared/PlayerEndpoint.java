@@ -19,10 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>A close is not a frame read, though: it can arrive while {@code onWebSocketOpen} is still
  * running. The game may close the player from its {@code playerJoined} (with a code Jetty counts
  * as abnormal, any but 1000, 1005 and 3000 and up, Jetty then runs {@code onWebSocketClose} at
- * once, on this same thread, inside the join, once the close frame is written), or the server
- * may be
- * closing everyone (on the thread stopping it, at the same time). {@link #player} is not set yet,
- * so that close alone could not make the player leave, and it would stay listed for good. So
+ * once, on this same thread, inside the join, once the close frame is written), or the server may
+ * be closing everyone (on the thread stopping it, at the same time). {@link #player} is not set
+ * yet, so that close alone could not make the player leave, and it would stay listed for good. So
  * both sides write their own volatile field, then read the other's: whichever runs second sees
  * the first, and at least one of them makes the player leave ({@link Player#markGone()} is
  * idempotent).

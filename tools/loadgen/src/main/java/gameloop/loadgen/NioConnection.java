@@ -67,10 +67,9 @@ final class NioConnection implements Connection, NioTransport.Attachment {
     private boolean hungUp;
     /**
      * Set when a close frame is written or queued: no data frame may follow it (RFC 6455, 5.5.1),
-     * nor (our choice) a pong, and a
-     * key press another thread sends once it is set fails instead. The state field alone cannot
-     * say so: it is read outside this lock, so a send could pass its check just before the
-     * reactor answers the server's close. Guarded by {@code this}.
+     * nor, our choice, a pong; a key press another thread sends once it is set fails instead. The
+     * state field alone cannot say so: it is read outside this lock, so a send could pass its
+     * check just before the reactor answers the server's close. Guarded by {@code this}.
      */
     private boolean closeSent;
 

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -98,6 +99,7 @@ class ClosingRacesTest {
      */
     @Test
     void aGameThatClosesTheServerWhenItsSlowLastPlayerLeavesDoesNotHoldUpTheStop() throws Exception {
+        ServerLog.capture();
         EndsWhenEmpty game = new EndsWhenEmpty();
         server = GameServer.start(ServerSettings.forTest("ends-when-slow-leaves-test", Duration.ofSeconds(1)), game::start);
         game.server = server;
@@ -109,14 +111,49 @@ class ClosingRacesTest {
             await().pollInterval(Duration.ofMillis(5)).until(closing::isWaitingOnATimer); // the goodbye waits for it
 
             slow.readAndIgnoreEverything(); // its close frame goes out now, from one of Jetty's threads
-            closing.finish();
+            finishOrGiveUp(closing);
 
             Duration took = Duration.ofNanos(System.nanoTime() - began);
+            // The player left because its goodbye was written, not because it was cut off.
+            assertTrue(ServerLog.goodbyeMillis(server) < 1000);
             String leftOn = game.leftOn.get();
             assertTrue(leftOn != null && leftOn.startsWith(server.threadNamePrefix() + "jetty"),
                     "the leave was told on " + leftOn + ", not one of Jetty's threads, so this test proved nothing");
             assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "the stop took " + took);
-            assertEquals(List.of(), Threads.alive(server.threadNamePrefix()));
+            Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The same game, with a player that never reads: the goodbye gives up on it after its
+     * second and cuts it off, and Jetty reports that close on one of its own threads while the
+     * stop waits for the connection to close. A close() that waited there hung the stop for good.
+     */
+    @Test
+    void aGameThatClosesTheServerWhenItsLastPlayerIsCutOffDoesNotHangTheStop() throws Exception {
+        ServerLog.capture();
+        EndsWhenEmpty game = new EndsWhenEmpty();
+        server = GameServer.start(ServerSettings.forTest("ends-when-cut-off-test", Duration.ofSeconds(1)), game::start);
+        game.server = server;
+        try (RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            silent.sendText(String.valueOf(EndsWhenEmpty.CLOG));
+            assertTrue(game.clogged.await(10, TimeUnit.SECONDS));
+
+            finishOrGiveUp(ServerLog.startClosingOnTheServersOwnThread(server));
+
+            ServerLog.awaitLine(server, "1 player could not be sent the close frame in time .*");
+            assertEquals(0, server.players().count());
+            Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        }
+    }
+
+    /** Waits for the close; if it hangs, forgets the server, whose teardown would wait for ever too. */
+    private void finishOrGiveUp(ServerLog.Closing closing) throws Exception {
+        try {
+            closing.finish();
+        } catch (TimeoutException e) {
+            server = null;
+            throw new AssertionError("the stop hung: a close() from the game waited for the stop it was part of", e);
         }
     }
 
