@@ -71,9 +71,7 @@ class ClosingRacesTest {
      */
     @Test
     void aGameThatClosesTheServerWhenItsLastPlayerLeavesDoesNotHangTheStop() throws Exception {
-        EndsWhenEmpty game = new EndsWhenEmpty();
-        server = GameServer.start(ServerSettings.forTest("ends-when-empty-test", Duration.ofSeconds(1)), game::start);
-        game.server = server;
+        EndsWhenEmpty game = startAGameThatEndsTheServerWhenEmpty("ends-when-empty-test");
         TestClient player = clients.connect(server.webSocketUri());
         game.awaitAKeyFrom(player); // the join is complete: the goodbye will reach this player
 
@@ -99,13 +97,8 @@ class ClosingRacesTest {
      */
     @Test
     void aGameThatClosesTheServerWhenItsSlowLastPlayerLeavesDoesNotHoldUpTheStop() throws Exception {
-        ServerLog.capture();
-        EndsWhenEmpty game = new EndsWhenEmpty();
-        server = GameServer.start(ServerSettings.forTest("ends-when-slow-leaves-test", Duration.ofSeconds(1)), game::start);
-        game.server = server;
-        try (RawWebSocket slow = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
-            slow.sendText(String.valueOf(EndsWhenEmpty.CLOG));
-            assertTrue(game.clogged.await(10, TimeUnit.SECONDS));
+        EndsWhenEmpty game = startAGameThatEndsTheServerWhenEmpty("ends-when-slow-leaves-test");
+        try (RawWebSocket slow = connectAPlayerAndClogIt(game)) {
             long began = System.nanoTime();
             ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
             await().pollInterval(Duration.ofMillis(5)).until(closing::isWaitingOnATimer); // the goodbye waits for it
@@ -131,19 +124,34 @@ class ClosingRacesTest {
      */
     @Test
     void aGameThatClosesTheServerWhenItsLastPlayerIsCutOffDoesNotHangTheStop() throws Exception {
-        ServerLog.capture();
-        EndsWhenEmpty game = new EndsWhenEmpty();
-        server = GameServer.start(ServerSettings.forTest("ends-when-cut-off-test", Duration.ofSeconds(1)), game::start);
-        game.server = server;
-        try (RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
-            silent.sendText(String.valueOf(EndsWhenEmpty.CLOG));
-            assertTrue(game.clogged.await(10, TimeUnit.SECONDS));
-
+        EndsWhenEmpty game = startAGameThatEndsTheServerWhenEmpty("ends-when-cut-off-test");
+        try (RawWebSocket silent = connectAPlayerAndClogIt(game)) {
             finishOrGiveUp(ServerLog.startClosingOnTheServersOwnThread(server));
 
             ServerLog.awaitLine(server, "1 player could not be sent the close frame in time .*");
             assertEquals(0, server.players().count());
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        }
+    }
+
+    private EndsWhenEmpty startAGameThatEndsTheServerWhenEmpty(String name) throws Exception {
+        ServerLog.capture();
+        EndsWhenEmpty game = new EndsWhenEmpty();
+        server = GameServer.start(ServerSettings.forTest(name, Duration.ofSeconds(1)), game::start);
+        game.server = server;
+        return game;
+    }
+
+    /** A player with a small receive window, sent more than its sockets hold: its goodbye must wait. */
+    private RawWebSocket connectAPlayerAndClogIt(EndsWhenEmpty game) throws Exception {
+        RawWebSocket player = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096);
+        try {
+            player.sendText(String.valueOf(EndsWhenEmpty.CLOG));
+            assertTrue(game.clogged.await(10, TimeUnit.SECONDS));
+            return player;
+        } catch (Exception | Error e) {
+            player.close();
+            throw e;
         }
     }
 
