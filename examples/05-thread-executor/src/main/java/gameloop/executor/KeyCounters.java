@@ -68,17 +68,22 @@ final class KeyCounters {
         if (keys == null) {
             return null; // it has just left (a send to it failed on another thread): nobody to answer
         }
-        if (keys.countIn()) {
-            if (waitingInAll.incrementAndGet() <= maxWaitingInAll) {
-                return keys;
-            }
-            waitingInAll.decrementAndGet(); // not taken after all: refused below, like a key past the player's bound
-        }
         // One answer per busy spell, not one per dropped key. This thread reads a burst of keys
         // far faster than it can write answers while the owner's thread writes echoes to the
         // same client: thousands of answers would queue up at once, and the server would cut the
         // client off as one that does not read, though it does.
-        if (keys.refuse()) {
+        boolean firstOfASpell;
+        if (keys.countIn()) {
+            if (waitingInAll.incrementAndGet() <= maxWaitingInAll) {
+                keys.admitted();
+                return keys;
+            }
+            waitingInAll.decrementAndGet(); // not taken after all: refused, past the bound for all
+            firstOfASpell = keys.refuseForAll();
+        } else {
+            firstOfASpell = keys.refuse(); // past the player's own bound
+        }
+        if (firstOfASpell) {
             player.send(BUSY + keyCode + BUSY_UNTIL_CAUGHT_UP);
         }
         return null;

@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * owner reaching zero and then clearing the flag would be two steps, and a whole new busy spell
  * could start in between: its first refusal would find the old flag still set and go unanswered,
  * and the late clear would then make a second refusal answered in the same spell.
+ *
+ * <p>Bit 29 says the player was told that keys are dropped past the bound for all players
+ * ({@link KeyCounters}). That spell is not this player's: it may have no key waiting at all, so
+ * the owner's last {@link #countOut()} cannot end it. It ends instead when one of its keys is
+ * let through again ({@link #admitted()}).
  */
 final class KeysOnTheirWay {
 
@@ -25,7 +30,8 @@ final class KeysOnTheirWay {
     static final int MAX_WAITING = 64;
 
     private static final int REFUSING = 1 << 30;
-    private static final int COUNT = REFUSING - 1;
+    private static final int TOLD_ALL_FULL = 1 << 29;
+    private static final int COUNT = TOLD_ALL_FULL - 1;
     private final AtomicInteger state = new AtomicInteger();
 
     /**
@@ -38,9 +44,8 @@ final class KeysOnTheirWay {
     }
 
     /**
-     * Jetty's thread, after {@link #countIn()} said no (or said yes, but the key is refused after
-     * all, past the bound for all players): gives the count back and sets the flag, in one step.
-     * True if the flag was not set: the first refusal of a busy spell.
+     * Jetty's thread, after {@link #countIn()} said no: gives the count back and sets the flag, in
+     * one step. True if the flag was not set: the first refusal of a busy spell.
      */
     boolean refuse() {
         // If the owner took every other key meanwhile, this gives back the last count: the spell
@@ -49,13 +54,34 @@ final class KeysOnTheirWay {
         return (before & REFUSING) == 0;
     }
 
+    /**
+     * Jetty's thread, after {@link #countIn()} said yes but the key is refused all the same, past
+     * the bound for all players: as {@link #refuse()}, and marks the player told. True for the
+     * first such refusal since a key of this player was last let through, unless this player's own
+     * busy spell has already been answered.
+     */
+    boolean refuseForAll() {
+        int before = state.getAndUpdate(s -> oneFewer(s, REFUSING) | TOLD_ALL_FULL);
+        return (before & (REFUSING | TOLD_ALL_FULL)) == 0;
+    }
+
+    /** Jetty's thread, once a key is let through to the owner: a later refusal for all is news again. */
+    void admitted() {
+        if ((state.get() & TOLD_ALL_FULL) != 0) {
+            state.updateAndGet(s -> s & ~TOLD_ALL_FULL);
+        }
+    }
+
     /** The owner's thread, for each key it takes: the last one clears the flag in the same step. */
     void countOut() {
         state.updateAndGet(s -> oneFewer(s, 0));
     }
 
-    /** {@code s} with one key fewer and {@code flag} set; or 0, flag cleared, if that was the last key. */
+    /**
+     * {@code s} with one key fewer and {@code flag} set; or, if that was the last key, no count
+     * and no refusing flag (the told-for-all mark stays: the owner does not end that spell).
+     */
     private static int oneFewer(int s, int flag) {
-        return ((s - 1) & COUNT) == 0 ? 0 : (s - 1) | flag;
+        return ((s - 1) & COUNT) == 0 ? s & TOLD_ALL_FULL : (s - 1) | flag;
     }
 }

@@ -98,4 +98,32 @@ class KeyCountersTest {
         game.playerJoined(player); // makes one, then sees the player is gone
         assertEquals(0, game.playersWithKeyCounters(), "a counter for a player who has left");
     }
+
+    /**
+     * While the bound for all players is reached, a player with no key of its own waiting is
+     * answered once for the keys it loses, not once per key (thousands of answers would get it cut
+     * off as a slow reader); once one of its keys is let through again, a later spell is news.
+     */
+    @Test
+    void keysRefusedPastTheBoundForAllAreAnsweredOncePerSpell() {
+        KeyCounters counters = new KeyCounters(1);
+        counters.joined(player);
+        KeysOnTheirWay waiting = counters.admit(player, 65); // the owner is stuck: it fills the bound for all
+        assertTrue(waiting != null);
+        AtomicInteger answers = new AtomicInteger();
+        Player flooding = FakeSessions.join(players, answers);
+        counters.joined(flooding);
+
+        for (int key = 0; key < 1000; key++) {
+            assertEquals(null, counters.admit(flooding, 66));
+        }
+        assertEquals(1, answers.get(), "answers to 1000 keys dropped in one busy spell");
+
+        counters.taken(waiting); // the owner catches up: room again
+        KeysOnTheirWay letThrough = counters.admit(flooding, 67);
+        assertTrue(letThrough != null, "a key let through once there is room");
+        assertEquals(null, counters.admit(flooding, 68)); // the bound for all is reached again: a new spell
+        assertEquals(2, answers.get(), "the first key dropped in a new spell is answered");
+        counters.taken(letThrough);
+    }
 }
