@@ -68,6 +68,8 @@ public final class GameServer implements AutoCloseable {
     private final Players players;
     private final Game game;
     private final String threadNamePrefix;
+    /** What the names of Jetty's threads for this server begin with: its pool's and its timer's. */
+    private final String jettyThreadNames;
     private final GameContext gameContext;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Set when the start fails, before the stop it makes; only for the stop's last log line. */
@@ -78,14 +80,15 @@ public final class GameServer implements AutoCloseable {
 
     private GameServer(ServerSettings settings, Game.Factory factory) {
         threadNamePrefix = "gs" + INSTANCES.incrementAndGet() + "-";
+        jettyThreadNames = threadNamePrefix + "jetty";
         QueuedThreadPool pool = new QueuedThreadPool();
-        pool.setName(threadNamePrefix + "jetty");
+        pool.setName(jettyThreadNames);
         // A burst (thousands of idle connections timing out together, say) can grow the pool to its
         // 200 threads. Jetty then retires one idle thread a minute by default: hours to shrink back.
         // Here every thread idle for a minute goes in that minute.
         pool.setMaxEvictCount(pool.getMaxThreads());
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
-        server = new Server(pool, new ScheduledExecutorScheduler(threadNamePrefix + "jetty-scheduler", false), null);
+        server = new Server(pool, new ScheduledExecutorScheduler(jettyThreadNames + "-scheduler", false), null);
         connector = new ServerConnector(server);
         // A learner's server tells no one which Jetty it runs (a version invites version-specific attacks).
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
@@ -277,7 +280,7 @@ public final class GameServer implements AutoCloseable {
      */
     private boolean isAThreadTheStopWaitsFor() {
         Thread current = Thread.currentThread();
-        return current == stopper || current.getName().startsWith(threadNamePrefix + "jetty");
+        return current == stopper || current.getName().startsWith(jettyThreadNames);
     }
 
     /**
