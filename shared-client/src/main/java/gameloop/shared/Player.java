@@ -129,25 +129,20 @@ public final class Player {
         }
     }
 
-    /**
-     * Idempotent: the endpoint's close, its error and a failed send may all report the same loss.
-     * Returns true for the one call that made the player leave.
-     */
-    boolean markGone() {
-        return markGone(() -> { });
+    /** Idempotent: the endpoint's close, its error and a failed send may all report the same loss. */
+    void markGone() {
+        markGone(() -> { });
     }
 
     /** As {@link #markGone()}, and the one call that makes the player leave runs {@code first} first. */
-    private boolean markGone(Runnable first) {
-        if (!gone.compareAndSet(false, true)) {
-            return false;
+    private void markGone(Runnable first) {
+        if (gone.compareAndSet(false, true)) {
+            try {
+                first.run();
+            } finally {
+                players.remove(this);
+            }
         }
-        try {
-            first.run();
-        } finally {
-            players.remove(this);
-        }
-        return true;
     }
 
     @Override
