@@ -34,9 +34,8 @@ public interface Game extends AutoCloseable {
      * player's {@link #playerLeft}: a broadcast can reach a listed player before the server tells
      * the game of it, and a send that fails there ends it at once; {@link Player#isGone()} is then
      * already true (example 05 checks it; 02 and 03 act on the count of players, which is right
-     * in either order). Should not throw; if it does, the
-     * server logs it, disconnects that player (1011), calls {@link #playerLeft} for it (so undo
-     * any half-made state there) and plays on.
+     * in either order). Should not throw; if it does, the server logs it, disconnects that player
+     * (1011), calls {@link #playerLeft} for it (so undo any half-made state there) and plays on.
      */
     default void playerJoined(Player player) {
     }

@@ -40,11 +40,10 @@ public final class GameServer implements AutoCloseable {
      * limit, on our heap). It counts frames, whatever their size: generous for a client that is
      * merely slow for a moment; small enough that a client that never reads costs our heap 256
      * queued messages (tens of kilobytes of ticks, with Jetty's per-frame objects) before it is
-     * cut off. Jetty
-     * queues only once the socket's kernel buffers are full, though, and Linux lets a send buffer
-     * grow up to 4 MiB ({@code tcp_wmem}): with ticks of 25 bytes, a client that never reads may
-     * be cut off only after minutes or hours (worked out, not measured), holding up to that much
-     * kernel memory meanwhile (bounded per connection).
+     * cut off. Jetty queues only once the socket's kernel buffers are full, though, and Linux lets
+     * a send buffer grow up to 4 MiB ({@code tcp_wmem}): with ticks of 25 bytes, a client that
+     * never reads may be cut off only after minutes or hours (worked out, not measured), holding
+     * up to that much kernel memory meanwhile (bounded per connection).
      */
     public static final int MAX_QUEUED_FRAMES = 256;
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */

@@ -76,8 +76,8 @@ public final class Players {
             // Thrown into Jetty, this would close the connection with the player still listed
             // (the endpoint never learns who it was), counted as online for good, nothing in the
             // log above DEBUG (the endpoint's error hook logs a connection's errors there), and
-            // Jetty's wrapping of the exception (its class names and the
-            // start of its message) sent to the client as the close reason. An Error (a failed
+            // Jetty's wrapping of the exception (its class names and the start of its message)
+            // sent to the client as the close reason. An Error (a failed
             // assert, say) is a bug in the game like any other.
             LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
             player.markGone();
