@@ -44,7 +44,7 @@ final class KeyCounters {
     }
 
     void joined(Player player) {
-        keysWaiting.put(player, new KeysOnTheirWay());
+        keysWaiting.put(player, new KeysOnTheirWay(waitingInAll, maxWaitingInAll));
         if (player.isGone()) {
             // Its leave overtook this join (the server lists a player before it tells the game,
             // and a broadcast in between may fail to reach it), and may have found no entry to
@@ -59,9 +59,10 @@ final class KeyCounters {
     }
 
     /**
-     * Counts a key in and returns the player's counter, for the owner to hand to {@link #taken}; or
-     * returns null when the key is dropped: its player has left, or a bound is reached (then the
-     * first key dropped in a busy spell is answered here and now).
+     * Counts a key in and returns the player's counter, on which the owner calls
+     * {@link KeysOnTheirWay#taken()} when it takes the key; or returns null when the key is
+     * dropped: its player has left, or a bound is reached (then the first key dropped in a busy
+     * spell is answered here and now).
      */
     KeysOnTheirWay admit(Player player, int keyCode) {
         KeysOnTheirWay keys = keysWaiting.get(player);
@@ -72,27 +73,14 @@ final class KeyCounters {
         // far faster than it can write answers while the owner's thread writes echoes to the
         // same client: thousands of answers would queue up at once, and the server would cut the
         // client off as one that does not read, though it does.
-        boolean firstOfASpell;
-        if (keys.countIn()) {
-            if (waitingInAll.incrementAndGet() <= maxWaitingInAll) {
-                keys.admitted();
-                return keys;
+        return switch (keys.admit()) {
+            case LET_THROUGH -> keys;
+            case DROPPED_FIRST -> {
+                player.send(BUSY + keyCode + BUSY_UNTIL_CAUGHT_UP);
+                yield null;
             }
-            waitingInAll.decrementAndGet(); // not taken after all: refused, past the bound for all
-            firstOfASpell = keys.refuseForAll();
-        } else {
-            firstOfASpell = keys.refuse(); // past the player's own bound
-        }
-        if (firstOfASpell) {
-            player.send(BUSY + keyCode + BUSY_UNTIL_CAUGHT_UP);
-        }
-        return null;
-    }
-
-    /** The owner's thread, for each key it takes. */
-    void taken(KeysOnTheirWay keys) {
-        keys.countOut();
-        waitingInAll.decrementAndGet();
+            case DROPPED_AGAIN -> null;
+        };
     }
 
     /** Keys of all players waiting for the owner (for tests). */

@@ -10,78 +10,84 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Why a bound at all: the owner's queue has none of its own. While the owner is busy (a long
  * broadcast) or stuck, a client flooding keys would fill our memory with them, and then get them
  * all echoed in one burst, more than {@code GameServer.MAX_QUEUED_FRAMES} allows a client. Beyond
- * {@link #MAX_WAITING}, a key is dropped, and the first one dropped in a busy spell is answered at
- * once, on the Jetty thread.
+ * {@link #MAX_WAITING}, or beyond the bound for all players ({@link KeyCounters}), a key is
+ * dropped, and the first one dropped in a busy spell is answered at once, on the Jetty thread.
  *
- * <p>Both the count and the flag live in one {@code int}, the count in the low bits and
- * "refusing" in bit 30, so that every change to them is one atomic step. With two atomics, the
- * owner reaching zero and then clearing the flag would be two steps, and a whole new busy spell
- * could start in between: its first refusal would find the old flag still set and go unanswered,
- * and the late clear would then make a second refusal answered in the same spell.
- *
- * <p>Bit 29 says the player was told that keys are dropped past the bound for all players
- * ({@link KeyCounters}). That spell is not this player's: it may have no key waiting at all, so
- * the owner's last {@link #countOut()} cannot end it. It ends instead when one of its keys is
- * let through again ({@link #admitted()}).
+ * <p>Why a lock: the count and the two "told" marks change together. With an atomic count and an
+ * atomic flag beside it, the owner taking the last key and then clearing the flag would be two
+ * steps, and a whole new busy spell could start in between: its first drop would find the old
+ * flag still set and go unanswered, and the late clear would then let a second drop of the same
+ * spell be answered. Under one lock each change to the three is one step. The lock is this
+ * player's alone, held for a few field updates, by one Jetty thread and the owner: a key press is
+ * rare next to what it costs.
  */
 final class KeysOnTheirWay {
 
     /** Key presses of one player that may wait for the owner at once. */
     static final int MAX_WAITING = 64;
 
-    private static final int REFUSING = 1 << 30;
-    private static final int TOLD_ALL_FULL = 1 << 29;
-    private static final int COUNT = TOLD_ALL_FULL - 1;
-    private final AtomicInteger state = new AtomicInteger();
-
-    /**
-     * Jetty's thread: counts a key in, or says no when {@link #MAX_WAITING} already wait. A key
-     * said no to stays counted until {@link #refuse()}, so meanwhile the owner cannot reach zero
-     * and clear a flag that is about to be set.
-     */
-    boolean countIn() {
-        return (state.getAndIncrement() & COUNT) < MAX_WAITING;
+    /** What became of one key press. */
+    enum Admission {
+        /** Counted in: the caller hands it to the owner, who calls {@link #taken()}. */
+        LET_THROUGH,
+        /** Dropped, the first drop of a busy spell: the caller answers it. */
+        DROPPED_FIRST,
+        /** Dropped, and the player has already been told: no answer. */
+        DROPPED_AGAIN
     }
 
+    /** Keys of all players waiting for the owner, shared by every player's counter. */
+    private final AtomicInteger waitingInAll;
+    private final int maxWaitingInAll;
+
+    // Guarded by this.
+    private int waiting;
     /**
-     * Jetty's thread, after {@link #countIn()} said no: gives the count back and sets the flag, in
-     * one step. True if the flag was not set: the first refusal of a busy spell.
+     * A drop was answered while keys of this player waited. That spell ends when the owner has
+     * taken them all: the player has heard, and the owner is catching up on its keys.
      */
-    boolean refuse() {
-        // If the owner took every other key meanwhile, this gives back the last count: the spell
-        // is over, and the flag must not outlive it.
-        int before = state.getAndUpdate(s -> oneFewer(s, REFUSING));
-        return (before & REFUSING) == 0;
+    private boolean toldBusy;
+    /**
+     * A drop past the bound for all players was answered. That spell is not this player's: it
+     * may have no key waiting at all, so the owner's last {@link #taken()} cannot end it. It ends
+     * when one of its keys is let through again.
+     */
+    private boolean toldBusyForAll;
+
+    KeysOnTheirWay(AtomicInteger waitingInAll, int maxWaitingInAll) {
+        this.waitingInAll = waitingInAll;
+        this.maxWaitingInAll = maxWaitingInAll;
     }
 
-    /**
-     * Jetty's thread, after {@link #countIn()} said yes but the key is refused all the same, past
-     * the bound for all players: as {@link #refuse()}, and marks the player told. True for the
-     * first such refusal since a key of this player was last let through, unless this player's own
-     * busy spell has already been answered.
-     */
-    boolean refuseForAll() {
-        int before = state.getAndUpdate(s -> oneFewer(s, REFUSING) | TOLD_ALL_FULL);
-        return (before & (REFUSING | TOLD_ALL_FULL)) == 0;
+    /** Jetty's thread, for each key press: counts it in, or drops it and says whether to answer. */
+    synchronized Admission admit() {
+        if (waiting == MAX_WAITING) {
+            return dropped(!toldBusy);
+        }
+        if (waitingInAll.incrementAndGet() > maxWaitingInAll) {
+            waitingInAll.decrementAndGet();
+            boolean first = !toldBusy && !toldBusyForAll;
+            toldBusyForAll = true;
+            return dropped(first);
+        }
+        waiting++;
+        toldBusyForAll = false; // a later drop past the bound for all is news again
+        return Admission.LET_THROUGH;
     }
 
-    /** Jetty's thread, once a key is let through to the owner: a later refusal for all is news again. */
-    void admitted() {
-        if ((state.get() & TOLD_ALL_FULL) != 0) {
-            state.updateAndGet(s -> s & ~TOLD_ALL_FULL);
+    /** The owner's thread, for each key it takes: the last one ends this player's busy spell. */
+    synchronized void taken() {
+        waiting--;
+        waitingInAll.decrementAndGet();
+        if (waiting == 0) {
+            toldBusy = false;
         }
     }
 
-    /** The owner's thread, for each key it takes: the last one clears the flag in the same step. */
-    void countOut() {
-        state.updateAndGet(s -> oneFewer(s, 0));
-    }
-
-    /**
-     * {@code s} with one key fewer and {@code flag} set; or, if that was the last key, no count
-     * and no refusing flag (the told-for-all mark stays: the owner does not end that spell).
-     */
-    private static int oneFewer(int s, int flag) {
-        return ((s - 1) & COUNT) == 0 ? s & TOLD_ALL_FULL : (s - 1) | flag;
+    private Admission dropped(boolean first) {
+        // A drop while none of its keys waits starts no spell the owner could end: leave it to
+        // toldBusyForAll (a drop past this player's own bound always has MAX_WAITING waiting).
+        toldBusy = waiting > 0;
+        return first ? Admission.DROPPED_FIRST : Admission.DROPPED_AGAIN;
     }
 }

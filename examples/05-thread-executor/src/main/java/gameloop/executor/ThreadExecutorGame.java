@@ -130,7 +130,7 @@ final class ThreadExecutorGame implements Game {
             return; // dropped: see KeyCounters
         }
         handOff(() -> {
-            keyCounters.taken(keys);
+            keys.taken();
             state.keyPressed(player, keyCode);
         });
     }

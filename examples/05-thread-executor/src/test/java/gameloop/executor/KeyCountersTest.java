@@ -85,7 +85,7 @@ class KeyCountersTest {
         assertEquals(100, admitted, "keys taken in by 50 connections of 64 keys each");
         assertEquals(100, counters.waitingInAll());
         assertTrue(lastSends.get() >= 1, "a key refused past the bound for all is answered");
-        counters.taken(oneAdmitted); // the owner takes one
+        oneAdmitted.taken(); // the owner takes one
         assertTrue(counters.admit(reconnected, 66) != null, "a key taken makes room for one more");
     }
 
@@ -119,11 +119,11 @@ class KeyCountersTest {
         }
         assertEquals(1, answers.get(), "answers to 1000 keys dropped in one busy spell");
 
-        counters.taken(waiting); // the owner catches up: room again
+        waiting.taken(); // the owner catches up: room again
         KeysOnTheirWay letThrough = counters.admit(flooding, 67);
         assertTrue(letThrough != null, "a key let through once there is room");
         assertEquals(null, counters.admit(flooding, 68)); // the bound for all is reached again: a new spell
         assertEquals(2, answers.get(), "the first key dropped in a new spell is answered");
-        counters.taken(letThrough);
+        letThrough.taken();
     }
 }

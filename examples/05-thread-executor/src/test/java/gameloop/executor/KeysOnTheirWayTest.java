@@ -1,59 +1,114 @@
 package gameloop.executor;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static gameloop.executor.KeysOnTheirWay.Admission.DROPPED_AGAIN;
+import static gameloop.executor.KeysOnTheirWay.Admission.DROPPED_FIRST;
+import static gameloop.executor.KeysOnTheirWay.Admission.LET_THROUGH;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * One player's key count and busy flag, step by step, as Jetty's thread (countIn, refuse) and
- * the owner's (countOut) would take them. Each interleaving is written out in order, so each
- * test is the same every run.
+ * Players' key counts and busy marks, step by step, as Jetty's thread ({@code admit}) and the
+ * owner's ({@code taken}) would change them. Each step is one call under the player's lock, so
+ * writing the steps out in order covers the interleavings, and each test is the same every run.
  */
 class KeysOnTheirWayTest {
 
     private static final int MAX = KeysOnTheirWay.MAX_WAITING;
 
+    private final AtomicInteger waitingInAll = new AtomicInteger();
+
     @Test
     void eachBusySpellGetsOneAnswerAndTheNextSpellGetsItsOwn() {
-        KeysOnTheirWay keys = new KeysOnTheirWay();
+        KeysOnTheirWay keys = new KeysOnTheirWay(waitingInAll, 10_000);
         for (int spell = 1; spell <= 2; spell++) {
             fill(keys);
-            assertFalse(keys.countIn());
-            assertTrue(keys.refuse(), "spell " + spell + ": the first refusal is answered");
-            assertFalse(keys.countIn());
-            assertFalse(keys.refuse(), "spell " + spell + ": a second refusal is not");
+            assertEquals(DROPPED_FIRST, keys.admit(), "spell " + spell + ": the first drop is answered");
+            assertEquals(DROPPED_AGAIN, keys.admit(), "spell " + spell + ": a second drop is not");
             drain(keys, MAX);
+            assertEquals(0, waitingInAll.get(), "dropped keys are not counted");
         }
     }
 
     /**
-     * The owner takes every waiting key between the moment a key is said no to and the moment
-     * its refusal is recorded: that refusal ends the spell it began, and leaves no flag behind
-     * to silence the next one.
+     * A client flooding keys keeps its count at the bound while the owner takes them one by one:
+     * a key let through between two drops does not make the next drop news. Only the owner
+     * catching up on every waiting key does.
      */
     @Test
-    void aRefusalThatComesAfterTheOwnerCaughtUpLeavesNoFlagBehind() {
-        KeysOnTheirWay keys = new KeysOnTheirWay();
+    void aSpellLastsUntilTheOwnerHasTakenEveryWaitingKey() {
+        KeysOnTheirWay keys = new KeysOnTheirWay(waitingInAll, 10_000);
         fill(keys);
-        assertFalse(keys.countIn());   // Jetty's thread: key 65 is said no to...
-        drain(keys, MAX);              // ...the owner takes all 64 meanwhile...
-        assertTrue(keys.refuse());     // ...and only then is the refusal recorded.
+        assertEquals(DROPPED_FIRST, keys.admit());
+        for (int i = 0; i < 100; i++) {
+            drain(keys, 1);
+            assertEquals(LET_THROUGH, keys.admit());
+            assertEquals(DROPPED_AGAIN, keys.admit(), "drop " + (i + 2) + " of one spell was answered");
+        }
+        drain(keys, MAX);
+        fill(keys);
+        assertEquals(DROPPED_FIRST, keys.admit(), "the next spell's first drop went unanswered");
+    }
 
-        fill(keys);                    // a new busy spell
-        assertFalse(keys.countIn());
-        assertTrue(keys.refuse(), "the new spell's first refusal went unanswered");
+    /**
+     * Past the bound for all players, a player with no key of its own waiting is told once, however
+     * many keys it loses, though the owner never takes a key of its: that spell ends when one of its
+     * keys is let through again.
+     */
+    @Test
+    void dropsPastTheBoundForAllAreAnsweredOncePerSpell() {
+        KeysOnTheirWay other = new KeysOnTheirWay(waitingInAll, 1);
+        KeysOnTheirWay keys = new KeysOnTheirWay(waitingInAll, 1);
+        assertEquals(LET_THROUGH, other.admit()); // the bound for all is reached
+
+        assertEquals(DROPPED_FIRST, keys.admit());
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(DROPPED_AGAIN, keys.admit(), "drop " + (i + 2) + " of one spell was answered");
+        }
+        other.taken(); // room again
+        assertEquals(LET_THROUGH, keys.admit());
+        assertEquals(DROPPED_FIRST, keys.admit(), "the next spell's first drop went unanswered");
+        assertEquals(1, waitingInAll.get(), "dropped keys are not counted");
+    }
+
+    /**
+     * A player told of a drop past the bound for all while keys of its own wait has heard that the
+     * owner is behind: reaching its own bound before the owner has caught up on its keys is the
+     * same busy spell, and is not answered again.
+     */
+    @Test
+    void aPlayerToldWhileItsKeysWaitIsNotToldAgainUntilTheOwnerCatchesUp() {
+        KeysOnTheirWay other = new KeysOnTheirWay(waitingInAll, MAX);
+        KeysOnTheirWay keys = new KeysOnTheirWay(waitingInAll, MAX);
+        assertEquals(LET_THROUGH, keys.admit());
+        for (int i = 1; i < MAX; i++) {
+            assertEquals(LET_THROUGH, other.admit()); // together, the bound for all
+        }
+        assertEquals(DROPPED_FIRST, keys.admit());
+
+        drain(other, MAX - 1); // the owner takes only the other player's keys
+        fill(keys, MAX - 1);   // this player reaches its own bound
+        assertEquals(DROPPED_AGAIN, keys.admit(), "told twice before the owner took a key of its");
+
+        drain(keys, MAX);
+        fill(keys);
+        assertEquals(DROPPED_FIRST, keys.admit(), "the next spell's first drop went unanswered");
     }
 
     private static void fill(KeysOnTheirWay keys) {
-        for (int i = 0; i < MAX; i++) {
-            assertTrue(keys.countIn(), "key " + (i + 1) + " of " + MAX + " was refused");
+        fill(keys, MAX);
+    }
+
+    private static void fill(KeysOnTheirWay keys, int count) {
+        for (int i = 0; i < count; i++) {
+            assertEquals(LET_THROUGH, keys.admit(), "key " + (i + 1) + " of " + count + " was dropped");
         }
     }
 
     private static void drain(KeysOnTheirWay keys, int count) {
         for (int i = 0; i < count; i++) {
-            keys.countOut();
+            keys.taken();
         }
     }
 }
