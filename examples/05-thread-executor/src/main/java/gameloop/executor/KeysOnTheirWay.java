@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * steps, and a whole new busy spell could start in between: its first drop would find the old
  * flag still set and go unanswered, and the late clear would then let a second drop of the same
  * spell be answered. Under one lock each change to the three is one step. The lock is this
- * player's alone, held for a few field updates, by one Jetty thread and the owner: a key press is
- * rare next to what it costs.
+ * player's alone, taken for a few field updates by the Jetty thread reading the player and by the
+ * owner: next to the hand-over every key makes anyway, it costs next to nothing.
  */
 final class KeysOnTheirWay {
 
