@@ -4,14 +4,17 @@ import static gameloop.executor.KeysOnTheirWay.Admission.DROPPED_AGAIN;
 import static gameloop.executor.KeysOnTheirWay.Admission.DROPPED_FIRST;
 import static gameloop.executor.KeysOnTheirWay.Admission.LET_THROUGH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * Players' key counts and busy marks, step by step, as Jetty's thread ({@code admit}) and the
  * owner's ({@code taken}) would change them. Each step is one call under the player's lock, so
- * writing the steps out in order covers the interleavings, and each test is the same every run.
+ * the tests write the steps out in order, one interleaving each, the same every run; the last
+ * one races real threads, to check the lock is there.
  */
 class KeysOnTheirWayTest {
 
@@ -94,6 +97,62 @@ class KeysOnTheirWayTest {
         drain(keys, MAX);
         fill(keys);
         assertEquals(DROPPED_FIRST, keys.admit(), "the next spell's first drop went unanswered");
+    }
+
+    /**
+     * The other way round: a player told at its own bound has heard that the owner is behind; a
+     * drop past the bound for all before the owner has caught up on its keys is the same busy
+     * spell, and is not answered again.
+     */
+    @Test
+    void aPlayerToldAtItsOwnBoundIsNotToldAgainPastTheBoundForAll() {
+        KeysOnTheirWay other = new KeysOnTheirWay(waitingInAll, MAX);
+        KeysOnTheirWay keys = new KeysOnTheirWay(waitingInAll, MAX);
+        fill(keys); // its own bound, and the bound for all
+        assertEquals(DROPPED_FIRST, keys.admit());
+        keys.taken();                             // the owner takes one of its keys...
+        assertEquals(LET_THROUGH, other.admit()); // ...and another player fills the room it left
+        assertEquals(DROPPED_AGAIN, keys.admit(), "told twice before the owner caught up on its keys");
+    }
+
+    /**
+     * The lock, with real threads: a Jetty thread admitting keys as fast as it can while the owner
+     * takes each one let through. Without the lock, the two would race on the count, and a lost
+     * update would leave keys counted that are gone (the player refused for good, or its spell
+     * never ended) or let more than the bound wait. Whether a missing lock is caught depends on
+     * the interleavings of a run, so this test can miss one; with the lock it always passes.
+     */
+    @Test
+    void noCountIsLostWhenJettysThreadAndTheOwnerRace() throws InterruptedException {
+        KeysOnTheirWay keys = new KeysOnTheirWay(waitingInAll, 10_000);
+        AtomicInteger handedOver = new AtomicInteger(); // let through, not yet taken
+        AtomicBoolean allAdmitted = new AtomicBoolean();
+        Thread owner = new Thread(() -> {
+            while (!allAdmitted.get() || handedOver.get() > 0) {
+                if (handedOver.get() > 0) {
+                    handedOver.decrementAndGet();
+                    keys.taken();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }, "keys-test-owner");
+        owner.setDaemon(true);
+        owner.start();
+        try {
+            for (int i = 0; i < 1_000_000; i++) {
+                if (keys.admit() == LET_THROUGH) {
+                    handedOver.incrementAndGet();
+                }
+            }
+        } finally {
+            allAdmitted.set(true);
+            owner.join(30_000);
+        }
+        assertFalse(owner.isAlive(), "the owner did not finish taking the keys");
+        assertEquals(0, waitingInAll.get(), "keys counted as waiting for the owner, none is");
+        fill(keys); // a lost count would show here: fewer than MAX let through
+        assertEquals(DROPPED_FIRST, keys.admit(), "a lost count left the player's spell open");
     }
 
     private static void fill(KeysOnTheirWay keys) {

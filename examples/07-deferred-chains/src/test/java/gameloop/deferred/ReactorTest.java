@@ -154,10 +154,12 @@ class ReactorTest {
             reactor.callLater(Duration.ofMillis(10), () -> { }); // the next tick, too late
             rearmed.set(true);
         });
-        assertTrue(callStarted.await(5, TimeUnit.SECONDS));
-
-        reactor.stop();
-        runner.join(5_000);
+        try {
+            assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+        } finally {
+            reactor.stop(); // also when the call never started: the test owns this reactor
+            runner.join(5_000);
+        }
 
         assertFalse(runner.isAlive());
         assertTrue(rearmed.get(), "the call got past its own callLater");
@@ -190,11 +192,13 @@ class ReactorTest {
                 Thread.currentThread().interrupt();
             }
         });
-        assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+        boolean started = callStarted.await(5, TimeUnit.SECONDS);
         reactor.stop();
 
+        // run() even when the call never started: it is what ends the reactor's thread.
         IllegalStateException overran = assertThrows(IllegalStateException.class, reactor::run);
 
+        assertTrue(started, "the call never started");
         assertEquals("a delayed call did not finish within 5 s; it was interrupted", overran.getMessage());
         assertFalse(reactor.thread().isAlive(), "run() threw before the reactor thread had ended");
     }
