@@ -25,7 +25,7 @@ public final class FakeSessions {
 
     /** Joins a player whose session counts its sends. */
     public static Player join(Players players, AtomicInteger sends) {
-        return players.join(session(sends, null, null, () -> { }));
+        return players.join(session(sends, null, null, () -> { }, () -> { }));
     }
 
     /**
@@ -33,20 +33,21 @@ public final class FakeSessions {
      * one, and counts the times it is told to disconnect.
      */
     public static Player joinFailingFirstSend(Players players, AtomicInteger sends, Error failure, AtomicInteger disconnects) {
-        return players.join(session(sends, failure, null, disconnects::incrementAndGet));
+        return players.join(session(sends, failure, null, () -> { }, disconnects::incrementAndGet));
     }
 
     /** Joins a player whose session reports every write failed with {@code failure}, through the callback, as Jetty does. */
     public static Player joinWhoseWritesFail(Players players, AtomicInteger sends, Throwable failure) {
-        return joinWhoseWritesFail(players, sends, failure, () -> { });
+        return joinWhoseWritesFailLater(players, sends, failure, () -> { });
     }
 
     /**
-     * As {@link #joinWhoseWritesFail(Players, AtomicInteger, Throwable)}, and runs {@code onDisconnect}
-     * inside each {@code disconnect()}: for what can happen while a player is being cut off.
+     * As {@link #joinWhoseWritesFail}, and runs {@code beforeFailing} inside each write, before
+     * the failure is reported: a second send made there is in flight at the same time as the
+     * first, as a tick and an echo can be on two threads.
      */
-    public static Player joinWhoseWritesFail(Players players, AtomicInteger sends, Throwable failure, Runnable onDisconnect) {
-        return players.join(session(sends, null, failure, onDisconnect));
+    public static Player joinWhoseWritesFailLater(Players players, AtomicInteger sends, Throwable failure, Runnable beforeFailing) {
+        return players.join(session(sends, null, failure, beforeFailing, () -> { }));
     }
 
     /** The player leaves, as when its connection closes: the game hears of it once. */
@@ -54,7 +55,8 @@ public final class FakeSessions {
         player.markGone();
     }
 
-    private static Session session(AtomicInteger sends, Error firstSendFails, Throwable writesFail, Runnable onDisconnect) {
+    private static Session session(AtomicInteger sends, Error firstSendFails, Throwable writesFail, Runnable beforeWriteFails,
+            Runnable onDisconnect) {
         return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "sendText" -> {
@@ -62,6 +64,7 @@ public final class FakeSessions {
                             throw firstSendFails;
                         }
                         if (writesFail != null) {
+                            beforeWriteFails.run();
                             ((Callback) args[1]).fail(writesFail);
                         }
                         yield null;

@@ -36,6 +36,7 @@ class CannotListenTest {
                 }
             };
 
+            assertTheBindFails(settings);
             // Preemptive: should the bind ever succeed, the server would run until stopped.
             CannotListen failure = assertTimeoutPreemptively(Duration.ofSeconds(30),
                     () -> assertThrows(CannotListen.class, () -> GameServer.runUntilShutdown(settings, idleGame)));
@@ -53,6 +54,7 @@ class CannotListenTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             ServerSettings settings = new ServerSettings("port-in-use", "127.0.0.1", taken.getLocalPort(), Duration.ofSeconds(1));
+            assertTheBindFails(settings);
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             // A thread of the test's own naming: the stop's line is logged on the thread that started.
             Thread starter = new Thread(() -> {
@@ -75,5 +77,15 @@ class CannotListenTest {
             assertTrue(lines.contains("The start failed; stopped what had started."), "the log: " + lines);
             assertFalse(lines.contains("Stopped."), "the log: " + lines);
         }
+    }
+
+    /**
+     * Checked first with start(), whose server the test can close: runUntilShutdown's cannot be
+     * stopped from here, so a bind that succeeded there would leave a server running, with its
+     * threads and its port, for the rest of the test JVM.
+     */
+    private static void assertTheBindFails(ServerSettings settings) {
+        assertThrows(Exception.class, () -> GameServer.start(settings, context -> () -> { }).close(),
+                "a port already in use could be bound");
     }
 }

@@ -349,6 +349,7 @@ class ClosingRacesTest {
     /** A test that timed out, an application stopping its threads: close() is called interrupted. */
     @Test
     void closingFromAnInterruptedThreadStillSaysGoodbyeStopsEverythingAndKeepsTheInterrupt() throws Exception {
+        ServerLog.capture();
         server = GameServer.start(ServerSettings.forTest("interrupted-close-test", Duration.ofMillis(20)), context -> new Game() {
             @Override
             public void close() {
@@ -371,6 +372,11 @@ class ClosingRacesTest {
         assertEquals(StatusCode.SHUTDOWN, goodbye.code());
         assertEquals("server shutting down", goodbye.reason());
         assertTrue(interruptKept.get(), "close() swallowed its caller's interrupt");
+        // Every wait of the stop ran in full: none was cut short by the caller's interrupt.
+        List<String> closerLines = ServerLog.ofThreadsNamed("interrupted-close-test-closer");
+        assertTrue(closerLines.contains("Stopped."), "the log of the closer: " + closerLines);
+        assertEquals(List.of(), closerLines.stream().filter(line -> line.startsWith("Interrupted")).toList(),
+                "a wait of the stop was cut short by the caller's interrupt");
         await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
     }
 

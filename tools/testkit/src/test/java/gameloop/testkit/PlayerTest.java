@@ -84,8 +84,8 @@ class PlayerTest {
     /**
      * Two sends can find a slow player's queue full at once (a tick on the loop thread, an echo on
      * one of Jetty's): the cut-off is logged once, by the send that makes the player leave, and
-     * before the leave. Here the second send is made while the first is disconnecting the player,
-     * the worst moment, made certain.
+     * before the leave. Here the second send is made while the first is still being written, before
+     * either failure is reported: both reach the failure handling, the worst moment, made certain.
      */
     @Test
     void aSlowPlayerWhoseQueueTwoSendsFindFullIsReportedOnce() throws Exception {
@@ -93,8 +93,9 @@ class PlayerTest {
         Players players = new Players();
         FakeSessions.attach(players, () -> { });
         AtomicReference<Player> slow = new AtomicReference<>();
+        AtomicInteger sends = new AtomicInteger();
         AtomicBoolean secondSendMade = new AtomicBoolean();
-        slow.set(FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new WritePendingException(), () -> {
+        slow.set(FakeSessions.joinWhoseWritesFailLater(players, sends, new WritePendingException(), () -> {
             if (secondSendMade.compareAndSet(false, true)) {
                 slow.get().send("game loop says: tick 2");
             }
@@ -105,7 +106,7 @@ class PlayerTest {
         sender.start();
         sender.join();
 
-        assertTrue(secondSendMade.get(), "the second send was never made");
+        assertEquals(2, sends.get(), "the second send did not reach the session while the first was in flight");
         List<String> lines = ServerLog.ofThreadsNamed(name);
         assertEquals(1, lines.stream().filter(line -> line.contains("is not keeping up")).count(),
                 () -> "the cut-off must be reported once: " + lines);
