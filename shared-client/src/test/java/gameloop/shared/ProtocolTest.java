@@ -17,7 +17,7 @@ class ProtocolTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "a", "65a", "+65", "-1", "6.5", "65536", "999999", "\u0666\u0665", "0x41"})
+    @ValueSource(strings = {"", " ", "a", "65a", "+65", "-1", "6.5", "65536", "999999", "2147483648", "99999999999999999999", "\u0666\u0665", "0x41"})
     void anythingElseIsNotAKeyCode(String text) {
         assertEquals(OptionalInt.empty(), Protocol.parseKeyCode(text));
     }
