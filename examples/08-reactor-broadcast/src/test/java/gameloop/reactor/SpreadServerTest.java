@@ -271,6 +271,9 @@ class SpreadServerTest extends ServerTestSupport {
 
         server.close(); // throws if the reactor thread is still busy 5 s later
         assertFalse(server.isRunning());
+        // The stop did not wait for the flood either: it ended the reactor after the line it was on.
+        long relayedInAll = log.messages().stream().filter(m -> m.startsWith(relayed)).count();
+        assertTrue(relayedInAll < 8192, "the stop came only after the whole flood was relayed");
         assertEquals(listeners + 2, log.messages().stream().filter(m -> m.matches("lost #\\d+: reactor stopped.*")).count());
     }
 
