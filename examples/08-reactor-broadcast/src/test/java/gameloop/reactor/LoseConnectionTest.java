@@ -146,7 +146,7 @@ class LoseConnectionTest {
     @Test
     void aPeerStillSendingWhenTheQueueDrainsStillGetsEveryByte() throws Exception {
         try (ChattyPeer peer = new ChattyPeer(false)) {
-            assertFalse(peer.serverSocketClosed(), "closed while the peer was still sending");
+            peer.assertServerSocketOpen(Duration.ofSeconds(1)); // lingers while the peer still sends
 
             peer.socket.finishSending(); // the end of its side: now the server closes, well before its deadline
             await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(peer::serverSocketClosed);
@@ -157,6 +157,7 @@ class LoseConnectionTest {
     @Test
     void aPeerThatNeverEndsItsSideIsClosedWhenTheFlushTimeoutIsOver() throws Exception {
         try (ChattyPeer peer = new ChattyPeer(false)) {
+            peer.assertServerSocketOpen(FLUSH_TIMEOUT); // up to the deadline, not closed before it
             await().atMost(FLUSH_TIMEOUT.multipliedBy(2)).until(peer::serverSocketClosed);
             peer.talker.join(TimeUnit.SECONDS.toMillis(10)); // its writes fail once the socket is closed
             assertFalse(peer.talker.isAlive(), "the peer could still send after the close");
@@ -200,6 +201,11 @@ class LoseConnectionTest {
                 byte[] received = accepted.getInputStream().readAllBytes(); // to the client's end-of-stream
                 assertEquals("goodbye\n", new String(received, StandardCharsets.US_ASCII));
                 assertEquals("closed by this side", protocolLost.get(10, TimeUnit.SECONDS));
+                // A task runs between the reactor's callbacks: once one sent now has run, the
+                // callback that told the protocol is over, and the factory would have heard by then.
+                CompletableFuture<Void> callbackOver = new CompletableFuture<>();
+                reactor.callFromThread(() -> callbackOver.complete(null));
+                callbackOver.get(10, TimeUnit.SECONDS);
                 assertFalse(factoryLost.isDone(), "the factory heard of it before the socket closed");
             } // closing our side ends the client's lingering close
             assertEquals("closed by this side", factoryLost.get(FLUSH_TIMEOUT.toSeconds() / 2, TimeUnit.SECONDS));
@@ -231,6 +237,8 @@ class LoseConnectionTest {
         final LineSocket socket;
         final Thread talker;
         private final CompletableFuture<Connection> connection = new CompletableFuture<>();
+        /** When the server's protocol called loseConnection: the flush deadline is FLUSH_TIMEOUT after it. */
+        private final CompletableFuture<Long> askedToClose = new CompletableFuture<>();
 
         /** @param throwOnLost whether the server's connectionLost throws */
         ChattyPeer(boolean throwOnLost) throws Exception {
@@ -239,8 +247,27 @@ class LoseConnectionTest {
             socket = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096);
             talker = new Thread(this::keepTalking, "chatty-talker");
             talker.start();
-            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, socket.readToEnd(), "bytes received while still sending");
-            assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
+            try {
+                assertEquals(HALF_CLOSE_PAYLOAD_BYTES, socket.readToEnd(), "bytes received while still sending");
+                assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
+            } catch (Throwable failed) { // no try-with-resources holds this peer yet: close it here
+                close();
+                throw failed;
+            }
+        }
+
+        /**
+         * The server's socket stays open for {@code atMost}, or until shortly before the flush
+         * deadline if that comes first: the deadline's timer never fires early, so a close before
+         * it is the lingering cut short.
+         */
+        void assertServerSocketOpen(Duration atMost) {
+            long untilDeadline = askedToClose.join() + FLUSH_TIMEOUT.toNanos() - System.nanoTime();
+            Duration window = Duration.ofNanos(Math.min(atMost.toNanos(), untilDeadline - Duration.ofMillis(500).toNanos()));
+            if (window.toMillis() >= 100) { // a loaded machine may already have used up the time before the deadline
+                await("the server's socket to stay open").during(window).atMost(window.plusSeconds(5))
+                        .until(() -> !serverSocketClosed());
+            }
         }
 
         /** Whether the server's socket is closed, not only its sending side. */
@@ -258,6 +285,7 @@ class LoseConnectionTest {
                         protected void connectionMade() {
                             connection.complete((Connection) transport());
                             transport().write(payload); // most of it waits in the queue
+                            askedToClose.complete(System.nanoTime());
                             transport().loseConnection();
                         }
 

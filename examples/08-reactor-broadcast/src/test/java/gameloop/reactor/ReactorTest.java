@@ -255,6 +255,51 @@ class ReactorTest {
         assertTrue(reactor.isAlive());
     }
 
+    /**
+     * loseConnection and abortConnection close later, on a timer, never inside the call that asked:
+     * connectionLost must not run in the middle of a callback (a broadcast loop would find its
+     * client list changed under it). Each is asked from connectionMade, which notes whether it
+     * has returned yet when connectionLost comes.
+     */
+    @Test
+    void connectionLostNeverRunsInsideTheCallbackThatAskedForTheClose() throws Exception {
+        List<String> lostInsideTheCall = new CopyOnWriteArrayList<>();
+        CountDownLatch bothLost = new CountDownLatch(2);
+        AtomicInteger connections = new AtomicInteger();
+        InetSocketAddress address = listen(peer -> new Protocol() {
+            private boolean inConnectionMade;
+            private String how;
+
+            @Override
+            protected void connectionMade() {
+                how = connections.incrementAndGet() == 1 ? "loseConnection" : "abortConnection";
+                inConnectionMade = true;
+                if (how.equals("loseConnection")) {
+                    transport().loseConnection();
+                } else {
+                    transport().abortConnection("on purpose");
+                }
+                inConnectionMade = false;
+            }
+
+            @Override
+            protected void connectionLost(String reason) {
+                if (inConnectionMade) {
+                    lostInsideTheCall.add(how);
+                }
+                bothLost.countDown();
+            }
+        });
+        try (LineSocket first = LineSocket.connect(address.getPort())) {
+            assertTrue(first.closedByServer());
+            try (LineSocket second = LineSocket.connect(address.getPort())) {
+                assertTrue(second.closedByServer());
+            }
+        }
+        assertTrue(bothLost.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of(), lostInsideTheCall, "connectionLost ran inside the call that asked for the close");
+    }
+
     @Test
     void afterStopNoTaskIsAcceptedAndTheThreadIsGone() throws Exception {
         reactor.stop();

@@ -15,6 +15,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
@@ -43,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -397,6 +400,32 @@ class NioTransportTest {
         }
     }
 
+    /**
+     * The reading thread asks for OP_WRITE only while frames wait in an outbox: left on once it
+     * has drained, an always-writable socket would end every select at once, and the thread
+     * would spin a core that the server under test needs.
+     */
+    @Test
+    void theReadingThreadSleepsOnceWhatWasQueuedHasBeenSent() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled());
+        long reader = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(prefix + "nio-1")).findFirst().orElseThrow().getId();
+        try (Peer peer = open()) {
+            for (int i = 0; i < 200; i++) { // 12 MB: most waits in the outbox until the server reads
+                client.connection().sendText("q".repeat(60_000), () -> { });
+            }
+            for (int i = 0; i < 200; i++) {
+                peer.readFrame(); // the last frame read: the outbox has drained
+            }
+
+            long cpuBefore = threads.getThreadCpuTime(reader);
+            // Idle, it sleeps in select and uses next to no CPU; spinning, it takes most of a core.
+            await("the reading thread to stay asleep").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> threads.getThreadCpuTime(reader) - cpuBefore < TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
     @Test
     void keysStillQueuedWhenTheConnectionEndsAreCountedAsFailed() throws Exception {
         AtomicInteger failed = new AtomicInteger();
@@ -489,6 +518,11 @@ class NioTransportTest {
             Peer.Frame close = peer.readFrame();
             assertEquals(WebSocketFrames.CLOSE, close.opcode());
             assertArrayEquals(new byte[] {0x03, (byte) 0xE8}, Arrays.copyOf(close.payload(), 2), "1000");
+            // The close ran as a task on the reading thread: one queued after it has run once that
+            // task is over, so whatever it did to the connection, it did before the check below.
+            CompletableFuture<Void> closeTaskOver = new CompletableFuture<>();
+            onlyReactor().execute(() -> closeTaskOver.complete(null));
+            closeTaskOver.get(5, TimeUnit.SECONDS);
             assertFalse(client.closed().isDone(), "it waits for the server's answer");
 
             peer.send(frame(true, WebSocketFrames.CLOSE, close.payload()));
@@ -578,10 +612,12 @@ class NioTransportTest {
             busy.countDown();
             Threads.workIgnoringInterrupts(Duration.ofMillis(300));
         });
-        assertTrue(busy.await(5, TimeUnit.SECONDS));
-
-        Thread.currentThread().interrupt();
-        two.close();
+        try {
+            assertTrue(busy.await(5, TimeUnit.SECONDS));
+            Thread.currentThread().interrupt();
+        } finally {
+            two.close(); // also when the wait failed: the test owns this transport
+        }
 
         assertTrue(Thread.interrupted(), "the interrupt was not handed back");
         assertEquals(List.of(), Threads.alive(prefix + "two-"), "close() returned before its threads ended");
