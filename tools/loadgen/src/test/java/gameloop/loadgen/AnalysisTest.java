@@ -74,6 +74,62 @@ class AnalysisTest {
         assertEquals(1, t.missed());
         assertEquals(2, t.perClient().min());
         assertEquals(3, t.perClient().max());
+        assertEquals(8 / 3.0, t.perClient().mean(), 1e-9, "3, 3 and 2 ticks: the mean, not the middle of the range");
+        assertEquals(1 / 3.0, t.missedPerClient().mean(), 1e-9);
+    }
+
+    /**
+     * The chart's points, one per window tick: when it first arrived, the time since the previous
+     * number first arrived, its fan-out (none for a tick that did not reach everyone), and how
+     * many clients got it. The JSON's "ticks" rows are these figures.
+     */
+    @Test
+    void theSeriesHasEachTicksIntervalAndFanOutInMilliseconds() {
+        arrives(a, 1, 10);
+        arrives(b, 1, 12);
+        arrives(c, 1, 15); // 5 ms
+        arrives(a, 2, 110);
+        arrives(b, 2, 150); // c never gets tick 2: no fan-out
+        arrives(a, 3, 212);
+        arrives(b, 3, 213);
+        arrives(c, 3, 215); // 3 ms
+
+        List<Results.TickPoint> series = analyse().series();
+
+        assertEquals(3, series.size());
+        assertPoint(series.get(0), 1, 0.010, Double.NaN, 5.0, 3);
+        assertPoint(series.get(1), 2, 0.110, 100.0, Double.NaN, 2);
+        assertPoint(series.get(2), 3, 0.212, 102.0, 3.0, 3);
+    }
+
+    private static void assertPoint(Results.TickPoint p, long number, double seconds, double intervalMs, double fanOutMs,
+                                    int clients) {
+        assertEquals(number, p.number());
+        assertEquals(seconds, p.seconds(), 1e-9, "seconds of tick " + number);
+        assertEquals(intervalMs, p.intervalMs(), 1e-9, "interval of tick " + number);
+        assertEquals(fanOutMs, p.fanOutMs(), 1e-9, "fan-out of tick " + number);
+        assertEquals(clients, p.clients(), "clients of tick " + number);
+    }
+
+    /**
+     * The totals over all clients of what each counts on its own: here a numbering that jumps
+     * from 2 to 5,000, past the 1,224 numbers a 2 s window at 100 ms keeps track of, and one
+     * tick that came twice.
+     */
+    @Test
+    void untrackedNumbersAndRepeatsAreSummedOverTheClients() {
+        for (LoadClient each : List.of(a, b, c)) {
+            arrives(each, 1, 10);
+            arrives(each, 2, 110);
+            arrives(each, 5_000, 210);
+        }
+        arrives(a, 2, 220); // a repeat
+
+        Results.Ticks t = analyse().ticks();
+
+        assertEquals(3 * (1_224 - 2), t.missed(), "3 to 1,224: tracked, and never sent");
+        assertEquals(3 * (5_000 - 1_224), t.untracked(), "1,225 to 5,000, the jump itself too: past what a client keeps track of");
+        assertEquals(1, t.outOfOrder());
     }
 
     @Test
@@ -118,6 +174,9 @@ class AnalysisTest {
         assertEquals(6, error.count(), "two intervals for each of the three clients");
         assertEquals(1.0, error.mean(), 0.02);
         assertEquals(0.0, error.p50(), 0.02);
+        assertEquals(2.0, error.p90(), 0.02);
+        assertEquals(2.0, error.p99(), 0.02);
+        assertEquals(2.0, error.p999(), 0.02);
         assertEquals(2.0, error.max(), 0.02);
     }
 

@@ -323,8 +323,8 @@ class LoadClientTest {
     /**
      * Each client keeps a bit for four times the ticks the window and the drain hold at the
      * nominal rate, as the README promises: a server that runs fast or catches up loses none of
-     * its ticks to "untracked". Here 20,001 ticks in a minute's window at 10 ms, a third of
-     * the way to the four times.
+     * its ticks to "untracked". Here a minute's window and the 3 s drain at 10 ms: 6,300 ticks
+     * at the nominal rate, and four times that many arrive.
      */
     @Test
     void ticksUpToFourTimesTheNominalRateAreAllTracked() {
@@ -332,11 +332,11 @@ class LoadClientTest {
         fast.openWindow(WINDOW_START, TickLedger.ticksToTrack(Duration.ofSeconds(60), Duration.ofMillis(10)));
         LoadClient c = new LoadClient(fast, new Echoes());
         c.opened(null, OPENED);
-        long[] numbers = LongStream.rangeClosed(0, 20_000).toArray();
+        long[] numbers = LongStream.range(0, 4 * 6_300).toArray();
         ticks(c, numbers);
 
         assertEquals(new LoadClient.Misses(0, 0), c.missed(window(numbers)));
-        assertEquals(20_001, c.ticksReceived(window(numbers)));
+        assertEquals(4 * 6_300, c.ticksReceived(window(numbers)));
     }
 
     /**

@@ -162,6 +162,22 @@ class ReportTest {
                 + " | 1.10 / 4.40 / 9.90 | 20% / 40% | no |", Report.markdownRow(distinctFigures()));
     }
 
+    /**
+     * The console table (and the HTML one, which shares its rows) puts each figure in its own
+     * place, on figures that are all distinct: the rows people read first.
+     */
+    @Test
+    void theTablePutsEveryFigureInItsOwnPlace() {
+        String table = Report.table(distinctFigures());
+
+        assertContains(table, "998 of 1000 in 1.5 s; 2 connect failures; 0 lost during the run");
+        assertContains(table, "min 195, mean 197.5, max 199 (expected 200)");
+        assertContains(table, "37 in all; 12 clients missed one or more");
+        assertContains(table, "p50 9.10 ms   p99 18.30 ms   max 21.60 ms (200 ticks; 0 more did not reach every client)");
+        assertContains(table, "mean +0.40 ms   p50 +0.30 ms   p99 +2.50 ms (20000 intervals, against 100 ms)");
+        assertContains(table, "p50 1.10 ms   p99 4.40 ms   max 9.90 ms (2000 of 2000 echoed)");
+    }
+
     /** The JSON's blocks for scripts, each figure under its own name, on figures that are all distinct. */
     @Test
     void theJsonPutsEveryFigureUnderItsOwnName() {
