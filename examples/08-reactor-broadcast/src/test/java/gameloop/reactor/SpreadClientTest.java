@@ -41,6 +41,7 @@ class SpreadClientTest extends ServerTestSupport {
         SpreadServer server = startServer();
         LineSocket other = join(server, 1);
         PipedWriter keyboard = new PipedWriter();
+        keyboards.add(keyboard); // closed after the test too, should it fail before it closes it
         SpreadClient client = SpreadClient.start(options(server.port(), null), new PipedReader(keyboard), clientLog);
 
         clientLog.awaitMessage(m -> m.equals("  got message: " + Spreader.greeting(2)));
