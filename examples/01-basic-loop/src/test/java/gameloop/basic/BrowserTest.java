@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * The page, used the way a learner uses it: open, Connect, press a key, watch. In both browsers
@@ -115,6 +117,30 @@ class BrowserTest {
     }
 
     /**
+     * Tab is the browser's: it moves the focus to a button and is not sent. A focused button keeps
+     * Enter and Space, which press it, until Escape hands them back to the game. (Sent, Tab left
+     * the focus on a button, and the next Enter opened a connection or moved the keys.)
+     */
+    @Test
+    void inChromiumTabMovesTheFocusAndEscapeHandsEnterBackToTheGame(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #1."));
+
+            // To whatever has the focus, as a keyboard does (sendKeys to an element focuses it first).
+            new Actions(page.browser).sendKeys(Keys.TAB).perform();
+            await().until(() -> "BUTTON".equals(page.browser.executeScript("return document.activeElement.tagName")));
+            new Actions(page.browser).sendKeys(Keys.ESCAPE).sendKeys(Keys.ENTER).perform();
+
+            await().until(() -> page.text(".conn .log").contains("Pressed key code: 13"));
+            String log = page.text(".conn .log");
+            assertFalse(log.contains("sent key code 9"), "Tab was sent: " + log);
+            assertFalse(log.contains("sent key code 27"), "Escape on a button was sent: " + log);
+            assertEquals(1, page.browser.findElements(By.cssSelector(".conn")).size(), "Enter pressed a button");
+        }
+    }
+
+    /**
      * Connections that never open say why, in words: one the learner cancelled, and one to a
      * server that has stopped. (The browser reports both as an error and a 1006 close; the page
      * leaves out the error of a connection the learner cancelled.)
@@ -178,13 +204,20 @@ class BrowserTest {
 
             @Override
             public void playerJoined(Player player) {
-                // {ms after joining, tick number}; the first a little later, once the page has settled.
-                // Tick 4 comes 3 s after tick 2, so it is still late if tick 2 reaches the page up
-                // to 1.9 s behind its time; a delay of tick 4 only makes tick 1 come earlier still.
-                long[][] ticks = {{500, 1}, {1500, 2}, {4500, 4}, {4700, 1}};
-                for (long[] tick : ticks) {
-                    script.schedule(() -> player.send(Protocol.tick(tick[1])), tick[0], TimeUnit.MILLISECONDS);
-                }
+                // The first a little later, once the page has settled. Tick 4 comes 3 s after
+                // tick 2, so it is still late if tick 2 reaches the page up to 1.9 s behind its
+                // time; tick 1 again is sent right behind it, so it is early however late both are.
+                at(500, () -> player.send(Protocol.tick(1)));
+                at(1500, () -> player.send(Protocol.tick(2)));
+                at(2500, () -> player.send(Protocol.TICK_PREFIX + "soon")); // no number: not a tick
+                at(4500, () -> {
+                    player.send(Protocol.tick(4));
+                    player.send(Protocol.tick(1));
+                });
+            }
+
+            private void at(long millisAfterJoining, Runnable send) {
+                script.schedule(send, millisAfterJoining, TimeUnit.MILLISECONDS);
             }
 
             @Override
@@ -202,8 +235,10 @@ class BrowserTest {
             assertTickLine(ticks.get(2), 4, " (missed 1 tick)");
             assertTickLine(ticks.get(3), 1, " (numbering restarted)");
             assertTrue(ticks.get(2).contains(" late "), "3 s after a tick due every 1 s: " + ticks.get(2));
-            assertTrue(ticks.get(3).contains(" early "), "0.2 s after a tick due every 1 s: " + ticks.get(3));
+            assertTrue(ticks.get(3).contains(" early "), "right behind a tick due every 1 s: " + ticks.get(3));
             assertTrue(page.text(".conn .stats").matches("4 ticks received · last interval \\d+ ms"), page.text(".conn .stats"));
+            assertTrue(page.lines("li.error").stream().anyMatch(line -> line.endsWith(" game loop says: tick soon")),
+                    "a tick with no number is shown as unexpected: " + page.lines("li"));
 
             // In a card too narrow for a whole tick line, the interval goes on whole ("+3001 ms
             // late"), under the message rather than under the time. (The note after it may wrap
