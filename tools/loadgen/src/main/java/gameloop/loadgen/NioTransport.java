@@ -147,6 +147,8 @@ final class NioTransport implements Transport {
         private volatile boolean stopping;
         /** Reading thread only: the keys the round in progress has handled so far. */
         private int keysThisRound;
+        /** Rounds of select since the start, for tests: an idle thread must not go round. One writer. */
+        private volatile long rounds;
 
         Reactor(String name) {
             try {
@@ -175,6 +177,11 @@ final class NioTransport implements Transport {
             selector.wakeup(); // a select blocked since before the probe must end, so that a new round begins
         }
 
+        /** How many times this thread has come back from select (for tests). */
+        long rounds() {
+            return rounds;
+        }
+
         /** Runs {@code task} on this reactor's thread, which owns its connections' state. */
         void execute(Runnable task) {
             tasks.add(task);
@@ -193,6 +200,7 @@ final class NioTransport implements Transport {
                         selector.select(this::ready);
                     }
                     probes.roundFinished(selectBegan, System.nanoTime(), keysThisRound);
+                    rounds++; // one writer: a volatile is enough to publish it
                     for (Runnable task; (task = tasks.poll()) != null; ) {
                         task.run();
                     }
