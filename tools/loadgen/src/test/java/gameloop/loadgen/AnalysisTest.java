@@ -56,14 +56,7 @@ class AnalysisTest {
 
     @Test
     void fanOutIsFromTheFirstClientToTheLastForTicksThatReachedEveryone() {
-        arrives(a, 1, 10);
-        arrives(b, 1, 12);
-        arrives(c, 1, 15); // 5 ms
-        arrives(a, 2, 110);
-        arrives(b, 2, 150); // c never gets tick 2: its 40 ms would say nothing of reaching everyone
-        arrives(a, 3, 210);
-        arrives(b, 3, 211);
-        arrives(c, 3, 213); // 3 ms
+        threeTicksOfWhichCMissesTheSecond(); // its 40 ms would say nothing of reaching everyone
 
         Results.Ticks t = analyse().ticks();
 
@@ -85,21 +78,26 @@ class AnalysisTest {
      */
     @Test
     void theSeriesHasEachTicksIntervalAndFanOutInMilliseconds() {
-        arrives(a, 1, 10);
-        arrives(b, 1, 12);
-        arrives(c, 1, 15); // 5 ms
-        arrives(a, 2, 110);
-        arrives(b, 2, 150); // c never gets tick 2: no fan-out
-        arrives(a, 3, 212);
-        arrives(b, 3, 213);
-        arrives(c, 3, 215); // 3 ms
+        threeTicksOfWhichCMissesTheSecond(); // so tick 2 has no fan-out
 
         List<Results.TickPoint> series = analyse().series();
 
         assertEquals(3, series.size());
         assertPoint(series.get(0), 1, 0.010, Double.NaN, 5.0, 3);
         assertPoint(series.get(1), 2, 0.110, 100.0, Double.NaN, 2);
-        assertPoint(series.get(2), 3, 0.212, 102.0, 3.0, 3);
+        assertPoint(series.get(2), 3, 0.210, 100.0, 3.0, 3);
+    }
+
+    /** Ticks 1 to 3 at 10, 110 and 210 ms, with fan-outs of 5 ms and 3 ms; c never gets tick 2. */
+    private void threeTicksOfWhichCMissesTheSecond() {
+        arrives(a, 1, 10);
+        arrives(b, 1, 12);
+        arrives(c, 1, 15);
+        arrives(a, 2, 110);
+        arrives(b, 2, 150);
+        arrives(a, 3, 210);
+        arrives(b, 3, 211);
+        arrives(c, 3, 213);
     }
 
     private static void assertPoint(Results.TickPoint p, long number, double seconds, double intervalMs, double fanOutMs,
