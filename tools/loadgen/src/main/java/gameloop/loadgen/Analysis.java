@@ -41,7 +41,9 @@ final class Analysis {
         if (!numbered) {
             long period = nominal != null ? nominal.toNanos() : medianGap(clients);
             long[] starts = TickLedger.roundStarts(allUnnumbered(clients), period);
-            clients.forEach(c -> c.replayUnnumbered(starts));
+            long[] firstTicks = TickLedger.firstTickOfEachRound(starts,
+                    clients.stream().map(LoadClient::unnumberedArrivals).toList());
+            clients.forEach(c -> c.replayUnnumbered(starts, firstTicks));
         }
         Histogram intervals = ledger.intervalsMicros();
         double nominalMs = nominal != null ? nominal.toNanos() / 1e6

@@ -244,13 +244,18 @@ public final class LoadClient {
         unnumberedCount = n + 1; // the volatile write publishes the array element above
     }
 
-    /** After the run, for ticks with no number: replays them as the rounds they fell into. */
-    void replayUnnumbered(long[] roundStarts) {
-        long[] arrivals = unnumberedArrivals();
-        for (long t : arrivals) {
-            int found = Arrays.binarySearch(roundStarts, t);
-            int round = found >= 0 ? found : -found - 2; // the last round that started at or before t
-            tick(Math.max(0, round), t);
+    /**
+     * After the run, for ticks with no number: replays them as the ticks of the rounds they fell
+     * into, this client's first arrival in a round as its first tick, the next as the next.
+     */
+    void replayUnnumbered(long[] roundStarts, long[] firstTickOfEachRound) {
+        int round = -1;
+        int inRound = 0;
+        for (long t : unnumberedArrivals()) {
+            int r = TickLedger.roundOf(roundStarts, t);
+            inRound = r == round ? inRound + 1 : 0;
+            round = r;
+            tick(firstTickOfEachRound[r] + inRound, t);
         }
     }
 

@@ -132,9 +132,9 @@ public final class Report {
             notes.add("The window was too short (under 1 s) to measure CPU use.");
         }
         if (!r.run().numbered()) {
-            notes.add("The server's ticks carry no number: they were lined up by arrival time (a new tick begins more"
-                    + " than half a period after the previous one). Fan-out and missed ticks are estimates, valid"
-                    + " only while fan-out stays under half the period.");
+            notes.add("The server's ticks carry no number: they were lined up by arrival time (a new round begins more"
+                    + " than half a period after the previous one, and holds as many ticks as any one client got in it)."
+                    + " Fan-out and missed ticks are estimates, valid only while fan-out stays under half the period.");
         }
         if (r.run().nominalSource() == NominalSource.ESTIMATED) {
             notes.add("The nominal tick was estimated from the median interval (no -Dtick.ms, no /info), so the"

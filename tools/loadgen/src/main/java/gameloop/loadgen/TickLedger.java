@@ -136,10 +136,10 @@ final class TickLedger {
      * For servers whose ticks carry no number: groups every arrival, from every client, into
      * rounds by time. A round starts at the first arrival more than half a period after the
      * current round began. That holds only while fan-out stays under half a period, which
-     * the report says.
+     * the report says. A round may hold more than one tick: see {@link #firstTickOfEachRound}.
      *
      * @param sortedArrivals every client's tick arrival times, sorted
-     * @return the start time of each round; round i is tick number i
+     * @return the start time of each round
      */
     static long[] roundStarts(long[] sortedArrivals, long periodNanos) {
         long[] starts = new long[sortedArrivals.length];
@@ -150,6 +150,41 @@ final class TickLedger {
             }
         }
         return Arrays.copyOf(starts, rounds);
+    }
+
+    /**
+     * The number of the first tick of each round: a round holds as many ticks as the most
+     * arrivals any one client has in it. A client that gets several ticks within half a period
+     * (a server catching up after a stall, or a reading thread held up that then reads several at
+     * once) got ticks in a row, not one tick again and again.
+     *
+     * @param arrivalsPerClient each client's tick arrival times, in the order they came
+     */
+    static long[] firstTickOfEachRound(long[] roundStarts, List<long[]> arrivalsPerClient) {
+        int[] most = new int[roundStarts.length];
+        for (long[] arrivals : arrivalsPerClient) {
+            int round = -1;
+            int inRound = 0;
+            for (long t : arrivals) {
+                int r = roundOf(roundStarts, t);
+                inRound = r == round ? inRound + 1 : 1;
+                round = r;
+                most[r] = Math.max(most[r], inRound);
+            }
+        }
+        long[] first = new long[roundStarts.length];
+        long next = 0;
+        for (int r = 0; r < first.length; r++) {
+            first[r] = next;
+            next += Math.max(1, most[r]);
+        }
+        return first;
+    }
+
+    /** The last round that started at or before {@code t}. */
+    static int roundOf(long[] roundStarts, long t) {
+        int found = Arrays.binarySearch(roundStarts, t);
+        return Math.max(0, found >= 0 ? found : -found - 2);
     }
 
     /** One tick number's first and last arrival, moved by compare-and-set, never by a lock. */

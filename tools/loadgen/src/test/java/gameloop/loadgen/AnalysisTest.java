@@ -1,6 +1,7 @@
 package gameloop.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -107,6 +108,29 @@ class AnalysisTest {
         assertEquals(intervalMs, p.intervalMs(), 1e-9, "interval of tick " + number);
         assertEquals(fanOutMs, p.fanOutMs(), 1e-9, "fan-out of tick " + number);
         assertEquals(clients, p.clients(), "clients of tick " + number);
+    }
+
+    /**
+     * Ticks with no number are lined up by arrival time; a burst (here ticks 2 to 4 reach every
+     * client within 2 ms, after a stall) is as many ticks as the most any one client got in it,
+     * ticks in a row, not one tick and its repeats.
+     */
+    @Test
+    void ticksWithNoNumberThatArriveInABurstAreTicksInARow() {
+        for (LoadClient each : List.of(a, b, c)) {
+            for (double ms : new double[] {10, 110, 410, 411, 412, 510}) {
+                each.text(LoadClient.TICK_WORDS, WINDOW_START + (long) (ms * MS));
+            }
+        }
+
+        Results r = analyse();
+
+        assertFalse(r.run().numbered());
+        assertEquals(6, r.ticks().perClient().min(), "every arrival a tick of its own");
+        assertEquals(6, r.ticks().perClient().max());
+        assertEquals(0, r.ticks().outOfOrder(), "a burst is not repeats");
+        assertEquals(0, r.ticks().missed());
+        assertEquals(6, r.ticks().fanOut().count(), "each tick reached every client");
     }
 
     /**
