@@ -246,7 +246,9 @@ public final class LoadClient {
 
     /**
      * After the run, for ticks with no number: replays them as the ticks of the rounds they fell
-     * into, this client's first arrival in a round as its first tick, the next as the next.
+     * into, this client's first arrival in a round as its first tick, the next as the next, and
+     * any beyond the round's last tick as that tick again (see
+     * {@link TickLedger#firstTickOfEachRound}).
      */
     void replayUnnumbered(long[] roundStarts, long[] firstTickOfEachRound) {
         int round = -1;
@@ -255,7 +257,8 @@ public final class LoadClient {
             int r = TickLedger.roundOf(roundStarts, t);
             inRound = r == round ? inRound + 1 : 0;
             round = r;
-            tick(firstTickOfEachRound[r] + inRound, t);
+            long last = firstTickOfEachRound[r + 1] - 1;
+            tick(Math.min(firstTickOfEachRound[r] + inRound, last), t);
         }
     }
 

@@ -133,7 +133,7 @@ public final class Report {
         }
         if (!r.run().numbered()) {
             notes.add("The server's ticks carry no number: they were lined up by arrival time (a new round begins more"
-                    + " than half a period after the previous one, and holds as many ticks as any one client got in it)."
+                    + " than half a period after the previous one, and holds as many ticks as every client got in it)."
                     + " Fan-out and missed ticks are estimates, valid only while fan-out stays under half the period.");
         }
         if (r.run().nominalSource() == NominalSource.ESTIMATED) {

@@ -153,30 +153,32 @@ final class TickLedger {
     }
 
     /**
-     * The number of the first tick of each round: a round holds as many ticks as the most
-     * arrivals any one client has in it. A client that gets several ticks within half a period
-     * (a server catching up after a stall, or a reading thread held up that then reads several at
-     * once) got ticks in a row, not one tick again and again.
+     * The number of the first tick of each round, and one more entry after the last round: the
+     * number after its last tick. A round holds as many ticks as the fewest arrivals any client
+     * with arrivals in it has there. When every client gets several ticks within half a period (a
+     * server catching up after a stall, or this whole tool held up), those are ticks in a row, not
+     * one tick again and again. When only some do (one reading thread held up, say), their extra
+     * arrivals are late ticks of earlier rounds, which this cannot place: they stay repeats, and
+     * the clients that got each tick once are not charged with ticks that were never sent.
      *
      * @param arrivalsPerClient each client's tick arrival times, in the order they came
      */
     static long[] firstTickOfEachRound(long[] roundStarts, List<long[]> arrivalsPerClient) {
-        int[] most = new int[roundStarts.length];
+        int[] fewest = new int[roundStarts.length]; // 0: no client had an arrival in the round yet
         for (long[] arrivals : arrivalsPerClient) {
-            int round = -1;
-            int inRound = 0;
+            int[] mine = new int[roundStarts.length];
             for (long t : arrivals) {
-                int r = roundOf(roundStarts, t);
-                inRound = r == round ? inRound + 1 : 1;
-                round = r;
-                most[r] = Math.max(most[r], inRound);
+                mine[roundOf(roundStarts, t)]++;
+            }
+            for (int r = 0; r < mine.length; r++) {
+                if (mine[r] > 0) {
+                    fewest[r] = fewest[r] == 0 ? mine[r] : Math.min(fewest[r], mine[r]);
+                }
             }
         }
-        long[] first = new long[roundStarts.length];
-        long next = 0;
-        for (int r = 0; r < first.length; r++) {
-            first[r] = next;
-            next += Math.max(1, most[r]);
+        long[] first = new long[roundStarts.length + 1];
+        for (int r = 0; r < roundStarts.length; r++) {
+            first[r + 1] = first[r] + Math.max(1, fewest[r]);
         }
         return first;
     }
