@@ -32,6 +32,17 @@ class LoseConnectionTest {
     private static final AtomicInteger REACTORS = new AtomicInteger();
     /** Connection.FLUSH_TIMEOUT, the figure the chapter gives. */
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * The time left before the flush deadline of a close asked for at {@code askedToCloseNanos},
+     * less half a second's margin, or zero. Until then the deadline's timer cannot have closed
+     * the socket (it never fires early); after, a test thread stalled for seconds may find it
+     * rightly closed.
+     */
+    private static Duration safelyBeforeTheDeadline(long askedToCloseNanos) {
+        long left = askedToCloseNanos + FLUSH_TIMEOUT.toNanos() - System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(500);
+        return Duration.ofNanos(Math.max(0, left));
+    }
     /**
      * Far more than the kernel holds for one loopback connection (the sender's buffer grows to
      * 4 MiB by default on Linux, the peer's is shrunk to 4 KiB): most of it has to wait in the queue.
@@ -210,8 +221,7 @@ class LoseConnectionTest {
                 callbackOver.get(10, TimeUnit.SECONDS);
                 // Unless the flush deadline is near (a test thread stalled for seconds): then the
                 // socket is rightly closed already, and the factory rightly told.
-                long beforeDeadline = askedToClose.join() + FLUSH_TIMEOUT.toNanos() - System.nanoTime();
-                if (beforeDeadline > TimeUnit.MILLISECONDS.toNanos(500)) {
+                if (!safelyBeforeTheDeadline(askedToClose.join()).isZero()) {
                     assertFalse(factoryLost.isDone(), "the factory heard of it before the socket closed");
                 }
             } // closing our side ends the client's lingering close
@@ -269,8 +279,8 @@ class LoseConnectionTest {
          * it is the lingering cut short.
          */
         void assertServerSocketOpen(Duration atMost) {
-            long untilDeadline = askedToClose.join() + FLUSH_TIMEOUT.toNanos() - System.nanoTime();
-            Duration window = Duration.ofNanos(Math.min(atMost.toNanos(), untilDeadline - Duration.ofMillis(500).toNanos()));
+            Duration left = safelyBeforeTheDeadline(askedToClose.join());
+            Duration window = left.compareTo(atMost) < 0 ? left : atMost;
             if (window.toMillis() >= 100) { // a loaded machine may already have used up the time before the deadline
                 await("the server's socket to stay open").during(window).atMost(window.plusSeconds(5))
                         .until(() -> !serverSocketClosed());
