@@ -11,7 +11,7 @@ import org.eclipse.jetty.websocket.api.Session;
  * what is sent to it. It lives in the shared package because joining is the endpoint's business,
  * not public API. Use it for what no real connection can be made to do on cue: a send that
  * throws an {@link Error}, a leave that reaches the game before its join, a second send made
- * while the first one's failure is disconnecting the player.
+ * while the first is still being written.
  */
 public final class FakeSessions {
 
