@@ -113,6 +113,8 @@ class BrowserTest {
 
             page.click("#remove-closed");
             await().until(() -> page.browser.findElements(By.cssSelector(".conn")).isEmpty());
+            // The last close's card is gone, and so is its line.
+            await().until(() -> page.text("#status").equals("Not connected."));
         }
     }
 
