@@ -202,17 +202,19 @@ final class Worker {
 
     /** The end of the result pipe: each result goes to the game; end of file means it is gone. */
     private void readResults(Events events) {
+        String howReadingEnded = "stopped being readable"; // an Error out of the loop below
         try {
-            readEachResult(events);
+            howReadingEnded = readEachResult(events);
         } finally {
             // Also after an Error: a reader that died without saying so would leave its worker
             // unreplaced, and every later period skipped as "still on a request".
             ended = true;
-            events.ended(this, awaitExit());
+            events.ended(this, awaitExit(howReadingEnded));
         }
     }
 
-    private void readEachResult(Events events) {
+    /** Reads until the pipe ends or fails; returns which, in words for the log. */
+    private String readEachResult(Events events) {
         try (BufferedReader results = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;
@@ -231,7 +233,9 @@ final class Worker {
             }
         } catch (IOException e) {
             LOG.warn("Reading worker {}'s results failed: {}", pid(), e.toString());
+            return "could not be read";
         }
+        return "closed its stdout";
     }
 
     private void readStderr() {
@@ -256,14 +260,14 @@ final class Worker {
     }
 
     /**
-     * After end of file on stdout: the exit code, and stderr read to its end. Every wait is bounded:
+     * Once stdout has ended (or failed): the exit code, and stderr read to its end. Every wait is bounded:
      * the end must be reported, or the worker is never replaced and the game skips every period.
      */
-    private Exit awaitExit() {
+    private Exit awaitExit(String howReadingEnded) {
         int code = NO_EXIT_CODE;
         try {
             if (!process.waitFor(SOON.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Worker {} closed its stdout but is still running; killing it", pid());
+                LOG.warn("Worker {} {} but is still running; killing it", pid(), howReadingEnded);
                 kill();
             }
             if (process.waitFor(SOON.toMillis(), TimeUnit.MILLISECONDS)) {

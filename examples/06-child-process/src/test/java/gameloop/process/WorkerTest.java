@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.Threads;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -222,6 +224,40 @@ class WorkerTest {
     }
 
     /**
+     * The same end, reached another way: reading the results fails while the worker runs on. It
+     * is killed as well, and the log says which happened. A real child whose result pipe reads
+     * fail, through a stand-in that hands out a failing stream for its stdout.
+     */
+    @Test
+    void aWorkerWhoseResultsCannotBeReadIsKilledAndTheLogSaysSo() throws Exception {
+        ServerLog.capture();
+        Process child = new ProcessBuilder("sh", "-c", "exec sleep 60").start();
+        Process unreadable = new DelegatingProcess(child) {
+            @Override
+            public InputStream getInputStream() {
+                return new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("the test's stand-in for a pipe that fails");
+                    }
+                };
+            }
+        };
+        try {
+            worker = new Worker(unreadable, threads("results"), threads("stderr"), recording(Duration.ZERO));
+            worker.startReading();
+
+            assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
+            assertFalse(child.isAlive());
+            List<String> log = ServerLog.ofThreadsNamed(prefix);
+            assertTrue(log.contains("Worker " + child.pid() + " could not be read but is still running; killing it"), log::toString);
+            assertTrue(log.stream().noneMatch(line -> line.contains("closed its stdout")), log::toString);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
      * A process that outlives SIGKILL (one stuck in the kernel, on a hung disk, say) cannot be
      * waited for for ever: its end is reported after a bounded wait, so that the game replaces
      * it instead of skipping every period. A stand-in {@link Process}, as no real one can be made
@@ -330,6 +366,66 @@ class WorkerTest {
             assertTrue(stderr.contains("the result pipe is closed, so the server is gone; exiting"), stderr);
         } finally {
             child.destroyForcibly();
+        }
+    }
+
+    /** A stand-in that passes everything to a real child, for a test to replace one part. */
+    private static class DelegatingProcess extends Process {
+        private final Process child;
+
+        DelegatingProcess(Process child) {
+            this.child = child;
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return child.getOutputStream();
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return child.getInputStream();
+        }
+
+        @Override
+        public InputStream getErrorStream() {
+            return child.getErrorStream();
+        }
+
+        @Override
+        public int waitFor() throws InterruptedException {
+            return child.waitFor();
+        }
+
+        @Override
+        public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+            return child.waitFor(timeout, unit);
+        }
+
+        @Override
+        public int exitValue() {
+            return child.exitValue();
+        }
+
+        @Override
+        public void destroy() {
+            child.destroy();
+        }
+
+        @Override
+        public Process destroyForcibly() {
+            child.destroyForcibly();
+            return this;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return child.isAlive();
+        }
+
+        @Override
+        public long pid() {
+            return child.pid();
         }
     }
 }
