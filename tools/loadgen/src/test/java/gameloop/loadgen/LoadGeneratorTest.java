@@ -188,6 +188,7 @@ class LoadGeneratorTest {
     private Results runAndMeanwhile(int clients, Duration window, Transport.Kind client, Runnable action) throws Exception {
         LoadGenerator generator = new LoadGenerator(options(clients, window, Duration.ofMillis(200), client), QUIET);
         ExecutorService runner = Executors.newSingleThreadExecutor();
+        Throwable failure = null;
         try {
             CompletableFuture<Results> run = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -206,9 +207,18 @@ class LoadGeneratorTest {
             action.run();
 
             return run.get(20, TimeUnit.SECONDS);
+        } catch (Exception | Error e) {
+            failure = e;
+            throw e;
         } finally {
             runner.shutdownNow();
-            assertTrue(runner.awaitTermination(10, TimeUnit.SECONDS));
+            boolean runEnded = runner.awaitTermination(10, TimeUnit.SECONDS);
+            // A run left going is a failure too, but not one to hide the failure above behind.
+            if (failure != null && !runEnded) {
+                failure.addSuppressed(new AssertionError("and the load generator's run did not end"));
+            } else {
+                assertTrue(runEnded, "the load generator's run did not end");
+            }
         }
     }
 
