@@ -53,15 +53,7 @@ class RepositoryIndexTest {
      */
     @Test
     void everyRelativeLinkInTheDocsLeadsSomewhere() throws IOException {
-        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
-        for (String folder : List.of("docs", "examples", "tools", "shared-client")) {
-            try (Stream<Path> files = Files.walk(ROOT.resolve(folder))) {
-                files.filter(f -> f.toString().endsWith(".md"))
-                        .filter(f -> !ROOT.relativize(f).toString().contains("node_modules"))
-                        .filter(f -> !ROOT.relativize(f).toString().contains("target"))
-                        .forEach(pages::add);
-            }
-        }
+        List<Path> pages = markdownPages();
         List<String> broken = new ArrayList<>();
         Pattern link = Pattern.compile("\\]\\(([^)\\s]+)\\)");
         for (Path page : pages) {
@@ -82,6 +74,121 @@ class RepositoryIndexTest {
             }
         }
         assertEquals(List.of(), broken, "links to files or headings that do not exist");
+    }
+
+    /**
+     * The code a chapter shows is the code that runs. A block of Java that follows a line
+     * {@code <!-- excerpt: path -->} (the path relative to the page, as a link's is) must be in
+     * that file, line after line, so it cannot drift from it unnoticed. Indentation and blank
+     * lines do not count; the excerpt may leave out the file's comment lines and a comment at
+     * the end of a line, and a line {@code // ...} in it stands for lines left out.
+     */
+    @Test
+    void everyCodeExcerptInTheDocsIsInTheFileItNames() throws IOException {
+        Pattern marker = Pattern.compile("^\\s*<!-- excerpt: (\\S+) -->$");
+        List<String> drifted = new ArrayList<>();
+        Set<String> chaptersWithout = new TreeSet<>();
+        for (Path page : markdownPages()) {
+            List<String> lines = Files.readAllLines(page);
+            if (page.getParent().endsWith("docs") && page.getFileName().toString().matches("\\d\\d-.*\\.md")) {
+                chaptersWithout.add(page.getFileName().toString());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = marker.matcher(lines.get(i));
+                if (!m.matches()) {
+                    continue;
+                }
+                chaptersWithout.remove(page.getFileName().toString());
+                String where = ROOT.relativize(page) + ":" + (i + 1);
+                Path source = page.getParent().resolve(m.group(1)).normalize();
+                if (i + 1 >= lines.size() || !lines.get(i + 1).strip().equals("```java")) {
+                    drifted.add(where + ": no ```java block right after the marker");
+                } else if (!Files.exists(source)) {
+                    drifted.add(where + ": no such file " + m.group(1));
+                } else {
+                    List<String> excerpt = new ArrayList<>();
+                    for (int j = i + 2; j < lines.size() && !lines.get(j).strip().equals("```"); j++) {
+                        excerpt.add(lines.get(j));
+                    }
+                    String missing = firstLineNotFound(excerpt, Files.readAllLines(source));
+                    if (missing != null) {
+                        drifted.add(where + ": not in " + m.group(1) + " from this line on: " + missing);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), drifted, "code excerpts that no longer match their files");
+        assertEquals(Set.of(), chaptersWithout, "chapters that show none of their example's code");
+    }
+
+    /**
+     * Matches the excerpt's lines against the file's, in order: each run of lines between
+     * {@code // ...} gaps must be found in one place, where only the file's comment lines may
+     * come between them. Returns the first excerpt line of the first run not found, or null.
+     */
+    private static String firstLineNotFound(List<String> excerpt, List<String> file) {
+        List<String> code = file.stream().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        List<List<String>> runs = new ArrayList<>(List.of(new ArrayList<>()));
+        for (String line : excerpt) {
+            String stripped = line.strip();
+            if (stripped.equals("// ...")) {
+                runs.add(new ArrayList<>());
+            } else if (!stripped.isEmpty()) {
+                runs.get(runs.size() - 1).add(stripped);
+            }
+        }
+        int from = 0;
+        for (List<String> run : runs) {
+            if (run.isEmpty()) {
+                continue;
+            }
+            int end = -1;
+            for (int start = from; start < code.size() && end < 0; start++) {
+                end = matchAt(run, code, start);
+            }
+            if (end < 0) {
+                return run.get(0);
+            }
+            from = end;
+        }
+        return null;
+    }
+
+    /** Where the run ends in the file if it starts at {@code start}, or -1. */
+    private static int matchAt(List<String> run, List<String> code, int start) {
+        int at = start;
+        for (String wanted : run) {
+            while (at < code.size() && !sameCode(wanted, code.get(at)) && isComment(code.get(at)) && at > start) {
+                at++;
+            }
+            if (at >= code.size() || !sameCode(wanted, code.get(at))) {
+                return -1;
+            }
+            at++;
+        }
+        return at;
+    }
+
+    private static boolean sameCode(String excerptLine, String fileLine) {
+        return excerptLine.equals(fileLine) || excerptLine.equals(fileLine.replaceFirst("\\s+// .*$", ""));
+    }
+
+    private static boolean isComment(String line) {
+        return line.startsWith("//") || line.startsWith("/*") || line.startsWith("*");
+    }
+
+    /** Every Markdown page a reader follows: the README, the docs, and each module's README. */
+    private static List<Path> markdownPages() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        for (String folder : List.of("docs", "examples", "tools", "shared-client")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(folder))) {
+                files.filter(f -> f.toString().endsWith(".md"))
+                        .filter(f -> !ROOT.relativize(f).toString().contains("node_modules"))
+                        .filter(f -> !ROOT.relativize(f).toString().contains("target"))
+                        .forEach(pages::add);
+            }
+        }
+        return pages;
     }
 
     /**
