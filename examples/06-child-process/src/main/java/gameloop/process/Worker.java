@@ -74,7 +74,8 @@ final class Worker {
                         : "exit code 137 (SIGKILL: killed, possibly by the kernel's out-of-memory killer)";
                 case 143 -> signalSent != null ? "exit code 143 (SIGTERM, sent by this server)" : "exit code 143 (SIGTERM)";
                 case NO_EXIT_CODE -> "no exit code: killed, and not seen to exit";
-                default -> "exit code " + code;
+                // On Windows a process this server ended exits with 1, like many a crash: say which.
+                default -> signalSent != null ? "exit code " + code + " (ended by this server)" : "exit code " + code;
             };
         }
     }
@@ -323,9 +324,19 @@ final class Worker {
         }
     }
 
-    /** Waits for the worker to exit on end of file; then SIGTERM, then SIGKILL, a grace period apart. */
+    /**
+     * Waits for the worker to exit on end of file; then SIGTERM, then SIGKILL, a grace period apart.
+     * Where the system has no SIGTERM (Windows, where {@code destroy()} ends a process as abruptly
+     * as {@code destroyForcibly()}), the kill comes straight after the first wait.
+     */
     private void endPolitely() throws InterruptedException {
         if (process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        if (!process.supportsNormalTermination()) {
+            LOG.warn("Worker {} did not exit within {} ms of its stdin closing; this system has no SIGTERM, so it is killed",
+                    pid(), STOP_GRACE.toMillis());
+            kill();
             return;
         }
         LOG.warn("Worker {} did not exit within {} ms of its stdin closing; sending SIGTERM",

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** What example 06 promises: ticks come from a child JVM's results, and the child never outlives us. */
 class ChildProcessGameTest {
@@ -69,6 +71,7 @@ class ChildProcessGameTest {
      * not make the server spin a core starting processes.
      */
     @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "starts a POSIX shell, sh, as a stand-in child")
     void aWorkerThatDiesAtOnceIsReplacedOncePerPeriodNotInATightLoop() throws Exception {
         List<Long> launchBegan = new CopyOnWriteArrayList<>();
         List<Long> launchEnded = new CopyOnWriteArrayList<>();
@@ -159,6 +162,7 @@ class ChildProcessGameTest {
      * than an alarm; but if the server is not stopping, the worker must still be replaced.
      */
     @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "starts a POSIX shell, sh, as a stand-in child")
     void aWorkerStoppedBySigintWhileTheServerRunsIsReplacedAndTicksResume() throws Exception {
         AtomicInteger launches = new AtomicInteger();
         startWith((ownerTag, results, errors, events) -> {
@@ -189,6 +193,7 @@ class ChildProcessGameTest {
      * instead have every later period skipped, waiting for a result that never comes.
      */
     @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "expects the exit code of SIGKILL, 137 (on Windows a killed process exits with 1)")
     void aRequestThatFailsToSendWithAnErrorGetsItsWorkerReplaced() throws Exception {
         AtomicInteger launches = new AtomicInteger();
         startWith((ownerTag, results, errors, events) -> {
@@ -212,6 +217,7 @@ class ChildProcessGameTest {
      * players are being told goodbye. The worker here is a stand-in that answers only then.
      */
     @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "starts a POSIX shell, sh, as a stand-in child")
     void aResultThatArrivesAfterTheCloseBeganBecomesNoTick() throws Exception {
         startWith((ownerTag, results, errors, events) -> {
             // Reads request 1, waits for the end of its stdin (the close), and only then answers it.
@@ -371,6 +377,7 @@ class ChildProcessGameTest {
     }
 
     @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "reads the child's command line, which Java does not report on Windows")
     void theWorkRunsInAChildJvmOfOurs() throws Exception {
         start(TICK, LIGHT_WORK);
         long pid = game.workerPid();
@@ -385,6 +392,7 @@ class ChildProcessGameTest {
     }
 
     @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "expects the exit code of SIGKILL, 137 (on Windows a killed process exits with 1)")
     void aWorkerThatIsKilledIsReportedAndReplacedAndTicksResume() throws Exception {
         start(TICK, LIGHT_WORK);
         TestClient client = clients.connect(server.webSocketUri());

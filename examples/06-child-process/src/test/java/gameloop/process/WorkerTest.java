@@ -21,11 +21,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** The parent's side of the pipes, and the child at the other end, without a game around them. */
+@EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "POSIX signals and their exit codes (143, 137), and sh as a stand-in child")
 class WorkerTest {
 
     private static final AtomicInteger TESTS = new AtomicInteger();
@@ -258,6 +262,53 @@ class WorkerTest {
     }
 
     /**
+     * Where the system has no SIGTERM (Windows: there {@code destroy()} is as abrupt as
+     * {@code destroyForcibly()}), a worker that stays after its stdin closes is killed after the
+     * first grace period, and the log does not speak of a SIGTERM it never sent. Played here by a
+     * stand-in that says the system has none.
+     */
+    @Test
+    void whereTheSystemHasNoSigtermAWorkerThatStaysIsKilledAfterTheFirstGracePeriod() throws Exception {
+        ServerLog.capture();
+        Process child = new ProcessBuilder("sh", "-c", "exec sleep 60").start(); // deaf to its stdin closing
+        AtomicBoolean destroyed = new AtomicBoolean();
+        Process withoutSigterm = new DelegatingProcess(child) {
+            @Override
+            public boolean supportsNormalTermination() {
+                return false;
+            }
+
+            @Override
+            public void destroy() {
+                destroyed.set(true);
+                super.destroy();
+            }
+        };
+        try {
+            worker = new Worker(withoutSigterm, threads("results"), threads("stderr"), recording(Duration.ZERO));
+            worker.startReading();
+
+            worker.stop();
+
+            assertFalse(child.isAlive());
+            assertFalse(destroyed.get(), "destroy() called, the SIGTERM this system does not have");
+            assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
+            List<String> log = ServerLog.ofThreadsNamed(Thread.currentThread().getName());
+            assertTrue(log.contains("Worker " + child.pid() + " did not exit within " + Worker.STOP_GRACE.toMillis()
+                    + " ms of its stdin closing; this system has no SIGTERM, so it is killed"), log::toString);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** A kill this server made is said to be its own whatever the exit code (1 on Windows), not left to look like a crash. */
+    @Test
+    void anExitAfterASignalOfOursIsSaidToBeOurs() {
+        assertEquals("exit code 1 (ended by this server)", new Worker.Exit(1, 1, List.of(), "SIGKILL").describe());
+        assertEquals("exit code 1", new Worker.Exit(1, 1, List.of(), null).describe());
+    }
+
+    /**
      * A process that outlives SIGKILL (one stuck in the kernel, on a hung disk, say) cannot be
      * waited for for ever: its end is reported after a bounded wait, so that the game replaces
      * it instead of skipping every period. A stand-in {@link Process}, as no real one can be made
@@ -426,6 +477,11 @@ class WorkerTest {
         @Override
         public long pid() {
             return child.pid();
+        }
+
+        @Override
+        public boolean supportsNormalTermination() {
+            return child.supportsNormalTermination();
         }
     }
 }
