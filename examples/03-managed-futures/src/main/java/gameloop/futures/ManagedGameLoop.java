@@ -111,6 +111,42 @@ final class ManagedGameLoop implements Game {
     }
 
     /**
+     * The loop itself: tick, then sleep until the next tick is due, at a fixed rate (tick n is
+     * due at start + {@code firstTickIn} + (n − 1) × period, however long the sends took; after
+     * a stall of several periods, the missed ticks go out back to back, as with
+     * {@code scheduleAtFixedRate}). It ends only by interruption (a cancel) or by an exception,
+     * which its {@code Future} keeps for {@link #loopEnded}.
+     *
+     * <p>An interrupt may also land in the middle of a broadcast. That is safe here, and worth
+     * knowing why: an interrupted thread that does <em>blocking</em> I/O on a channel closes the
+     * channel ({@code ClosedByInterruptException}). Jetty's sockets are non-blocking, and since
+     * JDK 11 the JDK leaves non-blocking reads and writes alone, so the sends finish and the loop
+     * ends at its next sleep. (A stray interrupt, not from a cancel, ends the loop the same way,
+     * and counts as a crash; {@code ManagedGameLoopTest} sends one on purpose.)
+     */
+    private void play(Duration firstTickIn) throws InterruptedException {
+        long due = System.nanoTime() + firstTickIn.toNanos();
+        for (long tick = 1; ; tick++) {
+            sleepUntil(due);
+            players.broadcast(tickMessage.apply(tick));
+            due += period.toNanos();
+        }
+    }
+
+    /**
+     * Sleeps until {@code due}; throws at once if interrupted, even when already late. Checked
+     * first because {@code TimeUnit.sleep} of zero or less returns without looking at the
+     * interrupt, so a loop running late could never be cancelled
+     * ({@code ManagedGameLoopTest.aLoopRunningLateIsStillCancelled}).
+     */
+    private static void sleepUntil(long due) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
+    }
+
+    /**
      * One run of the loop, and its {@code Future}. {@link #done()} is the Java counterpart of the
      * article's done callback: called once, when the task's {@code Future} completes, however it
      * completes, on the thread that completed it: the loop thread for a crash, the canceller's for
@@ -149,42 +185,6 @@ final class ManagedGameLoop implements Game {
                 failedAsItWasCancelled(this, failure);
             }
         }
-    }
-
-    /**
-     * The loop itself: tick, then sleep until the next tick is due, at a fixed rate (tick n is
-     * due at start + {@code firstTickIn} + (n − 1) × period, however long the sends took; after
-     * a stall of several periods, the missed ticks go out back to back, as with
-     * {@code scheduleAtFixedRate}). It ends only by interruption (a cancel) or by an exception,
-     * which its {@code Future} keeps for {@link #loopEnded}.
-     *
-     * <p>An interrupt may also land in the middle of a broadcast. That is safe here, and worth
-     * knowing why: an interrupted thread that does <em>blocking</em> I/O on a channel closes the
-     * channel ({@code ClosedByInterruptException}). Jetty's sockets are non-blocking, and since
-     * JDK 11 the JDK leaves non-blocking reads and writes alone, so the sends finish and the loop
-     * ends at its next sleep. (A stray interrupt, not from a cancel, ends the loop the same way,
-     * and counts as a crash; {@code ManagedGameLoopTest} sends one on purpose.)
-     */
-    private void play(Duration firstTickIn) throws InterruptedException {
-        long due = System.nanoTime() + firstTickIn.toNanos();
-        for (long tick = 1; ; tick++) {
-            sleepUntil(due);
-            players.broadcast(tickMessage.apply(tick));
-            due += period.toNanos();
-        }
-    }
-
-    /**
-     * Sleeps until {@code due}; throws at once if interrupted, even when already late. Checked
-     * first because {@code TimeUnit.sleep} of zero or less returns without looking at the
-     * interrupt, so a loop running late could never be cancelled
-     * ({@code ManagedGameLoopTest.aLoopRunningLateIsStillCancelled}).
-     */
-    private static void sleepUntil(long due) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
     }
 
     /** A loop has ended: a cancel is logged; a crash is logged, counted and, if needed, replaced. */
