@@ -37,6 +37,10 @@ class BrowserTest {
     @Test
     void inChromiumALearnerConnectsPressesAKeyAndSeesTheEchoAndTicks(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            // The page says what this example shows, and where its chapter is.
+            await().until(() -> page.text("#watch"), text -> text.startsWith("What to watch: one loop ticks to every connection")
+                    && text.endsWith("More in docs/01-basic-loop.md."));
+
             page.click("#connect");
             await().until(() -> page.text("#status").startsWith("1 connection open"));
             page.press("a"); // key code 65
@@ -159,6 +163,8 @@ class BrowserTest {
             page.click("#connect");
             await().until(() -> page.text(".conn[data-number='2'] .log").contains(
                     "could not connect (1006): no example 01 to 06 is running on this port, or it refused (its log says why)"));
+            // No server, so no example to describe: the line goes, rather than describe the last one.
+            await().until(() -> !page.browser.findElement(By.id("watch")).isDisplayed());
             await().until(() -> page.text("#status").matches("Not connected\\. Last close: #2 at [0-9:.]+, could not connect\\."));
         }
     }
