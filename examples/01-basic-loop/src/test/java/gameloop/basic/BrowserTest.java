@@ -154,6 +154,7 @@ class BrowserTest {
     @Test
     void inChromiumAConnectionThatNeverOpenedSaysWhy(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            await().until(() -> page.browser.findElement(By.id("watch")).isDisplayed());
             // Both clicks in one turn of the page's event loop: the socket is still connecting.
             page.browser.executeScript("document.getElementById('connect').click(); document.getElementById('disconnect').click()");
             await().until(() -> page.text(".conn[data-number='1'] .log").contains("closed before it opened: you disconnected"));

@@ -85,8 +85,9 @@ final class Worker {
         void resultArrived(Worker worker, long number, String line);
 
         /**
-         * Called once, after stdout reached end of file and the process has exited, or was killed
-         * and not seen to exit ({@link Worker#NO_EXIT_CODE}: this server gave up waiting for it).
+         * Called once, after stdout reached end of file (or a read of it failed) and the process
+         * has exited, or was killed and not seen to exit ({@link Worker#NO_EXIT_CODE}: this server
+         * gave up waiting for it).
          */
         void ended(Worker worker, Exit exit);
     }
@@ -179,7 +180,7 @@ final class Worker {
     }
 
     /**
-     * True once it can take no more requests: its stdout has reached end of file, or this server
+     * True once it can take no more requests: its stdout has ended (or failed), or this server
      * has killed it. Killed counts at once, though the reader notices the end a moment later: a
      * period in that moment is then skipped quietly, as its replacement is on the way, not logged
      * as "still on request N".
@@ -201,9 +202,9 @@ final class Worker {
         requests.flush(); // unflushed, the request would wait in our buffer, not in the worker
     }
 
-    /** The end of the result pipe: each result goes to the game; end of file means it is gone. */
+    /** The end of the result pipe: each result goes to the game; end of file (or a failed read) means it is gone. */
     private void readResults(Events events) {
-        String howReadingEnded = "stopped being readable"; // an Error out of the loop below
+        String howReadingEnded = "'s reader failed"; // an Error out of the loop below
         try {
             howReadingEnded = readEachResult(events);
         } finally {
@@ -214,7 +215,7 @@ final class Worker {
         }
     }
 
-    /** Reads until the pipe ends or fails; returns which, in words for the log. */
+    /** Reads until the pipe ends or fails; returns which, as the rest of a log line after the pid. */
     private String readEachResult(Events events) {
         try (BufferedReader results = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
@@ -234,9 +235,9 @@ final class Worker {
             }
         } catch (IOException e) {
             LOG.warn("Reading worker {}'s results failed: {}", pid(), e.toString());
-            return "could not be read";
+            return "'s results could not be read";
         }
-        return "closed its stdout";
+        return " closed its stdout";
     }
 
     private void readStderr() {
@@ -268,7 +269,7 @@ final class Worker {
         int code = NO_EXIT_CODE;
         try {
             if (!process.waitFor(SOON.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Worker {} {} but is still running; killing it", pid(), howReadingEnded);
+                LOG.warn("Worker {}{} but it is still running; killing it", pid(), howReadingEnded);
                 kill();
             }
             if (process.waitFor(SOON.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -333,7 +334,7 @@ final class Worker {
         if (process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             return;
         }
-        if (!process.supportsNormalTermination()) {
+        if (!hasSigterm()) {
             LOG.warn("Worker {} did not exit within {} ms of its stdin closing; this system has no SIGTERM, so it is killed",
                     pid(), STOP_GRACE.toMillis());
             kill();
@@ -345,6 +346,18 @@ final class Worker {
         if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("Worker {} ignored SIGTERM; sending SIGKILL", pid());
             kill();
+        }
+    }
+
+    /**
+     * Whether {@link #terminate} is a request the worker can honour. Every {@code Process} the JDK
+     * starts answers; a stand-in that does not is taken to have one, as on Linux and macOS.
+     */
+    private boolean hasSigterm() {
+        try {
+            return process.supportsNormalTermination();
+        } catch (UnsupportedOperationException e) {
+            return true;
         }
     }
 

@@ -254,7 +254,7 @@ class WorkerTest {
             assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
             assertFalse(child.isAlive());
             List<String> log = ServerLog.ofThreadsNamed(prefix);
-            assertTrue(log.contains("Worker " + child.pid() + " could not be read but is still running; killing it"), log::toString);
+            assertTrue(log.contains("Worker " + child.pid() + "'s results could not be read but it is still running; killing it"), log::toString);
             assertTrue(log.stream().noneMatch(line -> line.contains("closed its stdout")), log::toString);
         } finally {
             child.destroyForcibly();
@@ -299,13 +299,6 @@ class WorkerTest {
         } finally {
             child.destroyForcibly();
         }
-    }
-
-    /** A kill this server made is said to be its own whatever the exit code (1 on Windows), not left to look like a crash. */
-    @Test
-    void anExitAfterASignalOfOursIsSaidToBeOurs() {
-        assertEquals("exit code 1 (ended by this server)", new Worker.Exit(1, 1, List.of(), "SIGKILL").describe());
-        assertEquals("exit code 1", new Worker.Exit(1, 1, List.of(), null).describe());
     }
 
     /**

@@ -86,6 +86,7 @@ class RepositoryIndexTest {
     @Test
     void everyCodeExcerptInTheDocsIsInTheFileItNames() throws IOException {
         Pattern marker = Pattern.compile("^\\s*<!-- excerpt: (\\S+) -->$");
+        Pattern markerLike = Pattern.compile("(?i)^\\s*<!--\\s*excerpt");
         List<String> drifted = new ArrayList<>();
         Set<String> chaptersWithout = new TreeSet<>();
         for (Path page : markdownPages()) {
@@ -96,6 +97,9 @@ class RepositoryIndexTest {
             for (int i = 0; i < lines.size(); i++) {
                 Matcher m = marker.matcher(lines.get(i));
                 if (!m.matches()) {
+                    if (markerLike.matcher(lines.get(i)).find()) {
+                        drifted.add(ROOT.relativize(page) + ":" + (i + 1) + ": a marker not written <!-- excerpt: path -->, so not checked");
+                    }
                     continue;
                 }
                 chaptersWithout.remove(page.getFileName().toString());
@@ -107,11 +111,16 @@ class RepositoryIndexTest {
                     drifted.add(where + ": no such file " + m.group(1));
                 } else {
                     List<String> excerpt = new ArrayList<>();
-                    for (int j = i + 2; j < lines.size() && !lines.get(j).strip().equals("```"); j++) {
+                    int j = i + 2;
+                    for (; j < lines.size() && !lines.get(j).strip().equals("```"); j++) {
                         excerpt.add(lines.get(j));
                     }
                     String missing = firstLineNotFound(excerpt, Files.readAllLines(source));
-                    if (missing != null) {
+                    if (j == lines.size()) {
+                        drifted.add(where + ": the block is never closed");
+                    } else if (excerpt.stream().allMatch(line -> line.isBlank() || line.strip().equals("// ..."))) {
+                        drifted.add(where + ": an empty block");
+                    } else if (missing != null) {
                         drifted.add(where + ": not in " + m.group(1) + " from this line on: " + missing);
                     }
                 }
@@ -127,7 +136,21 @@ class RepositoryIndexTest {
      * come between them. Returns the first excerpt line of the first run not found, or null.
      */
     private static String firstLineNotFound(List<String> excerpt, List<String> file) {
-        List<String> code = file.stream().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        List<String> code = new ArrayList<>();
+        List<Boolean> comment = new ArrayList<>();
+        boolean inBlockComment = false;
+        for (String line : file) {
+            String stripped = line.strip();
+            if (stripped.isEmpty()) {
+                continue;
+            }
+            boolean opens = !inBlockComment && stripped.startsWith("/*");
+            code.add(stripped);
+            comment.add(inBlockComment || opens || stripped.startsWith("//"));
+            if (opens || inBlockComment) {
+                inBlockComment = !stripped.contains("*/");
+            }
+        }
         List<List<String>> runs = new ArrayList<>(List.of(new ArrayList<>()));
         for (String line : excerpt) {
             String stripped = line.strip();
@@ -144,7 +167,7 @@ class RepositoryIndexTest {
             }
             int end = -1;
             for (int start = from; start < code.size() && end < 0; start++) {
-                end = matchAt(run, code, start);
+                end = matchAt(run, code, comment, start);
             }
             if (end < 0) {
                 return run.get(0);
@@ -154,11 +177,15 @@ class RepositoryIndexTest {
         return null;
     }
 
-    /** Where the run ends in the file if it starts at {@code start}, or -1. */
-    private static int matchAt(List<String> run, List<String> code, int start) {
+    /**
+     * Where the run ends in the file if it starts at {@code start}, or -1. Between two of the
+     * run's lines the file may have comment lines ({@code comment} marks them: {@code //} lines,
+     * and every line of a {@code /* ... *}{@code /} block), and nothing else.
+     */
+    private static int matchAt(List<String> run, List<String> code, List<Boolean> comment, int start) {
         int at = start;
         for (String wanted : run) {
-            while (at < code.size() && !sameCode(wanted, code.get(at)) && isComment(code.get(at)) && at > start) {
+            while (at < code.size() && !sameCode(wanted, code.get(at)) && comment.get(at) && at > start) {
                 at++;
             }
             if (at >= code.size() || !sameCode(wanted, code.get(at))) {
@@ -171,10 +198,6 @@ class RepositoryIndexTest {
 
     private static boolean sameCode(String excerptLine, String fileLine) {
         return excerptLine.equals(fileLine) || excerptLine.equals(fileLine.replaceFirst("\\s+// .*$", ""));
-    }
-
-    private static boolean isComment(String line) {
-        return line.startsWith("//") || line.startsWith("/*") || line.startsWith("*");
     }
 
     /** Every Markdown page a reader follows: the README, the docs, and each module's README. */
