@@ -18,7 +18,6 @@ import gameloop.testkit.Threads;
 import gameloop.testkit.Ticks;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -274,12 +273,11 @@ class ChildProcessGameTest {
     }
 
     /** A real worker's process whose stdin fails its first write with an Error. */
-    private static final class FirstWriteFails extends Process {
-        private final Process real;
+    private static final class FirstWriteFails extends DelegatingProcess {
         private final OutputStream stdin;
 
         FirstWriteFails(Process real) {
-            this.real = real;
+            super(real);
             this.stdin = new FilterOutputStream(real.getOutputStream()) {
                 private boolean failed;
 
@@ -297,47 +295,6 @@ class ChildProcessGameTest {
         @Override
         public OutputStream getOutputStream() {
             return stdin;
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return real.getInputStream();
-        }
-
-        @Override
-        public InputStream getErrorStream() {
-            return real.getErrorStream();
-        }
-
-        @Override
-        public int waitFor() throws InterruptedException {
-            return real.waitFor();
-        }
-
-        @Override
-        public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-            return real.waitFor(timeout, unit);
-        }
-
-        @Override
-        public int exitValue() {
-            return real.exitValue();
-        }
-
-        @Override
-        public void destroy() {
-            real.destroy();
-        }
-
-        @Override
-        public Process destroyForcibly() {
-            real.destroyForcibly();
-            return this;
-        }
-
-        @Override
-        public long pid() {
-            return real.pid();
         }
     }
 
