@@ -2,6 +2,8 @@ package gameloop.executor;
 
 import gameloop.executor.GameState.Snapshot;
 import gameloop.executor.GameState.Step;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The library that blocks: it works out the game's next step from a snapshot of its state. In a
@@ -27,4 +29,19 @@ interface Simulation {
      * the next tick; the tests plug in simulations that block for a minute, or fail.
      */
     Simulation ARTICLE = now -> new Step(now.tick() + 1);
+
+    /**
+     * The article's step, but every tenth one blocks for {@code block} first, as a slow library
+     * call would ({@code -Dblock.ms}): the loop waits, the page shows the late tick, and the keys
+     * typed meanwhile are still echoed at once, since the owner of the state is not the thread
+     * that waits.
+     */
+    static Simulation blockingEveryTenthStep(Duration block) {
+        return now -> {
+            if (now.tick() % 10 == 9) {
+                TimeUnit.NANOSECONDS.sleep(block.toNanos()); // ends at once on the stop's interrupt
+            }
+            return new Step(now.tick() + 1);
+        };
+    }
 }

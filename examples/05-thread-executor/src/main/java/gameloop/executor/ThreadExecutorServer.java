@@ -1,6 +1,7 @@
 package gameloop.executor;
 
 import gameloop.shared.GameServer;
+import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import java.time.Duration;
 
@@ -13,7 +14,8 @@ import java.time.Duration;
  * example is in {@link ThreadExecutorGame}; the state it hands over to is {@link GameState}.
  *
  * <p>Run: {@code mvn -pl examples/05-thread-executor -am compile exec:java -Dport=8080 -Dtick.ms=1000},
- * open http://127.0.0.1:8080/, stop with Ctrl+C.
+ * open http://127.0.0.1:8080/, stop with Ctrl+C. {@code -Dblock.ms=4000} makes every tenth step of
+ * the simulation block for 4 s, to watch the echoes stay quick while the loop waits.
  */
 public final class ThreadExecutorServer {
 
@@ -25,6 +27,30 @@ public final class ThreadExecutorServer {
 
     public static void main(String[] args) throws Exception {
         ServerSettings settings = ServerSettings.fromSystemProperties("05-thread-executor", ARTICLE_TICK);
-        GameServer.runUntilShutdown(settings, ThreadExecutorGame::new);
+        Simulation simulation = simulation(System.getProperty("block.ms"));
+        GameServer.runUntilShutdown(settings, context -> new ThreadExecutorGame(
+                context, simulation, Protocol::tick, ThreadExecutorGame.HAND_OVER_TIMEOUT));
+    }
+
+    /**
+     * {@code -Dblock.ms}: if set, every tenth step of the simulation blocks that long, so the
+     * lesson shows in the browser (the ticks pause; the echoes do not). Without it, the article's
+     * step, which blocks for nothing. Read here, with the other settings, so that a typo fails
+     * before anything starts.
+     */
+    static Simulation simulation(String blockMs) {
+        if (blockMs == null || blockMs.isBlank()) {
+            return Simulation.ARTICLE;
+        }
+        try {
+            long millis = Long.parseLong(blockMs.trim());
+            if (millis > 0) {
+                return Simulation.blockingEveryTenthStep(Duration.ofMillis(millis));
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the same message as a number that is not positive
+        }
+        throw new IllegalArgumentException("-Dblock.ms must be a whole number of milliseconds, 1 or more, got '"
+                + blockMs + "'");
     }
 }
