@@ -2,6 +2,7 @@ package gameloop.shared;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What every example can be told on the command line: {@code -Dhost}, {@code -Dport} and
@@ -43,6 +44,31 @@ public record ServerSettings(String example, String host, int port, Duration tic
     /** Settings for tests: loopback, a free port, and the given (short) tick. */
     public static ServerSettings forTest(String example, Duration tickPeriod) {
         return new ServerSettings(example, DEFAULT_HOST, 0, tickPeriod);
+    }
+
+    /**
+     * An example's own setting in milliseconds ({@code -Dwork.ms} in 06, {@code -Dblock.ms} in 05),
+     * checked as the common ones are, before anything starts: empty when not given, and refused
+     * with a message that names the property and the value when it is not a whole number of at
+     * least {@code atLeast}.
+     *
+     * @param name  the property's name, without {@code -D}
+     * @param value what it was given ({@code System.getProperty(name)}), or null
+     */
+    public static Optional<Duration> millis(String name, String value, long atLeast) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            long millis = Long.parseLong(value.trim());
+            if (millis >= atLeast) {
+                return Optional.of(Duration.ofMillis(millis));
+            }
+        } catch (NumberFormatException e) {
+            // refused below, with the same message as a number out of range
+        }
+        throw new IllegalArgumentException("-D" + name + " must be a whole number of milliseconds, " + atLeast
+                + " or more, got '" + value + "'");
     }
 
     private static int intProperty(String name, int fallback) {

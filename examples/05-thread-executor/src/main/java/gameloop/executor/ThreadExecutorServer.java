@@ -39,18 +39,8 @@ public final class ThreadExecutorServer {
      * before anything starts.
      */
     static Simulation simulation(String blockMs) {
-        if (blockMs == null || blockMs.isBlank()) {
-            return Simulation.ARTICLE;
-        }
-        try {
-            long millis = Long.parseLong(blockMs.trim());
-            if (millis > 0) {
-                return Simulation.blockingEveryTenthStep(Duration.ofMillis(millis));
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the same message as a number that is not positive
-        }
-        throw new IllegalArgumentException("-Dblock.ms must be a whole number of milliseconds, 1 or more, got '"
-                + blockMs + "'");
+        return ServerSettings.millis("block.ms", blockMs, 1)
+                .map(Simulation::blockingEveryTenthStep)
+                .orElse(Simulation.ARTICLE);
     }
 }

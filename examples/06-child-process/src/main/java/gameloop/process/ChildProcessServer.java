@@ -38,18 +38,6 @@ public final class ChildProcessServer {
      * other settings, so that a typo fails before anything starts.
      */
     static Duration stepOfWork(String workMs, Duration period) {
-        if (workMs == null || workMs.isBlank()) {
-            return period.dividedBy(5);
-        }
-        try {
-            long millis = Long.parseLong(workMs.trim());
-            if (millis >= 0) {
-                return Duration.ofMillis(millis);
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the same message as a negative number
-        }
-        throw new IllegalArgumentException("-Dwork.ms must be a whole number of milliseconds, 0 or more, got '"
-                + workMs + "'");
+        return ServerSettings.millis("work.ms", workMs, 0).orElse(period.dividedBy(5));
     }
 }
