@@ -3,6 +3,7 @@ package gameloop.shared;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * What every example can be told on the command line: {@code -Dhost}, {@code -Dport} and
@@ -34,11 +35,19 @@ public record ServerSettings(String example, String host, int port, Duration tic
 
     /** Reads {@code -Dhost}, {@code -Dport} and {@code -Dtick.ms}, falling back to the defaults. */
     public static ServerSettings fromSystemProperties(String example, Duration defaultTick) {
+        return fromProperties(example, defaultTick, System::getProperty);
+    }
+
+    /**
+     * {@link #fromSystemProperties} with the properties passed in, so that tests can check what a
+     * learner's typo is told without changing the JVM's properties under tests running beside them.
+     */
+    static ServerSettings fromProperties(String example, Duration defaultTick, UnaryOperator<String> property) {
         return new ServerSettings(
                 example,
-                System.getProperty("host", DEFAULT_HOST),
-                intProperty("port", DEFAULT_PORT),
-                Duration.ofMillis(intProperty("tick.ms", Math.toIntExact(defaultTick.toMillis()))));
+                Optional.ofNullable(property.apply("host")).orElse(DEFAULT_HOST),
+                port(property.apply("port")),
+                millis("tick.ms", property.apply("tick.ms"), 1).orElse(defaultTick));
     }
 
     /** Settings for tests: loopback, a free port, and the given (short) tick. */
@@ -47,8 +56,8 @@ public record ServerSettings(String example, String host, int port, Duration tic
     }
 
     /**
-     * An example's own setting in milliseconds ({@code -Dwork.ms} in 06, {@code -Dblock.ms} in 05),
-     * checked as the common ones are, before anything starts: empty when not given, and refused
+     * A setting in milliseconds ({@code -Dtick.ms}, and an example's own: {@code -Dblock.ms} in 05,
+     * {@code -Dwork.ms} in 06), checked before anything starts: empty when not given, and refused
      * with a message that names the property and the value when it is not a whole number of at
      * least {@code atLeast}.
      *
@@ -71,15 +80,18 @@ public record ServerSettings(String example, String host, int port, Duration tic
                 + " or more, got '" + value + "'");
     }
 
-    private static int intProperty(String name, int fallback) {
-        String value = System.getProperty(name);
+    private static int port(String value) {
         if (value == null || value.isBlank()) {
-            return fallback;
+            return DEFAULT_PORT;
         }
         try {
-            return Integer.parseInt(value.trim());
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-D" + name + " must be a whole number, got '" + value + "'", e);
+            // refused below, with the same message as a number out of range
         }
+        throw new IllegalArgumentException("-Dport must be a whole number from 0 to 65535, got '" + value + "'");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,35 @@ class ServerSettingsTest {
             assertEquals("-Dblock.ms must be a whole number of milliseconds, 1 or more, got '" + bad + "'",
                     refused.getMessage());
         }
+    }
+
+    /** The command line's settings: the defaults, what was given, and a typo refused by name. */
+    @Test
+    void theCommandLinesSettingsAreReadOrRefusedByName() {
+        Duration articleTick = Duration.ofSeconds(2);
+        assertEquals(new ServerSettings("x", "127.0.0.1", 8080, articleTick), fromCommandLine(Map.of(), articleTick));
+        assertEquals(new ServerSettings("x", "0.0.0.0", 9090, Duration.ofMillis(50)),
+                fromCommandLine(Map.of("host", "0.0.0.0", "port", "9090", "tick.ms", "50"), articleTick));
+        assertEquals(Duration.ofMillis(3_000_000_000L),
+                fromCommandLine(Map.of("tick.ms", "3000000000"), articleTick).tickPeriod());
+
+        for (String bad : new String[] {"-1", "70000", "80a", "99999999999"}) {
+            assertEquals("-Dport must be a whole number from 0 to 65535, got '" + bad + "'",
+                    refused(Map.of("port", bad)));
+        }
+        for (String bad : new String[] {"0", "-5", "2s", "1.5"}) {
+            assertEquals("-Dtick.ms must be a whole number of milliseconds, 1 or more, got '" + bad + "'",
+                    refused(Map.of("tick.ms", bad)));
+        }
+    }
+
+    private static ServerSettings fromCommandLine(Map<String, String> properties, Duration defaultTick) {
+        return ServerSettings.fromProperties("x", defaultTick, properties::get);
+    }
+
+    private static String refused(Map<String, String> properties) {
+        return assertThrows(IllegalArgumentException.class, () -> fromCommandLine(properties, Duration.ofSeconds(1)))
+                .getMessage();
     }
 
     @Test

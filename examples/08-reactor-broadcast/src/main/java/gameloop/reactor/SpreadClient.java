@@ -58,7 +58,7 @@ public final class SpreadClient implements ClientFactory {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new IllegalArgumentException("-Dhello.seconds must be a positive number, was \"" + seconds + "\"");
+            throw new IllegalArgumentException("-Dhello.seconds must be a whole number of seconds, 1 or more, got '" + seconds + "'");
         }
     }
 

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * The tutorial's broadcast server on a one-thread reactor: every line a client sends reaches every
@@ -47,12 +48,25 @@ public final class SpreadServer implements AutoCloseable {
         }
 
         public static Settings fromSystemProperties() {
-            String port = System.getProperty("port", String.valueOf(DEFAULT_PORT));
-            try {
-                return defaults().withHost(System.getProperty("host", DEFAULT_HOST)).withPort(Integer.parseInt(port.strip()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-Dport must be a number, was \"" + port + "\"");
+            return fromProperties(System::getProperty);
+        }
+
+        /** {@link #fromSystemProperties} with the properties passed in, for tests. */
+        static Settings fromProperties(UnaryOperator<String> property) {
+            String host = Optional.ofNullable(property.apply("host")).orElse(DEFAULT_HOST);
+            String port = property.apply("port");
+            if (port == null || port.isBlank()) {
+                return defaults().withHost(host);
             }
+            try {
+                int number = Integer.parseInt(port.strip());
+                if (number >= 0 && number <= 65_535) {
+                    return defaults().withHost(host).withPort(number);
+                }
+            } catch (NumberFormatException e) {
+                // refused below, with the same message as a number out of range
+            }
+            throw new IllegalArgumentException("-Dport must be a whole number from 0 to 65535, got '" + port + "'");
         }
 
         public Settings withHost(String newHost) {

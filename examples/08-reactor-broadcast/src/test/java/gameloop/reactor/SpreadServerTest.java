@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -342,6 +344,21 @@ class SpreadServerTest extends ServerTestSupport {
 
         for (RecordingLog.Entry entry : log.connectionEntries()) {
             assertEquals(server.reactorThreadName(), entry.thread(), entry.message());
+        }
+    }
+
+    /** -Dhost and -Dport: the defaults, what was given, and a typo refused by name with what it got. */
+    @Test
+    void theCommandLinesSettingsAreReadOrRefusedByName() {
+        assertEquals(SpreadServer.Settings.defaults(), SpreadServer.Settings.fromProperties(name -> null));
+        SpreadServer.Settings given =
+                SpreadServer.Settings.fromProperties(Map.of("host", "0.0.0.0", "port", " 9007 ")::get);
+        assertEquals("0.0.0.0", given.host());
+        assertEquals(9007, given.port());
+        for (String bad : new String[] {"-1", "70000", "80a"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> SpreadServer.Settings.fromProperties(Map.of("port", bad)::get));
+            assertEquals("-Dport must be a whole number from 0 to 65535, got '" + bad + "'", refused.getMessage());
         }
     }
 }
