@@ -170,10 +170,12 @@ public final class GameServer implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("{} is running at {}{} (tick every {} ms). Open it in a browser; stop with Ctrl+C.",
+        // The pid is for the docs' commands (kill, jcmd, top): under mvn exec:java the server is
+        // Maven's own JVM, which jps names only as Maven's launcher.
+        LOG.info("{} is running at {}{} (tick every {} ms, pid {}). Open it in a browser; stop with Ctrl+C.",
                 settings.example(), pageUri(),
                 isWildcard(settings.host()) ? " and at this machine's other addresses" : "",
-                settings.tickPeriod().toMillis());
+                settings.tickPeriod().toMillis(), ProcessHandle.current().pid());
     }
 
     /** On the shutdown hook: a stop that came during the start waits for it, but not for ever. */

@@ -1,6 +1,7 @@
 package gameloop.process;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.condition.OS;
 @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "finds the worker by its command line, which Java does not report on Windows")
 class KilledServerTest {
 
-    private static final Pattern RUNNING_AT = Pattern.compile("is running at (http://\\S+/) ");
+    /** The line the docs send a learner to, for the page's address and the pid to kill. */
+    private static final Pattern RUNNING_AT = Pattern.compile("is running at (http://\\S+/) \\(tick every 50 ms, pid (\\d+)\\)");
 
     @Test
     void aServerKilledWithSigkillTakesItsWorkerWithIt() throws Exception {
@@ -45,12 +48,14 @@ class KilledServerTest {
                 .redirectErrorStream(true)
                 .start();
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<URI> page = new CompletableFuture<>();
-        Thread logReader = new Thread(() -> readLog(server, log, page), "test-server-log");
+        CompletableFuture<MatchResult> running = new CompletableFuture<>();
+        Thread logReader = new Thread(() -> readLog(server, log, running), "test-server-log");
         logReader.start();
         ProcessHandle worker = null;
         try (TestClients clients = new TestClients()) {
-            URI pageUri = page.get(60, TimeUnit.SECONDS);
+            MatchResult runningAt = running.get(60, TimeUnit.SECONDS);
+            assertEquals(server.pid(), Long.parseLong(runningAt.group(2)), "the pid on the running line");
+            URI pageUri = URI.create(runningAt.group(1));
             TestClient client = clients.connect(URI.create("ws://" + pageUri.getAuthority() + "/connect"));
             await().atMost(Duration.ofSeconds(30)).until(() -> client.lastTickNumber() >= 3);
             worker = workerOf(server.toHandle()).orElseThrow(() -> new AssertionError("the server has no worker; its log: " + log));
@@ -81,21 +86,21 @@ class KilledServerTest {
                 .findFirst();
     }
 
-    /** Keeps the server's output (for failure messages) and finds the port it bound. */
-    private static void readLog(Process server, List<String> log, CompletableFuture<URI> page) {
+    /** Keeps the server's output (for failure messages) and finds the line that says where it runs. */
+    private static void readLog(Process server, List<String> log, CompletableFuture<MatchResult> running) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 log.add(line);
-                Matcher running = RUNNING_AT.matcher(line);
-                if (running.find()) {
-                    page.complete(URI.create(running.group(1)));
+                Matcher runningAt = RUNNING_AT.matcher(line);
+                if (runningAt.find()) {
+                    running.complete(runningAt.toMatchResult());
                 }
             }
         } catch (IOException e) {
-            page.completeExceptionally(e);
+            running.completeExceptionally(e);
         }
-        page.completeExceptionally(new AssertionError("the server ended without saying where it runs: " + log));
+        running.completeExceptionally(new AssertionError("the server ended without saying where it runs: " + log));
     }
 }
