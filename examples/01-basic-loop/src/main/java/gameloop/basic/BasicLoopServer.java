@@ -11,7 +11,7 @@ import java.time.Duration;
  * <p>This is the article's example 3.1 ({@code game_loop_basic.py}). The Jetty wiring lives in
  * {@link GameServer}; the one idea of this example is in {@link FixedRateGameLoop}.
  *
- * <p>Run: {@code mvn -pl examples/01-basic-loop -am compile exec:java -Dport=8080 -Dtick.ms=2000},
+ * <p>Run: {@code mvn -pl examples/01-basic-loop -am compile exec:java -Dport=8080 "-Dtick.ms=2000"},
  * open http://127.0.0.1:8080/, stop with Ctrl+C.
  */
 public final class BasicLoopServer {

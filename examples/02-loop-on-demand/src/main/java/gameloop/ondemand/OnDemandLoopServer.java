@@ -11,7 +11,7 @@ import java.time.Duration;
  * <p>This is the article's example 3.2 ({@code game_loop_handler.py}). The one idea of this
  * example is in {@link OnDemandGameLoop}.
  *
- * <p>Run: {@code mvn -pl examples/02-loop-on-demand -am compile exec:java -Dport=8080 -Dtick.ms=2000},
+ * <p>Run: {@code mvn -pl examples/02-loop-on-demand -am compile exec:java -Dport=8080 "-Dtick.ms=2000"},
  * open http://127.0.0.1:8080/, stop with Ctrl+C.
  */
 public final class OnDemandLoopServer {

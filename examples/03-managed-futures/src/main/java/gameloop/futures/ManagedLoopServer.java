@@ -12,7 +12,7 @@ import java.time.Duration;
  * <p>This is the article's example 3.3 ({@code game_loop_global.py}). The one idea of this
  * example is in {@link ManagedGameLoop}.
  *
- * <p>Run: {@code mvn -pl examples/03-managed-futures -am compile exec:java -Dport=8080 -Dtick.ms=2000},
+ * <p>Run: {@code mvn -pl examples/03-managed-futures -am compile exec:java -Dport=8080 "-Dtick.ms=2000"},
  * open http://127.0.0.1:8080/, stop with Ctrl+C.
  */
 public final class ManagedLoopServer {

@@ -13,7 +13,7 @@ import java.time.Duration;
  * is in {@link PlayerHandler}; {@link TickSignal} is the counterpart of the article's
  * {@code asyncio.Condition}.
  *
- * <p>Run: {@code mvn -pl examples/04-multiple-events -am compile exec:java -Dport=8080 -Dtick.ms=1000},
+ * <p>Run: {@code mvn -pl examples/04-multiple-events -am compile exec:java -Dport=8080 "-Dtick.ms=1000"},
  * open http://127.0.0.1:8080/, stop with Ctrl+C.
  */
 public final class MultipleEventsServer {

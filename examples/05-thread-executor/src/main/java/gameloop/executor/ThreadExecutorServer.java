@@ -13,7 +13,7 @@ import java.time.Duration;
  * <p>This is the article's example 3.5 ({@code game_loop_thread.py}). The one idea of this
  * example is in {@link ThreadExecutorGame}; the state it hands over to is {@link GameState}.
  *
- * <p>Run: {@code mvn -pl examples/05-thread-executor -am compile exec:java -Dport=8080 -Dtick.ms=1000},
+ * <p>Run: {@code mvn -pl examples/05-thread-executor -am compile exec:java -Dport=8080 "-Dtick.ms=1000"},
  * open http://127.0.0.1:8080/, stop with Ctrl+C. {@code -Dblock.ms=4000} makes every tenth step of
  * the simulation block for 4 s, to watch the echoes stay quick while the loop waits.
  */

@@ -14,7 +14,7 @@ import java.time.Duration;
  * example is in {@link ChildProcessGame}, {@link Worker} (the parent's side of the pipes) and
  * {@link HeavyWorker} (the child).
  *
- * <p>Run: {@code mvn -pl examples/06-child-process -am compile exec:java -Dport=8080 -Dtick.ms=1000},
+ * <p>Run: {@code mvn -pl examples/06-child-process -am compile exec:java -Dport=8080 "-Dtick.ms=1000"},
  * open http://127.0.0.1:8080/, stop with Ctrl+C. {@code -Dwork.ms} sets the length of one step of
  * work (by default a fifth of the period).
  */

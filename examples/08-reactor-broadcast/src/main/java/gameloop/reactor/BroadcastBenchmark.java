@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * sockets one after another. The server's own share, the relay loop, is taken from its log.
  *
  * <p>Run: {@code mvn -pl examples/08-reactor-broadcast -am compile exec:java
- * -Dexec.mainClass=gameloop.reactor.BroadcastBenchmark} (optionally {@code -Dexec.args="100 1000"},
+ * "-Dexec.mainClass=gameloop.reactor.BroadcastBenchmark"} (optionally {@code "-Dexec.args=100 1000"},
  * {@code -Drounds=50}).
  */
 public final class BroadcastBenchmark {

@@ -38,7 +38,7 @@ import org.HdrHistogram.ConcurrentHistogram;
  * </ol>
  *
  * <p>Run: {@code mvn -pl tools/loadgen -am compile exec:java -Dclients=1000 -Dduration=20s
- * -Durl=ws://127.0.0.1:8080/connect} against a running example. It stops by itself.
+ * "-Durl=ws://127.0.0.1:8080/connect"} against a running example. It stops by itself.
  */
 public final class LoadGenerator {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
