@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ProtocolTest {
 
     @ParameterizedTest
-    @CsvSource({"65, 65", "0, 0", "' 13 ', 13", "65535, 65535", "007, 7"})
+    @CsvSource({"65, 65", "0, 0", "' 13 ', 13", "65535, 65535", "007, 7", "39, 39", "90, 90"})
     void keyCodesAreDecimalNumbersUpTo65535(String text, int expected) {
         assertEquals(OptionalInt.of(expected), Protocol.parseKeyCode(text));
     }

@@ -45,6 +45,8 @@ class SameOriginTest {
         assertFalse(SameOrigin.isLoopbackName("127.0.0.256"));
         assertFalse(SameOrigin.isLoopbackName("999.999.999.999"));
         assertFalse(SameOrigin.isLoopbackName("::1::"));
+        assertFalse(SameOrigin.isLoopbackName("2001:db8::1")); // an IPv6 address, but not this machine's loopback
+        assertFalse(SameOrigin.isLoopbackName("::"));
         assertFalse(SameOrigin.isLoopbackName("localhost."));
     }
 

@@ -12,6 +12,13 @@ import org.junit.jupiter.api.Test;
 class ServerSettingsTest {
 
     @Test
+    void everyPortFrom0To65535IsAccepted() {
+        assertEquals(0, new ServerSettings("x", "127.0.0.1", 0, Duration.ofSeconds(1)).port());
+        assertEquals(65_535, new ServerSettings("x", "127.0.0.1", 65_535, Duration.ofSeconds(1)).port());
+        assertEquals(65_535, ServerSettings.fromProperties("x", Duration.ofSeconds(1), Map.of("port", "65535")::get).port());
+    }
+
+    @Test
     void badValuesFailWithAMessageThatSaysWhich() {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new ServerSettings("x", "127.0.0.1", 70_000, Duration.ofSeconds(1)))

@@ -355,6 +355,7 @@ class SpreadServerTest extends ServerTestSupport {
                 SpreadServer.Settings.fromProperties(Map.of("host", "0.0.0.0", "port", " 9007 ")::get);
         assertEquals("0.0.0.0", given.host());
         assertEquals(9007, given.port());
+        assertEquals(65_535, SpreadServer.Settings.fromProperties(Map.of("port", "65535")::get).port());
         for (String bad : new String[] {"-1", "70000", "80a"}) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                     () -> SpreadServer.Settings.fromProperties(Map.of("port", bad)::get));
