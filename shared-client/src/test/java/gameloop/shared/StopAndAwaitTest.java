@@ -1,7 +1,10 @@
 package gameloop.shared;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,6 +75,33 @@ class StopAndAwaitTest {
             assertTrue(loop.isTerminated(), "the waiting loop was not interrupted");
         } finally {
             loop.shutdownNow();
+        }
+    }
+
+    /**
+     * A loop thread deaf to interrupts is given up on after {@link Game#STOP_TIMEOUT}, with an
+     * error in the log, so a stuck game cannot hold the server's stop (and Ctrl+C) for ever.
+     */
+    @Test
+    void aLoopThatNeverEndsIsGivenUpOnAfterTheStopTimeout() throws Exception {
+        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "stop-and-await-test-deaf-loop"));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        loop.execute(() -> {
+            running.countDown();
+            awaitIgnoringInterrupts(release);
+        });
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+        try {
+            long began = System.nanoTime();
+            assertTimeoutPreemptively(Game.STOP_TIMEOUT.plusSeconds(5), () -> Game.stopAndAwait(loop),
+                    "stopAndAwait did not give up on a loop that never ends");
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+            assertTrue(took.compareTo(Game.STOP_TIMEOUT) >= 0, "it gave up after " + took.toMillis() + " ms");
+            assertFalse(loop.isTerminated());
+        } finally {
+            release.countDown();
         }
     }
 
