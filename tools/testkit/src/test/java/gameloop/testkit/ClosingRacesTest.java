@@ -305,21 +305,48 @@ class ClosingRacesTest {
         assertFalse(closer.isAlive(), "close() is stuck");
     }
 
-    /** Ctrl+C while a test, or the application, is closing it too: every caller waits for the stop. */
+    /**
+     * Ctrl+C while a test, or the application, is closing it too: every caller waits for the stop,
+     * an interrupted one too (and keeps its interrupt), and so does {@code awaitClosed()}.
+     */
     @Test
-    void aSecondCloseWaitsForTheFirstToFinish() throws Exception {
+    void aSecondCloseAndAwaitClosedWaitForTheFirstToFinish() throws Exception {
         SlowToStop game = new SlowToStop();
         server = GameServer.start(ServerSettings.forTest("second-close-test", Duration.ofSeconds(1)), context -> game);
         Thread first = closeOnAThreadOfItsOwn("second-close-test-first", game);
-        Thread second = new Thread(server::close, "second-close-test-second");
-        second.start();
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread interrupted = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            server.close();
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        }, "second-close-test-interrupted");
+        AtomicBoolean interruptMade = new AtomicBoolean(true);
+        Thread second = new Thread(() -> {
+            server.close();
+            interruptMade.set(Thread.currentThread().isInterrupted());
+        }, "second-close-test-second");
+        Thread awaiting = new Thread(() -> {
+            try {
+                server.awaitClosed();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }, "second-close-test-awaiting");
+        List<Thread> waiters = List.of(interrupted, second, awaiting);
+        waiters.forEach(Thread::start);
 
-        await().until(() -> second.getState() == Thread.State.WAITING || !second.isAlive());
-        assertTrue(second.isAlive(), "a second close() returned while the first was still stopping the server");
+        await().until(() -> waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING || !t.isAlive()));
+        for (Thread waiter : waiters) {
+            assertTrue(waiter.isAlive(), waiter.getName() + " returned while the first close() was still stopping the server");
+        }
         game.finish.countDown();
         first.join(TimeUnit.SECONDS.toMillis(10));
-        second.join(TimeUnit.SECONDS.toMillis(10));
-        assertFalse(second.isAlive());
+        for (Thread waiter : waiters) {
+            waiter.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(waiter.isAlive(), waiter.getName() + " still waits after the stop");
+        }
+        assertTrue(interruptKept.get(), "a second close() swallowed its caller's interrupt");
+        assertFalse(interruptMade.get(), "a second close() left its caller interrupted though nobody interrupted it");
         await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
     }
 
@@ -383,7 +410,8 @@ class ClosingRacesTest {
     /**
      * A game that ends itself from its own loop ("match over, shutting down"): close() there
      * cannot wait for the game's threads to end, one of them being its caller. It returns at once,
-     * and the server still stops in full: the player told, nothing left, no error.
+     * and the server still stops in full: the player told, nothing left, no error. Said again from
+     * that thread while the stop waits for it, close() returns at once too.
      */
     @Test
     void aGameThatEndsItselfFromItsLoopStopsTheServerWithoutWaitingForItself() throws Exception {
@@ -391,6 +419,7 @@ class ClosingRacesTest {
         CountDownLatch serverKnown = new CountDownLatch(1);
         AtomicReference<GameServer> self = new AtomicReference<>();
         CompletableFuture<Duration> closeCall = new CompletableFuture<>();
+        CompletableFuture<Duration> closeAgainCall = new CompletableFuture<>();
         server = GameServer.start(ServerSettings.forTest("self-ending-test", Duration.ofSeconds(1)), context -> new Game() {
             private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
 
@@ -401,9 +430,14 @@ class ClosingRacesTest {
                         serverKnown.await(); // until the test has a player connected
                         long began = System.nanoTime();
                         self.get().close(); // on the loop thread: the game ends itself
-                        self.get().close(); // and says so twice: the stop is under way, nothing more to do
                         closeCall.complete(Duration.ofNanos(System.nanoTime() - began));
-                    } catch (InterruptedException | RuntimeException e) {
+                        new CountDownLatch(1).await(); // until the stop, stopping the game, interrupts this thread
+                    } catch (InterruptedException e) {
+                        // The stop is under way and waits for this thread: saying it again must not wait for the stop.
+                        long began = System.nanoTime();
+                        self.get().close();
+                        closeAgainCall.complete(Duration.ofNanos(System.nanoTime() - began));
+                    } catch (RuntimeException e) {
                         closeCall.completeExceptionally(e);
                     }
                 });
@@ -422,7 +456,14 @@ class ClosingRacesTest {
 
         Duration took = closeCall.get(10, TimeUnit.SECONDS);
         assertTrue(took.compareTo(Game.STOP_TIMEOUT) < 0, "close() on the loop thread waited " + took.toMillis() + " ms");
-        assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code());
+        try {
+            assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code());
+        } catch (TimeoutException e) {
+            server = null; // its close() was called and started nothing: the teardown's would wait for ever
+            throw new AssertionError("the game's close() from its own loop did not stop the server", e);
+        }
+        Duration tookAgain = closeAgainCall.get(10, TimeUnit.SECONDS);
+        assertTrue(tookAgain.compareTo(Game.STOP_TIMEOUT) < 0, "the second close() waited " + tookAgain.toMillis() + " ms");
         server.awaitClosed();
         await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
         assertEquals(List.of(), ServerLog.of(server).stream().filter(line -> line.contains("did not stop")).toList());
