@@ -4,12 +4,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import gameloop.shared.Game;
 import gameloop.shared.GameServer;
 import gameloop.shared.Player;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +32,8 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Promises of the shared wiring that no example's own tests reach. */
 class SharedWiringTest {
@@ -107,18 +113,29 @@ class SharedWiringTest {
     }
 
     /**
-     * -Dhost=0.0.0.0: the address the server prints (and tests use) is one a browser will open.
-     * (For the few hundred milliseconds this test runs, the server answers on every interface, as
-     * a learner's would with that option: a game server, an Origin check on, nothing else.)
+     * -Dhost=0.0.0.0 or -Dhost=:: : the address the server prints (and tests use) is one a browser
+     * will open, a loopback address of the same family. (For the few hundred milliseconds this test
+     * runs, the server answers on every interface, as a learner's would with that option: a game
+     * server, an Origin check on, nothing else.)
      */
-    @Test
-    void aServerOnEveryInterfaceGivesALoopbackAddressToOpen() throws Exception {
-        ServerSettings everywhere = new ServerSettings("wildcard-test", "0.0.0.0", 0, Duration.ofSeconds(1));
+    @ParameterizedTest
+    @CsvSource({"0.0.0.0, 127.0.0.1", "::, [::1]"})
+    void aServerOnEveryInterfaceGivesALoopbackAddressToOpen(String everyInterface, String loopback) throws Exception {
+        assumeTrue(canListenOn(loopback.replace("[", "").replace("]", "")), "this machine has no " + loopback);
+        ServerSettings everywhere = new ServerSettings("wildcard-test", everyInterface, 0, Duration.ofSeconds(1));
         try (GameServer wildcard = GameServer.start(everywhere, context -> () -> { })) {
-            assertEquals(URI.create("http://127.0.0.1:" + wildcard.port() + "/"), wildcard.pageUri());
+            assertEquals(URI.create("http://" + loopback + ":" + wildcard.port() + "/"), wildcard.pageUri());
             TestClient player = clients.connect(wildcard.webSocketUri());
             player.send("65");
             await().until(() -> player.hasReceived(Protocol.pressed(65)));
+        }
+    }
+
+    private static boolean canListenOn(String address) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
