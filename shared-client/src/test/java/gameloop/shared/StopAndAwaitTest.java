@@ -20,16 +20,8 @@ class StopAndAwaitTest {
      */
     @Test
     void anInterruptedCallerStillWaitsForTheLoopThreadAndKeepsItsInterrupt() throws Exception {
-        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "stop-and-await-test-loop"));
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        loop.execute(() -> {
-            running.countDown();
-            // A step that does not answer interrupts (a process start, a busy computation):
-            // it ends only when the test lets it.
-            awaitIgnoringInterrupts(release);
-        });
-        assertTrue(running.await(5, TimeUnit.SECONDS));
+        ExecutorService loop = startALoopDeafToInterrupts("stop-and-await-test-loop", release);
 
         boolean[] terminatedOnReturn = new boolean[1];
         boolean[] stillInterrupted = new boolean[1];
@@ -79,19 +71,13 @@ class StopAndAwaitTest {
     }
 
     /**
-     * A loop thread deaf to interrupts is given up on after {@link Game#STOP_TIMEOUT}, with an
-     * error in the log, so a stuck game cannot hold the server's stop (and Ctrl+C) for ever.
+     * A loop thread deaf to interrupts is given up on after {@link Game#STOP_TIMEOUT} (and logged),
+     * so a stuck game cannot hold the server's stop (and Ctrl+C) for ever.
      */
     @Test
     void aLoopThatNeverEndsIsGivenUpOnAfterTheStopTimeout() throws Exception {
-        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "stop-and-await-test-deaf-loop"));
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        loop.execute(() -> {
-            running.countDown();
-            awaitIgnoringInterrupts(release);
-        });
-        assertTrue(running.await(5, TimeUnit.SECONDS));
+        ExecutorService loop = startALoopDeafToInterrupts("stop-and-await-test-deaf-loop", release);
         try {
             long began = System.nanoTime();
             assertTimeoutPreemptively(Game.STOP_TIMEOUT.plusSeconds(5), () -> Game.stopAndAwait(loop),
@@ -103,6 +89,22 @@ class StopAndAwaitTest {
         } finally {
             release.countDown();
         }
+    }
+
+    /**
+     * A loop running a step that does not answer interrupts (a process start, a busy computation):
+     * it ends only when the test counts {@code release} down.
+     */
+    private static ExecutorService startALoopDeafToInterrupts(String threadName, CountDownLatch release)
+            throws InterruptedException {
+        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, threadName));
+        CountDownLatch running = new CountDownLatch(1);
+        loop.execute(() -> {
+            running.countDown();
+            awaitIgnoringInterrupts(release);
+        });
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+        return loop;
     }
 
     private static void awaitIgnoringInterrupts(CountDownLatch latch) {
