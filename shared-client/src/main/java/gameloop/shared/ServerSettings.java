@@ -21,6 +21,11 @@ public record ServerSettings(String example, String host, int port, Duration tic
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
+    /**
+     * The most a millisecond setting may be, a day: longer than any period worth watching, and
+     * far enough from {@code long}'s end that no deadline computed from it overflows.
+     */
+    public static final long MAX_MILLIS = Duration.ofDays(1).toMillis();
 
     public ServerSettings {
         Objects.requireNonNull(example, "example");
@@ -45,7 +50,7 @@ public record ServerSettings(String example, String host, int port, Duration tic
     static ServerSettings fromProperties(String example, Duration defaultTick, UnaryOperator<String> property) {
         return new ServerSettings(
                 example,
-                Optional.ofNullable(property.apply("host")).orElse(DEFAULT_HOST),
+                Optional.ofNullable(property.apply("host")).filter(host -> !host.isBlank()).orElse(DEFAULT_HOST),
                 port(property.apply("port")),
                 millis("tick.ms", property.apply("tick.ms"), 1).orElse(defaultTick));
     }
@@ -58,8 +63,8 @@ public record ServerSettings(String example, String host, int port, Duration tic
     /**
      * A setting in milliseconds ({@code -Dtick.ms}, and an example's own: {@code -Dblock.ms} in 05,
      * {@code -Dwork.ms} in 06), checked before anything starts: empty when not given, and refused
-     * with a message that names the property and the value when it is not a whole number of at
-     * least {@code atLeast}.
+     * with a message that names the property and the value when it is not a whole number from
+     * {@code atLeast} to {@link #MAX_MILLIS}.
      *
      * @param name  the property's name, without {@code -D}
      * @param value what it was given ({@code System.getProperty(name)}), or null
@@ -68,30 +73,27 @@ public record ServerSettings(String example, String host, int port, Duration tic
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-        try {
-            long millis = Long.parseLong(value.trim());
-            if (millis >= atLeast) {
-                return Optional.of(Duration.ofMillis(millis));
-            }
-        } catch (NumberFormatException e) {
-            // refused below, with the same message as a number out of range
-        }
-        throw new IllegalArgumentException("-D" + name + " must be a whole number of milliseconds, " + atLeast
-                + " or more, got '" + value + "'");
+        return Optional.of(Duration.ofMillis(wholeNumber(name, value, atLeast, MAX_MILLIS, "milliseconds")));
     }
 
     private static int port(String value) {
         if (value == null || value.isBlank()) {
             return DEFAULT_PORT;
         }
+        return (int) wholeNumber("port", value, 0, 65_535, "");
+    }
+
+    /** {@code value} as a whole number from {@code min} to {@code max}, or a {@link BadSetting} that names it. */
+    private static long wholeNumber(String name, String value, long min, long max, String unit) {
         try {
-            int port = Integer.parseInt(value.trim());
-            if (port >= 0 && port <= 65_535) {
-                return port;
+            long number = Long.parseLong(value.trim());
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException e) {
             // refused below, with the same message as a number out of range
         }
-        throw new IllegalArgumentException("-Dport must be a whole number from 0 to 65535, got '" + value + "'");
+        throw new BadSetting("-D" + name + " must be a whole number" + (unit.isEmpty() ? "" : " of " + unit)
+                + " from " + min + " to " + max + ", got '" + value + "'");
     }
 }

@@ -35,11 +35,12 @@ class ServerSettingsTest {
         assertEquals(Optional.empty(), ServerSettings.millis("work.ms", " ", 0));
         assertEquals(Optional.of(Duration.ofMillis(750)), ServerSettings.millis("work.ms", " 750 ", 0));
         assertEquals(Optional.of(Duration.ZERO), ServerSettings.millis("work.ms", "0", 0));
-        for (String bad : new String[] {"0", "-1", "1.5", "slow", "99999999999999999999"}) {
-            IllegalArgumentException refused =
-                    assertThrows(IllegalArgumentException.class, () -> ServerSettings.millis("block.ms", bad, 1));
-            assertEquals("-Dblock.ms must be a whole number of milliseconds, 1 or more, got '" + bad + "'",
+        assertEquals(Optional.of(Duration.ofDays(1)), ServerSettings.millis("work.ms", "86400000", 0));
+        for (String bad : new String[] {"0", "-1", "1.5", "slow", "86400001", "99999999999999999", "99999999999999999999"}) {
+            BadSetting refused = assertThrows(BadSetting.class, () -> ServerSettings.millis("block.ms", bad, 1));
+            assertEquals("-Dblock.ms must be a whole number of milliseconds from 1 to 86400000, got '" + bad + "'",
                     refused.getMessage());
+            assertEquals(0, refused.getStackTrace().length, "a learner's typo is one line, not a stack trace");
         }
     }
 
@@ -50,15 +51,15 @@ class ServerSettingsTest {
         assertEquals(new ServerSettings("x", "127.0.0.1", 8080, articleTick), fromCommandLine(Map.of(), articleTick));
         assertEquals(new ServerSettings("x", "0.0.0.0", 9090, Duration.ofMillis(50)),
                 fromCommandLine(Map.of("host", "0.0.0.0", "port", "9090", "tick.ms", "50"), articleTick));
-        assertEquals(Duration.ofMillis(3_000_000_000L),
-                fromCommandLine(Map.of("tick.ms", "3000000000"), articleTick).tickPeriod());
+        assertEquals(Duration.ofDays(1), fromCommandLine(Map.of("tick.ms", "86400000"), articleTick).tickPeriod());
+        assertEquals("127.0.0.1", fromCommandLine(Map.of("host", " "), articleTick).host());
 
         for (String bad : new String[] {"-1", "70000", "80a", "99999999999"}) {
             assertEquals("-Dport must be a whole number from 0 to 65535, got '" + bad + "'",
                     refused(Map.of("port", bad)));
         }
-        for (String bad : new String[] {"0", "-5", "2s", "1.5"}) {
-            assertEquals("-Dtick.ms must be a whole number of milliseconds, 1 or more, got '" + bad + "'",
+        for (String bad : new String[] {"0", "-5", "2s", "1.5", "3000000000"}) {
+            assertEquals("-Dtick.ms must be a whole number of milliseconds from 1 to 86400000, got '" + bad + "'",
                     refused(Map.of("tick.ms", bad)));
         }
     }
@@ -68,8 +69,7 @@ class ServerSettingsTest {
     }
 
     private static String refused(Map<String, String> properties) {
-        return assertThrows(IllegalArgumentException.class, () -> fromCommandLine(properties, Duration.ofSeconds(1)))
-                .getMessage();
+        return assertThrows(BadSetting.class, () -> fromCommandLine(properties, Duration.ofSeconds(1))).getMessage();
     }
 
     @Test

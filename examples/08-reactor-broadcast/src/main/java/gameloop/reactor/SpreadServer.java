@@ -53,7 +53,7 @@ public final class SpreadServer implements AutoCloseable {
 
         /** {@link #fromSystemProperties} with the properties passed in, for tests. */
         static Settings fromProperties(UnaryOperator<String> property) {
-            String host = Optional.ofNullable(property.apply("host")).orElse(DEFAULT_HOST);
+            String host = Optional.ofNullable(property.apply("host")).filter(given -> !given.isBlank()).orElse(DEFAULT_HOST);
             String port = property.apply("port");
             if (port == null || port.isBlank()) {
                 return defaults().withHost(host);

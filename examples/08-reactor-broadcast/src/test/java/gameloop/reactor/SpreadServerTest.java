@@ -351,6 +351,7 @@ class SpreadServerTest extends ServerTestSupport {
     @Test
     void theCommandLinesSettingsAreReadOrRefusedByName() {
         assertEquals(SpreadServer.Settings.defaults(), SpreadServer.Settings.fromProperties(name -> null));
+        assertEquals(SpreadServer.Settings.defaults(), SpreadServer.Settings.fromProperties(name -> ""));
         SpreadServer.Settings given =
                 SpreadServer.Settings.fromProperties(Map.of("host", "0.0.0.0", "port", " 9007 ")::get);
         assertEquals("0.0.0.0", given.host());
