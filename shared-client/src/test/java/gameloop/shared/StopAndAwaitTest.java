@@ -71,8 +71,8 @@ class StopAndAwaitTest {
     }
 
     /**
-     * A loop thread deaf to interrupts is given up on after {@link Game#STOP_TIMEOUT} (and logged),
-     * so a stuck game cannot hold the server's stop (and Ctrl+C) for ever.
+     * A loop thread deaf to interrupts is given up on after {@link Game#STOP_TIMEOUT}, so a stuck
+     * game cannot hold the server's stop (and Ctrl+C) for ever.
      */
     @Test
     void aLoopThatNeverEndsIsGivenUpOnAfterTheStopTimeout() throws Exception {

@@ -431,7 +431,9 @@ class ClosingRacesTest {
                         long began = System.nanoTime();
                         self.get().close(); // on the loop thread: the game ends itself
                         closeCall.complete(Duration.ofNanos(System.nanoTime() - began));
-                        new CountDownLatch(1).await(); // until the stop, stopping the game, interrupts this thread
+                        // Until the stop, stopping the game, interrupts this thread (bounded, so that
+                        // should the stop never come, this thread still ends).
+                        new CountDownLatch(1).await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         // The stop is under way and waits for this thread: saying it again must not wait for the stop.
                         long began = System.nanoTime();
