@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -80,9 +78,7 @@ class ReactorFailureTest extends ServerTestSupport {
             assertTrue(c.closedByServer());
             assertEquals(3, log.messages().stream().filter(m -> m.matches("lost #\\d: reactor stopped.*")).count(),
                     log.messages().toString());
-            try (ServerSocket again = new ServerSocket(server.port(), 1, InetAddress.getLoopbackAddress())) {
-                assertEquals(server.port(), again.getLocalPort());
-            }
+            assertNothingListensOn(server.port());
         } finally {
             mainThread.shutdownNow();
             assertTrue(mainThread.awaitTermination(10, TimeUnit.SECONDS));

@@ -3,6 +3,11 @@ package gameloop.reactor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +38,24 @@ abstract class ServerTestSupport {
 
     SpreadServer startServer() throws IOException {
         return startServer(SpreadServer.Settings.defaults());
+    }
+
+    /**
+     * Nothing listens on {@code port} any more: it can be bound again. The port came from the
+     * system's ephemeral range, so another test's outgoing connection may have taken the same
+     * number meanwhile, and the bind then fails; a connection refused there shows just as well
+     * that no server is left on it.
+     */
+    static void assertNothingListensOn(int port) throws IOException {
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, again.getLocalPort());
+        } catch (BindException taken) {
+            try (Socket connected = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                throw new AssertionError("port " + port + " still accepts connections", taken);
+            } catch (ConnectException refused) {
+                // nobody listens: the number is held by a connection, not by a server
+            }
+        }
     }
 
     /** Connects and checks the greeting: client number {@code expectedId}. */
