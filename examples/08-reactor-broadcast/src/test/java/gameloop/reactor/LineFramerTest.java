@@ -59,6 +59,35 @@ class LineFramerTest {
         assertNull(over.nextLine(), "nothing after an over-long line");
     }
 
+    /** An empty line (Enter alone) at the very start of the buffer is a line too, every time. */
+    @Test
+    void anEmptyLineAtTheStartOfTheBufferIsALine() {
+        LineFramer framer = new LineFramer(100);
+        assertEquals(List.of("", "x"), feed(framer, bytes("\nx\n")));
+        assertEquals(List.of("", "y"), feed(framer, bytes("\ny\n"))); // after the buffer was emptied
+    }
+
+    @Test
+    void aLineOfExactlyTheLimitWhoseEndComesLaterPasses() {
+        LineFramer framer = new LineFramer(5);
+        assertEquals(List.of(), feed(framer, bytes("12345")));
+        assertFalse(framer.tooLong());
+        assertEquals(List.of("12345"), feed(framer, bytes("\n")));
+        assertFalse(framer.tooLong());
+    }
+
+    /** A client that always leaves a tail unfinished: the buffer is sized on the tail, not on everything received. */
+    @Test
+    void anUnfinishedTailSlidesToTheFrontSoTheBufferDoesNotGrow() {
+        LineFramer framer = new LineFramer(100);
+        int initial = framer.capacity();
+        feed(framer, bytes("a"));
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(List.of("a"), feed(framer, bytes("\na")));
+        }
+        assertEquals(initial, framer.capacity());
+    }
+
     @Test
     void anUnfinishedLineIsCaughtBeforeItsEndArrives() {
         LineFramer framer = new LineFramer(5);
