@@ -82,5 +82,12 @@ class GameStateTest {
         IllegalStateException refused = assertThrows(IllegalStateException.class, state::snapshot);
 
         assertTrue(refused.getMessage().contains("Hand the call to its owner"), refused.getMessage());
+        // Every method, not only the one a reader looks at first.
+        Players players = new Players();
+        FakeSessions.attach(players, () -> { });
+        Player player = FakeSessions.join(players, new AtomicInteger());
+        assertThrows(IllegalStateException.class, () -> state.keyPressed(player, 65));
+        assertThrows(IllegalStateException.class, state::keysHeld);
+        assertThrows(IllegalStateException.class, () -> state.apply(new Step(1)));
     }
 }
