@@ -226,6 +226,18 @@ class ReactorTest {
             Transport transport = leaked.get(10, TimeUnit.SECONDS);
             assertThrows(IllegalStateException.class, () -> transport.write(new byte[] {'x'}));
             assertThrows(IllegalStateException.class, transport::isOpen);
+            assertThrows(IllegalStateException.class, () -> transport.continueNextTurn(() -> { }));
+            assertThrows(IllegalStateException.class, () -> transport.registerProducer(new Producer() {
+                @Override
+                public void pauseProducing() {
+                }
+
+                @Override
+                public void resumeProducing() {
+                }
+            }));
+            assertThrows(IllegalStateException.class, transport::loseConnection);
+            assertThrows(IllegalStateException.class, () -> transport.abortConnection("from the wrong thread"));
             client.sendLine("still fine");
             assertEquals("echo still fine", client.readLine());
         }
