@@ -40,8 +40,13 @@ class LoseConnectionTest {
      * rightly closed.
      */
     private static Duration safelyBeforeTheDeadline(long askedToCloseNanos) {
-        long left = askedToCloseNanos + FLUSH_TIMEOUT.toNanos() - System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(500);
+        long left = flushDeadline(askedToCloseNanos) - System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(500);
         return Duration.ofNanos(Math.max(0, left));
+    }
+
+    /** When the server gives up flushing a close asked for at {@code askedToCloseNanos}, on the nanoTime clock. */
+    private static long flushDeadline(long askedToCloseNanos) {
+        return askedToCloseNanos + FLUSH_TIMEOUT.toNanos();
     }
     /**
      * Far more than the kernel holds for one loopback connection (the sender's buffer grows to
@@ -279,8 +284,9 @@ class LoseConnectionTest {
          * it is the lingering cut short.
          */
         void assertServerSocketOpen(Duration atMost) {
-            long deadline = askedToClose.join() + FLUSH_TIMEOUT.toNanos();
-            Duration left = safelyBeforeTheDeadline(askedToClose.join());
+            long askedAt = askedToClose.join();
+            long deadline = flushDeadline(askedAt);
+            Duration left = safelyBeforeTheDeadline(askedAt);
             Duration window = left.compareTo(atMost) < 0 ? left : atMost;
             if (window.toMillis() >= 100) { // a loaded machine may already have used up the time before the deadline
                 await("the server's socket to stay open").during(window).atMost(window.plusSeconds(5))
