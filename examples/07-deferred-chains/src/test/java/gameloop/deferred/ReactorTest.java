@@ -3,12 +3,14 @@ package gameloop.deferred;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +30,7 @@ class ReactorTest {
         Reactor reactor = new Reactor("reactor-under-test");
         AtomicReference<String> ranOn = new AtomicReference<>();
         reactor.callLater(Duration.ofMillis(20), () -> ranOn.set(Thread.currentThread().getName()));
-        Thread runner = startRunning(reactor, new AtomicBoolean());
+        Thread runner = startRunning(reactor, new AtomicReference<>());
 
         try {
             await().atMost(Duration.ofSeconds(5)).until(() -> ranOn.get() != null);
@@ -62,19 +64,10 @@ class ReactorTest {
         Reactor reactor = new Reactor("reactor-interrupted-test");
         CountDownLatch callStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        reactor.callLater(Duration.ZERO, () -> { // a call still busy when run() is interrupted
-            callStarted.countDown();
-            while (true) {
-                try {
-                    release.await(); // ends only when the test lets it,
-                    return;
-                } catch (InterruptedException deaf) {
-                    // deaf to interrupts, as a computation is
-                }
-            }
-        });
+        // A call still busy when run() is interrupted.
+        reactor.callLater(Duration.ZERO, () -> runUntilReleased(callStarted, release));
         reactor.callLater(Duration.ofMinutes(1), () -> { }); // never comes due: dropped
-        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicReference<InterruptedException> interrupted = new AtomicReference<>();
         Thread runner = startRunning(reactor, interrupted);
         try {
             assertTrue(callStarted.await(5, TimeUnit.SECONDS));
@@ -90,7 +83,8 @@ class ReactorTest {
 
             runner.join(5_000);
             assertFalse(runner.isAlive());
-            assertTrue(interrupted.get(), "run() threw InterruptedException");
+            assertNotNull(interrupted.get(), "run() threw InterruptedException");
+            assertEquals(0, interrupted.get().getSuppressed().length, "the reactor thread ended within the grace: nothing to add");
             assertFalse(reactor.thread().isAlive(), "run() waited for the reactor thread before it threw");
         } finally {
             release.countDown();
@@ -142,7 +136,7 @@ class ReactorTest {
     void aCallThatSchedulesItsNextRunWhileTheReactorStopsIsDroppedQuietly() throws InterruptedException {
         List<Throwable> reported = new CopyOnWriteArrayList<>();
         Reactor reactor = new Reactor("reactor-rearm-at-stop-test", reported::add);
-        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicReference<InterruptedException> interrupted = new AtomicReference<>();
         Thread runner = startRunning(reactor, interrupted);
         CountDownLatch callStarted = new CountDownLatch(1);
         AtomicBoolean rearmed = new AtomicBoolean();
@@ -164,7 +158,7 @@ class ReactorTest {
         assertFalse(runner.isAlive());
         assertTrue(rearmed.get(), "the call got past its own callLater");
         assertEquals(List.of(), reported);
-        assertFalse(interrupted.get());
+        assertNull(interrupted.get());
     }
 
     /** Only the reactor's own re-arming call is dropped: once it has ended, a call is refused loudly. */
@@ -204,6 +198,71 @@ class ReactorTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS) // run() waits GRACE, 5 s, for the deaf call
+    void anInterruptedRunWaitsOnlyTheGraceForACallDeafToInterruptsAndSaysTheThreadLivesOn() throws InterruptedException {
+        Reactor reactor = new Reactor("reactor-interrupted-deaf-test");
+        CountDownLatch callStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        reactor.callLater(Duration.ZERO, () -> runUntilReleased(callStarted, release));
+        AtomicReference<InterruptedException> interrupted = new AtomicReference<>();
+        Thread runner = startRunning(reactor, interrupted);
+        try {
+            assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(5)).until(() -> runner.getState() == Thread.State.WAITING);
+
+            runner.interrupt();
+
+            runner.join(Reactor.GRACE.plusSeconds(10).toMillis());
+            assertFalse(runner.isAlive(), "run() gave up on the deaf call after its grace");
+            assertNotNull(interrupted.get(), "run() threw InterruptedException");
+            assertEquals(List.of("the reactor thread did not end within 5 s"),
+                    Arrays.stream(interrupted.get().getSuppressed()).map(Throwable::getMessage).toList());
+            assertTrue(reactor.thread().isAlive(), "the deaf call still holds the reactor thread, as the report says");
+        } finally {
+            release.countDown();
+            reactor.stop();
+        }
+        reactor.thread().join(5_000);
+        assertFalse(reactor.thread().isAlive(), "released, the call returns and the thread ends");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS) // run() gives the call GRACE twice: 10 s
+    void aCallThatOverrunsAndIgnoresTheInterruptMakesRunSaySoInsteadOfWaitingForever() throws InterruptedException {
+        Reactor reactor = new Reactor("reactor-overrun-deaf-test");
+        CountDownLatch callStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        reactor.callLater(Duration.ZERO, () -> runUntilReleased(callStarted, release));
+        try {
+            assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+            reactor.stop();
+
+            IllegalStateException overran = assertThrows(IllegalStateException.class, reactor::run);
+
+            assertEquals("a delayed call ran over 5 s and ignored the interrupt; the reactor thread is still running it",
+                    overran.getMessage());
+            assertTrue(reactor.thread().isAlive(), "as the message says");
+        } finally {
+            release.countDown();
+        }
+        reactor.thread().join(5_000);
+        assertFalse(reactor.thread().isAlive());
+    }
+
+    /** A call deaf to interrupts, as a computation is: it returns only when the test releases it. */
+    private static void runUntilReleased(CountDownLatch started, CountDownLatch release) {
+        started.countDown();
+        while (true) {
+            try {
+                release.await();
+                return;
+            } catch (InterruptedException deaf) {
+                // ignored on purpose
+            }
+        }
+    }
+
+    @Test
     void withNothingScheduledNoThreadIsStarted() throws InterruptedException {
         Reactor reactor = new Reactor("reactor-idle-test");
         reactor.stop();
@@ -213,13 +272,13 @@ class ReactorTest {
         assertNull(reactor.thread());
     }
 
-    /** Runs the reactor on a thread the test owns; notes whether run() was interrupted. */
-    private static Thread startRunning(Reactor reactor, AtomicBoolean interrupted) {
+    /** Runs the reactor on a thread the test owns; keeps the InterruptedException run() throws, if it does. */
+    private static Thread startRunning(Reactor reactor, AtomicReference<InterruptedException> interrupted) {
         Thread runner = new Thread(() -> {
             try {
                 reactor.run();
             } catch (InterruptedException e) {
-                interrupted.set(true);
+                interrupted.set(e);
                 Thread.currentThread().interrupt(); // restore it; this thread ends here anyway
             }
         }, "reactor-test-runner");

@@ -23,6 +23,17 @@ class SquareThenTwiceTest {
     }
 
     @Test
+    void eachCallbackHandsItsValueOnSoTheChainEndsWithTheValueItWasFiredWith() {
+        CapturedOutput captured = new CapturedOutput();
+        CompletableFuture<Integer> d = new CompletableFuture<>();
+        CompletableFuture<Integer> last = SquareThenTwice.chain(d, captured.out);
+
+        d.complete(5);
+
+        assertEquals(5, last.join(), "printSquare and printTwice each return the number they were given");
+    }
+
+    @Test
     void onFailureTheErrbackRunsAndTwiceIsSkippedInsteadOfFailingOnNull() {
         CapturedOutput captured = new CapturedOutput();
         CompletableFuture<Integer> d = new CompletableFuture<>();
