@@ -46,6 +46,11 @@ final class LineSocket implements AutoCloseable {
         return new LineSocket(socket);
     }
 
+    /** This end's address, as the server sees it: {@code /127.0.0.1:43364}. */
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
     /** The next line; fails if the connection closes first, throws SocketTimeoutException after 10 s. */
     String readLine() throws IOException {
         String line = reader.readLine();

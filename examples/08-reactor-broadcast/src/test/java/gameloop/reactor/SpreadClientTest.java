@@ -45,6 +45,10 @@ class SpreadClientTest extends ServerTestSupport {
         SpreadClient client = SpreadClient.start(options(server.port(), null), new PipedReader(keyboard), clientLog);
 
         clientLog.awaitMessage(m -> m.equals("  got message: " + Spreader.greeting(2)));
+        String joined = log.awaitMessageStartingWith("connected #2 from "); // "connected #2 from /127.0.0.1:43364 (2 online)"
+        String clientAddress = joined.substring("connected #2 from ".length(), joined.indexOf(" ("));
+        assertEquals("connectionMade: connected to /127.0.0.1:" + server.port() + " from " + clientAddress,
+                clientLog.awaitMessageStartingWith("connectionMade: "), "both ends name the same two addresses");
         keyboard.write("typed on the keyboard\n");
         keyboard.flush();
         assertEquals("typed on the keyboard", other.readLine());

@@ -27,7 +27,8 @@ class SpreadServerTest extends ServerTestSupport {
     @Test
     void aLineReachesEveryOtherClientAndNeverItsSender() throws IOException {
         SpreadServer server = startServer();
-        LineSocket a = join(server, 1);
+        LineSocket a = connect(server);
+        assertEquals("welcome to the spreader, you are client #1", a.readLine()); // join() checks the rest
         LineSocket b = join(server, 2);
         LineSocket c = join(server, 3);
 
@@ -42,7 +43,7 @@ class SpreadServerTest extends ServerTestSupport {
         assertEquals("marker from b", c.readLine());
 
         // Logged after the relay loop, and so before the server read b's marker: no need to wait.
-        assertTrue(log.contains("connected #1 from"));
+        assertTrue(log.messages().contains("connected #1 from " + a.localAddress() + " (1 online)"), log.messages().toString());
         assertTrue(log.contains("#1 says \"hello from a\", relayed to 2 other(s)"));
     }
 
