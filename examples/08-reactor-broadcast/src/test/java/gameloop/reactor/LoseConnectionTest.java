@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -148,6 +150,43 @@ class LoseConnectionTest {
             assertEquals(HALF_CLOSE_PAYLOAD_BYTES, reader.readToEnd());
             assertEquals("closed by this side", lostReason.get(10, TimeUnit.SECONDS));
             await().atMost(FLUSH_TIMEOUT.dividedBy(2)).until(() -> connection.join().socketClosed());
+        }
+    }
+
+    /**
+     * Once a half-closed peer's end-of-stream is read, the server stops asking to read: select()
+     * would report that end again at every turn, and the reactor thread would spin on a core for
+     * as long as the peer takes to read the rest. Watched here on the reactor thread's CPU time
+     * while the peer reads nothing for a second.
+     */
+    @Test
+    void aPeerThatHalfClosesAndThenReadsNothingCostsTheReactorThreadNoCpu() throws Exception {
+        byte[] payload = new byte[HALF_CLOSE_PAYLOAD_BYTES];
+        CompletableFuture<Void> queued = new CompletableFuture<>();
+        InetSocketAddress address = reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                peer -> new Protocol() {
+                    @Override
+                    protected void connectionMade() {
+                        transport().write(payload); // most of it waits in the queue
+                        transport().loseConnection();
+                        queued.complete(null);
+                    }
+                });
+
+        try (LineSocket reader = LineSocket.connectWithReceiveBuffer(address.getPort(), 4096)) {
+            queued.get(10, TimeUnit.SECONDS);
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long reactorThread = Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
+                    .filter(info -> info != null && info.getThreadName().equals(reactor.threadName()))
+                    .findFirst().orElseThrow().getThreadId();
+            long cpuBefore = threads.getThreadCpuTime(reactorThread);
+            assertTrue(cpuBefore >= 0, "this JVM measures a thread's CPU time"); // -1 if not, and the check below would pass
+
+            reader.finishSending();
+
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> threads.getThreadCpuTime(reactorThread) - cpuBefore < TimeUnit.MILLISECONDS.toNanos(100));
+            assertEquals(HALF_CLOSE_PAYLOAD_BYTES, reader.readToEnd(), "and then it gets every byte");
         }
     }
 
