@@ -184,7 +184,8 @@ class LoseConnectionTest {
 
             reader.finishSending();
 
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+            await("the reactor thread's CPU time since the half-close stays under 100 ms")
+                    .during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                     .until(() -> threads.getThreadCpuTime(reactorThread) - cpuBefore < TimeUnit.MILLISECONDS.toNanos(100));
             assertEquals(HALF_CLOSE_PAYLOAD_BYTES, reader.readToEnd(), "and then it gets every byte");
         }
