@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * The tutorial's broadcast client, on the same {@link Reactor} as the server. Each lifecycle callback
@@ -30,7 +31,15 @@ public final class SpreadClient implements ClientFactory {
     /** @param helloEvery how often to send "hello, I'm NAME TIME"; null for never */
     public record Options(String host, int port, String name, Duration helloEvery) {
 
+        /** Seconds between hellos at most: a day, as for the other examples' periods. */
+        static final long MAX_HELLO_SECONDS = 86_400;
+
         static Options parse(String[] args) {
+            return parse(args, System::getProperty);
+        }
+
+        /** {@link #parse(String[])} with the properties passed in, for tests. */
+        static Options parse(String[] args, UnaryOperator<String> property) {
             boolean hello = false;
             String name = null;
             for (String arg : args) {
@@ -42,23 +51,27 @@ public final class SpreadClient implements ClientFactory {
                     name = arg;
                 }
             }
-            SpreadServer.Settings server = SpreadServer.Settings.fromSystemProperties(); // the same -Dhost and -Dport
+            SpreadServer.Settings server = SpreadServer.Settings.fromProperties(property); // the same -Dhost and -Dport
             return new Options(server.host(), server.port(),
                     name != null ? name : System.getProperty("user.name", "anonymous"),
-                    hello ? helloPeriod() : null);
+                    hello ? helloPeriod(property.apply("hello.seconds")) : null);
         }
 
-        private static Duration helloPeriod() {
-            String seconds = System.getProperty("hello.seconds", "5");
+        /** -Dhello.seconds: unset or blank means 5, as a blank -Dport means the default port. */
+        private static Duration helloPeriod(String seconds) {
+            if (seconds == null || seconds.isBlank()) {
+                return Duration.ofSeconds(5);
+            }
             try {
                 long value = Long.parseLong(seconds.strip());
-                if (value > 0) {
+                if (value >= 1 && value <= MAX_HELLO_SECONDS) {
                     return Duration.ofSeconds(value);
                 }
             } catch (NumberFormatException e) {
-                // reported below
+                // refused below, with the same message as a number out of range
             }
-            throw new IllegalArgumentException("-Dhello.seconds must be a whole number of seconds, 1 or more, got '" + seconds + "'");
+            throw new IllegalArgumentException("-Dhello.seconds must be a whole number of seconds from 1 to "
+                    + MAX_HELLO_SECONDS + ", got '" + seconds + "'");
         }
     }
 

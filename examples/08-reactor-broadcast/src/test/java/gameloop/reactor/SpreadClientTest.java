@@ -2,6 +2,7 @@ package gameloop.reactor;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -252,6 +254,30 @@ class SpreadClientTest extends ServerTestSupport {
         }
         assertTrue(clientLog.contains("end of input: hanging up"), clientLog.messages().toString());
         assertEquals(List.of(), clientLog.errors());
+    }
+
+    /** The command line: a name, --hello, and -Dhello.seconds read with the server's -Dhost and -Dport. */
+    @Test
+    void theCommandLineIsReadOrRefusedByName() {
+        SpreadClient.Options plain = SpreadClient.Options.parse(new String[] {"alice"}, name -> null);
+        assertEquals(new SpreadClient.Options("127.0.0.1", 8007, "alice", null), plain);
+        assertEquals(Duration.ofSeconds(5), SpreadClient.Options.parse(new String[] {"--hello"}, name -> "").helloEvery(),
+                "unset or blank: every 5 s");
+        SpreadClient.Options given = SpreadClient.Options.parse(new String[] {"--hello", "bob"},
+                Map.of("hello.seconds", " 2 ", "port", "9007")::get);
+        assertEquals(Duration.ofSeconds(2), given.helloEvery());
+        assertEquals(9007, given.port());
+        assertEquals(Duration.ofDays(1), SpreadClient.Options.parse(new String[] {"--hello"},
+                Map.of("hello.seconds", "86400")::get).helloEvery());
+        for (String bad : new String[] {"0", "-2", "2.5", "86401", "five"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> SpreadClient.Options.parse(new String[] {"--hello"}, Map.of("hello.seconds", bad)::get));
+            assertEquals("-Dhello.seconds must be a whole number of seconds from 1 to 86400, got '" + bad + "'",
+                    refused.getMessage());
+        }
+        IllegalArgumentException usage = assertThrows(IllegalArgumentException.class,
+                () -> SpreadClient.Options.parse(new String[] {"alice", "bob"}, name -> null));
+        assertEquals("usage: SpreadClient [--hello] [NAME], got: alice bob", usage.getMessage());
     }
 
     private static SpreadClient.Options options(int port, Duration helloEvery) {
