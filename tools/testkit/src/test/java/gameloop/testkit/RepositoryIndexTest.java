@@ -200,6 +200,38 @@ class RepositoryIndexTest {
         return excerptLine.equals(fileLine) || excerptLine.equals(fileLine.replaceFirst("\\s+// .*$", ""));
     }
 
+    /**
+     * The docs send a reader to the test that proves a claim, by name ({@code LoseConnectionTest},
+     * {@code aPeerThatHalfClosesStillGetsEveryQueuedByte}). A test renamed later would leave the
+     * claim pointing at nothing. So every test class and every long camel-case name (a test
+     * method, or a helper the docs name) written in backticks must still be in the code.
+     */
+    @Test
+    void everyTestTheDocsNameIsStillInTheCode() throws IOException {
+        StringBuilder code = new StringBuilder();
+        try (Stream<Path> files = Files.walk(ROOT)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> !ROOT.relativize(f).toString().matches("(.*/)?(target|node_modules)/.*")).toList()) {
+                code.append(Files.readString(file)).append('\n');
+            }
+        }
+        Pattern named = Pattern.compile("`([A-Z][A-Za-z0-9]*Test|[a-z][A-Za-z0-9]{24,})`");
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        for (Path page : markdownPages()) {
+            Matcher matcher = named.matcher(Files.readString(page));
+            while (matcher.find()) {
+                String name = matcher.group(1);
+                checked++;
+                if (!Pattern.compile("class " + name + "\\b|\\b" + name + "\\(").matcher(code).find()) {
+                    missing.add(ROOT.relativize(page) + ": " + name);
+                }
+            }
+        }
+        assertTrue(checked > 100, "only " + checked + " names found: has the docs' way of naming tests changed?");
+        assertEquals(List.of(), missing, "named in the docs, found nowhere in the code");
+    }
+
     /** Every Markdown page a reader follows: the README, the docs, and each module's README. */
     private static List<Path> markdownPages() throws IOException {
         List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
