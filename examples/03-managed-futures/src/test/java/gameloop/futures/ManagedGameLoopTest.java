@@ -9,6 +9,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Races;
+import gameloop.testkit.DeafWork;
 import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
@@ -284,6 +285,19 @@ class ManagedGameLoopTest {
             assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
         }
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    /** "Cancels the loop, stops its thread and waits for it": even for a tick deaf to the interrupt. */
+    @Test
+    void closeWaitsForATickThatIgnoresTheCancelsInterrupt() throws Exception {
+        DeafWork busyTick = new DeafWork();
+        start(TICK, n -> {
+            busyTick.at(n);
+            return Protocol.tick(n);
+        });
+        clients.connect(server.webSocketUri()); // the first player starts the loop
+
+        busyTick.assertCloseWaitsForIt(server, "game-loop");
     }
 
     /**

@@ -8,6 +8,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
+import gameloop.testkit.DeafWork;
 import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
@@ -158,6 +159,26 @@ class MultipleEventsTest {
         await().during(TICK.multipliedBy(5)).atMost(Duration.ofSeconds(5)).until(() -> game.waitingForTick() <= 10);
         long seen = players.get(0).lastTickNumber();
         await().until(() -> players.stream().allMatch(p -> p.lastTickNumber() > seen + 2));
+    }
+
+    /**
+     * "No tick is announced after this returns": close() waits for the loop thread, even in a
+     * tick whose handler step (it runs on that thread) ignores the interrupt.
+     */
+    @Test
+    void closeWaitsForATickThatIgnoresTheInterrupt() throws Exception {
+        DeafWork busyTick = new DeafWork();
+        ServerLog.capture();
+        try (GameServer busy = GameServer.start(ServerSettings.forTest("04-multiple-events", TICK),
+                        context -> new MultipleEventsGame(context, n -> {
+                            busyTick.at(n);
+                            return Protocol.tick(n);
+                        }));
+                TestClients own = new TestClients()) {
+            own.connect(busy.webSocketUri()); // a handler, so that the tick has a step to take
+
+            busyTick.assertCloseWaitsForIt(busy, "game-loop");
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import gameloop.executor.GameState.Step;
 import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
+import gameloop.testkit.DeafWork;
 import gameloop.testkit.ServerLog;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
@@ -18,6 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Stopping (what Ctrl+C runs) interrupts the blocked loop, tells every client, and leaves nothing running. */
 class ShutdownTest {
@@ -59,6 +62,37 @@ class ShutdownTest {
                 assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
             }
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        } finally {
+            server.close();
+        }
+    }
+
+    /**
+     * "Waits for both threads. No tick can be sent after this returns": close() waits for a
+     * simulation step on the loop thread, or a tick's broadcast on the state's owner, that
+     * ignores the interrupt, and only then returns, with neither thread left.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"game-loop", "game-state"})
+    void closeWaitsForBothThreadsEvenWhenOneIgnoresTheInterrupt(String busyThread) throws Exception {
+        DeafWork busy = new DeafWork();
+        ServerLog.capture();
+        GameServer server = GameServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)),
+                context -> new ThreadExecutorGame(context, now -> {
+                    if (busyThread.equals("game-loop")) {
+                        busy.at(now.tick() + 1); // the step that makes that tick
+                    }
+                    return new Step(now.tick() + 1);
+                }, n -> {
+                    if (busyThread.equals("game-state")) {
+                        busy.at(n);
+                    }
+                    return Protocol.tick(n);
+                }, ThreadExecutorGame.HAND_OVER_TIMEOUT));
+        try (TestClients clients = new TestClients()) {
+            clients.connect(server.webSocketUri()); // the first player starts the loop
+
+            busy.assertCloseWaitsForIt(server, "game-loop", "game-state");
         } finally {
             server.close();
         }

@@ -1,0 +1,50 @@
+package gameloop.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.GameServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Work that, at tick 3, keeps its thread busy for half a second and ignores the interrupt sent
+ * to stop it, as a computation does. A game whose {@code close()} promises to wait for its
+ * threads ("no tick is sent after this returns") must return only after it. A close that merely
+ * interrupts and moves on returns at once, and its thread is still alive for a while after: a
+ * check that polls for leftover threads would forgive that, {@link #assertCloseWaitsForIt} does not.
+ */
+public final class DeafWork {
+
+    private static final long AT_TICK = 3;
+    private static final Duration TAKES = Duration.ofMillis(500);
+
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile boolean finished;
+
+    /** Called by the work for each tick: at tick 3, the half second; otherwise nothing. */
+    public void at(long tick) {
+        if (tick == AT_TICK) {
+            started.countDown();
+            Threads.workIgnoringInterrupts(TAKES);
+            finished = true;
+        }
+    }
+
+    /**
+     * Once the work has begun, closes the server; then the work must be over, and no thread whose
+     * name starts with the server's prefix and one of {@code threads} ("game-loop") still alive.
+     */
+    public void assertCloseWaitsForIt(GameServer server, String... threads) throws InterruptedException {
+        assertTrue(started.await(10, TimeUnit.SECONDS), "tick " + AT_TICK + " never came");
+
+        server.close();
+
+        assertTrue(finished, "close() returned while the work was still running");
+        for (String thread : threads) {
+            assertEquals(List.of(), Threads.alive(server.threadNamePrefix() + thread), "alive after close() returned");
+        }
+    }
+}
