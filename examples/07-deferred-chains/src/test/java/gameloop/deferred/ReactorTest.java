@@ -62,18 +62,11 @@ class ReactorTest {
     @Test
     void anInterruptedRunPassesTheInterruptOnAndStillEndsTheThread() throws InterruptedException {
         Reactor reactor = new Reactor("reactor-interrupted-test");
-        CountDownLatch callStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        // A call still busy when run() is interrupted.
-        reactor.callLater(Duration.ZERO, () -> runUntilReleased(callStarted, release));
         reactor.callLater(Duration.ofMinutes(1), () -> { }); // never comes due: dropped
+        CountDownLatch release = new CountDownLatch(1);
         AtomicReference<InterruptedException> interrupted = new AtomicReference<>();
-        Thread runner = startRunning(reactor, interrupted);
         try {
-            assertTrue(callStarted.await(5, TimeUnit.SECONDS));
-            await().atMost(Duration.ofSeconds(5)).until(() -> runner.getState() == Thread.State.WAITING);
-
-            runner.interrupt();
+            Thread runner = interruptRunWhileACallIsBusy(reactor, release, interrupted);
 
             // Now run() must wait for the busy call (in awaitEnd), not throw at once.
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
@@ -201,16 +194,10 @@ class ReactorTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS) // run() waits GRACE, 5 s, for the deaf call
     void anInterruptedRunWaitsOnlyTheGraceForACallDeafToInterruptsAndSaysTheThreadLivesOn() throws InterruptedException {
         Reactor reactor = new Reactor("reactor-interrupted-deaf-test");
-        CountDownLatch callStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        reactor.callLater(Duration.ZERO, () -> runUntilReleased(callStarted, release));
         AtomicReference<InterruptedException> interrupted = new AtomicReference<>();
-        Thread runner = startRunning(reactor, interrupted);
         try {
-            assertTrue(callStarted.await(5, TimeUnit.SECONDS));
-            await().atMost(Duration.ofSeconds(5)).until(() -> runner.getState() == Thread.State.WAITING);
-
-            runner.interrupt();
+            Thread runner = interruptRunWhileACallIsBusy(reactor, release, interrupted);
 
             runner.join(Reactor.GRACE.plusSeconds(10).toMillis());
             assertFalse(runner.isAlive(), "run() gave up on the deaf call after its grace");
@@ -247,6 +234,21 @@ class ReactorTest {
         }
         reactor.thread().join(5_000);
         assertFalse(reactor.thread().isAlive());
+    }
+
+    /**
+     * Schedules a call deaf to interrupts until {@code release}, runs the reactor on a test
+     * thread, and interrupts that thread once the call is busy and run() waits for stop().
+     */
+    private static Thread interruptRunWhileACallIsBusy(Reactor reactor, CountDownLatch release,
+            AtomicReference<InterruptedException> interrupted) throws InterruptedException {
+        CountDownLatch callStarted = new CountDownLatch(1);
+        reactor.callLater(Duration.ZERO, () -> runUntilReleased(callStarted, release));
+        Thread runner = startRunning(reactor, interrupted);
+        assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.getState() == Thread.State.WAITING);
+        runner.interrupt();
+        return runner;
     }
 
     /** A call deaf to interrupts, as a computation is: it returns only when the test releases it. */
