@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * {@code System.nanoTime()}; each other client notes when the line arrives. Per round we keep
  * the time until the last of the N-1 had it, which includes the client thread reading N-1
  * sockets one after another. The server's own share, the relay loop, is taken from its log.
+ * A first pass at the first size, untimed, warms the JVM.
  *
  * <p>Run: {@code mvn -pl examples/08-reactor-broadcast -am compile exec:java
  * "-Dexec.mainClass=gameloop.reactor.BroadcastBenchmark"} (optionally {@code "-Dexec.args=100 1000"},
