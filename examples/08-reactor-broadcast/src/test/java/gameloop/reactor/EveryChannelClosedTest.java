@@ -16,13 +16,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * However the reactor ends, no socket it opened stays open: not one a callback opens while the
  * shutdown is closing the others (and a listener asked for then is refused), and not one whose
- * protocol was still being built when an Error ended the loop.
+ * protocol was still being built when an Error ended the loop. Nor, while it runs, one that a
+ * factory refused or failed to build a protocol for.
  */
 class EveryChannelClosedTest {
 
@@ -168,6 +170,82 @@ class EveryChannelClosedTest {
             assertTrue(closedFromTheOtherEnd(client), "the accepted connection is still open");
         } finally {
             reactor.stop();
+        }
+    }
+
+    /** ServerFactory's promise: return null to refuse a peer, and its socket is closed. */
+    @Test
+    void aServerFactoryThatRefusesAPeerClosesItsSocket() throws Exception {
+        RecordingLog log = new RecordingLog();
+        Reactor reactor = new Reactor("server-refuses-test", log);
+        reactor.start();
+        InetSocketAddress address = reactor.listenTCP(new InetSocketAddress("127.0.0.1", 0), peer -> null);
+        try (Socket client = new Socket(address.getAddress(), address.getPort())) {
+            assertTrue(closedFromTheOtherEnd(client), "the refused connection is still open");
+            assertEquals(List.of(), log.errors(), "a refusal is no error");
+        } finally {
+            reactor.stop();
+        }
+    }
+
+    /** A bug (an exception, not an Error) in a server's buildProtocol costs that connection only, and is logged. */
+    @Test
+    void aServerFactoryThatThrowsLosesThatConnectionOnlyAndTheErrorIsLogged() throws Exception {
+        RecordingLog log = new RecordingLog();
+        Reactor reactor = new Reactor("server-build-throws-test", log);
+        reactor.start();
+        AtomicInteger built = new AtomicInteger(); // reactor thread only; atomic to be read from here
+        InetSocketAddress address = reactor.listenTCP(new InetSocketAddress("127.0.0.1", 0), peer -> {
+            if (built.getAndIncrement() == 0) {
+                throw new IllegalStateException("a bug in buildProtocol, on purpose");
+            }
+            return new LineReceiver(100) {
+                @Override
+                protected void lineReceived(String line) {
+                    sendLine("echo " + line);
+                }
+            };
+        });
+        try (Socket first = new Socket(address.getAddress(), address.getPort());
+                LineSocket next = LineSocket.connect(address.getPort())) {
+            assertTrue(closedFromTheOtherEnd(first), "the connection whose protocol failed is still open");
+            next.sendLine("hi");
+            assertEquals("echo hi", next.readLine(), "the listener serves the next peer");
+            assertEquals(1, log.errors().size(), log.errors().toString());
+            assertTrue(log.errors().get(0).contains("a bug in buildProtocol, on purpose"), log.errors().toString());
+        } finally {
+            reactor.stop();
+        }
+    }
+
+    /** The same bug in a client's buildProtocol: the socket is closed and the factory hears why. */
+    @Test
+    void aClientFactoryWhoseBuildProtocolThrowsHearsWhyAndTheSocketCloses() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RecordingLog log = new RecordingLog();
+            Reactor reactor = new Reactor("client-build-throws-test", log);
+            reactor.start();
+            CompletableFuture<String> failed = new CompletableFuture<>();
+            reactor.connectTCP((InetSocketAddress) server.getLocalSocketAddress(), new ClientFactory() {
+                @Override
+                public Protocol buildProtocol(InetSocketAddress address) {
+                    throw new IllegalStateException("a bug in buildProtocol, on purpose");
+                }
+
+                @Override
+                public void clientConnectionFailed(String reason) {
+                    failed.complete(reason);
+                }
+            });
+            try (Socket peer = server.accept()) {
+                String reason = failed.get(5, TimeUnit.SECONDS);
+                assertTrue(reason.startsWith("buildProtocol failed: java.lang.IllegalStateException"), reason);
+                assertTrue(closedFromTheOtherEnd(peer), "the connection nobody serves is still open");
+                assertEquals(1, log.errors().size(), log.errors().toString());
+                assertTrue(reactor.isAlive(), "an exception, unlike an Error, leaves the reactor running");
+            } finally {
+                reactor.stop();
+            }
         }
     }
 

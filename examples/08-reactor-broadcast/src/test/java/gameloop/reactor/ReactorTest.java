@@ -471,6 +471,116 @@ class ReactorTest {
         }
     }
 
+    /** The count that anIdleReactorSleepsOnceAWriteQueueHasDrained relies on: one more at every wake-up. */
+    @Test
+    void everyWakeUpCountsOneMoreTurn() throws Exception {
+        long before = reactor.turns();
+        for (int i = 0; i < 3; i++) { // each task wakes the reactor from select(), one after another
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            reactor.callFromThread(() -> ran.complete(null));
+            ran.get(10, TimeUnit.SECONDS);
+        }
+        assertTrue(reactor.turns() >= before + 3, "turns went from " + before + " to " + reactor.turns());
+    }
+
+    /** select() sleeps until the next timer is due, and no longer: a timer a minute away must not make it spin. */
+    @Test
+    void aReactorWithOnlyAFarTimerSleeps() throws Exception {
+        CompletableFuture<Void> armed = new CompletableFuture<>();
+        reactor.callFromThread(() -> {
+            reactor.callLater(Duration.ofMinutes(1), () -> { });
+            armed.complete(null);
+        });
+        armed.get(10, TimeUnit.SECONDS);
+
+        long before = reactor.turns();
+        await("the reactor to stay asleep").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> reactor.turns() - before <= 5);
+    }
+
+    /** DelayedCall.isActive: true until the call was made or cancelled; false inside the call already. */
+    @Test
+    void aDelayedCallThatHasRunIsNoLongerActive() throws Exception {
+        CompletableFuture<Boolean> activeWhileRunning = new CompletableFuture<>();
+        CompletableFuture<Boolean> activeAfter = new CompletableFuture<>();
+        reactor.callFromThread(() -> {
+            AtomicReference<DelayedCall> call = new AtomicReference<>();
+            call.set(reactor.callLater(Duration.ZERO, () -> {
+                activeWhileRunning.complete(call.get().isActive());
+                reactor.callLater(Duration.ZERO, () -> activeAfter.complete(call.get().isActive()));
+            }));
+        });
+        assertFalse(activeWhileRunning.get(10, TimeUnit.SECONDS));
+        assertFalse(activeAfter.get(10, TimeUnit.SECONDS));
+    }
+
+    /** listenTCP from a callback, on the reactor thread itself, listens at once and serves. */
+    @Test
+    void listenTCPFromACallbackListensAndServes() throws Exception {
+        CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+        reactor.callFromThread(() -> {
+            try {
+                bound.complete(listen(peer -> new LineReceiver(100) {
+                    @Override
+                    protected void lineReceived(String line) {
+                        sendLine("echo " + line);
+                    }
+                }));
+            } catch (IOException e) {
+                bound.completeExceptionally(e);
+            }
+        });
+        try (LineSocket client = LineSocket.connect(bound.get(10, TimeUnit.SECONDS).getPort())) {
+            client.sendLine("hi");
+            assertEquals("echo hi", client.readLine());
+        }
+    }
+
+    /** join says whether the thread ended: false while a task still holds it after stop(). */
+    @Test
+    void joinIsFalseWhileTheReactorThreadIsStillBusy() throws Exception {
+        CountDownLatch release = holdTheReactorThread();
+        reactor.stop();
+        try {
+            assertFalse(reactor.join(Duration.ofMillis(100)), "the thread is still in its task");
+        } finally {
+            release.countDown();
+        }
+        assertTrue(reactor.join(Duration.ofSeconds(10)));
+    }
+
+    /** On the way out, tasks accepted before the end still run, and one that fails is logged, not lost. */
+    @Test
+    void aTaskThatFailsDuringTheShutdownIsLogged() throws Exception {
+        CountDownLatch release = holdTheReactorThread();
+        reactor.stop();
+        reactor.callFromThread(() -> {
+            throw new IllegalStateException("a task that fails in the shutdown");
+        });
+        release.countDown();
+
+        assertTrue(reactor.join(Duration.ofSeconds(10)));
+        expectedErrors = 1;
+        assertEquals(1, log.errors().size(), log.errors().toString());
+        assertTrue(log.errors().get(0).startsWith("task from callFromThread failed during shutdown"), log.errors().toString());
+    }
+
+    /** Keeps the reactor thread in a task until the returned latch is counted down (or 10 s pass). */
+    private CountDownLatch holdTheReactorThread() throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        reactor.callFromThread(() -> {
+            held.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(held.await(10, TimeUnit.SECONDS), "the reactor thread never took the task");
+        return release;
+    }
+
     private InetSocketAddress listen(ServerFactory factory) throws IOException {
         return listen(reactor, factory);
     }

@@ -2,6 +2,7 @@ package gameloop.reactor;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -256,6 +257,69 @@ class SpreadClientTest extends ServerTestSupport {
         assertEquals(List.of(), clientLog.errors());
     }
 
+    /**
+     * awaitEnd says whether the client has ended, which main's wait loop relies on; and the thread
+     * that reads the keyboard is a daemon, so a read blocked on stdin never keeps the JVM alive.
+     */
+    @Test
+    void whileConnectedAwaitEndIsFalseAndTheKeyboardThreadIsADaemon() throws Exception {
+        SpreadServer server = startServer();
+        SpreadClient client = SpreadClient.start(options(server.port(), null), idleKeyboard(), clientLog);
+        clientLog.awaitMessageStartingWith("connectionMade");
+
+        assertFalse(client.awaitEnd(Duration.ofMillis(200)), "connected, yet awaitEnd says the client ended");
+        List<Thread> readers = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("stdin-reader")).toList();
+        assertFalse(readers.isEmpty(), "no keyboard thread found");
+        assertTrue(readers.stream().allMatch(Thread::isDaemon), "a keyboard thread that is no daemon");
+
+        client.stop();
+        assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+    }
+
+    /** A keyboard that fails (stdin closed under it with an error): logged, and the client hangs up. */
+    @Test
+    void aKeyboardThatFailsIsLoggedAndTheClientHangsUp() throws Exception {
+        Reader broken = new Reader() {
+            @Override
+            public int read(char[] into, int offset, int length) throws IOException {
+                throw new IOException("keyboard unplugged");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), broken, clientLog);
+            try (Socket peer = listener.accept()) {
+                peer.setSoTimeout(10_000);
+                assertEquals(-1, peer.getInputStream().read(), "the client hangs up");
+            }
+            assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        }
+        assertEquals(1, clientLog.errors().size(), clientLog.errors().toString());
+        assertTrue(clientLog.errors().get(0).startsWith("reading input failed; hanging up"), clientLog.errors().toString());
+    }
+
+    /** A line from the server longer than the client's 64 KiB: it hangs up, and sends nothing first. */
+    @Test
+    void aServerLineOverTheClientsLimitMakesItHangUp() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), idleKeyboard(), clientLog);
+            try (Socket peer = listener.accept()) {
+                peer.setSoTimeout(10_000);
+                peer.getOutputStream().write(new byte[64 * 1024 + 1]); // no line end anywhere
+
+                assertEquals(-1, peer.getInputStream().read(), "the client hangs up, sending nothing first");
+            }
+            assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        }
+        assertTrue(clientLog.contains("the server sent a line longer than 65536 bytes: hanging up"),
+                clientLog.messages().toString());
+        assertEquals(List.of(), clientLog.errors());
+    }
+
     /** The command line: a name, --hello, and -Dhello.seconds read with the server's -Dhost and -Dport. */
     @Test
     void theCommandLineIsReadOrRefusedByName() {
@@ -267,6 +331,8 @@ class SpreadClientTest extends ServerTestSupport {
                 Map.of("hello.seconds", " 2 ", "port", "9007")::get);
         assertEquals(Duration.ofSeconds(2), given.helloEvery());
         assertEquals(9007, given.port());
+        assertEquals(Duration.ofSeconds(1), SpreadClient.Options.parse(new String[] {"--hello"},
+                Map.of("hello.seconds", "1")::get).helloEvery());
         assertEquals(Duration.ofDays(1), SpreadClient.Options.parse(new String[] {"--hello"},
                 Map.of("hello.seconds", "86400")::get).helloEvery());
         for (String bad : new String[] {"0", "-2", "2.5", "86401", "five"}) {
