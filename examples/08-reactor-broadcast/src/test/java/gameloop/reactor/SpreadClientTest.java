@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -264,7 +266,21 @@ class SpreadClientTest extends ServerTestSupport {
     @Test
     void whileConnectedAwaitEndIsFalseAndTheKeyboardThreadIsADaemon() throws Exception {
         SpreadServer server = startServer();
-        SpreadClient client = SpreadClient.start(options(server.port(), null), idleKeyboard(), clientLog);
+        Reader keyboard = idleKeyboard();
+        // Started as main starts it, from a thread that is no daemon: a new thread takes its
+        // creator's daemon status, and JUnit's threads are daemons, which would hide a keyboard
+        // thread that does not set its own.
+        CompletableFuture<SpreadClient> started = new CompletableFuture<>();
+        Thread likeMain = new Thread(() -> {
+            try {
+                started.complete(SpreadClient.start(options(server.port(), null), keyboard, clientLog));
+            } catch (IOException | RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+        }, "like-main");
+        likeMain.setDaemon(false);
+        likeMain.start();
+        SpreadClient client = started.get(10, TimeUnit.SECONDS);
         clientLog.awaitMessageStartingWith("connectionMade");
 
         assertFalse(client.awaitEnd(Duration.ofMillis(200)), "connected, yet awaitEnd says the client ended");
