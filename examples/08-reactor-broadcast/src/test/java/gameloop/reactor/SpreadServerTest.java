@@ -45,6 +45,7 @@ class SpreadServerTest extends ServerTestSupport {
         // Logged after the relay loop, and so before the server read b's marker: no need to wait.
         assertTrue(log.messages().contains("connected #1 from " + a.localAddress() + " (1 online)"), log.messages().toString());
         assertTrue(log.contains("#1 says \"hello from a\", relayed to 2 other(s)"));
+        assertFalse(log.contains("accepting again"), "no accept failed, so there is no recovery to report");
     }
 
     @Test
