@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class ListenerTest {
         Reactor reactor = new Reactor("listener-burst-test", log);
         reactor.start();
         List<Socket> burst = new ArrayList<>();
-        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch release = null;
         try {
             List<Long> turnOfEachAccept = new CopyOnWriteArrayList<>();
             InetSocketAddress address = reactor.listenTCP(new InetSocketAddress("127.0.0.1", 0), peer -> new Protocol() {
@@ -39,16 +38,7 @@ class ListenerTest {
                     turnOfEachAccept.add(reactor.turns());
                 }
             });
-            CountDownLatch held = new CountDownLatch(1);
-            reactor.callFromThread(() -> {
-                held.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertTrue(held.await(10, TimeUnit.SECONDS));
+            release = ReactorHold.holdTheThread(reactor);
             for (int i = 0; i < 300; i++) {
                 burst.add(new Socket(address.getAddress(), address.getPort())); // complete, in the backlog
             }
@@ -62,7 +52,9 @@ class ListenerTest {
                     acceptsPerTurn.toString());
             assertEquals(List.of(), log.errors());
         } finally {
-            release.countDown();
+            if (release != null) {
+                release.countDown();
+            }
             for (Socket socket : burst) {
                 socket.close();
             }

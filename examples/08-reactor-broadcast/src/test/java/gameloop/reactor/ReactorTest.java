@@ -133,17 +133,7 @@ class ReactorTest {
     /** An Error ends the reactor, but the tasks accepted with the one that threw still run, in the shutdown. */
     @Test
     void tasksAcceptedBesideOneThatEndsTheReactorStillRun() throws Exception {
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        reactor.callFromThread(() -> { // holds the reactor thread, so the next two come in one batch
-            held.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertTrue(held.await(10, TimeUnit.SECONDS));
+        CountDownLatch release = ReactorHold.holdTheThread(reactor); // so the next two come in one batch
         Fatal fatal = new Fatal("fatal, on purpose");
         AtomicBoolean nextRan = new AtomicBoolean();
         reactor.callFromThread(() -> {
@@ -539,7 +529,7 @@ class ReactorTest {
     /** join says whether the thread ended: false while a task still holds it after stop(). */
     @Test
     void joinIsFalseWhileTheReactorThreadIsStillBusy() throws Exception {
-        CountDownLatch release = holdTheReactorThread();
+        CountDownLatch release = ReactorHold.holdTheThread(reactor);
         reactor.stop();
         try {
             assertFalse(reactor.join(Duration.ofMillis(100)), "the thread is still in its task");
@@ -552,7 +542,7 @@ class ReactorTest {
     /** On the way out, tasks accepted before the end still run, and one that fails is logged, not lost. */
     @Test
     void aTaskThatFailsDuringTheShutdownIsLogged() throws Exception {
-        CountDownLatch release = holdTheReactorThread();
+        CountDownLatch release = ReactorHold.holdTheThread(reactor);
         reactor.stop();
         reactor.callFromThread(() -> {
             throw new IllegalStateException("a task that fails in the shutdown");
@@ -563,22 +553,6 @@ class ReactorTest {
         expectedErrors = 1;
         assertEquals(1, log.errors().size(), log.errors().toString());
         assertTrue(log.errors().get(0).startsWith("task from callFromThread failed during shutdown"), log.errors().toString());
-    }
-
-    /** Keeps the reactor thread in a task until the returned latch is counted down (or 10 s pass). */
-    private CountDownLatch holdTheReactorThread() throws InterruptedException {
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        reactor.callFromThread(() -> {
-            held.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertTrue(held.await(10, TimeUnit.SECONDS), "the reactor thread never took the task");
-        return release;
     }
 
     private InetSocketAddress listen(ServerFactory factory) throws IOException {
