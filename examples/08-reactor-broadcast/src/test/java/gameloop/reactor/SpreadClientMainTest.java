@@ -1,0 +1,90 @@
+package gameloop.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client as the README runs it, in a JVM of its own: what a learner sees after a typo, and
+ * that the process ends by itself when no server answers or when its input ends.
+ */
+class SpreadClientMainTest extends ServerTestSupport {
+
+    record Run(int exitCode, String output) {
+    }
+
+    @Test
+    void aMistypedCommandLineSaysWhatIsWrongAndExitsWith2() throws Exception {
+        Run unknownOption = runClient(List.of(), List.of("--bogus"), "");
+        assertEquals(new Run(2, "usage: SpreadClient [--hello] [NAME], got: --bogus"), unknownOption);
+
+        Run badPeriod = runClient(List.of("-Dhello.seconds=0"), List.of("--hello"), "");
+        assertEquals(new Run(2, "-Dhello.seconds must be a whole number of seconds from 1 to 86400, got '0'"), badPeriod);
+    }
+
+    @Test
+    void withNoServerItSaysSoAndEnds() throws Exception {
+        try (Socket portHolder = new Socket()) {
+            portHolder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)); // bound, not listening: refused
+            Run run = runClient(List.of("-Dport=" + portHolder.getLocalPort()), List.of("alice"), "");
+
+            assertEquals(0, run.exitCode(), run.output());
+            assertTrue(run.output().contains("clientConnectionFailed: Connection refused"), run.output());
+        }
+    }
+
+    /** Input from a pipe, as `printf 'hi\n' | mvn ... exec:java` gives it: sent, then the client hangs up and exits. */
+    @Test
+    void itSendsWhatIsTypedAndEndsWhenTheInputEnds() throws Exception {
+        SpreadServer server = startServer();
+        LineSocket other = join(server, 1);
+
+        Run run = runClient(List.of("-Dport=" + server.port()), List.of("alice"), "hello from a pipe\n");
+
+        assertEquals("hello from a pipe", other.readLine());
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("end of input: hanging up"), run.output());
+        log.awaitMessageStartingWith("lost #2");
+    }
+
+    /** Runs SpreadClient's main with {@code input} on its stdin; its stdout and stderr together, stripped. */
+    private static Run runClient(List<String> properties, List<String> args, String input) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // This module needs nothing but the JDK: its classes directory is the whole classpath.
+        String classes = Path.of(SpreadClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(properties);
+        command.addAll(List.of("-cp", classes, SpreadClient.class.getName()));
+        command.addAll(args);
+        Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            try (OutputStream stdin = client.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException exitedAlready) {
+                // a client that refused its command line may be gone before its input is written
+            }
+            // Its few lines fit in the pipe: waiting first cannot block it, and a client that
+            // hangs is killed before its output is read (reading first would wait for ever).
+            boolean ended = client.waitFor(20, TimeUnit.SECONDS);
+            if (!ended) {
+                client.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(ended, "the client did not end; it printed: " + output);
+            return new Run(client.exitValue(), output.strip());
+        } finally {
+            client.destroyForcibly();
+        }
+    }
+}
