@@ -3,6 +3,7 @@ package gameloop.reactor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -68,21 +69,30 @@ class SpreadClientMainTest extends ServerTestSupport {
         command.addAll(List.of("-cp", classes, SpreadClient.class.getName()));
         command.addAll(args);
         Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // Read while it runs: a client that hangs is killed, and a killed process's streams are closed.
+        ByteArrayOutputStream printed = new ByteArrayOutputStream(); // its methods are synchronized
+        Thread reader = new Thread(() -> {
+            try {
+                client.getInputStream().transferTo(printed);
+            } catch (IOException closed) {
+                // killed: what it printed so far is kept
+            }
+        }, "client-output-reader");
+        reader.start();
         try {
             try (OutputStream stdin = client.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
             } catch (IOException exitedAlready) {
                 // a client that refused its command line may be gone before its input is written
             }
-            // Its few lines fit in the pipe: waiting first cannot block it, and a client that
-            // hangs is killed before its output is read (reading first would wait for ever).
             boolean ended = client.waitFor(20, TimeUnit.SECONDS);
             if (!ended) {
                 client.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
-            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            reader.join(5_000);
+            String output = printed.toString(StandardCharsets.UTF_8).strip();
             assertTrue(ended, "the client did not end; it printed: " + output);
-            return new Run(client.exitValue(), output.strip());
+            return new Run(client.exitValue(), output);
         } finally {
             client.destroyForcibly();
         }
