@@ -8,19 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gameloop.shared.GameServer;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
+import gameloop.testkit.DeafWork;
 import gameloop.testkit.Echoes;
 import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
-import gameloop.testkit.Threads;
 import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -168,24 +166,15 @@ class BasicLoopTest {
     @Test
     void ticksRunOnTheNamedLoopThreadWhichCloseWaitsFor() throws Exception {
         Set<String> tickThreads = ConcurrentHashMap.newKeySet();
-        CountDownLatch inLongTick = new CountDownLatch(1);
-        AtomicBoolean longTickDone = new AtomicBoolean();
+        DeafWork longTick = new DeafWork(); // close() interrupts it, to no avail
         GameServer slowToStop = startWithTicks(n -> {
             tickThreads.add(Thread.currentThread().getName());
-            if (n == 3) {
-                inLongTick.countDown();
-                Threads.workIgnoringInterrupts(Duration.ofMillis(500)); // close() interrupts it, to no avail
-                longTickDone.set(true);
-            }
+            longTick.at(n);
             return Protocol.tick(n);
         });
         try {
-            assertTrue(inLongTick.await(10, TimeUnit.SECONDS), "tick 3 never came");
+            longTick.assertCloseWaitsForIt(slowToStop, "game-loop");
 
-            slowToStop.close();
-
-            assertTrue(longTickDone.get(), "close() returned while a tick was still running");
-            assertEquals(List.of(), Threads.alive(slowToStop.threadNamePrefix() + "game-loop"));
             assertEquals(Set.of(slowToStop.threadNamePrefix() + "game-loop-1"), tickThreads);
         } finally {
             slowToStop.close();

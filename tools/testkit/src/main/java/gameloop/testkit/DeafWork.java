@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Work that, once, at tick 3 or the first tick after it that does work, keeps its thread busy for
- * half a second and ignores the interrupt sent to stop it, as a computation does. A game whose {@code close()} promises to wait for its
- * threads ("no tick is sent after this returns") must return only after it. A close that merely
- * interrupts and moves on returns at once, and its thread is still alive for a while after: a
- * check that polls for leftover threads would forgive that, {@link #assertCloseWaitsForIt} does not.
+ * half a second and ignores the interrupt sent to stop it, as a computation does. A game whose
+ * {@code close()} promises to wait for its threads ("no tick is sent after this returns") must
+ * return only after it. A close that merely interrupts and moves on returns at once, and its
+ * thread is still alive for a while after: a check that polls for leftover threads would forgive
+ * that, {@link #assertCloseWaitsForIt} does not.
  */
 public final class DeafWork {
 
