@@ -62,16 +62,8 @@ public final class SpreadClient implements ClientFactory {
             if (seconds == null || seconds.isBlank()) {
                 return Duration.ofSeconds(5);
             }
-            try {
-                long value = Long.parseLong(seconds.strip());
-                if (value >= 1 && value <= MAX_HELLO_SECONDS) {
-                    return Duration.ofSeconds(value);
-                }
-            } catch (NumberFormatException e) {
-                // refused below, with the same message as a number out of range
-            }
-            throw new IllegalArgumentException("-Dhello.seconds must be a whole number of seconds from 1 to "
-                    + MAX_HELLO_SECONDS + ", got '" + seconds + "'");
+            return Duration.ofSeconds(
+                    SpreadServer.Settings.wholeNumber("hello.seconds", seconds, 1, MAX_HELLO_SECONDS, "seconds"));
         }
     }
 

@@ -58,15 +58,26 @@ public final class SpreadServer implements AutoCloseable {
             if (port == null || port.isBlank()) {
                 return defaults().withHost(host);
             }
+            return defaults().withHost(host).withPort((int) wholeNumber("port", port, 0, 65_535, ""));
+        }
+
+        /**
+         * A {@code -D} option's {@code value} as a whole number from {@code min} to {@code max}, or
+         * an IllegalArgumentException that names the option and what it got (the client's
+         * {@code -Dhello.seconds} too). The shared examples' {@code ServerSettings} has its twin:
+         * this module depends on nothing but the JDK.
+         */
+        static long wholeNumber(String name, String value, long min, long max, String unit) {
             try {
-                int number = Integer.parseInt(port.strip());
-                if (number >= 0 && number <= 65_535) {
-                    return defaults().withHost(host).withPort(number);
+                long number = Long.parseLong(value.strip());
+                if (number >= min && number <= max) {
+                    return number;
                 }
             } catch (NumberFormatException e) {
                 // refused below, with the same message as a number out of range
             }
-            throw new IllegalArgumentException("-Dport must be a whole number from 0 to 65535, got '" + port + "'");
+            throw new IllegalArgumentException("-D" + name + " must be a whole number" + (unit.isEmpty() ? "" : " of " + unit)
+                    + " from " + min + " to " + max + ", got '" + value + "'");
         }
 
         public Settings withHost(String newHost) {
