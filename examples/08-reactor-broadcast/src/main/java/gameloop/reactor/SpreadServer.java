@@ -76,8 +76,8 @@ public final class SpreadServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 // refused below, with the same message as a number out of range
             }
-            throw new IllegalArgumentException("-D" + name + " must be a whole number" + (unit.isEmpty() ? "" : " of " + unit)
-                    + " from " + min + " to " + max + ", got '" + value + "'");
+            throw new IllegalArgumentException("-D" + name + " must be a whole number"
+                    + (unit.isEmpty() ? "" : " of " + unit) + " from " + min + " to " + max + ", got '" + value + "'");
         }
 
         public Settings withHost(String newHost) {
