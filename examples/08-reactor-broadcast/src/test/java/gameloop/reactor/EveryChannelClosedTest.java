@@ -154,6 +154,7 @@ class EveryChannelClosedTest {
                 assertEquals(List.of(), log.errors());
             } finally {
                 reactor.stop();
+                assertTrue(reactor.join(Duration.ofSeconds(5)), "the reactor thread ends");
             }
         }
     }
@@ -185,6 +186,7 @@ class EveryChannelClosedTest {
             assertEquals(List.of(), log.errors(), "a refusal is no error");
         } finally {
             reactor.stop();
+            assertTrue(reactor.join(Duration.ofSeconds(5)), "the reactor thread ends");
         }
     }
 
@@ -215,6 +217,7 @@ class EveryChannelClosedTest {
             assertTrue(log.errors().get(0).contains("a bug in buildProtocol, on purpose"), log.errors().toString());
         } finally {
             reactor.stop();
+            assertTrue(reactor.join(Duration.ofSeconds(5)), "the reactor thread ends");
         }
     }
 
@@ -245,6 +248,7 @@ class EveryChannelClosedTest {
                 assertTrue(reactor.isAlive(), "an exception, unlike an Error, leaves the reactor running");
             } finally {
                 reactor.stop();
+                assertTrue(reactor.join(Duration.ofSeconds(5)), "the reactor thread ends");
             }
         }
     }
