@@ -281,6 +281,7 @@ class SpreadClientTest extends ServerTestSupport {
         likeMain.setDaemon(false);
         likeMain.start();
         SpreadClient client = started.get(10, TimeUnit.SECONDS);
+        likeMain.join(10_000);
         clientLog.awaitMessageStartingWith("connectionMade");
 
         assertFalse(client.awaitEnd(Duration.ofMillis(200)), "connected, yet awaitEnd says the client ended");
