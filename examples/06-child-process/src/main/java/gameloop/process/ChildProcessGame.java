@@ -127,9 +127,9 @@ final class ChildProcessGame implements Game {
         synchronized (lock) {
             number = ++workersStarted;
         }
-        // "#" for the count: everywhere else the number after "worker" is the child's pid.
-        LOG.info("Worker #{} started: a second JVM, pid {}, {} ms of work per step (see it with `pgrep -af 'gameloop\\.process\\.HeavyWorker'`)",
-                number, started.pid(), work.toMillis());
+        // Named by its pid, as in every other line about it: the one pgrep and top show.
+        LOG.info("Worker {} started: a second JVM, {} ms of work per step, workers started so far: {} (see it with `pgrep -af 'gameloop\\.process\\.HeavyWorker'`)",
+                started.pid(), work.toMillis(), number);
         return started;
     }
 

@@ -372,7 +372,7 @@ class ChildProcessGameTest {
         // What the chapter tells the learner to look for in the log, in this order of events.
         ServerLog.awaitLine(server, "worker " + firstPid + ": HeavyWorker " + firstPid + " ready.*");
         ServerLog.awaitLine(server, "Worker " + firstPid + " died with exit code 137 \\(SIGKILL: .*");
-        ServerLog.awaitLine(server, "Worker #2 started: a second JVM, pid " + game.workerPid() + ", 2 ms of work per step .*");
+        ServerLog.awaitLine(server, "Worker " + game.workerPid() + " started: a second JVM, 2 ms of work per step, workers started so far: 2 .*");
         List<Long> numbers = client.tickNumbers();
         for (int i = 1; i < numbers.size(); i++) { // the count goes on; at most the lost request is missing
             assertTrue(numbers.get(i) > numbers.get(i - 1), "ticks went backwards: " + numbers);

@@ -59,7 +59,7 @@ class KilledServerTest {
             TestClient client = clients.connect(URI.create("ws://" + pageUri.getAuthority() + "/connect"));
             await().atMost(Duration.ofSeconds(30)).until(() -> client.lastTickNumber() >= 3);
             worker = workerOf(server.toHandle()).orElseThrow(() -> new AssertionError("the server has no worker; its log: " + log));
-            String started = "Worker #1 started: a second JVM, pid " + worker.pid() + ", 5 ms of work per step";
+            String started = "Worker " + worker.pid() + " started: a second JVM, 5 ms of work per step, workers started so far: 1";
             synchronized (log) { // the log's reader thread is still adding to it
                 assertTrue(log.stream().anyMatch(line -> line.contains(started)), "-Dwork.ms=5 did not reach the game: " + log);
             }
