@@ -48,8 +48,6 @@ public final class GameServer implements AutoCloseable {
     public static final int MAX_QUEUED_FRAMES = 256;
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */
     static final int ACCEPT_QUEUE = 1024;
-    /** A connection with no traffic either way for this long is closed. Ticks count as traffic. */
-    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
     /**
      * How long stopping waits for the 1001 close frames to go out. For 1001, which Jetty counts as
      * an abnormal close, it closes the connection once the frame is written, without waiting for

@@ -1,10 +1,10 @@
 package gameloop.shared;
 
-import static gameloop.shared.GameServer.IDLE_TIMEOUT;
 import static gameloop.shared.GameServer.MAX_MESSAGE_BYTES;
 import static gameloop.shared.GameServer.MAX_QUEUED_FRAMES;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -33,12 +33,14 @@ final class Routes {
     /** Listening on the loopback interface only (the default): browsers must then use a loopback name. */
     private final boolean loopbackOnly;
     private final RefusedOrigins refusedOrigins = new RefusedOrigins();
+    private final Duration idleTimeout;
 
     private Routes(Server server, ServerSettings settings, Players players, Game game) {
         this.server = server;
         this.players = players;
         this.game = game;
         this.loopbackOnly = SameOrigin.isLoopbackInterface(settings.host());
+        this.idleTimeout = settings.idleTimeout();
     }
 
     /** The handler tree of a server for {@code settings}, whose players {@code game} plays with. */
@@ -58,7 +60,7 @@ final class Routes {
         container.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
         container.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
         container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
-        container.setIdleTimeout(IDLE_TIMEOUT);
+        container.setIdleTimeout(idleTimeout);
         container.addMapping("/connect", (request, response, callback) -> {
             // A browser sends one Origin at most. Two are not a browser's doing: refused, rather
             // than judged by whichever one a check happens to read.

@@ -11,13 +11,15 @@ import java.util.function.UnaryOperator;
  * message that names the property and the value it got. (A host name is left to the bind to
  * judge: Jetty's error names the address it could not bind.)
  *
- * @param example    the module's name, shown on the page so a learner knows what they talk to
- * @param host       the address to bind; 127.0.0.1 unless told otherwise, so a learner's server
- *                   is not reachable from the rest of the network by accident
- * @param port       0 asks the operating system for a free port (what the tests do)
- * @param tickPeriod the game loop's period
+ * @param example     the module's name, shown on the page so a learner knows what they talk to
+ * @param host        the address to bind; 127.0.0.1 unless told otherwise, so a learner's server
+ *                    is not reachable from the rest of the network by accident
+ * @param port        0 asks the operating system for a free port (what the tests do)
+ * @param tickPeriod  the game loop's period
+ * @param idleTimeout how long a connection with no traffic either way stays open: not a
+ *                    command-line option, always {@link #IDLE_TIMEOUT} but in a test that checks it
  */
-public record ServerSettings(String example, String host, int port, Duration tickPeriod) {
+public record ServerSettings(String example, String host, int port, Duration tickPeriod, Duration idleTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -26,6 +28,12 @@ public record ServerSettings(String example, String host, int port, Duration tic
      * far enough from {@code long}'s end that no deadline computed from it overflows.
      */
     public static final long MAX_MILLIS = Duration.ofDays(1).toMillis();
+
+    /**
+     * A connection with no traffic either way for this long is closed (1001). Ticks count as
+     * traffic, so only a connection that is dead, or open while no loop runs, ever reaches it.
+     */
+    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     public ServerSettings {
         Objects.requireNonNull(example, "example");
@@ -36,6 +44,19 @@ public record ServerSettings(String example, String host, int port, Duration tic
         if (tickPeriod.isNegative() || tickPeriod.isZero()) {
             throw new IllegalArgumentException("tick period must be positive, got " + tickPeriod);
         }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
+        }
+    }
+
+    /** Settings with the usual {@link #IDLE_TIMEOUT}. */
+    public ServerSettings(String example, String host, int port, Duration tickPeriod) {
+        this(example, host, port, tickPeriod, IDLE_TIMEOUT);
+    }
+
+    /** The same settings with another idle timeout: for a test that waits for it to pass. */
+    public ServerSettings withIdleTimeout(Duration timeout) {
+        return new ServerSettings(example, host, port, tickPeriod, timeout);
     }
 
     /** Reads {@code -Dhost}, {@code -Dport} and {@code -Dtick.ms}, falling back to the defaults. */

@@ -26,6 +26,9 @@ class ServerSettingsTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new ServerSettings("x", "127.0.0.1", 8080, Duration.ZERO))
                 .getMessage().contains("tick"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ServerSettings.forTest("x", Duration.ofSeconds(1)).withIdleTimeout(Duration.ZERO))
+                .getMessage().contains("idle timeout"));
     }
 
     /** An example's own millisecond setting: absent, given, or refused by name with what it got. */

@@ -1,0 +1,85 @@
+package gameloop.testkit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.shared.Game;
+import gameloop.shared.GameServer;
+import gameloop.shared.Protocol;
+import gameloop.shared.ServerSettings;
+import gameloop.testkit.TestClient.Closed;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared wiring's idle timeout (five minutes in the examples, half a second here): a
+ * connection with no traffic either way is closed, and its player leaves, so a client that
+ * vanished without a word does not stay a player for ever.
+ */
+class IdleTimeoutTest {
+
+    private static final Duration IDLE_TIMEOUT = Duration.ofMillis(500);
+
+    private final TestClients clients = new TestClients();
+    private GameServer server;
+
+    @AfterEach
+    void tearDown() {
+        Teardown.closeAll(clients, server);
+    }
+
+    @Test
+    void aConnectionSilentBothWaysIsClosedWithGoingAwayOnceTheIdleTimeoutPassesAndItsPlayerLeaves() throws Exception {
+        Game sendsNothing = () -> { };
+        server = GameServer.start(ServerSettings.forTest("idle-test", Duration.ofSeconds(1)).withIdleTimeout(IDLE_TIMEOUT),
+                context -> sendsNothing);
+
+        long connected = System.nanoTime();
+        TestClient silent = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
+
+        Closed closed = silent.closed().get(10, TimeUnit.SECONDS);
+        long openMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connected);
+
+        assertEquals(StatusCode.SHUTDOWN, closed.code(), "closed with " + closed);
+        assertTrue(openMillis >= IDLE_TIMEOUT.toMillis(), "closed after " + openMillis + " ms, before the idle timeout");
+        await().until(() -> server.players().count() == 0);
+    }
+
+    /** Chapter 01's promise that ticks count as traffic: a client that only listens is kept. */
+    @Test
+    void aClientThatOnlyReceivesIsKeptLongPastTheIdleTimeout() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("idle-test", Duration.ofSeconds(1)).withIdleTimeout(IDLE_TIMEOUT),
+                context -> new Game() {
+                    private final ScheduledExecutorService loop =
+                            Executors.newSingleThreadScheduledExecutor(context.threads("game-loop"));
+                    private final AtomicLong ticks = new AtomicLong();
+
+                    @Override
+                    public void start() {
+                        loop.scheduleAtFixedRate(() -> context.players().broadcast(Protocol.tick(ticks.incrementAndGet())),
+                                0, 50, TimeUnit.MILLISECONDS);
+                    }
+
+                    @Override
+                    public void close() {
+                        Game.stopAndAwait(loop);
+                    }
+                });
+        TestClient listener = clients.connect(server.webSocketUri());
+
+        // Four idle timeouts' worth of ticks, and not a word from the client.
+        await().atMost(Duration.ofSeconds(20)).until(() -> listener.lastTickNumber() >= 40);
+
+        assertFalse(listener.closed().isDone(), "closed while receiving ticks: " + listener.closed().getNow(null));
+        assertEquals(1, server.players().count());
+    }
+}
