@@ -7,7 +7,11 @@ import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -188,16 +192,20 @@ public final class SpreadClient implements ClientFactory {
             System.exit(2);
             return;
         }
-        SpreadClient client = start(options, new InputStreamReader(System.in, StandardCharsets.UTF_8), Log.console());
-        Thread hook = new Thread(() -> {
-            client.stop();
-            try {
-                client.awaitEnd(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "spread-client-shutdown");
+        // Ctrl+C runs shutdown hooks. This one goes in before anything starts, so that a Ctrl+C at
+        // any moment finds it (the server may accept the connection before start() returns): it
+        // waits for the start to end, then closes the connection through the reactor.
+        CompletableFuture<SpreadClient> started = new CompletableFuture<>();
+        Thread hook = new Thread(() -> stopOnceStarted(started), "spread-client-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        SpreadClient client;
+        try {
+            client = start(options, new InputStreamReader(System.in, StandardCharsets.UTF_8), Log.console());
+        } catch (IOException | RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
+        started.complete(client);
         while (!client.awaitEnd(Duration.ofHours(1))) {
             // connected: the reactor thread does the work until the connection ends
         }
@@ -205,6 +213,20 @@ public final class SpreadClient implements ClientFactory {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // Ctrl+C: the hook is running, and that is fine
+        }
+    }
+
+    /** The shutdown hook's work: once the start has ended, stop the client and wait for its reactor. */
+    private static void stopOnceStarted(CompletableFuture<SpreadClient> started) {
+        try {
+            SpreadClient client = started.get(5, TimeUnit.SECONDS);
+            client.stop();
+            client.awaitEnd(Duration.ofSeconds(5));
+        } catch (ExecutionException | TimeoutException e) {
+            // The start failed (main reports it) or hangs (resolving a host name): nothing is
+            // connected, so nothing needs closing in order.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

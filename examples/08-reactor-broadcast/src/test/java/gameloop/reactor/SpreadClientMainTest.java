@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client as the README runs it, in a JVM of its own: what a learner sees after a typo, and
- * that the process ends by itself when no server answers or when its input ends.
+ * The client as the README runs it, in a JVM of its own: what a learner sees after a typo, that
+ * the process ends by itself when no server answers or when its input ends, and that Ctrl+C
+ * closes its connection in order.
  */
 class SpreadClientMainTest extends ServerTestSupport {
 
@@ -59,42 +60,85 @@ class SpreadClientMainTest extends ServerTestSupport {
         log.awaitMessageStartingWith("lost #2");
     }
 
-    /** Runs SpreadClient's main with {@code input} on its stdin; its stdout and stderr together, stripped. */
+    /**
+     * Ctrl+C or a SIGTERM: the shutdown hook stops the reactor, which closes the connection itself
+     * and reports it, before the JVM ends (without the hook the JVM would end with the socket
+     * still open, and the kernel would close it unseen).
+     */
+    @Test
+    void aSigtermClosesTheConnectionThroughTheReactorBeforeTheJvmEnds() throws Exception {
+        SpreadServer server = startServer();
+        try (RunningClient client = RunningClient.start(List.of("-Dport=" + server.port()), List.of("alice"))) {
+            log.awaitMessageStartingWith("connected #1");
+
+            // SIGTERM, which runs the shutdown hooks as Ctrl+C's SIGINT does. Through the handle:
+            // Process.destroy() would also close our end of its output, losing what it prints next.
+            client.process.toHandle().destroy();
+
+            Run run = client.awaitEnd();
+            assertEquals(143, run.exitCode(), run.output()); // 128 + 15: ended by SIGTERM
+            assertTrue(run.output().contains("clientConnectionLost: reactor stopped"), run.output());
+            log.awaitMessageStartingWith("lost #1");
+        }
+    }
+
+    /** Runs SpreadClient's main with {@code input} on its stdin, then the end of input. */
     private static Run runClient(List<String> properties, List<String> args, String input) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // This module needs nothing but the JDK: its classes directory is the whole classpath.
-        String classes = Path.of(SpreadClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(properties);
-        command.addAll(List.of("-cp", classes, SpreadClient.class.getName()));
-        command.addAll(args);
-        Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
-        // Read while it runs: a client that hangs is killed, and a killed process's streams are closed.
-        ByteArrayOutputStream printed = new ByteArrayOutputStream(); // its methods are synchronized
-        Thread reader = new Thread(() -> {
-            try {
-                client.getInputStream().transferTo(printed);
-            } catch (IOException closed) {
-                // killed: what it printed so far is kept
-            }
-        }, "client-output-reader");
-        reader.start();
-        try {
-            try (OutputStream stdin = client.getOutputStream()) {
+        try (RunningClient client = RunningClient.start(properties, args)) {
+            try (OutputStream stdin = client.process.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
             } catch (IOException exitedAlready) {
                 // a client that refused its command line may be gone before its input is written
             }
-            boolean ended = client.waitFor(20, TimeUnit.SECONDS);
+            return client.awaitEnd();
+        }
+    }
+
+    /** SpreadClient's main in a JVM of its own, its stdout and stderr read together as it runs. */
+    private static final class RunningClient implements AutoCloseable {
+        final Process process;
+        private final ByteArrayOutputStream printed = new ByteArrayOutputStream(); // its methods are synchronized
+        private final Thread reader;
+
+        private RunningClient(Process process) {
+            this.process = process;
+            // Read while it runs: a client that hangs is killed, and a killed process's streams are closed.
+            reader = new Thread(() -> {
+                try {
+                    process.getInputStream().transferTo(printed);
+                } catch (IOException closed) {
+                    // killed: what it printed so far is kept
+                }
+            }, "client-output-reader");
+            reader.start();
+        }
+
+        static RunningClient start(List<String> properties, List<String> args) throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // This module needs nothing but the JDK: its classes directory is the whole classpath.
+            String classes = Path.of(SpreadClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(properties);
+            command.addAll(List.of("-cp", classes, SpreadClient.class.getName()));
+            command.addAll(args);
+            return new RunningClient(new ProcessBuilder(command).redirectErrorStream(true).start());
+        }
+
+        /** Waits for it to end by itself; what it printed, stripped, and its exit code. */
+        Run awaitEnd() throws Exception {
+            boolean ended = process.waitFor(20, TimeUnit.SECONDS);
             if (!ended) {
-                client.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
             reader.join(5_000);
             String output = printed.toString(StandardCharsets.UTF_8).strip();
             assertTrue(ended, "the client did not end; it printed: " + output);
-            return new Run(client.exitValue(), output);
-        } finally {
-            client.destroyForcibly();
+            return new Run(process.exitValue(), output);
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
         }
     }
 }
