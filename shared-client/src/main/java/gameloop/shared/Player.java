@@ -84,7 +84,7 @@ public final class Player {
                 LOG.error("Sending to player {} threw; disconnecting it, the others play on", id, e);
                 session.disconnect();
             } finally {
-                markGone();
+                markGone("a send threw " + e.getClass().getSimpleName());
             }
         }
     }
@@ -115,7 +115,7 @@ public final class Player {
             // makes the endpoint report the same loss: only the call that makes the player leave
             // says why, once, before the leave is logged and the game hears of it.
             try {
-                markGone(() -> LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it"
+                markGone("not keeping up", () -> LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it"
                                 + " does not read them, or it asks for answers faster than they can be written)."
                                 + " Disconnecting it so it cannot grow our memory or slow anyone else.",
                         id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES));
@@ -125,22 +125,25 @@ public final class Player {
             }
         } else {
             LOG.debug("Send to player {} failed, dropping it: {}", id, failure.toString());
-            markGone();
+            markGone("a send failed, " + PlayerEndpoint.describe(failure));
         }
     }
 
-    /** Idempotent: the endpoint's close, its error and a failed send may all report the same loss. */
-    void markGone() {
-        markGone(() -> { });
+    /**
+     * Idempotent: the endpoint's close, its error and a failed send may all report the same loss.
+     * The first call makes the player leave, and its {@code why} is what the log says ended it.
+     */
+    void markGone(String why) {
+        markGone(why, () -> { });
     }
 
-    /** As {@link #markGone()}, and the one call that makes the player leave runs {@code first} first. */
-    private void markGone(Runnable first) {
+    /** As {@link #markGone(String)}, and the one call that makes the player leave runs {@code first} first. */
+    private void markGone(String why, Runnable first) {
         if (gone.compareAndSet(false, true)) {
             try {
                 first.run();
             } finally {
-                players.remove(this);
+                players.remove(this, why);
             }
         }
     }

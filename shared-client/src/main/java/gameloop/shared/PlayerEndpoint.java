@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * be closing everyone (on the thread stopping it, at the same time). {@link #player} is not set
  * yet, so that close alone could not make the player leave, and it would stay listed for good. So
  * both sides write their own volatile field, then read the other's: whichever runs second sees
- * the first, and at least one of them makes the player leave ({@link Player#markGone()} is
+ * the first, and at least one of them makes the player leave ({@link Player#markGone} is
  * idempotent).
  */
 public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
@@ -47,7 +47,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         Player joined = players.join(session);
         this.player = joined;
         if (joined != null && closed) {
-            joined.markGone(); // closed while joining: see the class comment
+            joined.markGone("closed while joining"); // see the class comment
         }
     }
 
@@ -83,7 +83,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         try {
-            leave();
+            leave(closeReason(statusCode, reason));
         } finally {
             callback.succeed(); // whatever happens above, Jetty must hear the close was handled
         }
@@ -95,7 +95,26 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         LOG.debug("Connection error for {}: {}", who(), cause.toString());
         // Jetty reports the close after this as well. Leaving now means no more ticks go to a
         // connection known to be broken while its close completes; leaving twice is harmless.
-        leave();
+        leave("connection error, " + describe(cause));
+    }
+
+    /**
+     * A close as the log tells it: its code, and its reason when it has one. The reason may be
+     * the client's own words (up to 123 bytes): control characters are replaced, so that it
+     * cannot break the log's lines or forge one.
+     */
+    static String closeReason(int statusCode, String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "closed with " + statusCode;
+        }
+        return "closed with " + statusCode + " \"" + reason.replaceAll("\\p{Cntrl}", "?") + "\"";
+    }
+
+    /** A failure as the log tells it, in one line: its class's short name, and its message if any. */
+    static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        String name = failure.getClass().getSimpleName();
+        return message == null || message.isBlank() ? name : name + ": " + message.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** The player, or before the join (or after a refused one) the peer's address. */
@@ -108,11 +127,11 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         return mine != null ? mine.getRemoteSocketAddress() : "a connection not yet open";
     }
 
-    private void leave() {
+    private void leave(String why) {
         closed = true; // before reading player: see the class comment
         Player me = player;
         if (me != null) {
-            me.markGone();
+            me.markGone(why);
         }
     }
 }

@@ -80,17 +80,17 @@ public final class Players {
             // sent to the client as the close reason. An Error (a failed
             // assert, say) is a bug in the game like any other.
             LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
-            player.markGone();
+            player.markGone("the game could not take it in");
             player.closeForServerError("the game could not take this player in");
             return null;
         }
         return player;
     }
 
-    /** Called once per player, by {@link Player#markGone()}. */
-    void remove(Player player) {
+    /** Called once per player, by {@link Player#markGone}, with what ended it. */
+    void remove(Player player, String why) {
         if (online.remove(player)) {
-            LOG.info("{} left ({} online)", player, count());
+            LOG.info("{} left ({} online): {}", player, count(), why);
             try {
                 game.playerLeft(player);
             } catch (RuntimeException | Error e) {

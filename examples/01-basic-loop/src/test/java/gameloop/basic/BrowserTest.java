@@ -12,6 +12,7 @@ import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Chromium;
 import gameloop.testkit.Firefox;
+import gameloop.testkit.ServerLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,7 @@ class BrowserTest {
 
     @Test
     void inChromiumALearnerConnectsPressesAKeyAndSeesTheEchoAndTicks(@TempDir Path profile) throws Exception {
+        ServerLog.capture();
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
             // The page says what this example shows, and where its chapter is.
             await().until(() -> page.text("#watch"), text -> text.startsWith("What to watch: one loop ticks to every connection")
@@ -54,6 +56,15 @@ class BrowserTest {
 
             page.click("#disconnect");
             await().until(() -> page.server.players().count() == 0);
+            // The log says why each player left: Disconnect sends a normal close, 1000.
+            ServerLog.awaitLine(page.server, "player 1 left \\(0 online\\): closed with 1000 \"bye\"");
+
+            // Leaving the page (closing its tab does the same): the browser closes the connection
+            // itself, with 1001, "going away".
+            page.click("#connect");
+            await().until(() -> page.server.players().count() == 1);
+            page.browser.get("about:blank");
+            ServerLog.awaitLine(page.server, "player 2 left \\(0 online\\): closed with 1001");
         }
     }
 

@@ -52,7 +52,7 @@ public final class FakeSessions {
 
     /** The player leaves, as when its connection closes: the game hears of it once. */
     public static void leave(Player player) {
-        player.markGone();
+        player.markGone("closed by the test");
     }
 
     private static Session session(AtomicInteger sends, Error firstSendFails, Throwable writesFail, Runnable beforeWriteFails,

@@ -1,0 +1,36 @@
+package gameloop.shared;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the log says ended a player: one line, whatever the client sent as its close reason or
+ * put in a frame that fails. (How each leave is reached is tested with real connections, in
+ * {@code BasicLoopTest}, {@code BrowserTest} and {@code IdleTimeoutTest}.)
+ */
+class LeaveReasonTest {
+
+    @Test
+    void aCloseIsToldByItsCodeAndItsReasonIfItHasOne() {
+        assertEquals("closed with 1000", PlayerEndpoint.closeReason(1000, null));
+        assertEquals("closed with 1001", PlayerEndpoint.closeReason(1001, " "));
+        assertEquals("closed with 1000 \"bye\"", PlayerEndpoint.closeReason(1000, "bye"));
+    }
+
+    /** A close reason is the client's own text: a line break in it must not start a forged log line. */
+    @Test
+    void aClientsCloseReasonCannotBreakTheLogLine() {
+        assertEquals("closed with 4000 \"bye??player 9 joined from /10.0.0.1:1 (1 online)\"",
+                PlayerEndpoint.closeReason(4000, "bye\r\nplayer 9 joined from /10.0.0.1:1 (1 online)"));
+    }
+
+    @Test
+    void aFailureIsToldByItsShortClassNameAndItsMessageOnOneLine() {
+        assertEquals("ClosedChannelException", PlayerEndpoint.describe(new ClosedChannelException()));
+        assertEquals("IOException: Connection reset by peer", PlayerEndpoint.describe(new IOException("Connection reset by peer")));
+        assertEquals("IOException: two?lines", PlayerEndpoint.describe(new IOException("two\nlines")));
+    }
+}
