@@ -84,7 +84,7 @@ public final class Player {
                 LOG.error("Sending to player {} threw; disconnecting it, the others play on", id, e);
                 session.disconnect();
             } finally {
-                markGone("a send threw " + e.getClass().getSimpleName());
+                markGone("a send threw, " + PlayerEndpoint.describe(e));
             }
         }
     }
