@@ -34,7 +34,8 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     private final Game game;
     private volatile Session session;
     private volatile Player player;
-    private volatile boolean closed;
+    /** Why the connection ended, once it has: set by {@link #leave}, read by a join still under way. */
+    private volatile String closedBecause;
 
     PlayerEndpoint(Players players, Game game) {
         this.players = players;
@@ -46,8 +47,9 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         this.session = session;
         Player joined = players.join(session);
         this.player = joined;
-        if (joined != null && closed) {
-            joined.markGone("closed while joining"); // see the class comment
+        String why = closedBecause;
+        if (joined != null && why != null) {
+            joined.markGone(why + ", while joining"); // see the class comment
         }
     }
 
@@ -107,14 +109,27 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         if (reason == null || reason.isBlank()) {
             return "closed with " + statusCode;
         }
-        return "closed with " + statusCode + " \"" + reason.replaceAll("\\p{Cntrl}", "?") + "\"";
+        return "closed with " + statusCode + " \"" + oneLine(reason) + "\"";
     }
 
     /** A failure as the log tells it, in one line: its class's short name, and its message if any. */
     static String describe(Throwable failure) {
         String message = failure.getMessage();
         String name = failure.getClass().getSimpleName();
-        return message == null || message.isBlank() ? name : name + ": " + message.replaceAll("\\p{Cntrl}", "?");
+        return message == null || message.isBlank() ? name : name + ": " + oneLine(message);
+    }
+
+    /** Longer than anything Jetty says about a connection; a client's close reason is 123 bytes at most. */
+    static final int MAX_LOGGED_CHARS = 200;
+
+    /**
+     * {@code text} fit for one log line: every character that can end a line or disguise what
+     * follows (controls, Unicode's line and paragraph separators, invisible format characters
+     * such as a right-to-left override) replaced, and cut at {@link #MAX_LOGGED_CHARS}.
+     */
+    static String oneLine(String text) {
+        String cut = text.length() <= MAX_LOGGED_CHARS ? text : text.substring(0, MAX_LOGGED_CHARS) + "...";
+        return cut.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", "?");
     }
 
     /** The player, or before the join (or after a refused one) the peer's address. */
@@ -128,7 +143,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
     }
 
     private void leave(String why) {
-        closed = true; // before reading player: see the class comment
+        closedBecause = why; // before reading player: see the class comment
         Player me = player;
         if (me != null) {
             me.markGone(why);

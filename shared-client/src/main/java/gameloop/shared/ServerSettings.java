@@ -44,8 +44,9 @@ public record ServerSettings(String example, String host, int port, Duration tic
         if (tickPeriod.isNegative() || tickPeriod.isZero()) {
             throw new IllegalArgumentException("tick period must be positive, got " + tickPeriod);
         }
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
+        // Jetty takes it in whole milliseconds, and reads 0 as "never".
+        if (Objects.requireNonNull(idleTimeout, "idleTimeout").toMillis() < 1) {
+            throw new IllegalArgumentException("idle timeout must be at least 1 ms, got " + idleTimeout);
         }
     }
 

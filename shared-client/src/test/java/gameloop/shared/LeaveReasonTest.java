@@ -20,11 +20,23 @@ class LeaveReasonTest {
         assertEquals("closed with 1000 \"bye\"", PlayerEndpoint.closeReason(1000, "bye"));
     }
 
-    /** A close reason is the client's own text: a line break in it must not start a forged log line. */
+    /**
+     * A close reason is the client's own text: a line break in it must not start a forged log
+     * line, nor may Unicode's own separators, C1 controls or a right-to-left override.
+     */
     @Test
     void aClientsCloseReasonCannotBreakTheLogLine() {
         assertEquals("closed with 4000 \"bye??player 9 joined from /10.0.0.1:1 (1 online)\"",
                 PlayerEndpoint.closeReason(4000, "bye\r\nplayer 9 joined from /10.0.0.1:1 (1 online)"));
+        assertEquals("closed with 4000 \"a?b?c?d?e?f?g\"",
+                PlayerEndpoint.closeReason(4000, "a\u0085b\u2028c\u2029d\u009be\u202Ef\u001bg"));
+    }
+
+    /** An exception's message can be long (a whole frame, say): the line stops at 200 characters. */
+    @Test
+    void aLongMessageIsCut() {
+        String logged = PlayerEndpoint.describe(new IOException("x".repeat(10_000)));
+        assertEquals("IOException: " + "x".repeat(PlayerEndpoint.MAX_LOGGED_CHARS) + "...", logged);
     }
 
     @Test

@@ -27,7 +27,7 @@ class ServerSettingsTest {
                 () -> new ServerSettings("x", "127.0.0.1", 8080, Duration.ZERO))
                 .getMessage().contains("tick"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ServerSettings.forTest("x", Duration.ofSeconds(1)).withIdleTimeout(Duration.ZERO))
+                () -> ServerSettings.forTest("x", Duration.ofSeconds(1)).withIdleTimeout(Duration.ofNanos(999_999)))
                 .getMessage().contains("idle timeout"));
     }
 

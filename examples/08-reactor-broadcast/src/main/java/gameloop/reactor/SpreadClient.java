@@ -201,7 +201,7 @@ public final class SpreadClient implements ClientFactory {
         SpreadClient client;
         try {
             client = start(options, new InputStreamReader(System.in, StandardCharsets.UTF_8), Log.console());
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too, or the hook would wait its 5 s for nothing
             started.completeExceptionally(e);
             throw e;
         }

@@ -1,5 +1,6 @@
 package gameloop.reactor;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,7 +70,9 @@ class SpreadClientMainTest extends ServerTestSupport {
     void aSigtermClosesTheConnectionThroughTheReactorBeforeTheJvmEnds() throws Exception {
         SpreadServer server = startServer();
         try (RunningClient client = RunningClient.start(List.of("-Dport=" + server.port()), List.of("alice"))) {
+            // Its own side of the connect too: the server can accept before the client hears of it.
             log.awaitMessageStartingWith("connected #1");
+            await().until(() -> client.printedSoFar().contains("connectionMade"));
 
             // SIGTERM, which runs the shutdown hooks as Ctrl+C's SIGINT does. Through the handle:
             // Process.destroy() would also close our end of its output, losing what it prints next.
@@ -122,6 +125,10 @@ class SpreadClientMainTest extends ServerTestSupport {
             command.addAll(List.of("-cp", classes, SpreadClient.class.getName()));
             command.addAll(args);
             return new RunningClient(new ProcessBuilder(command).redirectErrorStream(true).start());
+        }
+
+        String printedSoFar() {
+            return printed.toString(StandardCharsets.UTF_8);
         }
 
         /** Waits for it to end by itself; what it printed, stripped, and its exit code. */
