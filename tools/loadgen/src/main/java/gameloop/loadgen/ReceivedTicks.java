@@ -13,7 +13,8 @@ import java.util.BitSet;
  * run from there: as many as the window can hold, {@code capacity}, so that memory stays
  * bounded when a server's numbering jumps. A number outside that range is <em>untracked</em>:
  * whether it arrived cannot be told, and the report says how many such numbers there were
- * rather than count them as missed.
+ * rather than count them as missed. Until a tick arrives from the window on, there is no such
+ * range yet: a client still connected that got nothing in the window missed every window tick.
  *
  * <p>One writer at a time, the thread reading the client's connection (see {@link LoadClient}).
  */
@@ -24,6 +25,8 @@ final class ReceivedTicks {
 
     private final BitSet bits = new BitSet();
     private boolean any;
+    /** Whether a tick has arrived from the window on: until one has, only the newest earlier one is kept. */
+    private boolean inWindow;
     /** The number bit 0 stands for. */
     private long base;
     private int capacity = 1;
@@ -49,6 +52,7 @@ final class ReceivedTicks {
      */
     boolean add(long number, int capacity) {
         this.capacity = Math.max(1, capacity);
+        inWindow = true;
         if (!any) {
             restartAt(number);
             return true;
@@ -66,6 +70,9 @@ final class ReceivedTicks {
         if (!any) {
             return Receipt.NOT_RECEIVED;
         }
+        if (!inWindow) {
+            return number == base ? Receipt.RECEIVED : Receipt.NOT_RECEIVED;
+        }
         int bit = bitOf(number);
         return bit < 0 ? Receipt.UNTRACKED : bits.get(bit) ? Receipt.RECEIVED : Receipt.NOT_RECEIVED;
     }
@@ -74,6 +81,13 @@ final class ReceivedTicks {
     long notReceived(long lowest, long highest) {
         if (!any) {
             return span(lowest, highest);
+        }
+        if (!inWindow) {
+            // Ticks came before the window and none since, to a client still connected: every
+            // number but the one kept is known not to have arrived (the range tracked from the
+            // window on does not exist yet, and must not make them "untracked").
+            boolean keptIsInRange = lowest <= base && base <= highest;
+            return span(lowest, highest) - (keptIsInRange ? 1 : 0);
         }
         long from = Math.max(lowest, base);
         long to = Math.min(highest, lastTracked());
@@ -87,7 +101,7 @@ final class ReceivedTicks {
 
     /** How many of the numbers {@code lowest} to {@code highest} fall outside the tracked range. */
     long untracked(long lowest, long highest) {
-        if (!any) {
+        if (!any || !inWindow) {
             return 0; // nothing arrived from the window on: every number is known not to have arrived
         }
         return span(lowest, highest) - span(Math.max(lowest, base), Math.min(highest, lastTracked()));

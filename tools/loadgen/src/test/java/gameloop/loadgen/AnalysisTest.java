@@ -55,10 +55,15 @@ class AnalysisTest {
 
     /** With {@code tick} as -Dtick.ms, or null for none; the server has no /info either way. */
     private Results analyse(Duration tick) {
-        LoadOptions options = new LoadOptions(URI.create("ws://127.0.0.1:8080/connect"), 3, WINDOW, Duration.ZERO,
+        return analyse(tick, Duration.ZERO, 0);
+    }
+
+    /** As {@link #analyse(Duration)}, after a warm-up of {@code warmup} and a ramp of {@code rampNanos}. */
+    private Results analyse(Duration tick, Duration warmup, long rampNanos) {
+        LoadOptions options = new LoadOptions(URI.create("ws://127.0.0.1:8080/connect"), 3, WINDOW, warmup,
                 Duration.ofSeconds(1), tick, 10, Path.of("unused"), Transport.Kind.NIO);
         return Analysis.analyse(options, Instant.EPOCH, ServerInfo.NONE,
-                new Analysis.Ramp(List.of(a, b, c), 0, null, 0), 0, null, ledger, echoes,
+                new Analysis.Ramp(List.of(a, b, c), 0, null, rampNanos), 0, null, ledger, echoes,
                 new CpuMeter.Figures(2, 10, 20, 5, List.of()), new Histogram(3));
     }
 
@@ -293,5 +298,111 @@ class AnalysisTest {
         assertEquals(990, s.p99(), 1);
         assertEquals(999, s.p999(), 1);
         assertEquals(1000, s.max(), 1);
+    }
+
+    /** The heading and JSON say how long we measured, warmed up and ramped, in seconds. */
+    @Test
+    void theRunSaysHowLongItMeasuredWarmedUpAndRampedInSeconds() {
+        arrives(a, 1, 10);
+
+        Results r = analyse(TICK, Duration.ofMillis(1_500), 2_500 * MS);
+
+        assertEquals(2.0, r.run().windowSeconds(), 1e-9);
+        assertEquals(1.5, r.run().warmupSeconds(), 1e-9);
+        assertEquals(2.5, r.clients().rampSeconds(), 1e-9);
+    }
+
+    /** A period given with -Dtick.ms is reported as given, not as estimated (and not noted as such). */
+    @Test
+    void aPeriodGivenOnTheCommandLineIsSaidToBeGiven() {
+        arrives(a, 1, 10);
+
+        Results r = analyse();
+
+        assertEquals(Results.NominalSource.GIVEN, r.run().nominalSource());
+        assertEquals(100.0, r.run().nominalTickMs(), 1e-9);
+    }
+
+    /**
+     * The article's first servers send ticks with no number and have no /info: with no -Dtick.ms
+     * either, rounds are cut at half the median gap between one client's ticks (100 ms here), so
+     * a fan-out of a few milliseconds keeps each tick in one round, and a tick one client never
+     * got is missed by that client, not lined up with the next.
+     */
+    @Test
+    void withNoPeriodAtAllTicksWithNoNumberAreLinedUpAtTheMedianGap() {
+        arrive(a, 10, 110, 210, 310, 410, 610); // one 200 ms gap: the median is still 100 ms
+        arrive(b, 12, 112, 212, 312, 412, 612);
+        arrive(c, 15, 115, 215, 415, 615); // never got the fourth
+
+        Results r = analyse(null, Duration.ZERO, 0);
+
+        assertEquals(Results.NominalSource.ESTIMATED, r.run().nominalSource());
+        assertEquals(5, r.ticks().perClient().min());
+        assertEquals(6, r.ticks().perClient().max(), "each arrival one tick, whoever got it first");
+        assertEquals(1, r.ticks().missed(), "c's fourth");
+        assertEquals(0, r.ticks().outOfOrder());
+        assertEquals(5, r.ticks().fanOut().count());
+        assertEquals(1, r.ticks().notReachingEveryone());
+        assertEquals(5.0, r.ticks().fanOut().max(), 0.01, "15 ms minus 10 ms: the rounds hold all three");
+    }
+
+    /**
+     * A numbering that jumps past what a client keeps track of, and then goes on from there: the
+     * numbers after the jump are untracked too, one each, not a crash and not a negative count.
+     */
+    @Test
+    void aNumberingThatJumpsAndGoesOnFromThereIsUntrackedOneNumberAtATime() {
+        for (LoadClient each : List.of(a, b, c)) {
+            arrives(each, 1, 10);
+            arrives(each, 2, 110);
+            arrives(each, 5_000, 210);
+            arrives(each, 5_001, 310);
+            arrives(each, 5_002, 410);
+        }
+
+        Results.Ticks t = analyse().ticks();
+
+        assertEquals(3 * (1_224 - 2), t.missed(), "3 to 1,224: tracked, and never sent");
+        assertEquals(3 * (5_002 - 1_224), t.untracked(), "1,225 to 5,002");
+    }
+
+    /**
+     * A repeat of the first tick a client got in the window is a repeat like any other: it must
+     * not stretch that tick's fan-out nor count as one more client.
+     */
+    @Test
+    void aRepeatOfAClientsFirstTickDoesNotStretchItsFanOut() {
+        arrives(a, 1, 10);
+        arrives(b, 1, 12);
+        arrives(c, 1, 13);
+        arrives(a, 1, 60); // a's first tick again, 50 ms later
+
+        Results r = analyse();
+
+        assertEquals(3.0, r.ticks().fanOut().max(), 0.01);
+        assertEquals(3, r.series().get(0).clients());
+        assertEquals(1, r.ticks().outOfOrder());
+    }
+
+    /**
+     * A client that got ticks during the warm-up and none in the window, though still connected,
+     * missed every window tick: they count as missed, not as untracked (which would say the
+     * server's numbering jumped, and leave the missed figure at 0).
+     */
+    @Test
+    void aClientThatGotWarmUpTicksButNoneInTheWindowMissedThemAll() {
+        for (LoadClient each : List.of(a, b, c)) {
+            each.tick(0, WINDOW_START - 90 * MS); // the warm-up's last tick
+        }
+        for (long n = 1; n <= 3; n++) {
+            arrives(b, n, 100 * n);
+            arrives(c, n, 100 * n + 1); // a gets none of the window's
+        }
+
+        Results.Ticks t = analyse().ticks();
+
+        assertEquals(3, t.missed(), "a's three");
+        assertEquals(0, t.untracked());
     }
 }

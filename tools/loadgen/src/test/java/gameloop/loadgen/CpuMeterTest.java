@@ -12,6 +12,11 @@ import org.junit.jupiter.api.Test;
 class CpuMeterTest {
 
     private static final long SECOND = 1_000_000_000L;
+    /**
+     * Where System.nanoTime stands when a window opens: anywhere, as the CPU time of a process
+     * that already ran its warm-up. Every figure is measured from where they stood then.
+     */
+    private static final long OPENED = 5_000 * SECOND;
 
     /** Readings the test sets before each call. */
     private static final class Made implements CpuMeter.Readings {
@@ -171,5 +176,67 @@ class CpuMeterTest {
 
         assertEquals(2, f.samples().size());
         assertEquals(40.0, f.machinePercent(), 1e-9, "(0.2 x 1 s + 0.8 x 0.5 s) / 1.5 s");
+    }
+
+    /** The loadgen CPU share (and the samples) count from the window's start, not from zero. */
+    @Test
+    void theFiguresCountFromWhereTheClockAndTheCpuTimeStoodWhenTheWindowOpened() {
+        readings.cpuNanos = 40 * SECOND; // the warm-up's CPU time, not the window's
+        readings.load = 0.5;
+        meter.start(OPENED);
+        readings.cpuNanos += 18 * SECOND / 10;
+        meter.sample(OPENED + SECOND);
+        readings.cpuNanos += 2 * SECOND / 10;
+
+        CpuMeter.Figures f = meter.finish(OPENED + 12 * SECOND / 10); // a 0.2 s sliver: not a sample of its own
+
+        assertEquals(1, f.samples().size(), "a sliver under half a second would only add noise");
+        assertEquals(1.0, f.samples().get(0).seconds(), 1e-9);
+        assertEquals(90.0, f.samples().get(0).loadgenPercent(), 1e-9);
+        assertEquals(100.0 * 2 / 1.2 / 2, f.loadgenPercent(), 1e-9, "2 s of CPU in 1.2 s on 2 cores");
+        assertEquals(50.0, f.machinePercent(), 1e-9);
+    }
+
+    /** A window under a second has no CPU figures (NaN), wherever the clock stood. */
+    @Test
+    void aWindowUnderASecondHasNoCpuFigures() {
+        readings.cpuNanos = 40 * SECOND;
+        readings.load = 0.5;
+        meter.start(OPENED);
+        readings.cpuNanos += SECOND / 2;
+
+        CpuMeter.Figures f = meter.finish(OPENED + 6 * SECOND / 10);
+
+        assertTrue(Double.isNaN(f.loadgenPercent()), () -> "loadgen " + f.loadgenPercent());
+        assertTrue(Double.isNaN(f.machinePercent()), () -> "machine " + f.machinePercent());
+    }
+
+    /**
+     * The JVM's own process CPU time, over a real window of just over a second in which one of
+     * our threads spins: the load generator's share is more than nothing. Read as 0, no run would
+     * ever be marked a lower bound for want of CPU.
+     */
+    @Test
+    void readsTheProcesssCpuTimeFromTheJvm() throws InterruptedException {
+        CpuMeter live = new CpuMeter("cpu-meter-live-test-");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread spinner = new Thread(() -> {
+            while (!stop.get()) {
+                Thread.onSpinWait();
+            }
+        }, "cpu-meter-live-test-spinner");
+        long start = System.nanoTime();
+        live.start(start);
+        spinner.start();
+        CpuMeter.Figures f;
+        try {
+            Thread.sleep(1_100); // a window of at least a second: shorter ones have no figure
+            f = live.finish(System.nanoTime());
+        } finally {
+            stop.set(true);
+            spinner.join();
+        }
+
+        assertTrue(f.loadgenPercent() > 0, () -> "loadgen " + f.loadgenPercent());
     }
 }

@@ -92,4 +92,27 @@ class LoadOptionsTest {
     private static LoadOptions options(String url) {
         return LoadOptions.fromProperties(Map.of("url", url)::get);
     }
+
+    /** Each non-positive option (and a negative warm-up, a URL with no host) is refused by name. */
+    @Test
+    void refusesEachOptionThatCannotBeMeasuredWithByName() {
+        assertRefused(Map.of("tick.ms", "0"), "-Dtick.ms"); // a nominal period of 0: expected ticks infinite
+        assertRefused(Map.of("duration", "0s"), "-Dduration");
+        assertRefused(Map.of("keys.ms", "0"), "-Dkeys.ms");
+        assertRefused(Map.of("ramp.concurrency", "0"), "-Dramp.concurrency");
+        assertRefused(Map.of("warmup", "-1s"), "-Dwarmup");
+        assertRefused(Map.of("url", "ws:///connect"), "-Durl");
+    }
+
+    /** An empty -Dtick.ms means "ask the server", as no -Dtick.ms does. */
+    @Test
+    void aBlankTickPeriodMeansAskTheServer() {
+        assertNull(LoadOptions.fromProperties(Map.of("tick.ms", " ")::get).tickPeriod());
+    }
+
+    private static void assertRefused(Map<String, String> props, String name) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadOptions.fromProperties(props::get),
+                props.toString());
+        assertTrue(e.getMessage().contains(name), e.getMessage());
+    }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The report's wording, on figures made up for the purpose: no server needed. */
@@ -255,6 +256,104 @@ class ReportTest {
                 new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo),
                 cpu,
                 readingDelay,
+                List.of(new Results.TickPoint(1, 0.05, Double.NaN, 9, 1000),
+                        new Results.TickPoint(2, 0.15, 100, 10, 1000)));
+    }
+
+    /** A clean run carries no note at all (no "0 ticks arrived out of order" and the like). */
+    @Test
+    void aCleanRunHasNoNotes() {
+        assertEquals(List.of(), Report.notes(clean()));
+    }
+
+    /** Each count that casts doubt on the figures gets its note on its own. */
+    @Test
+    void eachThingThatCastsDoubtOnTheFiguresGetsItsNoteOnItsOwn() {
+        assertNote(r -> with(r, ticks(r, 3, 0, 0, 0)), "3 ticks of the window did not reach every client");
+        assertNote(r -> with(r, ticks(r, 0, 4, 0, 0)), "4 tick numbers, summed over the clients, fell outside");
+        assertNote(r -> with(r, ticks(r, 0, 0, 5, 0)), "5 ticks arrived repeated or out of order.");
+        assertNote(r -> with(r, ticks(r, 0, 0, 0, 6)), "6 messages not understood, 0 unmatched echoes, 0 failed key sends.");
+        assertNote(r -> with(r, echo(7, 0)), "0 messages not understood, 7 unmatched echoes, 0 failed key sends.");
+        assertNote(r -> with(r, echo(0, 8)), "0 messages not understood, 0 unmatched echoes, 8 failed key sends.");
+        assertNote(r -> new Results(r.run(), new Results.Clients(1000, 999, 1, "refused", 0, null, 1.5), r.ticks(), r.echo(),
+                r.cpu(), r.readingDelay(), r.series()), "First connect failure: refused");
+        assertNote(r -> new Results(new Results.Run(r.run().startedAt(), r.run().url(), r.run().example(), "nio", 1000, 50, 2,
+                        20, 100, Results.NominalSource.ESTIMATED, true), r.clients(), r.ticks(), r.echo(), r.cpu(),
+                r.readingDelay(), r.series()), "the interval error's p50 is zero by construction");
+    }
+
+    /** The row pasted into docs/benchmarks.md: a lower bound, and ticks left out of the fan-out, show in it. */
+    @Test
+    void theBenchmarkRowShowsALowerBoundAndTicksLeftOutOfTheFanOut() {
+        Results saturated = new Results(clean().run(), clean().clients(), ticks(clean(), 3, 0, 0, 0), clean().echo(),
+                new CpuMeter.Figures(2, 95, 99, 12, List.of()), clean().readingDelay(), clean().series());
+
+        String row = Report.markdownRow(saturated);
+
+        assertTrue(row.endsWith("| 95% / 99% | **yes** |"), row);
+        assertTrue(row.contains("9.00 / 18.00 / 21.00 (**3 ticks not to everyone**) |"), row);
+    }
+
+    /** The table's rows mark unanswered presses and a saturated CPU where the figure is. */
+    @Test
+    void theTableMarksUnansweredPressesAndASaturatedCpuInTheirRows() {
+        Results r = new Results(clean().run(), clean().clients(), clean().ticks(),
+                new Results.Echo(2_000, 1_990, 0, 0, 0, 10, clean().echo().roundTrip()),
+                new CpuMeter.Figures(2, 95, 99, 12, List.of()), clean().readingDelay(), clean().series());
+
+        String table = Report.table(r);
+
+        assertTrue(table.contains("(1990 of 2000 echoed, 10 never)"), table);
+        assertTrue(table.contains("<< CPU SATURATED"), table);
+    }
+
+    /** The JSON's "ticks" rows, the per-tick series scripts chart from. */
+    @Test
+    void theJsonHasOneRowPerTick() {
+        String json = Report.json(clean());
+
+        assertTrue(json.endsWith("\"ticks\": [\n    [1, 0.050, null, 9.000, 1000],\n    [2, 0.150, 100.000, 10.000, 1000]\n  ]\n}\n"),
+                json);
+    }
+
+    private static void assertNote(UnaryOperator<Results> change, String note) {
+        List<String> notes = Report.notes(change.apply(clean()));
+        assertEquals(1, notes.size(), () -> "one note, saying '" + note + "': " + notes);
+        assertTrue(notes.get(0).contains(note), () -> "expected '" + note + "' in " + notes);
+    }
+
+    private static Results with(Results r, Results.Ticks ticks) {
+        return new Results(r.run(), r.clients(), ticks, r.echo(), r.cpu(), r.readingDelay(), r.series());
+    }
+
+    private static Results with(Results r, Results.Echo echo) {
+        return new Results(r.run(), r.clients(), r.ticks(), echo, r.cpu(), r.readingDelay(), r.series());
+    }
+
+    private static Results.Ticks ticks(Results r, int notReachingEveryone, long untracked, long outOfOrder, long unknown) {
+        Results.Ticks t = r.ticks();
+        return new Results.Ticks(t.expectedPerClient(), t.perClient(), 0, 0, t.missedPerClient(), untracked, outOfOrder,
+                unknown, t.fanOut(), notReachingEveryone, t.intervalError());
+    }
+
+    private static Results.Echo echo(long unmatched, long sendFailures) {
+        return new Results.Echo(2_000, 2_000 - sendFailures, unmatched, sendFailures, 0, 0,
+                new Summary(2_000, 1, 1, 2, 4, 6, 9));
+    }
+
+    /** A run with nothing to warn of. */
+    private static Results clean() {
+        Summary fanOut = new Summary(200, 10, 9, 14, 18, 20, 21);
+        Summary error = new Summary(20_000, 0.1, 0, 1, 2, 3, 5);
+        Summary echo = new Summary(2_000, 1, 1, 2, 4, 6, 9);
+        return new Results(
+                new Results.Run(Instant.parse("2026-11-22T10:00:00Z"), "ws://127.0.0.1:8080/connect", "01-basic-loop", "nio",
+                        1000, 50, 2, 20, 100, Results.NominalSource.SERVER, true),
+                new Results.Clients(1000, 1000, 0, null, 0, null, 1.5),
+                new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, 0, fanOut, 0, error),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo),
+                new CpuMeter.Figures(2, 20, 40, 12, List.of()),
+                new Summary(2_000, 0.1, 0.1, 0.2, 0.3, 0.4, 0.5),
                 List.of(new Results.TickPoint(1, 0.05, Double.NaN, 9, 1000),
                         new Results.TickPoint(2, 0.15, 100, 10, 1000)));
     }

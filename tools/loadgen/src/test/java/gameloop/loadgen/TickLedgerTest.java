@@ -1,5 +1,6 @@
 package gameloop.loadgen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -56,5 +57,39 @@ class TickLedgerTest {
         ledger.closeWindow(2_000);
 
         assertEquals(List.of(new TickLedger.Tick(1, 1_010, 1_030, 3)), ledger.ticksInWindow());
+    }
+
+    /**
+     * The window's ticks come in number order, whatever order the map keeps them in: with 16
+     * slots, 16 to 18 come before 14 and 15. Everything after counts on that order: the missed
+     * ticks between one window tick and the next, and the chart's intervals.
+     */
+    @Test
+    void theWindowsTicksComeInNumberOrderWhateverOrderTheMapKeepsThem() {
+        TickLedger ledger = new TickLedger();
+        ledger.openWindow(1_000, 1 << 16);
+        for (long n = 14; n <= 18; n++) {
+            ledger.arrived(n, 1_000 + 10 * n);
+        }
+        ledger.closeWindow(2_000);
+
+        assertEquals(List.of(14L, 15L, 16L, 17L, 18L), ledger.ticksInWindow().stream().map(TickLedger.Tick::number).toList());
+    }
+
+    /**
+     * A round holds as many ticks as the fewest arrivals of the clients that had any in it: a
+     * client that missed the round altogether (here the last one, after two that got a burst of
+     * three) says nothing of how many ticks it held.
+     */
+    @Test
+    void aClientWithNoArrivalInARoundDoesNotCutItsTicksToOne() {
+        long[] starts = {0, 100, 400};
+        long[] a = {0, 100, 101, 102, 400};
+        long[] b = {1, 101, 102, 103, 401};
+        long[] c = {2, 402}; // nothing in the burst's round
+
+        long[] first = TickLedger.firstTickOfEachRound(starts, List.of(a, b, c));
+
+        assertArrayEquals(new long[] {0, 1, 4, 5}, first, "rounds of 1, 3 and 1 ticks");
     }
 }
