@@ -1,5 +1,6 @@
 package gameloop.loadgen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -392,5 +393,89 @@ class LoadClientTest {
         assertEquals(LoadClient.KEYS + 1, echoes.echoedCount());
         assertEquals(1, echoes.unmatchedCount());
         assertEquals(0, echoes.pending());
+    }
+
+    /**
+     * A repeat does not restart the interval clock: the interval to the next number runs from
+     * the first arrival of the one before it, not from its repeat.
+     */
+    @Test
+    void aRepeatDoesNotMoveTheStartOfTheNextInterval() {
+        client.tick(1, at(0));
+        client.tick(2, at(100));
+        client.tick(2, at(150)); // a repeat, halfway to tick 3
+        client.tick(3, at(200));
+
+        assertEquals(2, ledger.intervalsMicros().getTotalCount(), "1 to 2 and 2 to 3");
+        assertEquals(100.0, ledger.intervalsMicros().getMinValue() / 1000.0, 0.01);
+        assertEquals(1, client.outOfOrder());
+    }
+
+    /**
+     * An echo of a key the client never presses (past 'Z', before 'A', or no number at all) is
+     * unmatched, and is no reason for the reading thread to throw.
+     */
+    @Test
+    void anEchoOfAKeyOutsideAToZIsUnmatched() {
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(ledger, echoes);
+        pressing.opened(new QuietConnection(), OPENED);
+
+        pressing.pressKey(at(0)); // 'A'
+        pressing.text(LoadClient.PRESSED_PREFIX + 91, at(1)); // '[', one past 'Z'
+        pressing.text(LoadClient.PRESSED_PREFIX + 64, at(2)); // '@', one before 'A'
+        pressing.text(LoadClient.PRESSED_PREFIX + "A", at(3));
+
+        assertEquals(3, echoes.unmatchedCount());
+        assertEquals(0, echoes.echoedCount());
+        assertEquals(1, echoes.pending(), "the press of 'A' still waits");
+    }
+
+    /**
+     * A warm-up longer than the window can track does not use up the window's range: before the
+     * window only the newest tick is kept, so the window's ticks are all tracked, received, not
+     * untracked.
+     */
+    @Test
+    void aLongWarmUpDoesNotUseUpTheRangeTrackedForTheWindow() {
+        TickLedger small = new TickLedger();
+        small.openWindow(WINDOW_START, 100); // the window can track 100 numbers
+        LoadClient c = new LoadClient(small, new Echoes());
+        c.opened(null, OPENED);
+        ticks(c, LongStream.rangeClosed(-300, -1).toArray()); // 300 ticks in the warm-up
+        ticks(c, LongStream.rangeClosed(0, 9).toArray());
+        List<TickLedger.Tick> window = window(LongStream.rangeClosed(0, 9).toArray());
+
+        assertEquals(new LoadClient.Misses(0, 0), c.missed(window));
+        assertEquals(10, c.ticksReceived(window));
+    }
+
+    /** Ticks with no number are all kept, in order, however many come (past the first 64 the array grows). */
+    @Test
+    void everyTickWithNoNumberIsKeptInOrder() {
+        long[] arrivals = LongStream.range(0, 200).map(LoadClientTest::at).toArray();
+        for (long t : arrivals) {
+            client.text(LoadClient.TICK_WORDS, t);
+        }
+
+        assertArrayEquals(arrivals, client.unnumberedArrivals());
+        assertEquals(0, client.tickMessages(), "replayed as ticks only after the run");
+    }
+
+    /**
+     * A tick message is read by its number, and anything the tool does not know (a tick whose
+     * number is not one, some other text, a binary message) is counted as unknown, once each.
+     */
+    @Test
+    void aTickIsReadByItsNumberAndAnythingElseIsCountedAsUnknown() {
+        client.text(LoadClient.TICK_WORDS + " 7", at(7));
+        client.text(LoadClient.TICK_WORDS + " seven", at(8));
+        client.text("hello", at(9));
+        client.unknownMessage();
+
+        assertEquals(1, client.tickMessages());
+        assertEquals(7, client.lastTick());
+        assertEquals(3, client.unknownMessages());
+        assertEquals(0, client.unnumberedArrivals().length);
     }
 }
