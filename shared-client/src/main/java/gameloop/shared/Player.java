@@ -84,7 +84,7 @@ public final class Player {
                 LOG.error("Sending to player {} threw; disconnecting it, the others play on", id, e);
                 session.disconnect();
             } finally {
-                markGone("a send threw, " + PlayerEndpoint.describe(e));
+                markGone("a send threw, " + LogText.describe(e));
             }
         }
     }
@@ -125,7 +125,7 @@ public final class Player {
             }
         } else {
             LOG.debug("Send to player {} failed, dropping it: {}", id, failure.toString());
-            markGone("a send failed, " + PlayerEndpoint.describe(failure));
+            markGone("a send failed, " + LogText.describe(failure));
         }
     }
 

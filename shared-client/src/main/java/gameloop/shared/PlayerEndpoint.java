@@ -97,39 +97,18 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         LOG.debug("Connection error for {}: {}", who(), cause.toString());
         // Jetty reports the close after this as well. Leaving now means no more ticks go to a
         // connection known to be broken while its close completes; leaving twice is harmless.
-        leave("connection error, " + describe(cause));
+        leave("connection error, " + LogText.describe(cause));
     }
 
     /**
      * A close as the log tells it: its code, and its reason when it has one. The reason may be
-     * the client's own words (up to 123 bytes): control characters are replaced, so that it
-     * cannot break the log's lines or forge one.
+     * the client's own words (up to 123 bytes), so it goes through {@link LogText#oneLine}.
      */
     static String closeReason(int statusCode, String reason) {
         if (reason == null || reason.isBlank()) {
             return "closed with " + statusCode;
         }
-        return "closed with " + statusCode + " \"" + oneLine(reason) + "\"";
-    }
-
-    /** A failure as the log tells it, in one line: its class's short name, and its message if any. */
-    static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        String name = failure.getClass().getSimpleName();
-        return message == null || message.isBlank() ? name : name + ": " + oneLine(message);
-    }
-
-    /** Longer than anything Jetty says about a connection; a client's close reason is 123 bytes at most. */
-    static final int MAX_LOGGED_CHARS = 200;
-
-    /**
-     * {@code text} fit for one log line: every character that can end a line or disguise what
-     * follows (controls, Unicode's line and paragraph separators, invisible format characters
-     * such as a right-to-left override) replaced, and cut at {@link #MAX_LOGGED_CHARS}.
-     */
-    static String oneLine(String text) {
-        String cut = text.length() <= MAX_LOGGED_CHARS ? text : text.substring(0, MAX_LOGGED_CHARS) + "...";
-        return cut.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", "?");
+        return "closed with " + statusCode + " \"" + LogText.oneLine(reason) + "\"";
     }
 
     /** The player, or before the join (or after a refused one) the peer's address. */

@@ -35,14 +35,14 @@ class LeaveReasonTest {
     /** An exception's message can be long (a whole frame, say): the line stops at 200 characters. */
     @Test
     void aLongMessageIsCut() {
-        String logged = PlayerEndpoint.describe(new IOException("x".repeat(10_000)));
-        assertEquals("IOException: " + "x".repeat(PlayerEndpoint.MAX_LOGGED_CHARS) + "...", logged);
+        String logged = LogText.describe(new IOException("x".repeat(10_000)));
+        assertEquals("IOException: " + "x".repeat(LogText.MAX_CHARS) + "...", logged);
     }
 
     @Test
     void aFailureIsToldByItsShortClassNameAndItsMessageOnOneLine() {
-        assertEquals("ClosedChannelException", PlayerEndpoint.describe(new ClosedChannelException()));
-        assertEquals("IOException: Connection reset by peer", PlayerEndpoint.describe(new IOException("Connection reset by peer")));
-        assertEquals("IOException: two?lines", PlayerEndpoint.describe(new IOException("two\nlines")));
+        assertEquals("ClosedChannelException", LogText.describe(new ClosedChannelException()));
+        assertEquals("IOException: Connection reset by peer", LogText.describe(new IOException("Connection reset by peer")));
+        assertEquals("IOException: two?lines", LogText.describe(new IOException("two\nlines")));
     }
 }
