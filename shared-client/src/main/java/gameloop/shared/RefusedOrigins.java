@@ -30,8 +30,9 @@ final class RefusedOrigins {
         // One thread wins the moment; the others count themselves in for the next line.
         if (now - next >= 0 && nextLineAt.compareAndSet(next, now + INTERVAL_NANOS)) {
             int skipped = notLogged.getAndSet(0);
+            // The Origin is the client's to write, up to Jetty's header limit: one log line's worth.
             LOG.warn("Refused a WebSocket from origin {}: only this server's own page may connect{}",
-                    String.join(" and ", origins),
+                    LogText.oneLine(String.join(" and ", origins)),
                     skipped == 0 ? "" : " (and " + skipped + " more since the last such line)");
         } else {
             notLogged.incrementAndGet();

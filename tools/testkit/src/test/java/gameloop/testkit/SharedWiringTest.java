@@ -165,6 +165,24 @@ class SharedWiringTest {
         });
     }
 
+    /**
+     * The Origin is the client's to write, up to Jetty's header limit: its log line quotes at
+     * most 200 characters of it (and, as every text from outside, nothing that could end the line:
+     * {@code LogText}).
+     */
+    @Test
+    void aRefusedOriginIsLoggedOnOneLineOfBoundedLength() throws Exception {
+        String longOrigin = "http://evil.example/" + "a".repeat(5_000);
+        try (RawWebSocket attempt = RawWebSocket.connect(server.webSocketUri(), Map.of("Origin", longOrigin))) {
+            assertEquals(403, attempt.status());
+        }
+
+        await().until(() -> !refusalLines().isEmpty());
+        String line = refusalLines().get(0);
+        assertEquals("Refused a WebSocket from origin http://evil.example/" + "a".repeat(200 - "http://evil.example/".length())
+                + "...: only this server's own page may connect", line);
+    }
+
     private List<String> refusalLines() {
         return ServerLog.of(server).stream().filter(line -> line.startsWith("Refused a WebSocket from origin http://evil.example")).toList();
     }
