@@ -22,12 +22,22 @@ public interface Log {
     /**
      * {@code text} with every control character shown as "?". What a peer sends ends up in our
      * log lines (a relayed line, a close reason), and on a terminal an escape sequence in it
-     * would clear the screen, retitle the window or recolour what follows.
+     * would clear the screen, retitle the window or recolour what follows. Unicode's line and
+     * paragraph separators and its invisible format characters go too: a right-to-left override
+     * would make what follows read backwards. (So does the joiner inside some emoji, which then
+     * show as their parts.)
      */
     static String printable(String text) {
         StringBuilder shown = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        text.codePoints().forEach(c -> shown.appendCodePoint(isHidden(c) ? '?' : c));
         return shown.toString();
+    }
+
+    private static boolean isHidden(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        };
     }
 
     /**

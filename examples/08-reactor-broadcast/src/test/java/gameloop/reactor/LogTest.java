@@ -18,6 +18,12 @@ class LogTest {
         assertEquals("tab?and?newline", Log.printable("tab\tand\nnewline"));
     }
 
+    /** Unicode's own ways to break a line or turn it around: the separators, C1 controls, a right-to-left override. */
+    @Test
+    void unicodeSeparatorsAndFormatCharactersArePrintedAsQuestionMarks() {
+        assertEquals("a?b?c?d?e?f", Log.printable("a\u0085b\u2028c\u2029d\u009be\u202Ef"));
+    }
+
     /** As Maven's console filter does under exec:java when two threads write at once. */
     @Test
     void aConsoleThatThrowsLosesTheLineButNeverThrowsIntoTheCaller() {
