@@ -7,11 +7,7 @@ import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -192,41 +188,23 @@ public final class SpreadClient implements ClientFactory {
             System.exit(2);
             return;
         }
-        // Ctrl+C runs shutdown hooks. This one goes in before anything starts, so that a Ctrl+C at
-        // any moment finds it (the server may accept the connection before start() returns): it
-        // waits for the start to end, then closes the connection through the reactor.
-        CompletableFuture<SpreadClient> started = new CompletableFuture<>();
-        Thread hook = new Thread(() -> stopOnceStarted(started), "spread-client-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // Ctrl+C: the hook goes in before anything starts, since the server may accept the
+        // connection before start() returns; it closes the connection through the reactor.
+        StopAtExit<SpreadClient> atExit = new StopAtExit<>("spread-client-shutdown", client -> {
+            client.stop();
+            client.awaitEnd(Duration.ofSeconds(5));
+        });
         SpreadClient client;
         try {
             client = start(options, new InputStreamReader(System.in, StandardCharsets.UTF_8), Log.console());
-        } catch (Throwable e) { // an Error too, or the hook would wait its 5 s for nothing
-            started.completeExceptionally(e);
+        } catch (Throwable e) {
+            atExit.startFailed(e);
             throw e;
         }
-        started.complete(client);
+        atExit.started(client);
         while (!client.awaitEnd(Duration.ofHours(1))) {
             // connected: the reactor thread does the work until the connection ends
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl+C: the hook is running, and that is fine
-        }
-    }
-
-    /** The shutdown hook's work: once the start has ended, stop the client and wait for its reactor. */
-    private static void stopOnceStarted(CompletableFuture<SpreadClient> started) {
-        try {
-            SpreadClient client = started.get(5, TimeUnit.SECONDS);
-            client.stop();
-            client.awaitEnd(Duration.ofSeconds(5));
-        } catch (ExecutionException | TimeoutException e) {
-            // The start failed (main reports it) or hangs (resolving a host name): nothing is
-            // connected, so nothing needs closing in order.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        atExit.remove();
     }
 }

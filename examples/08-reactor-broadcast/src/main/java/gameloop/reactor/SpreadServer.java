@@ -190,29 +190,32 @@ public final class SpreadServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        Log log = Log.console();
+        // Ctrl+C runs shutdown hooks on a JVM thread of their own. This one goes in before the
+        // server starts, since it may accept clients before start() returns. It only asks the
+        // reactor to stop (a flag and a wakeup: the sockets stay the reactor thread's to close)
+        // and waits for it, so the JVM ends after every socket is closed. (Under exec:java, Maven
+        // writes to the console as it exits too, and the line below may be lost: see Log.printingTo.)
+        StopAtExit<SpreadServer> atExit = new StopAtExit<>("spreader-shutdown", server -> {
+            log.info("shutting down");
+            server.close();
+        });
         Settings settings;
         SpreadServer server;
-        Log log = Log.console();
         try {
             settings = Settings.fromSystemProperties();
             server = start(settings, log);
         } catch (IllegalArgumentException | IOException e) { // a bad -Dport, a port in use: say so, no stack trace
+            atExit.startFailed(e);
             System.err.println("cannot start the server: " + e.getMessage());
             System.exit(2);
             return;
+        } catch (Throwable e) {
+            atExit.startFailed(e);
+            throw e;
         }
+        atExit.started(server);
         log.info("try: nc " + settings.host() + " " + server.port() + "   (type a line; \"close\" hangs up; Ctrl+C stops the server)");
-
-        // Ctrl+C runs shutdown hooks on a JVM thread of their own. This one only asks the reactor
-        // to stop (a flag and a wakeup: the sockets stay the reactor thread's to close) and waits
-        // for it, so the JVM ends after every socket is closed. (Under exec:java, Maven writes to
-        // the console as it exits too, and the line below may be lost: see Log.printingTo.)
-        Thread hook = new Thread(() -> {
-            log.info("shutting down");
-            server.close();
-        }, "spreader-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
         waitForTheEnd(server);
     }
 

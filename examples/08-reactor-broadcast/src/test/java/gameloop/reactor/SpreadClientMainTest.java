@@ -4,17 +4,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import gameloop.reactor.RunningMain.Run;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +20,6 @@ import org.junit.jupiter.api.Test;
  * closes its connection in order.
  */
 class SpreadClientMainTest extends ServerTestSupport {
-
-    record Run(int exitCode, String output) {
-    }
 
     @Test
     void aMistypedCommandLineSaysWhatIsWrongAndExitsWith2() throws Exception {
@@ -69,7 +63,7 @@ class SpreadClientMainTest extends ServerTestSupport {
     @Test
     void aSigtermClosesTheConnectionThroughTheReactorBeforeTheJvmEnds() throws Exception {
         SpreadServer server = startServer();
-        try (RunningClient client = RunningClient.start(List.of("-Dport=" + server.port()), List.of("alice"))) {
+        try (RunningMain client = RunningMain.start(SpreadClient.class, List.of("-Dport=" + server.port()), List.of("alice"))) {
             // Its own side of the connect too: the server can accept before the client hears of it.
             log.awaitMessageStartingWith("connected #1");
             await().until(() -> client.printedSoFar().contains("connectionMade"));
@@ -87,65 +81,13 @@ class SpreadClientMainTest extends ServerTestSupport {
 
     /** Runs SpreadClient's main with {@code input} on its stdin, then the end of input. */
     private static Run runClient(List<String> properties, List<String> args, String input) throws Exception {
-        try (RunningClient client = RunningClient.start(properties, args)) {
+        try (RunningMain client = RunningMain.start(SpreadClient.class, properties, args)) {
             try (OutputStream stdin = client.process.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
             } catch (IOException exitedAlready) {
                 // a client that refused its command line may be gone before its input is written
             }
             return client.awaitEnd();
-        }
-    }
-
-    /** SpreadClient's main in a JVM of its own, its stdout and stderr read together as it runs. */
-    private static final class RunningClient implements AutoCloseable {
-        final Process process;
-        private final ByteArrayOutputStream printed = new ByteArrayOutputStream(); // its methods are synchronized
-        private final Thread reader;
-
-        private RunningClient(Process process) {
-            this.process = process;
-            // Read while it runs: a client that hangs is killed, and a killed process's streams are closed.
-            reader = new Thread(() -> {
-                try {
-                    process.getInputStream().transferTo(printed);
-                } catch (IOException closed) {
-                    // killed: what it printed so far is kept
-                }
-            }, "client-output-reader");
-            reader.start();
-        }
-
-        static RunningClient start(List<String> properties, List<String> args) throws Exception {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // This module needs nothing but the JDK: its classes directory is the whole classpath.
-            String classes = Path.of(SpreadClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-            List<String> command = new ArrayList<>(List.of(java));
-            command.addAll(properties);
-            command.addAll(List.of("-cp", classes, SpreadClient.class.getName()));
-            command.addAll(args);
-            return new RunningClient(new ProcessBuilder(command).redirectErrorStream(true).start());
-        }
-
-        String printedSoFar() {
-            return printed.toString(StandardCharsets.UTF_8);
-        }
-
-        /** Waits for it to end by itself; what it printed, stripped, and its exit code. */
-        Run awaitEnd() throws Exception {
-            boolean ended = process.waitFor(20, TimeUnit.SECONDS);
-            if (!ended) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-            reader.join(5_000);
-            String output = printed.toString(StandardCharsets.UTF_8).strip();
-            assertTrue(ended, "the client did not end; it printed: " + output);
-            return new Run(process.exitValue(), output);
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
         }
     }
 }
