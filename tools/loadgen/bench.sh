@@ -12,7 +12,8 @@
 # Options (environment): PORT=18080 TICK_MS=100 DURATION=20s WARMUP=30s, SERVER_JAVA_OPTS (the
 # example's JVM options, default -XX:+UseSerialGC, see below), and LOADGEN_ARGS for
 # any other load generator option, e.g. LOADGEN_ARGS="-Dkeys.ms=500"; SERVER_CPUS and LOADGEN_CPUS
-# pin the server and the load generator to CPUs (taskset lists, e.g. SERVER_CPUS=0 LOADGEN_CPUS=1).
+# pin the server and the load generator to CPUs (taskset lists, e.g. SERVER_CPUS=0 LOADGEN_CPUS=1);
+# MVN_ARGS for Maven's own options, e.g. MVN_ARGS=-o to build offline once everything is in ~/.m2.
 #
 # Prints the markdown rows for docs/benchmarks.md at the end (if it stops early, the rows measured
 # so far, and it exits non-zero; so it does if the server dies during a run). Logs and reports go to
@@ -121,7 +122,8 @@ fi
 echo "Building $to_build..."
 # Each module also writes its runtime classpath (its dependencies' jars, and the target/classes of
 # the modules it needs from this build) to target/runtime-classpath.txt.
-mvn -B -q -pl "$to_build" -am compile dependency:build-classpath \
+# shellcheck disable=SC2086 # MVN_ARGS is a list of options, split on purpose
+mvn -B -q ${MVN_ARGS:-} -pl "$to_build" -am compile dependency:build-classpath \
     -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
 if [ "$module" != "$baseline" ]; then
     classpath="$module/target/classes:$(cat "$module/target/runtime-classpath.txt")"
@@ -159,9 +161,9 @@ for n in "${counts[@]}"; do
         exit 1
     fi
 
-    echo "+ mvn -pl tools/loadgen -am compile exec:java -Dclients=$n -Dduration=$duration -Dwarmup=$warmup -Durl=ws://127.0.0.1:$port/connect ${LOADGEN_ARGS:-}"
-    # shellcheck disable=SC2086 # LOADGEN_ARGS is a list of options, split on purpose
-    "${loadgen_pin[@]}" mvn -B -q -pl tools/loadgen -am compile exec:java -Dclients="$n" -Dduration="$duration" \
+    echo "+ mvn ${MVN_ARGS:-}${MVN_ARGS:+ }-pl tools/loadgen -am compile exec:java -Dclients=$n -Dduration=$duration -Dwarmup=$warmup -Durl=ws://127.0.0.1:$port/connect ${LOADGEN_ARGS:-}"
+    # shellcheck disable=SC2086 # LOADGEN_ARGS and MVN_ARGS are lists of options, split on purpose
+    "${loadgen_pin[@]}" mvn -B -q ${MVN_ARGS:-} -pl tools/loadgen -am compile exec:java -Dclients="$n" -Dduration="$duration" \
         -Dwarmup="$warmup" -Durl="ws://127.0.0.1:$port/connect" -Dout="$out" ${LOADGEN_ARGS:-} | tee "$out/loadgen-$n.txt"
 
     # The kernel keeps each process's peak resident memory (VmHWM): read it before the server goes.
