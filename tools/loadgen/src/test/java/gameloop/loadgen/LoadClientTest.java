@@ -55,6 +55,7 @@ class LoadClientTest {
         ticks(client, 1, 3);
         // 2 is a gap; 4 and 5 reached others but never this client.
         assertEquals(3, client.missed(window(1, 3, 4, 5)).missed());
+        assertEquals(2, client.ticksReceived(window(1, 2, 3, 4, 5)), "1 and 3, and no other");
     }
 
     @Test
@@ -219,6 +220,17 @@ class LoadClientTest {
     }
 
     /** A connection that takes every key press and says nothing. */
+    /** Presses go to every client, connected or not: one whose connect failed has no connection. */
+    @Test
+    void aClientThatNeverConnectedPressesNothingAndThrowsNothing() {
+        Echoes echoes = new Echoes();
+        LoadClient neverConnected = new LoadClient(ledger, echoes);
+
+        neverConnected.pressKey(at(10)); // a throw here would end the key timer's task for good
+
+        assertEquals(0, echoes.pressedCount());
+    }
+
     private static class QuietConnection implements Connection {
         @Override
         public void sendText(String text, Runnable onFailure) {
