@@ -232,6 +232,55 @@ class RepositoryIndexTest {
         assertEquals(List.of(), missing, "named in the docs, found nowhere in the code");
     }
 
+    /**
+     * A Maven command a reader copies quotes each {@code -D} option with a dot in its name
+     * ({@code "-Dtick.ms=100"}): PowerShell splits an unquoted one at the dot, and Maven then gets
+     * {@code -Dtick} and a stray {@code .ms=100}. Checked in the Markdown a reader follows (code
+     * blocks, a command continued with a backslash as one, and inline code) and in the
+     * {@code {@code mvn ...}} of the code's Javadoc. Options named in running prose are not
+     * commands, and are not checked.
+     */
+    @Test
+    void everyMavenCommandQuotesItsDottedOptions() throws IOException {
+        List<String> commands = new ArrayList<>();
+        for (Path page : markdownPages()) {
+            String where = ROOT.relativize(page) + ": ";
+            boolean inCode = false;
+            StringBuilder command = new StringBuilder();
+            for (String line : Files.readAllLines(page)) {
+                if (line.strip().startsWith("```")) {
+                    inCode = !inCode;
+                } else if (inCode) {
+                    command.append(line.strip().replaceFirst("\\\\$", "")).append(' ');
+                    if (!line.endsWith("\\")) {
+                        commands.add(where + command);
+                        command.setLength(0);
+                    }
+                } else {
+                    Matcher inline = Pattern.compile("`(mvn [^`]+)`").matcher(line);
+                    while (inline.find()) {
+                        commands.add(where + inline.group(1));
+                    }
+                }
+            }
+        }
+        Pattern javadoc = Pattern.compile("\\{@code (mvn [^}]+)}");
+        try (Stream<Path> files = Files.walk(ROOT)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/"))
+                    .filter(f -> !ROOT.relativize(f).toString().matches("(.*/)?(target|node_modules)/.*")).toList()) {
+                Matcher matcher = javadoc.matcher(Files.readString(file));
+                while (matcher.find()) {
+                    commands.add(ROOT.relativize(file) + ": " + matcher.group(1).replaceAll("\\s*\\n\\s*\\*\\s*", " "));
+                }
+            }
+        }
+        Pattern unquoted = Pattern.compile("(?<![\"'])-D[A-Za-z]+\\.[A-Za-z.]+=");
+        List<String> mavenCommands = commands.stream().filter(c -> c.contains("mvn ")).toList();
+        assertTrue(mavenCommands.size() > 30, "only " + mavenCommands.size() + " Maven commands found: has the way the docs show them changed?");
+        assertEquals(List.of(), mavenCommands.stream().filter(c -> unquoted.matcher(c).find()).toList(),
+                "Maven commands with an unquoted dotted -D option");
+    }
+
     /** Every Markdown page a reader follows: the README, the docs, and each module's README. */
     private static List<Path> markdownPages() throws IOException {
         List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
