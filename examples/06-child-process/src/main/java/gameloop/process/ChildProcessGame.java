@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -105,20 +106,45 @@ final class ChildProcessGame implements Game {
         this.ownerTag = ProcessHandle.current().pid() + "/" + prefix.substring(0, prefix.length() - 1);
     }
 
-    /** Starts the first worker (a failure here fails the server's start), then the loop. */
+    /**
+     * Starts the first worker (a failure here fails the server's start), then the loop. A close()
+     * may come first: the shutdown hook waits for a start only so long, and then stops what it
+     * finds. A worker it could not find is stopped here, as {@link #adopt} does for a replacement.
+     */
     @Override
     public void start() {
+        Worker first;
         try {
-            Worker first = launchWorker();
-            synchronized (lock) {
-                worker = first;
-            }
-            first.startReading(); // only now: its death must find it recorded as ours
+            first = launchWorker();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the worker JVM", e);
         }
+        if (!recordUnlessClosed(first)) {
+            first.stop();
+            return;
+        }
+        first.startReading(); // only now: its death must find it recorded as ours
         long nanos = period.toNanos();
-        loopThread.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        try {
+            loopThread.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // close() came after the worker was recorded: it stopped the loop, then that worker.
+            synchronized (lock) {
+                if (!closed) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Makes {@code started} the current worker, unless close() has begun: then it is nobody's. */
+    private boolean recordUnlessClosed(Worker started) {
+        synchronized (lock) {
+            if (!closed) {
+                worker = started;
+            }
+            return !closed;
+        }
     }
 
     private Worker launchWorker() throws IOException {
@@ -267,14 +293,7 @@ final class ChildProcessGame implements Game {
 
     /** On the loop thread: makes a worker just launched the current one, and starts reading from it. */
     private void adopt(Worker next) {
-        boolean closedMeanwhile;
-        synchronized (lock) {
-            closedMeanwhile = closed;
-            if (!closedMeanwhile) {
-                worker = next;
-            }
-        }
-        if (closedMeanwhile) {
+        if (!recordUnlessClosed(next)) {
             // close() waits for this thread before it reads the worker, but only for so long (a
             // process start can be slow): stop the newcomer here rather than hope it is seen.
             next.stop();

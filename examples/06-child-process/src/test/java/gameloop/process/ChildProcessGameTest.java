@@ -272,6 +272,34 @@ class ChildProcessGameTest {
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
     }
 
+    /**
+     * Ctrl+C during a start that takes long: the shutdown hook waits for the start only so long,
+     * then stops the game, which has no worker yet. The first worker, launched after that, must
+     * not outlive the stop: the start stops it itself and returns, and starts no loop.
+     */
+    @Test
+    void aFirstWorkerLaunchedAfterTheGameClosedIsStoppedByTheStart() throws Exception {
+        List<Long> pids = new CopyOnWriteArrayList<>();
+        startWith((ownerTag, results, errors, events) -> {
+            Thread hook = new Thread(game::close, "stands-for-the-shutdown-hook");
+            hook.start();
+            try {
+                hook.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            Worker launched = Worker.launch(ownerTag, results, errors, events);
+            pids.add(launched.pid());
+            return launched;
+        });
+
+        assertEquals(1, pids.size());
+        assertFalse(ProcessHandle.of(pids.get(0)).map(ProcessHandle::isAlive).orElse(false), "the worker is alive");
+        assertEquals(-1, game.workerPid(), "a worker nobody will stop was recorded");
+        server.close();
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
     /** A real worker's process whose stdin fails its first write with an Error. */
     private static final class FirstWriteFails extends DelegatingProcess {
         private final OutputStream stdin;
