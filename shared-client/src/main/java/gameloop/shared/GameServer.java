@@ -254,7 +254,14 @@ public final class GameServer implements AutoCloseable {
             // thread should simply return. (A thread from an executor the game made itself is
             // not recognised, and its close() waits out the game's stop timeout.)
             if (first) {
-                stoppingThread(this::stop, threadNamePrefix + "closer").start();
+                try {
+                    stoppingThread(this::stop, threadNamePrefix + "closer").start();
+                } catch (OutOfMemoryError noNativeThread) {
+                    // Without the stop, `closing` stays set and every later close(), Ctrl+C's
+                    // too, waits for good. So it runs here, and waits its 5 s for this thread.
+                    LOG.error("No thread for the stop; it runs on this game thread instead", noNativeThread);
+                    stop();
+                }
             }
             return;
         }
