@@ -121,19 +121,21 @@ final class PlayerHandler {
                 if (nextTick == null) {
                     nextTick = ticks.after(lastTick);
                 }
-                // Over its budget, the step waits for the tick alone; the keys wait with it.
-                CompletableFuture<?> first = keysAnswered < KEYS_PER_STEP
-                        ? CompletableFuture.anyOf(nextKey, nextTick) : nextTick;
+                // Over its budget, the step waits for the tick alone, and a tick that is ready
+                // goes out alone: the keys wait for the next step.
+                boolean withinBudget = keysAnswered < KEYS_PER_STEP;
+                CompletableFuture<?> first = withinBudget ? CompletableFuture.anyOf(nextKey, nextTick) : nextTick;
                 if (!first.isDone()) {
                     // From here on, the next step may already be running on another thread:
                     // touch nothing after attaching the callback.
                     first.whenComplete((result, failure) -> step());
                     return;
                 }
-                if (nextKey.isDone()) {
+                boolean takeKey = withinBudget && nextKey.isDone();
+                if (takeKey) {
                     keysAnswered++;
                 }
-                if (!handleWhatIsReady()) {
+                if (!handleWhatIsReady(takeKey)) {
                     return;
                 }
             }
@@ -147,11 +149,11 @@ final class PlayerHandler {
     }
 
     /**
-     * Handles the key press, the tick, or both when both are ready (a key first, like the
-     * article). False once the player has left.
+     * Handles the key press if {@code takeKey}, the tick if it is ready, or both (a key first,
+     * like the article). False once the player has left.
      */
-    private boolean handleWhatIsReady() {
-        if (nextKey.isDone()) {
+    private boolean handleWhatIsReady(boolean takeKey) {
+        if (takeKey) {
             OptionalInt key = nextKey.join();
             nextKey = null;
             if (key.isEmpty()) {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -107,6 +108,41 @@ class PlayerHandlerTest {
         }
         List<String> expected = IntStream.range(1, offered).mapToObj(k -> "Pressed key code: " + k).toList();
         assertEquals(expected, sent.stream().filter(m -> m.startsWith("Pressed")).toList());
+    }
+
+    /**
+     * The budget holds on a Jetty thread too, when the loop announces ticks in the middle of that
+     * step: once the step has answered its 64 keys, a tick that is ready goes out alone, and the
+     * keys still queued wait for the next step. (Here tick 1 comes as the last key of the budget
+     * goes out, and tick 2 as tick 1 does: the step then finds tick 2 ready, with a key ready too.)
+     */
+    @Test
+    void aTickReadyWhenAStepHasSpentItsBudgetTakesNoKeyWithIt() {
+        AtomicBoolean flooded = new AtomicBoolean();
+        List<PlayerHandler> handlers = new CopyOnWriteArrayList<>();
+        PlayerHandler handler = new PlayerHandler("flooding", text -> {
+            sent.add(text);
+            if (flooded.compareAndSet(false, true)) {
+                // Keys pour in while the first is answered: they queue for this same step.
+                IntStream.rangeClosed(2, 100).forEach(handlers.get(0)::keyPressed);
+            }
+            // The loop thread, announcing two ticks back to back as the budget is spent.
+            if (text.equals("Pressed key code: " + PlayerHandler.KEYS_PER_STEP)) {
+                ticks.announce(1);
+            } else if (text.equals("game loop says: tick 1")) {
+                ticks.announce(2);
+            }
+        }, NOTHING, ticks);
+        handlers.add(handler);
+        handler.start();
+
+        handler.keyPressed(1); // the step runs here, on the caller's thread, as on a Jetty thread
+
+        List<String> expected = new ArrayList<>(IntStream.rangeClosed(1, PlayerHandler.KEYS_PER_STEP)
+                .mapToObj(k -> "Pressed key code: " + k).toList());
+        expected.add("game loop says: tick 1");
+        expected.add("game loop says: tick 2");
+        assertEquals(expected, sent);
     }
 
     /**
