@@ -90,7 +90,7 @@ class ShutdownTest {
                     return Protocol.tick(n);
                 }, ThreadExecutorGame.HAND_OVER_TIMEOUT));
         try (TestClients clients = new TestClients()) {
-            clients.connect(server.webSocketUri()); // the first player starts the loop
+            clients.connect(server.webSocketUri()); // a player, so the ticks have somewhere to go
 
             busy.assertCloseWaitsForIt(server, "game-loop", "game-state");
         } finally {

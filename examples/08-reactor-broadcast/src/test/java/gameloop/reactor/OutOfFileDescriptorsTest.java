@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files to 64 ({@code ulimit -n}), so that a few dozen clients use them all up. This test's own
  * JVM, shared with every other test, keeps its limit. Linux only: the test leans on how Linux
  * fails an accept, and on {@code timeout}, which ends the server should this JVM be killed first.
- * Being the one test that runs the real {@code main}, it also checks the console lines the
+ * Running the real {@code main} under a low limit, it also checks the console lines the
  * module's README shows.
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "relies on Linux's accept and on coreutils' timeout")
