@@ -324,7 +324,7 @@ public final class GameServer implements AutoCloseable {
     private void stopTheGame() {
         try {
             game.close();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // anything, as for the game's other hooks (Players.join says why)
             LOG.error("Stopping the game failed; stopping the server anyway", e);
         }
     }

@@ -63,7 +63,7 @@ public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
         if (keyCode.isPresent()) {
             try {
                 game.keyPressed(me, keyCode.getAsInt());
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) { // anything, as for a join (Players.join says why)
                 // Left to Jetty, this would close the connection, send the exception's message to
                 // the client as the close reason, and reach onWebSocketError below, which logs a
                 // connection's errors at DEBUG only.

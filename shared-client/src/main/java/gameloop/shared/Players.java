@@ -72,13 +72,14 @@ public final class Players {
         }
         try {
             game.playerJoined(player);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             // Thrown into Jetty, this would close the connection with the player still listed
             // (the endpoint never learns who it was), counted as online for good, nothing in the
             // log above DEBUG (the endpoint's error hook logs a connection's errors there), and
             // Jetty's wrapping of the exception (its class names and the start of its message)
-            // sent to the client as the close reason. An Error (a failed
-            // assert, say) is a bug in the game like any other.
+            // sent to the client as the close reason. Anything: an Error (a failed assert, say)
+            // is a bug in the game like any other, and so is a checked exception thrown where
+            // none is declared (Kotlin code and Lombok's @SneakyThrows do that).
             LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
             player.markGone("the game could not take it in");
             player.closeForServerError("the game could not take this player in");
@@ -93,7 +94,7 @@ public final class Players {
             LOG.info("{} left ({} online): {}", player, count(), why);
             try {
                 game.playerLeft(player);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) { // anything, as for a join
                 LOG.error("The game failed on {} leaving; it is gone all the same", player, e);
             } finally {
                 synchronized (lock) {

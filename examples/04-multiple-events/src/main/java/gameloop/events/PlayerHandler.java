@@ -139,10 +139,11 @@ final class PlayerHandler {
                     return;
                 }
             }
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             // A callback's exception would be kept inside a future nobody reads: say it here.
-            // An Error too (a failed assert): there, it would leave a player connected and
-            // answered by nobody, with nothing in the log.
+            // Anything, an Error (a failed assert) or a checked exception thrown undeclared too:
+            // there, it would leave a player connected and answered by nobody, with nothing in
+            // the log.
             LOG.error("{}: handler failed; disconnecting this player, the game goes on for everyone else", name, e);
             onFailure.run();
         }

@@ -168,14 +168,17 @@ class PlayerHandlerTest {
      * leave its player connected to nobody: it says so.
      */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aHandlerThatFailsReportsItAndStopsWaiting(boolean anError) {
+    @ValueSource(strings = {"an exception", "an Error", "a checked exception nobody declared"})
+    void aHandlerThatFailsReportsItAndStopsWaiting(String failure) {
         AtomicBoolean reported = new AtomicBoolean();
         PlayerHandler handler = new PlayerHandler("failing", text -> {
-            if (anError) {
-                throw new AssertionError("a bug while sending " + text);
+            switch (failure) {
+                case "an Error" -> throw new AssertionError("a bug while sending " + text);
+                // as Kotlin code or Lombok's @SneakyThrows throw one: the compiler cannot see it coming
+                case "a checked exception nobody declared" -> PlayerHandlerTest.<RuntimeException>throwUndeclared(
+                        new java.io.IOException("a bug while sending " + text));
+                default -> throw new IllegalStateException("a bug while sending " + text);
             }
-            throw new IllegalStateException("a bug while sending " + text);
         }, () -> reported.set(true), ticks);
         handler.start();
 
@@ -237,6 +240,11 @@ class PlayerHandlerTest {
             release.countDown();
             loop.join(5_000);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void throwUndeclared(Throwable checked) throws T {
+        throw (T) checked; // erased to Throwable: the compiler asks for no throws clause
     }
 
     private static void await(CountDownLatch latch) {

@@ -31,15 +31,26 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FailingGameHooksTest {
 
-    /** What a buggy game throws: an exception, or an Error such as a failed assert. */
+    /**
+     * What a buggy game throws: an exception, an Error such as a failed assert, or a checked
+     * exception its method never declared (Kotlin code and Lombok's {@code @SneakyThrows} throw
+     * those, and Java's compiler cannot see them coming).
+     */
     enum Bug {
-        EXCEPTION, ERROR;
+        EXCEPTION, ERROR, UNDECLARED_CHECKED_EXCEPTION;
 
         void raise() {
-            if (this == ERROR) {
-                throw new AssertionError("a bug in the game, on purpose");
+            switch (this) {
+                case ERROR -> throw new AssertionError("a bug in the game, on purpose");
+                case UNDECLARED_CHECKED_EXCEPTION -> Bug.<RuntimeException>throwUndeclared(
+                        new java.io.IOException("a bug in the game, on purpose"));
+                default -> throw new IllegalStateException("a bug in the game, on purpose");
             }
-            throw new IllegalStateException("a bug in the game, on purpose");
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T extends Throwable> void throwUndeclared(Throwable checked) throws T {
+            throw (T) checked; // erased to Throwable: the compiler asks for no throws clause
         }
     }
 
