@@ -22,9 +22,13 @@ import org.slf4j.LoggerFactory;
  * <p>Where does it run, then? On whichever thread completes the future it waits for: a Jetty
  * thread for a key press, the game loop's thread for a tick. Different threads, but never two at
  * once: a step attaches exactly one callback for the next step and then touches nothing, so the
- * next step can only start after this one is finished. The futures also publish everything one
- * step wrote to the thread that runs the next (completing a future happens-before its callbacks
- * run), which is why the fields below need neither a lock nor {@code volatile}.
+ * next step can only start after this one is finished. The attach also publishes everything the
+ * step wrote to the thread that runs the next: the future takes the callback with an atomic
+ * update, and the completing thread reads it back from there before it runs it, which in the
+ * Java memory model orders the step's writes before the next step's reads. That is why the
+ * fields below need neither a lock nor {@code volatile}. (It comes from how
+ * {@code CompletableFuture} is built, not from a sentence of its documentation; chapter 04 says
+ * more.)
  */
 final class PlayerHandler {
 
