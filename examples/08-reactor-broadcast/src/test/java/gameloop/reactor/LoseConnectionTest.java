@@ -329,13 +329,15 @@ class LoseConnectionTest {
             Duration left = safelyBeforeTheDeadline(askedAt);
             Duration window = left.compareTo(atMost) < 0 ? left : atMost;
             if (window.toMillis() >= 100) { // a loaded machine may already have used up the time before the deadline
-                await("the server's socket to stay open").during(window).atMost(window.plusSeconds(5))
-                        .until(() -> {
-                            boolean closed = serverSocketClosed();
-                            // Closed, and seen before the deadline: the lingering was cut short. Seen
-                            // only after it, by a poll a starved machine held up: it may have been on time.
-                            return !closed || System.nanoTime() - deadline >= 0;
-                        });
+                // Closed, and seen before the deadline: the lingering was cut short, and that fails
+                // at once (during() alone would only start its window again, and pass once the
+                // deadline is over). Seen only after it, by a poll a starved machine held up: it
+                // may have been on time.
+                await("the server's socket to stay open")
+                        .failFast("the server's socket closed before the flush deadline",
+                                () -> serverSocketClosed() && System.nanoTime() - deadline < 0)
+                        .during(window).atMost(window.plusSeconds(5))
+                        .until(() -> !serverSocketClosed() || System.nanoTime() - deadline >= 0);
             }
         }
 
