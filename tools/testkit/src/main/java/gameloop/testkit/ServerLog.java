@@ -6,6 +6,7 @@ import gameloop.shared.GameServer;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.FutureTask;
@@ -134,9 +135,15 @@ public final class ServerLog {
     /** A {@code close()} under way on the server's own shutdown thread. */
     public record Closing(Thread thread, FutureTask<Void> task) {
 
-        /** True while the close waits on a timer: the goodbye's wait for the players to leave, say. */
-        public boolean isWaitingOnATimer() {
-            return thread.getState() == Thread.State.TIMED_WAITING;
+        /**
+         * True while the close waits, after its goodbye, for the players to leave. Not any timed
+         * wait: stopping a game's threads or Jetty's waits on timers too, and a test that took one
+         * of those for the goodbye's would go on too early.
+         */
+        public boolean isWaitingForThePlayersToLeave() {
+            return thread.getState() == Thread.State.TIMED_WAITING
+                    && Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
+                            frame.getClassName().equals("gameloop.shared.Players") && frame.getMethodName().equals("awaitNoneOnline"));
         }
 
         /** Waits for the close to end (10 s at most); what it threw is thrown here. */

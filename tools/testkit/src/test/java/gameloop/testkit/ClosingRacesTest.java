@@ -101,7 +101,7 @@ class ClosingRacesTest {
         try (RawWebSocket slow = connectAPlayerAndClogIt(game)) {
             long began = System.nanoTime();
             ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
-            await().pollInterval(Duration.ofMillis(5)).until(closing::isWaitingOnATimer); // the goodbye waits for it
+            await().pollInterval(Duration.ofMillis(5)).until(closing::isWaitingForThePlayersToLeave); // the goodbye waits for it
 
             slow.readAndIgnoreEverything(); // its close frame goes out now, from one of Jetty's threads
             finishOrGiveUp(closing);
@@ -266,10 +266,9 @@ class ClosingRacesTest {
         assertTrue(joining.await(10, TimeUnit.SECONDS));
 
         ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
-        // The game has nothing to stop, so the closer's first timed wait is for the players to
-        // leave: by then it has sent the joining player its 1001.
+        // Once the closer waits for the players to leave, it has sent the joining player its 1001.
         // (Polled often: the goodbye is timed from its start, so from before this release.)
-        await().pollInterval(Duration.ofMillis(1)).until(closing::isWaitingOnATimer);
+        await().pollInterval(Duration.ofMillis(1)).until(closing::isWaitingForThePlayersToLeave);
         finishJoin.countDown();
 
         assertTrue(left.await(10, TimeUnit.SECONDS), "the game never heard the player leave");

@@ -132,11 +132,11 @@ class FailingGameHooksTest {
             // shutdown's close frame could go first, and the test would not reach the wait it is about.
             assertTrue(queued.await(10, TimeUnit.SECONDS), "the game never queued its 16 MiB");
             // It never reads, so its close frame cannot be written; once the shutdown waits for it
-            // to leave (the only timed wait in close() here), it drops.
+            // to leave, it drops.
             // Tasks, not bare threads, so that a failure in either fails this test.
             ServerLog.Closing closing = ServerLog.startClosingOnTheServersOwnThread(server);
             FutureTask<Void> dropped = new FutureTask<>(() -> {
-                await().pollInterval(Duration.ofMillis(1)).until(closing::isWaitingOnATimer);
+                await().pollInterval(Duration.ofMillis(1)).until(closing::isWaitingForThePlayersToLeave);
                 silent.resetAbruptly();
                 return null;
             });

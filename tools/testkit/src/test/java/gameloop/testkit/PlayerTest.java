@@ -2,6 +2,7 @@ package gameloop.testkit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.FakeSessions;
@@ -104,7 +105,8 @@ class PlayerTest {
         String name = "player-test-" + System.nanoTime() + "-";
         Thread sender = new Thread(() -> slow.get().send("Pressed key code: 65"), name);
         sender.start();
-        sender.join();
+        sender.join(10_000);
+        assertFalse(sender.isAlive(), "the send never returned");
 
         assertEquals(2, sends.get(), "the second send did not reach the session while the first was in flight");
         List<String> lines = ServerLog.ofThreadsNamed(name);

@@ -271,7 +271,7 @@ class SharedWiringTest {
             // and has been sent to everyone: the closer now waits for the silent one to leave. (A
             // newcomer who came sooner could be reached by that walk over the players, and get
             // the same goodbye even if the join let it in.)
-            await().until(closing::isWaitingOnATimer);
+            await().until(closing::isWaitingForThePlayersToLeave);
 
             TestClient newcomer = clients.connect(server.webSocketUri());
 
@@ -310,7 +310,7 @@ class SharedWiringTest {
             // The goodbye is queued, behind the frame being written: the closer waits for it, and
             // the player is still here until it is written.
             // Polled often: the second the goodbye waits starts now, and the client must read 6 MB in it.
-            await().pollInterval(Duration.ofMillis(5)).until(closing::isWaitingOnATimer);
+            await().pollInterval(Duration.ofMillis(5)).until(closing::isWaitingForThePlayersToLeave);
             assertEquals(1, server.players().count(), "counted gone before its close frame was written");
 
             assertEquals(StatusCode.SHUTDOWN, slow.readsToTheCloseCode(Duration.ofSeconds(10)));
