@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -176,7 +177,7 @@ class PlayerHandlerTest {
                 case "an Error" -> throw new AssertionError("a bug while sending " + text);
                 // as Kotlin code or Lombok's @SneakyThrows throw one: the compiler cannot see it coming
                 case "a checked exception nobody declared" -> PlayerHandlerTest.<RuntimeException>throwUndeclared(
-                        new java.io.IOException("a bug while sending " + text));
+                        new IOException("a bug while sending " + text));
                 default -> throw new IllegalStateException("a bug while sending " + text);
             }
         }, () -> reported.set(true), ticks);

@@ -140,10 +140,11 @@ final class ChildProcessGame implements Game {
     /** Makes {@code started} the current worker, unless close() has begun: then it is nobody's. */
     private boolean recordUnlessClosed(Worker started) {
         synchronized (lock) {
-            if (!closed) {
-                worker = started;
+            if (closed) {
+                return false;
             }
-            return !closed;
+            worker = started;
+            return true;
         }
     }
 

@@ -9,6 +9,7 @@ import gameloop.shared.GameServer;
 import gameloop.shared.Player;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class FailingGameHooksTest {
             switch (this) {
                 case ERROR -> throw new AssertionError("a bug in the game, on purpose");
                 case UNDECLARED_CHECKED_EXCEPTION -> Bug.<RuntimeException>throwUndeclared(
-                        new java.io.IOException("a bug in the game, on purpose"));
+                        new IOException("a bug in the game, on purpose"));
                 default -> throw new IllegalStateException("a bug in the game, on purpose");
             }
         }
