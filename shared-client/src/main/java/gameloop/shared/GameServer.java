@@ -168,6 +168,9 @@ public final class GameServer implements AutoCloseable {
             close();
             throw e;
         }
+        if (closing.get()) {
+            return; // a Ctrl+C came during the start, and the hook, tired of waiting, stopped it all
+        }
         // The pid is for the docs' commands (kill, jcmd, top): under mvn exec:java the server is
         // Maven's own JVM, which jps names only as Maven's launcher.
         LOG.info("{} is running at {}{} (tick every {} ms, pid {}). Open it in a browser; stop with Ctrl+C.",
@@ -238,7 +241,8 @@ public final class GameServer implements AutoCloseable {
      * Safe from any thread, any number of times: later callers wait for the first to finish, and
      * an interrupted caller still gets the whole stop ({@link #stop} says why). Except where the
      * stop waits for the caller: on one of the game's own threads it starts the stop and returns
-     * at once, and on one of Jetty's threads, or the stopping thread itself, a later call returns
+     * at once (unless no thread can be started for the stop: then it stops there, and waits out
+     * the game's stop timeout for that very thread), and on one of Jetty's threads, or the stopping thread itself, a later call returns
      * at once; code there must not take the server for stopped when it returns (the comments
      * inside say why).
      */
