@@ -21,18 +21,21 @@ class SpreadServerMainTest {
 
     private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
 
-    @Test
-    void aBadPortSaysWhatIsWrongAndExitsWith2() throws Exception {
-        try (RunningMain server = RunningMain.start(SpreadServer.class, List.of("-Dport=80800"), List.of())) {
-            assertEquals(new Run(2, "cannot start the server: -Dport must be a whole number from 0 to 65535, got '80800'"),
-                    server.awaitEnd());
-        }
-    }
-
     /**
      * The shutdown hook goes in before the start and waits up to 5 s for it; a start that fails
      * must let it go at once, or every typo would cost a learner 5 s.
      */
+    @Test
+    void aBadPortSaysWhatIsWrongAndExitsWith2AtOnce() throws Exception {
+        long started = System.nanoTime();
+        try (RunningMain server = RunningMain.start(SpreadServer.class, List.of("-Dport=80800"), List.of())) {
+            assertEquals(new Run(2, "cannot start the server: -Dport must be a whole number from 0 to 65535, got '80800'"),
+                    server.awaitEnd());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "the hook waited for a start that had failed: " + took);
+        }
+    }
+
     @Test
     void aPortInUseSaysSoAndExitsWith2AtOnce() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
