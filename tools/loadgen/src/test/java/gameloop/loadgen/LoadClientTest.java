@@ -219,7 +219,6 @@ class LoadClientTest {
         assertEquals(1, echoes.pending(), "only the second 'A' still waits");
     }
 
-    /** A connection that takes every key press and says nothing. */
     /** Presses go to every client, connected or not: one whose connect failed has no connection. */
     @Test
     void aClientThatNeverConnectedPressesNothingAndThrowsNothing() {
@@ -231,6 +230,7 @@ class LoadClientTest {
         assertEquals(0, echoes.pressedCount());
     }
 
+    /** A connection that takes every key press and says nothing. */
     private static class QuietConnection implements Connection {
         @Override
         public void sendText(String text, Runnable onFailure) {
