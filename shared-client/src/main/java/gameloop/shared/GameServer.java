@@ -242,9 +242,9 @@ public final class GameServer implements AutoCloseable {
      * an interrupted caller still gets the whole stop ({@link #stop} says why). Except where the
      * stop waits for the caller: on one of the game's own threads it starts the stop and returns
      * at once (unless no thread can be started for the stop: then it stops there, and waits out
-     * the game's stop timeout for that very thread), and on one of Jetty's threads, or the stopping thread itself, a later call returns
-     * at once; code there must not take the server for stopped when it returns (the comments
-     * inside say why).
+     * the game's stop timeout for that very thread), and on one of Jetty's threads, or the
+     * stopping thread itself, a later call returns at once; code there must not take the server
+     * for stopped when it returns (the comments inside say why).
      */
     @Override
     public void close() {
