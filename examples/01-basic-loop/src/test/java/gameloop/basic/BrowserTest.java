@@ -158,6 +158,82 @@ class BrowserTest {
     }
 
     /**
+     * Remove closed, clicked right after Disconnect all, takes the cards that are still closing;
+     * their closes, when they come, are not the status line's "last close" (its card is gone).
+     */
+    @Test
+    void inChromiumCardsRemovedWhileClosingLeaveNoLastCloseBehind(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.click("#connect");
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("2 connections open"));
+
+            page.browser.executeScript("window.closes = 0;"
+                    + " for (const c of connections) c.socket.addEventListener('close', () => window.closes++);"
+                    + " document.getElementById('disconnect-all').click();"
+                    + " document.getElementById('remove-closed').click();"); // in one turn: both still closing
+            assertTrue(page.browser.findElements(By.cssSelector(".conn")).isEmpty(), "Remove closed left the closing cards");
+            // The page's own close handler runs before the one added here.
+            await().until(() -> page.number("window.closes") == 2);
+            assertEquals("Not connected.", page.text("#status"));
+        }
+    }
+
+    /**
+     * A log that overflows is a Tab stop in Chromium. Focused from the keyboard, it keeps the keys
+     * that scroll it, until Escape, or a mouse click on it, hands them back to the game.
+     */
+    @Test
+    void inChromiumAFocusedLogKeepsTheKeysThatScrollIt(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofMillis(20))) {
+            page.click("#connect");
+            await().until(() -> page.number(LOG + ".scrollHeight - " + LOG + ".clientHeight") > 100); // it scrolls
+
+            page.browser.executeScript("document.querySelector('.conn .log').focus()"); // as Tab would
+            assertEquals("OL", page.browser.executeScript("return document.activeElement.tagName"), "the log takes no focus");
+            // Page Down at the bottom moves nothing, so the log goes on showing new lines.
+            new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).sendKeys("a").perform();
+            await().until(() -> page.lines("li.event").stream().anyMatch(line -> line.endsWith("sent key code 65")));
+            assertFalse(page.lines("li.event").stream().anyMatch(line -> line.endsWith("sent key code 34")),
+                    "Page Down on the focused log was sent");
+
+            new Actions(page.browser).sendKeys(Keys.ESCAPE).sendKeys(Keys.PAGE_DOWN).perform();
+            await().until(() -> page.lines("li.event").stream().anyMatch(line -> line.endsWith("sent key code 34")));
+
+            page.browser.executeScript("document.querySelector('.conn .log').focus()");
+            page.click(".conn .log");
+            new Actions(page.browser).sendKeys(Keys.ARROW_UP).perform();
+            await().until(() -> page.lines("li.event").stream().anyMatch(line -> line.endsWith("sent key code 38")));
+        }
+    }
+
+    /** As in Chromium: Firefox makes a log that overflows a Tab stop as well. */
+    @Test
+    void inFirefoxAFocusedLogKeepsTheKeysThatScrollIt(@TempDir Path profile) throws Exception {
+        try (FirefoxOnThePage page = new FirefoxOnThePage(profile, Duration.ofMillis(20))) {
+            Firefox browser = page.browser;
+            browser.click("#connect");
+            await().until(() -> ((Number) browser.evaluate(LOG + ".scrollHeight - " + LOG + ".clientHeight")).longValue() > 100);
+
+            browser.evaluate(LOG + ".focus()"); // as Tab would
+            assertEquals("OL", browser.evaluate("document.activeElement.tagName"), "the log takes no focus");
+            browser.press(Keys.PAGE_DOWN.toString());
+            browser.press("a");
+            await().until(() -> browser.text(".conn .log").contains("sent key code 65"));
+            assertFalse(browser.text(".conn .log").contains("sent key code 34"), "Page Down on the focused log was sent");
+
+            browser.press(Keys.ESCAPE.toString());
+            browser.press(Keys.PAGE_DOWN.toString());
+            await().until(() -> browser.text(".conn .log").contains("sent key code 34"));
+
+            browser.evaluate(LOG + ".focus()");
+            browser.click(".conn .log");
+            browser.press(Keys.ARROW_UP.toString());
+            await().until(() -> browser.text(".conn .log").contains("sent key code 38"));
+        }
+    }
+
+    /**
      * Connections that never open say why, in words: one the learner cancelled, and one to a
      * server that has stopped. (The browser reports both as an error and a 1006 close; the page
      * leaves out the error of a connection the learner cancelled.)
@@ -182,10 +258,12 @@ class BrowserTest {
     }
 
     /**
-     * A log at its bottom follows the new lines, one the reader scrolled up stays where it is, and
-     * scrolling back down follows again. With a tick every 20 ms the log soon overflows its card
-     * and its oldest lines are trimmed; each tick line must read whole, its interval included.
-     * In Chromium, a window resized (as when the developer tools open) changes nothing.
+     * A log at its bottom follows the new lines; one the reader scrolled up stays as it is, its
+     * new lines held (the newest 300) until scrolling back down shows them, after a line saying
+     * how many were left out. With a tick every 20 ms the log soon overflows its card and its
+     * oldest lines are trimmed; each tick line must read whole, its interval included. In
+     * Chromium, a window resized (as when the developer tools open) changes nothing, nor does a
+     * scroll event that finds the log above its bottom though the reader did not move it.
      */
     @Test
     void inChromiumTheLogFollowsNewLinesUnlessTheReaderScrolledUp(@TempDir Path profile) throws Exception {
@@ -199,6 +277,15 @@ class BrowserTest {
                 awaitMoreTicks(script, 50);
                 await().until(() -> script.number(DISTANCE_FROM_BOTTOM) <= 4);
             }
+
+            // The log made shorter, and a scroll event before the next frame pins it again (the
+            // browser's own, for the last scroll down, can come just then): the log is above its
+            // bottom, but the reader did not move it, so it goes on following.
+            long above = script.number("(() => { const log = " + LOG + "; log.style.height = (log.clientHeight - 120) + 'px';"
+                    + " log.dispatchEvent(new Event('scroll')); return " + DISTANCE_FROM_BOTTOM + "; })()");
+            assertTrue(above > 100, "the log was not made shorter: " + above + " px above its bottom");
+            awaitMoreTicks(script, 20);
+            await().until(() -> script.number(DISTANCE_FROM_BOTTOM) <= 4);
         }
     }
 
@@ -312,6 +399,8 @@ class BrowserTest {
     private static final String DISTANCE_FROM_BOTTOM = LOG + ".scrollHeight - " + LOG + ".scrollTop - " + LOG + ".clientHeight";
     private static final String TICKS_RECEIVED = "parseInt(document.querySelector('.conn .stats').textContent)";
     private static final String NEWEST_LINE = "document.querySelector('.conn .log li:last-child').textContent";
+    private static final String OLDEST_LINE = "document.querySelector('.conn .log li:first-child').textContent";
+    private static final String STATS = "document.querySelector('.conn .stats').textContent";
 
     private static void theLogFollowsUnlessScrolledUp(InThePage page) throws Exception {
         await().until(() -> page.number("document.querySelectorAll('.conn .log li').length") == 300); // trimmed to 300
@@ -321,15 +410,31 @@ class BrowserTest {
             assertTrue(newest.matches(".* game loop says: tick \\d+ \\+\\d+ ms.*"), newest);
         }
 
+        // Scrolled up, the reader's lines stay as they are, even when more than a log holds
+        // arrive meanwhile (added below, they would push the lines being read out at the top).
         page.run(LOG + ".scrollTop = 0");
+        Object oldest = page.evaluate(OLDEST_LINE);
         Object newest = page.evaluate(NEWEST_LINE);
-        awaitMoreTicks(page, 50);
-        await().until(() -> !newest.equals(page.evaluate(NEWEST_LINE))); // lines were added meanwhile
-        assertTrue(page.number(DISTANCE_FROM_BOTTOM) > 100, "the log pulled the reader back down");
+        awaitMoreTicks(page, 320);
+        await().until(() -> page.evaluate(STATS).toString()
+                .matches("\\d+ ticks received · last interval \\d+ ms · \\d+ new lines wait while you read: scroll to the bottom for them"));
+        assertEquals(oldest, page.evaluate(OLDEST_LINE), "the first line the reader sees changed");
+        assertEquals(newest, page.evaluate(NEWEST_LINE), "a line was added while the reader read");
+        assertEquals(0, page.number(LOG + ".scrollTop"), "the log moved the reader");
 
+        // Back at the bottom, the newest lines come, after a line saying how many were left out
+        // (recorded as it is added: it is the oldest line then, and the next tick trims it).
+        page.run("(() => { window.added = []; new MutationObserver((changes) => changes.forEach((change) =>"
+                + " change.addedNodes.forEach((line) => window.added.push(line.textContent))))"
+                + ".observe(" + LOG + ", { childList: true }); })()");
         page.run(LOG + ".scrollTop = " + LOG + ".scrollHeight");
+        await().until(() -> !newest.equals(page.evaluate(NEWEST_LINE)));
+        await().until(() -> page.evaluate(
+                "window.added.find((line) => / \\d+ lines left out here: a log keeps the newest 300$/.test(line))") != null);
         awaitMoreTicks(page, 50);
         await().until(() -> page.number(DISTANCE_FROM_BOTTOM) <= 4);
+        assertTrue(page.evaluate(STATS).toString().matches("\\d+ ticks received · last interval \\d+ ms"),
+                "the stats still say lines wait: " + page.evaluate(STATS));
     }
 
     /** Waits until the first card has counted {@code more} ticks than now. */
@@ -373,6 +478,11 @@ class BrowserTest {
         /** The text of the element {@code css} selects (the first, if several). */
         String text(String css) {
             return browser.findElement(By.cssSelector(css)).getText();
+        }
+
+        /** The value of a JavaScript expression in the page, as a whole number. */
+        long number(String expression) {
+            return ((Number) browser.executeScript("return " + expression)).longValue();
         }
 
         /** The text of every element {@code css} selects in the cards' logs. */
