@@ -23,7 +23,11 @@ public final class DelayedCall {
         this.checkThread = checkThread;
     }
 
-    /** The call will not happen. Harmless if it already did. */
+    /**
+     * The call will not happen. Harmless if it already did, or was cancelled already (Twisted's
+     * raises {@code AlreadyCalled} or {@code AlreadyCancelled}: a teardown that cancels whatever
+     * is pending is simpler this way).
+     */
     public void cancel() {
         checkThread.accept("DelayedCall.cancel");
         cancelled = true;
