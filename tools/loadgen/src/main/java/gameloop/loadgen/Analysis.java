@@ -79,7 +79,7 @@ final class Analysis {
                 Summary.ofMicros(intervals).minus(nominalMs));
         Results.Echo echo = new Results.Echo(echoes.pressedCount(), echoes.echoedCount(), echoes.unmatchedCount(),
                 echoes.sendFailureCount(), echoes.overtakenCount(), Math.max(0, echoes.pending()),
-                Summary.ofMicros(echoes.roundTripMicros()));
+                Summary.ofMicros(echoes.roundTripMicros()), Summary.ofMicros(echoes.sentLateMicros()));
         return new Results(run, clientFigures, tickFigures, echo, cpu, Summary.ofMicros(readingDelayMicros),
                 series(ticks, reachedEveryone, ledger.windowStart()));
     }

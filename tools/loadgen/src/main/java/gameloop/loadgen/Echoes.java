@@ -14,14 +14,17 @@ import org.HdrHistogram.Histogram;
 final class Echoes {
 
     private final ConcurrentHistogram roundTripMicros = new ConcurrentHistogram(3);
+    private final ConcurrentHistogram sentLateMicros = new ConcurrentHistogram(3);
     private final LongAdder pressed = new LongAdder();
     private final LongAdder echoed = new LongAdder();
     private final LongAdder unmatched = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder overtaken = new LongAdder();
 
-    void pressed() {
+    /** A press of the window, sent {@code lateNanos} after it was due (the key timer's own delay). */
+    void pressed(long lateNanos) {
         pressed.increment();
+        sentLateMicros.recordValue(Math.max(0, lateNanos / 1000));
     }
 
     void echoed(long roundTripNanos) {
@@ -74,5 +77,9 @@ final class Echoes {
 
     Histogram roundTripMicros() {
         return roundTripMicros.copy();
+    }
+
+    Histogram sentLateMicros() {
+        return sentLateMicros.copy();
     }
 }

@@ -36,7 +36,7 @@ public final class LoadClient {
      * on one side of that line and its echo on the other.
      */
     private static final class Press {
-        final long sentAt;
+        final long dueAt;
         final boolean counted;
         /**
          * Whether it is already counted as lost: as a failed send (found by whichever thread
@@ -45,8 +45,8 @@ public final class LoadClient {
          */
         private final AtomicBoolean lost = new AtomicBoolean();
 
-        Press(long sentAt, boolean counted) {
-            this.sentAt = sentAt;
+        Press(long dueAt, boolean counted) {
+            this.dueAt = dueAt;
             this.counted = counted;
         }
 
@@ -274,7 +274,7 @@ public final class LoadClient {
         if (press == null) {
             echoes.unmatched();
         } else if (press.counted) {
-            echoes.echoed(now - press.sentAt);
+            echoes.echoed(now - press.dueAt);
         }
     }
 
@@ -286,16 +286,31 @@ public final class LoadClient {
         }
     }
 
-    /** Sends the next key, 'A' to 'Z' in turn, at {@code now}. Called by the key timer; never throws, never blocks. */
+    /** A press sent when it was due. */
     void pressKey(long now) {
+        pressKey(now, now);
+    }
+
+    /**
+     * Sends the next key, 'A' to 'Z' in turn, at {@code now}, for a press due at {@code due}.
+     * Called by the key timer; never throws, never blocks.
+     *
+     * <p>The round trip is timed from {@code due}, not from {@code now}. A timer held up (a busy
+     * machine, or other work on its thread) sends its presses late; timed from their sending, the
+     * wait before they left would drop out of the figures, and the moments the machine was
+     * busiest, when a press waits longest, would be measured least (what load testers call
+     * coordinated omission). How late each press left is kept apart too, so a report can say how
+     * much of the round trips was the tool's own timer.
+     */
+    void pressKey(long due, long now) {
         Connection c = connection;
         if (c == null || !c.isOpen()) {
             return;
         }
         int key = FIRST_KEY + nextKey;
         nextKey = (nextKey + 1) % KEYS;
-        boolean counted = ledger.inWindow(now); // presses in the warm-up are sent and echoed, not counted
-        Press press = new Press(now, counted);
+        boolean counted = ledger.inWindow(due); // presses in the warm-up are sent and echoed, not counted
+        Press press = new Press(due, counted);
         Press unanswered = pending.getAndSet(key - FIRST_KEY, press);
         if (unanswered != null && unanswered.counted) {
             // Its echo is 26 presses late, or lost. If it still comes, it will be taken for this
@@ -303,7 +318,7 @@ public final class LoadClient {
             unanswered.overtaken(echoes);
         }
         if (counted) {
-            echoes.pressed();
+            echoes.pressed(now - due);
         }
         // Never throws (a periodic task that throws is never run again): a failure is counted.
         c.sendText(Integer.toString(key), counted ? () -> press.failed(echoes) : () -> { });

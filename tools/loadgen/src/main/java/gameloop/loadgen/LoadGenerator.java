@@ -106,8 +106,12 @@ public final class LoadGenerator {
         Instant startedAt = Instant.now();
         ServerInfo info = fetchInfo();
         Transport transport = newTransport();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-                runnable -> new Thread(runnable, threadNamePrefix + "timer"));
+        // Two timers: one for the key presses alone, so the CPU samples and the probes, which take
+        // a few ms now and then, never hold a press back.
+        ScheduledExecutorService keys = Executors.newSingleThreadScheduledExecutor(
+                runnable -> new Thread(runnable, threadNamePrefix + "keys"));
+        ScheduledExecutorService meter = Executors.newSingleThreadScheduledExecutor(
+                runnable -> new Thread(runnable, threadNamePrefix + "meter"));
         Ramp ramp;
         CpuMeter.Figures cpu;
         List<LoadClient> lost;
@@ -118,14 +122,14 @@ public final class LoadGenerator {
             console.printf("%d connected in %.1f s, %d failed. Warming up for %.1f s, then measuring for %.1f s...%n",
                     ramp.connected().size(), ramp.nanos() / 1e9, ramp.failures(),
                     options.warmup().toMillis() / 1000.0, options.duration().toMillis() / 1000.0);
-            cpu = measure(ramp.connected(), timer, transport, TickLedger.ticksToTrack(options.duration(),
+            cpu = measure(ramp.connected(), keys, meter, transport, TickLedger.ticksToTrack(options.duration(),
                     options.tickPeriod() != null ? options.tickPeriod() : info.tickPeriod()));
             lost = ramp.connected().stream().filter(c -> !c.isOpen()).toList();
             drain(ramp.connected());
             closeAll(ramp.connected());
         } finally {
             measuring.completeExceptionally(new IllegalStateException("the run ended before it measured"));
-            stop(timer, transport);
+            stop(List.of(keys, meter), transport);
         }
         // Every client thread has stopped: nothing writes to the recordings any more.
         String firstLoss = lost.stream().map(LoadClient::endReason).filter(Objects::nonNull).findFirst().orElse(null);
@@ -184,15 +188,15 @@ public final class LoadGenerator {
      * sampled every second, and the reading threads are probed every 10 ms. The clients do the
      * work: this thread only waits.
      */
-    private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService timer, Transport transport,
-                                     int ticksToTrack) throws InterruptedException {
+    private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService keys, ScheduledExecutorService meter,
+                                     Transport transport, int ticksToTrack) throws InterruptedException {
         CpuMeter cpu = new CpuMeter(threadNamePrefix);
         if (!clients.isEmpty()) {
             long period = options.keyPeriod().toNanos();
             for (int i = 0; i < clients.size(); i++) {
                 // Staggered, so the server sees a steady stream of keys rather than one burst per period.
-                LoadClient client = clients.get(i);
-                timer.scheduleAtFixedRate(() -> client.pressKey(System.nanoTime()), period * i / clients.size(), period,
+                long delay = period * i / clients.size();
+                keys.scheduleAtFixedRate(new PressesWhenDue(clients.get(i), System.nanoTime() + delay, period), delay, period,
                         TimeUnit.NANOSECONDS);
             }
             TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());
@@ -205,15 +209,37 @@ public final class LoadGenerator {
         ledger.openWindow(start, ticksToTrack);
         measuring.complete(null);
         if (!clients.isEmpty()) {
-            timer.scheduleAtFixedRate(() -> cpu.sample(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
-            timer.scheduleAtFixedRate(() -> transport.probeReadingDelay(
+            meter.scheduleAtFixedRate(() -> cpu.sample(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+            meter.scheduleAtFixedRate(() -> transport.probeReadingDelay(
                     nanos -> readingDelayMicros.recordValue(nanos / 1000)), 0, PROBE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
             TimeUnit.NANOSECONDS.sleep(options.duration().toNanos());
         }
         long end = System.nanoTime();
         ledger.closeWindow(end);
-        stopTimer(timer); // cancels the presses, the sampler and the probes
+        stopTimers(List.of(keys, meter)); // cancels the presses, the sampler and the probes
         return cpu.finish(end);
+    }
+
+    /**
+     * One client's presses, at a fixed rate, each passed the time it was due as well as the time
+     * it went out: {@link LoadClient#pressKey(long, long)} times the echo from the first.
+     */
+    private static final class PressesWhenDue implements Runnable {
+        private final LoadClient client;
+        private final long period;
+        private long due;
+
+        PressesWhenDue(LoadClient client, long firstDue, long period) {
+            this.client = client;
+            this.due = firstDue;
+            this.period = period;
+        }
+
+        @Override
+        public void run() {
+            client.pressKey(due, System.nanoTime());
+            due += period; // a timer that fell behind runs the missed ones at once, each with its own due time
+        }
     }
 
     /**
@@ -250,10 +276,10 @@ public final class LoadGenerator {
         }
     }
 
-    /** Stops the timer and the client, and waits for their threads. */
-    private void stop(ScheduledExecutorService timer, Transport transport) {
+    /** Stops the timers and the client, and waits for their threads. */
+    private void stop(List<ScheduledExecutorService> timers, Transport transport) {
         try {
-            stopTimer(timer); // already stopped after a full run; this is for runs that failed earlier
+            stopTimers(timers); // already stopped after a full run; this is for runs that failed earlier
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // we are stopping anyway; let the caller see it
         } finally {
@@ -261,10 +287,12 @@ public final class LoadGenerator {
         }
     }
 
-    private void stopTimer(ScheduledExecutorService timer) throws InterruptedException {
-        timer.shutdownNow();
-        if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-            console.println("WARNING: the key timer did not stop within 5 s");
+    private void stopTimers(List<ScheduledExecutorService> timers) throws InterruptedException {
+        timers.forEach(ScheduledExecutorService::shutdownNow);
+        for (ScheduledExecutorService timer : timers) {
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                console.println("WARNING: a timer of the load generator did not stop within 5 s");
+            }
         }
     }
 

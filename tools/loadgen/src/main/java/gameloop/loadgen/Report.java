@@ -94,6 +94,9 @@ public final class Report {
         rows.add(new String[] {"echo round trip", percentiles(e.roundTrip())
                 + String.format(Locale.ROOT, " (%d of %d echoed%s)", e.echoed(), e.pressed(),
                 e.unanswered() > 0 ? ", " + e.unanswered() + " never" : "")});
+        rows.add(new String[] {"key presses sent late", Double.isNaN(e.sentLate().p50())
+                ? "n/a (no press in the window)"
+                : percentiles(e.sentLate()) + " (the load generator's own timer; the round trips include it)"});
         rows.add(new String[] {"loadgen reading delay", Double.isNaN(r.readingDelay().p50())
                 ? "n/a (no probes: Jetty's client cannot be probed, or nothing was connected)"
                 : percentiles(r.readingDelay()) + String.format(Locale.ROOT, " (%d probes)", r.readingDelay().count())
@@ -258,6 +261,7 @@ public final class Report {
                 "ticks_not_reaching_everyone", t.notReachingEveryone(),
                 "tick_interval_error_ms", summary(t.intervalError()),
                 "echo_rtt_ms", summary(r.echo().roundTrip()),
+                "key_sent_late_ms", summary(r.echo().sentLate()),
                 "echoes", object("pressed", r.echo().pressed(), "echoed", r.echo().echoed(),
                         "unmatched", r.echo().unmatched(), "send_failures", r.echo().sendFailures(),
                         "overtaken", r.echo().overtaken(), "unanswered", r.echo().unanswered()),

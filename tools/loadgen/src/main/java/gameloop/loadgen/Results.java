@@ -85,9 +85,12 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
      * @param overtaken presses still unanswered when the same key was pressed again, 26 presses later
      * @param unanswered presses of the window with no echo when the run ended, the drain included:
      *                   lost, or slower than the drain; the round trips leave them out
+     * @param roundTrip  from when each press was due to its echo
+     * @param sentLate   how long after it was due each press went out: the load generator's own
+     *                   timer, which the round trips include
      */
     public record Echo(long pressed, long echoed, long unmatched, long sendFailures, long overtaken, long unanswered,
-                       Summary roundTrip) {
+                       Summary roundTrip, Summary sentLate) {
     }
 
     /**

@@ -173,6 +173,32 @@ class LoadClientTest {
         assertEquals(20.0, trips.max(), 0.02);
     }
 
+    /**
+     * A press the key timer sends late is timed from when it was due: the wait before it went out
+     * is part of its round trip (timed from the sending, a held-up timer would hide it), and how
+     * late it went is recorded apart. A press due before the window is not counted, even if it
+     * goes out inside it.
+     */
+    @Test
+    void aPressSentLateIsTimedFromWhenItWasDue() {
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(ledger, echoes);
+        pressing.opened(new QuietConnection(), OPENED);
+
+        pressing.pressKey(at(-5), at(1)); // 'A', due before the window
+        pressing.text(LoadClient.PRESSED_PREFIX + 65, at(2));
+        pressing.pressKey(at(10), at(40)); // 'B', due at 10 ms, sent 30 ms late
+        pressing.text(LoadClient.PRESSED_PREFIX + 66, at(44));
+
+        assertEquals(1, echoes.pressedCount());
+        Results.Summary trips = Results.Summary.ofMicros(echoes.roundTripMicros());
+        assertEquals(1, trips.count());
+        assertEquals(34.0, trips.max(), 0.02);
+        Results.Summary late = Results.Summary.ofMicros(echoes.sentLateMicros());
+        assertEquals(1, late.count());
+        assertEquals(30.0, late.max(), 0.02);
+    }
+
     @Test
     void anOvertakenPressIsCountedAndItsLateEchoTakenForTheNewerPress() {
         Echoes echoes = new Echoes();

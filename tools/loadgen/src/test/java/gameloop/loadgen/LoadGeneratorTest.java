@@ -93,6 +93,10 @@ class LoadGeneratorTest {
         assertTrue(r.echo().pressed() >= expectedPresses * 0.8, () -> "too few presses: " + r.echo());
         assertEquals(r.echo().pressed(), r.echo().echoed(), () -> "every key press is echoed: " + r.echo());
         assertEquals(r.echo().echoed(), r.echo().roundTrip().count());
+        // Each press of the window says how late it went; most go when due (a press given a due
+        // time off by its place in the stagger would be up to a key period "late").
+        assertEquals(r.echo().pressed(), r.echo().sentLate().count());
+        assertTrue(r.echo().sentLate().p50() < 25, () -> "presses sent late: " + r.echo().sentLate());
         assertEquals(0, r.echo().unmatched());
         // A probe every 10 ms to each reading thread, through the 1.5 s window; Jetty's client has none.
         long probes = r.readingDelay().count();

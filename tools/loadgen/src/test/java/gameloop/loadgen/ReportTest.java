@@ -54,7 +54,7 @@ class ReportTest {
         Results base = results(new CpuMeter.Figures(2, 20, 40, 12, List.of()), Results.NominalSource.SERVER,
                 new Summary(2_000, 0.5, 0.4, 0.8, 1.5, 1.6, 2.0));
         Results slowEchoes = new Results(base.run(), base.clients(), base.ticks(),
-                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, new Summary(2_000, 5, 4, 20, 40, 45, 50)),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, new Summary(2_000, 5, 4, 20, 40, 45, 50), Results.Summary.EMPTY),
                 base.cpu(), base.readingDelay(), base.series());
 
         assertTrue(slowEchoes.readingDelayMatters(), "a share of the fan-out alone is enough");
@@ -237,7 +237,7 @@ class ReportTest {
         Summary echo = new Summary(2_000, 1.6, 1.1, 2.2, 4.4, 6.6, 9.9);
         return new Results(base.run(), new Results.Clients(1000, 998, 2, "refused", 0, null, 1.5),
                 new Results.Ticks(200, new Range(195, 197.5, 199), 37, 12, new Range(1, 3.1, 7), 5, 4, 3, fanOut, 0, error),
-                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo), base.cpu(), base.readingDelay(), base.series());
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo, Results.Summary.EMPTY), base.cpu(), base.readingDelay(), base.series());
     }
 
     private static Results results(CpuMeter.Figures cpu, Results.NominalSource source) {
@@ -253,7 +253,7 @@ class ReportTest {
                         1000, 50, 2, 20, 100, source, true),
                 new Results.Clients(1000, 1000, 0, null, 0, null, 1.5),
                 new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, 0, fanOut, 0, error),
-                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo, Results.Summary.EMPTY),
                 cpu,
                 readingDelay,
                 List.of(new Results.TickPoint(1, 0.05, Double.NaN, 9, 1000),
@@ -298,7 +298,7 @@ class ReportTest {
     @Test
     void theTableMarksUnansweredPressesAndASaturatedCpuInTheirRows() {
         Results r = new Results(clean().run(), clean().clients(), clean().ticks(),
-                new Results.Echo(2_000, 1_990, 0, 0, 0, 10, clean().echo().roundTrip()),
+                new Results.Echo(2_000, 1_990, 0, 0, 0, 10, clean().echo().roundTrip(), Results.Summary.EMPTY),
                 new CpuMeter.Figures(2, 95, 99, 12, List.of()), clean().readingDelay(), clean().series());
 
         String table = Report.table(r);
@@ -338,7 +338,7 @@ class ReportTest {
 
     private static Results.Echo echo(long unmatched, long sendFailures) {
         return new Results.Echo(2_000, 2_000 - sendFailures, unmatched, sendFailures, 0, 0,
-                new Summary(2_000, 1, 1, 2, 4, 6, 9));
+                new Summary(2_000, 1, 1, 2, 4, 6, 9), Results.Summary.EMPTY);
     }
 
     /** A run with nothing to warn of. */
@@ -351,7 +351,7 @@ class ReportTest {
                         1000, 50, 2, 20, 100, Results.NominalSource.SERVER, true),
                 new Results.Clients(1000, 1000, 0, null, 0, null, 1.5),
                 new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, 0, fanOut, 0, error),
-                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo, Results.Summary.EMPTY),
                 new CpuMeter.Figures(2, 20, 40, 12, List.of()),
                 new Summary(2_000, 0.1, 0.1, 0.2, 0.3, 0.4, 0.5),
                 List.of(new Results.TickPoint(1, 0.05, Double.NaN, 9, 1000),

@@ -44,7 +44,7 @@ class ResultsTest {
                 new Results.Clients(1000, 1000, 0, null, 0, null, 1.5),
                 new Results.Ticks(200, new Range(199, 199.9, 200), 0, 0, new Range(0, 0, 0), 0, 0, 0, fanOut, 0,
                         new Summary(20_000, 0.1, 0, 1, 2, 3, 5)),
-                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo),
+                new Results.Echo(2_000, 2_000, 0, 0, 0, 0, echo, Results.Summary.EMPTY),
                 new CpuMeter.Figures(2, 20, 40, 12, List.of()),
                 new Summary(2_000, delayP99 / 3, delayP99 / 3, delayP99 / 2, delayP99, delayP99, delayP99),
                 List.of());
