@@ -180,6 +180,26 @@ class BrowserTest {
     }
 
     /**
+     * The status line is a live region, which a screen reader reads out whenever it is written:
+     * it is written only when what it says changes, not at every click or close.
+     */
+    @Test
+    void inChromiumTheStatusLineIsWrittenOnlyWhenItChanges(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.click("#connect");
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("2 connections open; keys go to #2."));
+
+            page.browser.executeScript("window.writes = 0; new MutationObserver(() => window.writes++)"
+                    + ".observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });");
+            page.click(".conn[data-number='2'] .pick"); // selected already: nothing to say
+            page.click(".conn[data-number='1'] .pick");
+            await().until(() -> page.text("#status").startsWith("2 connections open; keys go to #1."));
+            assertEquals(1, page.number("window.writes"), "the status line was written without a change");
+        }
+    }
+
+    /**
      * A log that overflows is a Tab stop in Chromium. Focused from the keyboard, it keeps the keys
      * that scroll it, until Escape, or a mouse click on it, hands them back to the game.
      */
