@@ -190,7 +190,7 @@ class BrowserTest {
             page.click("#connect");
             await().until(() -> page.text("#status").startsWith("2 connections open; keys go to #2."));
 
-            page.browser.executeScript("window.writes = 0; new MutationObserver(() => window.writes++)"
+            page.browser.executeScript("window.writes = 0; new MutationObserver((records) => window.writes += records.length)"
                     + ".observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });");
             page.click(".conn[data-number='2'] .pick"); // selected already: nothing to say
             page.click(".conn[data-number='1'] .pick");
