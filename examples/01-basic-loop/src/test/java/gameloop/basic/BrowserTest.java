@@ -213,17 +213,17 @@ class BrowserTest {
             assertEquals("OL", page.browser.executeScript("return document.activeElement.tagName"), "the log takes no focus");
             // Page Down at the bottom moves nothing, so the log goes on showing new lines.
             new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).sendKeys("a").perform();
-            await().until(() -> page.lines("li.event").stream().anyMatch(line -> line.endsWith("sent key code 65")));
-            assertFalse(page.lines("li.event").stream().anyMatch(line -> line.endsWith("sent key code 34")),
+            await().until(() -> page.sentKeyCode(65));
+            assertFalse(page.sentKeyCode(34),
                     "Page Down on the focused log was sent");
 
             new Actions(page.browser).sendKeys(Keys.ESCAPE).sendKeys(Keys.PAGE_DOWN).perform();
-            await().until(() -> page.lines("li.event").stream().anyMatch(line -> line.endsWith("sent key code 34")));
+            await().until(() -> page.sentKeyCode(34));
 
             page.browser.executeScript("document.querySelector('.conn .log').focus()");
             page.click(".conn .log");
             new Actions(page.browser).sendKeys(Keys.ARROW_UP).perform();
-            await().until(() -> page.lines("li.event").stream().anyMatch(line -> line.endsWith("sent key code 38")));
+            await().until(() -> page.sentKeyCode(38));
         }
     }
 
@@ -503,6 +503,15 @@ class BrowserTest {
         /** The value of a JavaScript expression in the page, as a whole number. */
         long number(String expression) {
             return ((Number) browser.executeScript("return " + expression)).longValue();
+        }
+
+        /**
+         * Whether the first card's log has a "sent key code" line for {@code code}. Read as the
+         * log's whole text at once: at a tick every few ms, a line found first and read after
+         * may be trimmed in between.
+         */
+        boolean sentKeyCode(int code) {
+            return Pattern.compile("sent key code " + code + "$", Pattern.MULTILINE).matcher(text(".conn .log")).find();
         }
 
         /** The text of every element {@code css} selects in the cards' logs. */
