@@ -286,11 +286,6 @@ public final class LoadClient {
         }
     }
 
-    /** A press sent when it was due. */
-    void pressKey(long now) {
-        pressKey(now, now);
-    }
-
     /**
      * Sends the next key, 'A' to 'Z' in turn, at {@code now}, for a press due at {@code due}.
      * Called by the key timer; never throws, never blocks.

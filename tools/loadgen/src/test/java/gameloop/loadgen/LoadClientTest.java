@@ -37,6 +37,11 @@ class LoadClientTest {
         return WINDOW_START + n * MS;
     }
 
+    /** A press that went out when it was due. */
+    private static void pressOnTime(LoadClient c, long at) {
+        c.pressKey(at, at);
+    }
+
     private void ticks(LoadClient c, long... numbers) {
         for (long n : numbers) {
             c.tick(n, at(n));
@@ -159,9 +164,9 @@ class LoadClientTest {
         LoadClient pressing = new LoadClient(ledger, echoes);
         pressing.opened(new QuietConnection(), OPENED);
 
-        pressing.pressKey(at(10)); // 'A'
-        pressing.pressKey(at(20)); // 'B'
-        pressing.pressKey(at(21)); // 'C'
+        pressOnTime(pressing, at(10)); // 'A'
+        pressOnTime(pressing, at(20)); // 'B'
+        pressOnTime(pressing, at(21)); // 'C'
         pressing.text(LoadClient.PRESSED_PREFIX + 67, at(25)); // C: 4 ms
         pressing.text(LoadClient.PRESSED_PREFIX + 65, at(30)); // A: 20 ms, answered after a later press
         pressing.text(LoadClient.PRESSED_PREFIX + 66, at(32)); // B: 12 ms
@@ -205,12 +210,12 @@ class LoadClientTest {
         LoadClient pressing = new LoadClient(ledger, echoes);
         pressing.opened(new QuietConnection(), OPENED);
 
-        pressing.pressKey(at(0)); // 'A', never answered in time
+        pressOnTime(pressing, at(0)); // 'A', never answered in time
         for (int key = 1; key < LoadClient.KEYS; key++) { // 'B' to 'Z', each answered 2 ms later
-            pressing.pressKey(at(key));
+            pressOnTime(pressing, at(key));
             pressing.text(LoadClient.PRESSED_PREFIX + (65 + key), at(key + 2));
         }
-        pressing.pressKey(at(100)); // 'A' again: the first is overtaken
+        pressOnTime(pressing, at(100)); // 'A' again: the first is overtaken
         pressing.text(LoadClient.PRESSED_PREFIX + 65, at(103)); // taken for the press at 100
 
         assertEquals(1, echoes.overtakenCount());
@@ -232,12 +237,12 @@ class LoadClientTest {
             }
         }, OPENED);
 
-        pressing.pressKey(at(0)); // 'A'
+        pressOnTime(pressing, at(0)); // 'A'
         for (int key = 1; key < LoadClient.KEYS; key++) {
-            pressing.pressKey(at(key));
+            pressOnTime(pressing, at(key));
             pressing.text(LoadClient.PRESSED_PREFIX + (65 + key), at(key + 1));
         }
-        pressing.pressKey(at(100)); // 'A' again: the first is overtaken
+        pressOnTime(pressing, at(100)); // 'A' again: the first is overtaken
         failures.get(0).run(); // and then its send turns out to have failed
 
         assertEquals(1, echoes.overtakenCount());
@@ -251,7 +256,7 @@ class LoadClientTest {
         Echoes echoes = new Echoes();
         LoadClient neverConnected = new LoadClient(ledger, echoes);
 
-        neverConnected.pressKey(at(10)); // a throw here would end the key timer's task for good
+        pressOnTime(neverConnected, at(10)); // a throw here would end the key timer's task for good
 
         assertEquals(0, echoes.pressedCount());
     }
@@ -292,7 +297,7 @@ class LoadClientTest {
             }
         }, OPENED);
         for (int i = 0; i < LoadClient.KEYS + 1; i++) { // 'A' comes round once
-            pressing.pressKey(at(i));
+            pressOnTime(pressing, at(i));
         }
         assertEquals(LoadClient.KEYS + 1, echoes.pressedCount());
         assertEquals(LoadClient.KEYS + 1, echoes.sendFailureCount());
@@ -396,10 +401,10 @@ class LoadClientTest {
             }
         }, OPENED);
 
-        pressing.pressKey(at(-100)); // 'A', in the warm-up
+        pressOnTime(pressing, at(-100)); // 'A', in the warm-up
         pressing.text(LoadClient.PRESSED_PREFIX + 65, at(-90));
         warmingUp.openWindow(WINDOW_START, 1 << 16);
-        pressing.pressKey(at(10)); // 'B', in the window
+        pressOnTime(pressing, at(10)); // 'B', in the window
         pressing.text(LoadClient.PRESSED_PREFIX + 66, at(14)); // 4 ms
 
         assertEquals(List.of("65", "66"), sent, "both presses went out");
@@ -422,7 +427,7 @@ class LoadClientTest {
         pressing.opened(new QuietConnection(), OPENED);
 
         for (int i = 0; i < LoadClient.KEYS + 1; i++) { // 'A' to 'Z', then 'A' again: each echoed 1 ms later
-            pressing.pressKey(at(2 * i));
+            pressOnTime(pressing, at(2 * i));
             pressing.text(LoadClient.PRESSED_PREFIX + (65 + i % LoadClient.KEYS), at(2 * i + 1));
         }
         pressing.text(LoadClient.PRESSED_PREFIX + 65, at(60)); // 'A' echoed twice
@@ -459,7 +464,7 @@ class LoadClientTest {
         LoadClient pressing = new LoadClient(ledger, echoes);
         pressing.opened(new QuietConnection(), OPENED);
 
-        pressing.pressKey(at(0)); // 'A'
+        pressOnTime(pressing, at(0)); // 'A'
         pressing.text(LoadClient.PRESSED_PREFIX + 91, at(1)); // '[', one past 'Z'
         pressing.text(LoadClient.PRESSED_PREFIX + 64, at(2)); // '@', one before 'A'
         pressing.text(LoadClient.PRESSED_PREFIX + "A", at(3));

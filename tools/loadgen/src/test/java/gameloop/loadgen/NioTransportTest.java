@@ -441,7 +441,8 @@ class NioTransportTest {
             assertEquals(WebSocketFrames.PONG, pong.opcode());
             assertEquals("are you there", pong.text());
 
-            client.pressKey(System.nanoTime());
+            long now = System.nanoTime();
+            client.pressKey(now, now);
             Peer.Frame key = peer.readFrame();
             assertEquals(WebSocketFrames.TEXT, key.opcode());
             assertEquals("65", key.text(), "the first press is 'A'");
