@@ -100,9 +100,7 @@ class BrowserTest {
     @Test
     void inChromiumKeysGoToTheSelectedConnectionAndEveryCloseIsExplained(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
-            page.click("#connect");
-            page.click("#connect");
-            await().until(() -> page.text("#status").startsWith("2 connections open; keys go to #2."));
+            page.openTwoConnections();
 
             page.click(".conn[data-number='1'] .pick");
             await().until(() -> page.text("#status").contains("keys go to #1."));
@@ -164,9 +162,7 @@ class BrowserTest {
     @Test
     void inChromiumCardsRemovedWhileClosingLeaveNoLastCloseBehind(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
-            page.click("#connect");
-            page.click("#connect");
-            await().until(() -> page.text("#status").startsWith("2 connections open"));
+            page.openTwoConnections();
 
             page.browser.executeScript("window.closes = 0;"
                     + " for (const c of connections) c.socket.addEventListener('close', () => window.closes++);"
@@ -186,9 +182,7 @@ class BrowserTest {
     @Test
     void inChromiumTheStatusLineIsWrittenOnlyWhenItChanges(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
-            page.click("#connect");
-            page.click("#connect");
-            await().until(() -> page.text("#status").startsWith("2 connections open; keys go to #2."));
+            page.openTwoConnections();
 
             page.browser.executeScript("window.writes = 0; new MutationObserver((records) => window.writes += records.length)"
                     + ".observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });");
@@ -517,6 +511,13 @@ class BrowserTest {
         /** The text of every element {@code css} selects in the cards' logs. */
         List<String> lines(String css) {
             return browser.findElements(By.cssSelector(".conn .log " + css)).stream().map(e -> e.getText()).toList();
+        }
+
+        /** Two real clicks on Connect, and both connections open; the keys go to the second. */
+        void openTwoConnections() {
+            click("#connect");
+            click("#connect");
+            await().until(() -> text("#status").startsWith("2 connections open; keys go to #2."));
         }
 
         /** A real click on the element {@code css} selects. */
