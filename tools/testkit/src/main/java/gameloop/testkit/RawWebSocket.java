@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -29,8 +31,10 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private final String responseHead;
     private final int status;
-    /** The thread {@link #readAndIgnoreEverything} started, if any; {@link #close()} waits for it. */
+    /** The thread {@link #readAndIgnoreEverything} or {@link #readAndKeepTexts} started, if any; {@link #close()} waits for it. */
     private volatile Thread reader;
+    /** The text of every text frame {@link #readAndKeepTexts} has read. */
+    private final Set<String> textsReceived = ConcurrentHashMap.newKeySet();
 
     private RawWebSocket(Socket socket, String responseHead) throws IOException {
         this.socket = socket;
@@ -175,11 +179,46 @@ public final class RawWebSocket implements AutoCloseable {
      * The thread ends when {@link #close()} closes the socket, if not before, and close() waits for it.
      */
     public void readAndIgnoreEverything() {
+        readInTheBackground(this::discardUntilTheEnd);
+    }
+
+    /**
+     * Reads what the server sends, frame by frame, on a thread of its own, as
+     * {@link #readAndIgnoreEverything} does, and keeps the text of every text frame for
+     * {@link #hasReceivedText}: a client that keeps up, for a test that must know when the
+     * server has answered a given frame. Short frames only, as the server's answers are.
+     */
+    public void readAndKeepTexts() {
+        readInTheBackground(() -> {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            while (true) {
+                int opcode = in.readUnsignedByte() & 0x0F;
+                int length = in.readUnsignedByte() & 0x7F; // a server's frames are not masked
+                long size = length == 126 ? in.readUnsignedShort() : length == 127 ? in.readLong() : length;
+                byte[] payload = in.readNBytes(Math.toIntExact(size));
+                if (opcode == 0x1) {
+                    textsReceived.add(new String(payload, StandardCharsets.UTF_8));
+                }
+            }
+        });
+    }
+
+    /** True once {@link #readAndKeepTexts} has read a text frame saying exactly {@code text}. */
+    public boolean hasReceivedText(String text) {
+        return textsReceived.contains(text);
+    }
+
+    /** What a reading thread does until the socket closes or the stream ends. */
+    private interface ReadLoop {
+        void run() throws IOException;
+    }
+
+    private void readInTheBackground(ReadLoop loop) {
         Thread started = new Thread(() -> {
             try {
-                discardUntilTheEnd();
+                loop.run();
             } catch (IOException closed) {
-                // the socket closed (ours or the server's doing): nothing more to read
+                // the socket closed (ours or the server's doing), or the stream ended: nothing more to read
             }
         }, "raw-websocket-reader-" + socket.getLocalPort());
         reader = started;
