@@ -87,7 +87,7 @@ class BasicLoopTest {
 
         polite.close();
         await().until(() -> server.players().count() == 1);
-        ServerLog.awaitLine(server, "player \\d+ left \\(1 online\\): closed with 1000"); // what the chapter says to watch for
+        ServerLog.awaitLine(server, "player \\d+ left \\(1 online\\): closed with 1000"); // the shape of the leave lines chapter 01 shows
 
         crashed.disconnectAbruptly(); // no close frame at all
         await().until(() -> server.players().count() == 0);

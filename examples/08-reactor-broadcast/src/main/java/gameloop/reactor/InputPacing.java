@@ -10,7 +10,7 @@ import java.util.concurrent.Semaphore;
  * While the connection has asked its producer to pause (its queue is past half its limit), the
  * reactor keeps those permits, and gives them all back on resume. So at most
  * {@link #BYTES_AHEAD} bytes are ever on their way past a half-full queue, well inside the limit,
- * and a 20 MB file piped into the client waits for the server instead of filling the queue until
+ * and a 21 MB file piped into the client waits for the server instead of filling the queue until
  * the connection is dropped as a slow reader.
  */
 final class InputPacing implements Producer {
