@@ -41,9 +41,9 @@ public final class GameServer implements AutoCloseable {
      * merely slow for a moment; small enough that a client that never reads costs our heap 256
      * queued messages (tens of kilobytes of ticks, with Jetty's per-frame objects) before it is
      * cut off. Jetty queues only once the socket's kernel buffers are full, though, and Linux lets
-     * a send buffer grow up to 4 MiB ({@code tcp_wmem}): with ticks of 25 bytes, a client that
-     * never reads may be cut off only after minutes or hours (worked out, not measured), holding
-     * up to that much kernel memory meanwhile (bounded per connection).
+     * a send buffer grow up to 4 MiB ({@code tcp_wmem}): that is some 170,000 ticks of 25 bytes,
+     * so a client that never reads may be cut off only after minutes or hours, holding up to that
+     * much kernel memory meanwhile (bounded per connection).
      */
     public static final int MAX_QUEUED_FRAMES = 256;
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */
@@ -239,12 +239,15 @@ public final class GameServer implements AutoCloseable {
      *   <li>Jetty: connectors, then its thread pool.</li>
      * </ol>
      * Safe from any thread, any number of times: later callers wait for the first to finish, and
-     * an interrupted caller still gets the whole stop ({@link #stop} says why). Except where the
-     * stop waits for the caller: on one of the game's own threads it starts the stop and returns
-     * at once (unless no thread can be started for the stop: then it stops there, and waits out
-     * the game's stop timeout for that very thread), and on one of Jetty's threads, or the
-     * stopping thread itself, a later call returns at once; code there must not take the server
-     * for stopped when it returns (the comments inside say why).
+     * an interrupted caller still gets the whole stop ({@link #stop} says why). A caller the stop
+     * itself waits for is not made to wait, or the two would wait for each other:
+     * <ul>
+     *   <li>on one of the game's own threads (a tick that ends the game), the stop starts on a
+     *       thread of its own and close() returns at once;</li>
+     *   <li>on one of Jetty's threads, or on the stopping thread, a second close() returns at once.</li>
+     * </ul>
+     * Code there must not take the server for stopped when close() returns. The comments inside
+     * say why each case happens.
      */
     @Override
     public void close() {

@@ -79,7 +79,7 @@ public final class Players {
             // Jetty's wrapping of the exception (its class names and the start of its message)
             // sent to the client as the close reason. Anything: an Error (a failed assert, say)
             // is a bug in the game like any other, and so is a checked exception thrown where
-            // none is declared (Kotlin code and Lombok's @SneakyThrows do that).
+            // none is declared.
             LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
             player.markGone("the game could not take it in");
             player.closeForServerError("the game could not take this player in");
