@@ -15,7 +15,7 @@
 # pin the server and the load generator to CPUs (taskset lists, e.g. SERVER_CPUS=0 LOADGEN_CPUS=1);
 # MVN_ARGS for Maven's own options, e.g. MVN_ARGS=-o to build offline once everything is in ~/.m2.
 #
-# Prints the markdown rows for docs/benchmarks.md at the end (if it stops early, the rows measured
+# Prints the markdown rows for docs/benchmarks-log.md at the end (if it stops early, the rows measured
 # so far, and it exits non-zero; so it does if the server dies during a run). Logs and reports go to
 # tools/loadgen/target/bench/.
 set -euo pipefail
@@ -73,7 +73,7 @@ print_rows() {
     [ -z "$rows_printed" ] && [ ${#rows[@]} -gt 0 ] || return 0
     rows_printed=yes
     echo
-    echo "Rows for docs/benchmarks.md (the last column is the server process's peak RSS in MB):"
+    echo "Rows for docs/benchmarks-log.md (the last column is the server process's peak RSS in MB):"
     printf '%s\n' "${rows[@]}"
     [ -z "$host_before" ] || echo "Host check: $host_before ms before the runs, $(host_check) ms after."
 }
@@ -186,7 +186,7 @@ for n in "${counts[@]}"; do
     echo "Stopped the server (pid $server); port $port is free. Server peak RSS: $rss_mb MB."
     server=""
 
-    row=$(grep -A1 '^Row for docs/benchmarks.md:' "$out/loadgen-$n.txt" | tail -1)
+    row=$(grep -A1 '^Row for docs/benchmarks-log.md:' "$out/loadgen-$n.txt" | tail -1)
     rows+=("$row $rss_mb |")
 done
 

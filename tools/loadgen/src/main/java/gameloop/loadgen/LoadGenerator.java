@@ -75,7 +75,7 @@ public final class LoadGenerator {
         System.out.println("Reports: " + files.json().toAbsolutePath());
         System.out.println("         " + files.html().toAbsolutePath());
         System.out.println();
-        System.out.println("Row for docs/benchmarks.md:");
+        System.out.println("Row for docs/benchmarks-log.md:");
         System.out.println(Report.markdownRow(results));
         if (results.clients().connected() == 0) {
             // A failure, not a result: a script that runs us (bench.sh) must stop here, not paste a row of n/a.

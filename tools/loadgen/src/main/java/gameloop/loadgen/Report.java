@@ -190,7 +190,7 @@ public final class Report {
     }
 
     /**
-     * One row of the benchmark table in docs/benchmarks.md, so a re-run can be pasted as it is.
+     * One row of the benchmark tables in docs/benchmarks-log.md, so a re-run can be pasted as it is.
      * Columns: example, clients, connected (failures), ticks per client (expected), missed ticks,
      * fan-out p50/p99/max, tick interval error mean/p50/p99, echo p50/p99/max, CPU, lower bound.
      * {@code bench.sh} adds the server's memory. Clients lost during the run, ticks left out of

@@ -282,7 +282,7 @@ class ReportTest {
                 r.readingDelay(), r.series()), "the interval error's p50 is zero by construction");
     }
 
-    /** The row pasted into docs/benchmarks.md: a lower bound, and ticks left out of the fan-out, show in it. */
+    /** The row pasted into docs/benchmarks-log.md: a lower bound, and ticks left out of the fan-out, show in it. */
     @Test
     void theBenchmarkRowShowsALowerBoundAndTicksLeftOutOfTheFanOut() {
         Results saturated = new Results(clean().run(), clean().clients(), ticks(clean(), 3, 0, 0, 0), clean().echo(),
