@@ -42,8 +42,9 @@ public final class GameServer implements AutoCloseable {
      * queued messages (tens of kilobytes of ticks, with Jetty's per-frame objects) before it is
      * cut off. Jetty queues only once the socket's kernel buffers are full, though, and Linux lets
      * a send buffer grow up to 4 MiB ({@code tcp_wmem}): that is some 170,000 ticks of 25 bytes,
-     * so a client that never reads may be cut off only after minutes or hours, holding up to that
-     * much kernel memory meanwhile (bounded per connection).
+     * so a client that never reads may be cut off only after hours at a 100 ms tick, days at the
+     * examples' 1 or 2 s (worked out, not measured), holding up to that much kernel memory
+     * meanwhile (bounded per connection).
      */
     public static final int MAX_QUEUED_FRAMES = 256;
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */
@@ -243,7 +244,8 @@ public final class GameServer implements AutoCloseable {
      * itself waits for is not made to wait, or the two would wait for each other:
      * <ul>
      *   <li>on one of the game's own threads (a tick that ends the game), the stop starts on a
-     *       thread of its own and close() returns at once;</li>
+     *       thread of its own and close() returns at once (if no thread can be started, the stop
+     *       runs there instead, and waits out the game's stop timeout for that very thread);</li>
      *   <li>on one of Jetty's threads, or on the stopping thread, a second close() returns at once.</li>
      * </ul>
      * Code there must not take the server for stopped when close() returns. The comments inside
