@@ -160,13 +160,11 @@ public final class RawWebSocket implements AutoCloseable {
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         try {
             while (true) {
-                int opcode = in.readUnsignedByte() & 0x0F;
-                int length = in.readUnsignedByte() & 0x7F; // a server's frames are not masked
-                long size = length == 126 ? in.readUnsignedShort() : length == 127 ? in.readLong() : length;
-                if (opcode == 0x8) {
-                    return size >= 2 ? in.readUnsignedShort() : 1005;
+                FrameHeader frame = FrameHeader.read(in);
+                if (frame.opcode() == 0x8) {
+                    return frame.size() >= 2 ? in.readUnsignedShort() : 1005;
                 }
-                in.skipNBytes(size);
+                in.skipNBytes(frame.size());
             }
         } catch (EOFException | SocketException | SocketTimeoutException noCloseFrame) {
             return -1;
@@ -192,11 +190,9 @@ public final class RawWebSocket implements AutoCloseable {
         readInTheBackground(() -> {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             while (true) {
-                int opcode = in.readUnsignedByte() & 0x0F;
-                int length = in.readUnsignedByte() & 0x7F; // a server's frames are not masked
-                long size = length == 126 ? in.readUnsignedShort() : length == 127 ? in.readLong() : length;
-                byte[] payload = in.readNBytes(Math.toIntExact(size));
-                if (opcode == 0x1) {
+                FrameHeader frame = FrameHeader.read(in);
+                byte[] payload = in.readNBytes(Math.toIntExact(frame.size()));
+                if (frame.opcode() == 0x1) {
                     textsReceived.add(new String(payload, StandardCharsets.UTF_8));
                 }
             }
@@ -206,6 +202,16 @@ public final class RawWebSocket implements AutoCloseable {
     /** True once {@link #readAndKeepTexts} has read a text frame saying exactly {@code text}. */
     public boolean hasReceivedText(String text) {
         return textsReceived.contains(text);
+    }
+
+    /** The start of a frame from the server: its opcode and its payload's size. */
+    private record FrameHeader(int opcode, long size) {
+        static FrameHeader read(DataInputStream in) throws IOException {
+            int opcode = in.readUnsignedByte() & 0x0F;
+            int length = in.readUnsignedByte() & 0x7F; // a server's frames are not masked
+            long size = length == 126 ? in.readUnsignedShort() : length == 127 ? in.readLong() : length;
+            return new FrameHeader(opcode, size);
+        }
     }
 
     /** What a reading thread does until the socket closes or the stream ends. */
