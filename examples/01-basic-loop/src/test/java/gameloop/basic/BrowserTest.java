@@ -201,7 +201,7 @@ class BrowserTest {
     void inChromiumAFocusedLogKeepsTheKeysThatScrollIt(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofMillis(20))) {
             page.click("#connect");
-            await().until(() -> page.number(LOG + ".scrollHeight - " + LOG + ".clientHeight") > 100); // it scrolls
+            await().until(() -> page.number(OVERFLOW) > 100); // it scrolls
 
             page.browser.executeScript("document.querySelector('.conn .log').focus()"); // as Tab would
             assertEquals("OL", page.browser.executeScript("return document.activeElement.tagName"), "the log takes no focus");
@@ -227,23 +227,23 @@ class BrowserTest {
         try (FirefoxOnThePage page = new FirefoxOnThePage(profile, Duration.ofMillis(20))) {
             Firefox browser = page.browser;
             browser.click("#connect");
-            await().until(() -> ((Number) browser.evaluate(LOG + ".scrollHeight - " + LOG + ".clientHeight")).longValue() > 100);
+            await().until(() -> ((Number) browser.evaluate(OVERFLOW)).longValue() > 100);
 
             browser.evaluate(LOG + ".focus()"); // as Tab would
             assertEquals("OL", browser.evaluate("document.activeElement.tagName"), "the log takes no focus");
             browser.press(Keys.PAGE_DOWN.toString());
             browser.press("a");
-            await().until(() -> browser.text(".conn .log").contains("sent key code 65"));
-            assertFalse(browser.text(".conn .log").contains("sent key code 34"), "Page Down on the focused log was sent");
+            await().until(() -> page.sentKeyCode(65));
+            assertFalse(page.sentKeyCode(34), "Page Down on the focused log was sent");
 
             browser.press(Keys.ESCAPE.toString());
             browser.press(Keys.PAGE_DOWN.toString());
-            await().until(() -> browser.text(".conn .log").contains("sent key code 34"));
+            await().until(() -> page.sentKeyCode(34));
 
             browser.evaluate(LOG + ".focus()");
             browser.click(".conn .log");
             browser.press(Keys.ARROW_UP.toString());
-            await().until(() -> browser.text(".conn .log").contains("sent key code 38"));
+            await().until(() -> page.sentKeyCode(38));
         }
     }
 
@@ -410,11 +410,22 @@ class BrowserTest {
     }
 
     private static final String LOG = "document.querySelector('.conn .log')";
+    /** How far the first card's log can scroll: above 0, it overflows its card. */
+    private static final String OVERFLOW = LOG + ".scrollHeight - " + LOG + ".clientHeight";
     private static final String DISTANCE_FROM_BOTTOM = LOG + ".scrollHeight - " + LOG + ".scrollTop - " + LOG + ".clientHeight";
     private static final String TICKS_RECEIVED = "parseInt(document.querySelector('.conn .stats').textContent)";
     private static final String NEWEST_LINE = "document.querySelector('.conn .log li:last-child').textContent";
     private static final String OLDEST_LINE = "document.querySelector('.conn .log li:first-child').textContent";
     private static final String STATS = "document.querySelector('.conn .stats').textContent";
+
+    /**
+     * Whether a log's text has a "sent key code" line for {@code code}. Read from the log's whole
+     * text at once: at a tick every few ms, a line found first and read after may be trimmed in
+     * between.
+     */
+    private static boolean hasSentKeyCode(String logText, int code) {
+        return Pattern.compile("sent key code " + code + "$", Pattern.MULTILINE).matcher(logText).find();
+    }
 
     private static void theLogFollowsUnlessScrolledUp(InThePage page) throws Exception {
         await().until(() -> page.number("document.querySelectorAll('.conn .log li').length") == 300); // trimmed to 300
@@ -499,13 +510,9 @@ class BrowserTest {
             return ((Number) browser.executeScript("return " + expression)).longValue();
         }
 
-        /**
-         * Whether the first card's log has a "sent key code" line for {@code code}. Read as the
-         * log's whole text at once: at a tick every few ms, a line found first and read after
-         * may be trimmed in between.
-         */
+        /** Whether the first card's log has a "sent key code" line for {@code code}. */
         boolean sentKeyCode(int code) {
-            return Pattern.compile("sent key code " + code + "$", Pattern.MULTILINE).matcher(text(".conn .log")).find();
+            return hasSentKeyCode(text(".conn .log"), code);
         }
 
         /** The text of every element {@code css} selects in the cards' logs. */
@@ -562,6 +569,11 @@ class BrowserTest {
                 throw e;
             }
             browser = started;
+        }
+
+        /** Whether the first card's log has a "sent key code" line for {@code code}. */
+        boolean sentKeyCode(int code) throws Exception {
+            return hasSentKeyCode(browser.text(".conn .log"), code);
         }
 
         @Override
