@@ -30,20 +30,20 @@ public interface Game extends AutoCloseable {
 
     /**
      * A player connected and is already in {@link Players}. May come before {@link #start()}: the
-     * server accepts connections first, then starts the game. May also come after the same
-     * player's {@link #playerLeft}: a broadcast can reach a listed player before the server tells
-     * the game of it, and a send that fails there ends it at once; {@link Player#isGone()} is then
-     * already true (example 05 checks it; 02 and 03 act on the count of players, which is right
-     * in either order). Should not throw; if it does, the server logs it, disconnects that player
-     * (1011), calls {@link #playerLeft} for it (so undo any half-made state there) and plays on.
+     * server accepts connections first, then starts the game. Always comes before the same
+     * player's {@link #playerLeft}, even when the player leaves while this runs (a broadcast that
+     * fails to reach it, say): the server tells the game of that leave once this has returned. So
+     * the player may already be gone here ({@link Player#isGone()}), and sends to it do nothing.
+     * Should not throw; if it does, the server logs it, disconnects that player (1011), calls
+     * {@link #playerLeft} for it (so undo any half-made state there) and plays on.
      */
     default void playerJoined(Player player) {
     }
 
     /**
      * A player left (closed, dropped or was disconnected) and is no longer in {@link Players}.
-     * May come before its {@link #playerJoined} (see there). Should not throw; if it does, the
-     * server logs it and the player is gone all the same.
+     * Called once per player, always after its {@link #playerJoined} has returned (see there).
+     * Should not throw; if it does, the server logs it and the player is gone all the same.
      */
     default void playerLeft(Player player) {
     }

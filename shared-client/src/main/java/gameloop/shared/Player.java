@@ -2,6 +2,7 @@ package gameloop.shared;
 
 import java.nio.channels.WritePendingException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -44,6 +45,18 @@ public final class Player {
     private final Players players;
     /** Set once, by whichever thread first learns the player is gone. */
     private final AtomicBoolean gone = new AtomicBoolean();
+    /** Where the game's hearing of this player stands; see {@link Players#join}. */
+    private final AtomicReference<Told> told = new AtomicReference<>(Told.JOINING);
+
+    /** What the game has been told of this player. */
+    private enum Told {
+        /** its {@code playerJoined} has not returned yet */
+        JOINING,
+        /** its {@code playerJoined} has returned; a leave is told at once */
+        JOINED,
+        /** it left while its {@code playerJoined} ran; the join tells the game once that returns */
+        LEAVE_HELD
+    }
     /** One callback for every send: it holds no state, so sends on several threads can share it. */
     private final Callback onSendDone = Callback.from(() -> { }, this::sendFailed);
 
@@ -58,11 +71,7 @@ public final class Player {
         return id;
     }
 
-    /**
-     * True once this player has left. It is set before {@link Game#playerLeft} is called for
-     * the player, so a game that hears of a join after its leave (the server lists a player
-     * before it tells the game, and a failed send can end the player in between) can tell.
-     */
+    /** True once this player has left: set before the game hears of the leave. */
     public boolean isGone() {
         return gone.get();
     }
@@ -146,6 +155,16 @@ public final class Player {
                 players.remove(this, why);
             }
         }
+    }
+
+    /** For a leave: true if the game is still taking this player in, and must hear of it later. */
+    boolean holdLeaveWhileJoining() {
+        return told.compareAndSet(Told.JOINING, Told.LEAVE_HELD);
+    }
+
+    /** For the join, once {@code playerJoined} has returned: false if a leave was held meanwhile. */
+    boolean joinTold() {
+        return told.compareAndSet(Told.JOINING, Told.JOINED);
     }
 
     @Override

@@ -56,6 +56,14 @@ public final class Players {
     /**
      * Registers a new connection. Null if it was refused (1001: the server is going away) or the
      * game failed to take it in (1011).
+     *
+     * <p>The player is listed before the game hears of it, so that the game's {@code playerJoined}
+     * can already send to it. A broadcast on another thread can then reach it first, fail, and
+     * end it before {@code playerJoined} has returned (or the game's own first send can, inside
+     * it). The game still hears of that leave only after the join: {@link #remove} holds it back,
+     * and this method tells it once {@code playerJoined} has returned. One compare-and-set on the
+     * player decides which of the two threads tells it, so it is told exactly once, and every
+     * game can take a player's join and leave as coming in that order.
      */
     Player join(Session session) {
         Player player;
@@ -83,24 +91,44 @@ public final class Players {
             LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
             player.markGone("the game could not take it in");
             player.closeForServerError("the game could not take this player in");
+            tellTheJoinIsOver(player); // so the game hears of the leave: undo any half-made state there
             return null;
         }
+        tellTheJoinIsOver(player);
         return player;
     }
 
-    /** Called once per player, by {@link Player#markGone}, with what ended it. */
+    /** After {@code playerJoined} has returned: tells the game of a leave held back meanwhile. */
+    private void tellTheJoinIsOver(Player player) {
+        if (!player.joinTold()) {
+            tellTheGameItLeft(player);
+        }
+    }
+
+    /**
+     * Called once per player, by {@link Player#markGone}, with what ended it. The game hears of
+     * it now, or, if its {@code playerJoined} is still running, once that returns ({@link #join}).
+     */
     void remove(Player player, String why) {
         if (online.remove(player)) {
             LOG.info("{} left ({} online): {}", player, count(), why);
             try {
-                game.playerLeft(player);
-            } catch (Throwable e) { // anything, as for a join
-                LOG.error("The game failed on {} leaving; it is gone all the same", player, e);
+                if (!player.holdLeaveWhileJoining()) {
+                    tellTheGameItLeft(player);
+                }
             } finally {
                 synchronized (lock) {
                     lock.notifyAll(); // wakes awaitNoneOnline
                 }
             }
+        }
+    }
+
+    private void tellTheGameItLeft(Player player) {
+        try {
+            game.playerLeft(player);
+        } catch (Throwable e) { // anything, as for a join
+            LOG.error("The game failed on {} leaving; it is gone all the same", player, e);
         }
     }
 

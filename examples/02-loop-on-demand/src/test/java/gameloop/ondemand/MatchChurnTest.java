@@ -41,27 +41,4 @@ class MatchChurnTest {
             loop.close();
         }
     }
-
-    /**
-     * Jetty may tell a player's join after that player's leave (see {@code Game.playerJoined}):
-     * the loop acts on the count of players, so a late join starts no match for nobody.
-     */
-    @Test
-    void aJoinHeardOfAfterItsLeaveStartsNoMatch() {
-        Players players = new Players();
-        OnDemandGameLoop loop = new OnDemandGameLoop(new GameContext(players, Duration.ofMinutes(10), "late-join-test-"));
-        try {
-            FakeSessions.attach(players, loop);
-            Player player = FakeSessions.join(players, new AtomicInteger());
-            FakeSessions.leave(player);
-            assertFalse(loop.isRunning());
-
-            loop.playerJoined(player); // the same join, heard of late
-
-            assertFalse(loop.isRunning(), "a match started with nobody connected");
-            assertEquals(1, loop.matchesStarted());
-        } finally {
-            loop.close();
-        }
-    }
 }

@@ -21,16 +21,9 @@ import org.slf4j.LoggerFactory;
  * sockets.
  *
  * <p>The map below is not a list to send to: it only routes a key press from Jetty's endpoint to
- * the right handler. A player's handler is in the map before anything can make that player
- * press a key or leave. There are three ways, and each comes after the join has put it there:
- * <ul>
- *   <li>a key press: Jetty delivers a connection's frames only after its open has returned;</li>
- *   <li>a close: the endpoint passes it on only once the join has returned, even one that came
- *       while joining (see {@code PlayerEndpoint});</li>
- *   <li>a failed send: the handler's own sends come after it is in the map, and every other send
- *       (an echo, the answer to a frame that is not a key code) answers a frame, which comes
- *       after the open has returned.</li>
- * </ul>
+ * the right handler. A player's handler is in the map before that player can press a key (Jetty
+ * delivers a connection's frames only after its open has returned) or leave (the server tells
+ * the game of a leave only after the join has returned, see {@code Game.playerJoined}).
  * Different players run concurrently, hence a concurrent map.
  */
 final class MultipleEventsGame implements Game {

@@ -29,7 +29,8 @@ final class KeyCounters {
     /**
      * An entry from the player's join (which always comes before its keys) to its leave. A key
      * that arrives after the leave (a send to the player failed on another thread meanwhile)
-     * finds no entry and makes none. A join overtaken by its own leave: see {@link #joined}.
+     * finds no entry and makes none. The server tells the game of a leave only after the join
+     * has returned, so the leave always finds the entry its join made.
      */
     private final Map<Player, KeysOnTheirWay> keysWaiting = new ConcurrentHashMap<>();
     private final AtomicInteger waitingInAll = new AtomicInteger();
@@ -45,13 +46,6 @@ final class KeyCounters {
 
     void joined(Player player) {
         keysWaiting.put(player, new KeysOnTheirWay(waitingInAll, maxWaitingInAll));
-        if (player.isGone()) {
-            // Its leave overtook this join (the server lists a player before it tells the game,
-            // and a broadcast in between may fail to reach it), and may have found no entry to
-            // remove. The leave marks the player gone before it calls playerLeft, so whichever
-            // order the two map calls take, one of them removes the entry.
-            keysWaiting.remove(player);
-        }
     }
 
     void left(Player player) {

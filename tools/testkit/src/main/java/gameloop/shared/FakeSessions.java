@@ -10,8 +10,8 @@ import org.eclipse.jetty.websocket.api.Session;
  * Players without Jetty, for unit tests of a game: each one's session is a stand-in that counts
  * what is sent to it. It lives in the shared package because joining is the endpoint's business,
  * not public API. Use it for what no real connection can be made to do on cue: a send that
- * throws an {@link Error}, a leave that reaches the game before its join, a second send made
- * while the first is still being written.
+ * throws an {@link Error}, a write that fails while the game is taking its player in, a second
+ * send made while the first is still being written.
  */
 public final class FakeSessions {
 

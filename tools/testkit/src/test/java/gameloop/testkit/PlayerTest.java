@@ -17,16 +17,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared {@link Player}'s promises: a player is marked gone before the game hears of its
- * leave, so a game that hears of the join later can tell (example 05 relies on it); sending
- * never throws, so one player cannot stop a broadcast to the others; and a slow player's cut-off
- * is logged once, with its reason before its leave.
+ * The shared {@link Player}'s promises: the game hears of a player's leave only after its join
+ * has returned, and once, and the player is marked gone before; sending never throws, so one
+ * player cannot stop a broadcast to the others; and a slow player's cut-off is logged once, with
+ * its reason before its leave.
  */
 class PlayerTest {
 
@@ -114,6 +115,112 @@ class PlayerTest {
                 () -> "the cut-off must be reported once: " + lines);
         assertTrue(lines.get(0).contains("is not keeping up"), () -> "the reason must come before the leave: " + lines);
         assertEquals(0, players.count());
+    }
+
+    /**
+     * A player is listed before the game hears of its join, so a broadcast on another thread can
+     * reach it, fail and end it while {@code playerJoined} still runs. The game hears of that
+     * leave only once {@code playerJoined} has returned, and once.
+     */
+    @Test
+    void aLeaveWhileTheGameTakesThePlayerInIsToldOnlyOnceTheJoinHasReturned() {
+        Players players = new Players();
+        List<String> told = new CopyOnWriteArrayList<>();
+        FakeSessions.attach(players, new Game() {
+            @Override
+            public void playerJoined(Player player) {
+                told.add("join begins");
+                Thread broadcaster = new Thread(() -> players.broadcast("game loop says: tick 1"), "player-test-broadcaster");
+                broadcaster.start();
+                joinUninterruptibly(broadcaster);
+                told.add(player.isGone() ? "join ends, player gone" : "join ends, player still here");
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                told.add("left");
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        Player unlucky = FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new ClosedChannelException());
+
+        assertEquals(List.of("join begins", "join ends, player gone", "left"), told);
+        assertTrue(unlucky.isGone());
+        assertEquals(0, players.count());
+    }
+
+    /** The same when the game's own first send, inside its playerJoined, is what fails. */
+    @Test
+    void aSendThatFailsInsideTheJoinIsToldAsALeaveAfterIt() {
+        Players players = new Players();
+        List<String> told = new CopyOnWriteArrayList<>();
+        FakeSessions.attach(players, new Game() {
+            @Override
+            public void playerJoined(Player player) {
+                player.send("welcome");
+                told.add("joined");
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                told.add("left");
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new ClosedChannelException());
+
+        assertEquals(List.of("joined", "left"), told);
+    }
+
+    /** A join that throws after its player has left: the game hears of the leave once, after the join. */
+    @Test
+    void aJoinThatThrowsAfterItsPlayerLeftIsToldTheLeaveOnce() {
+        Players players = new Players();
+        List<String> told = new CopyOnWriteArrayList<>();
+        FakeSessions.attach(players, new Game() {
+            @Override
+            public void playerJoined(Player player) {
+                player.send("welcome");
+                told.add("joined");
+                throw new IllegalStateException("a bug in playerJoined, on purpose");
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                told.add("left");
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new ClosedChannelException());
+
+        assertEquals(List.of("joined", "left"), told);
+        assertEquals(0, players.count());
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
