@@ -89,12 +89,12 @@ public final class Players {
             // is a bug in the game like any other, and so is a checked exception thrown where
             // none is declared.
             LOG.error("The game failed to take in {}; disconnecting it, the others play on", player, e);
-            player.markGone("the game could not take it in");
+            player.markGone("the game could not take it in"); // the game hears of it below: undo any half-made state there
             player.closeForServerError("the game could not take this player in");
-            tellTheJoinIsOver(player); // so the game hears of the leave: undo any half-made state there
             return null;
+        } finally {
+            tellTheJoinIsOver(player); // in a finally: a leave held back must be told whatever happens above
         }
-        tellTheJoinIsOver(player);
         return player;
     }
 
@@ -148,7 +148,9 @@ public final class Players {
      * {@code timeout} for all of them to leave. Jetty reports a 1001 close it started, and so the
      * player leaves, once the close frame is written (see {@link Player#close}); a client that is
      * not reading, whose socket is full, can hold that up. Whoever is still here at the timeout
-     * is cut off when the server stops its connectors right after.
+     * is cut off when the server stops its connectors right after. (A player whose join the game
+     * is still taking in leaves all the same; the game, stopped by then, hears of that leave once
+     * its {@code playerJoined} returns, which may be after this.)
      */
     void closeAll(Duration timeout) throws InterruptedException {
         refuseNewPlayers(); // GameServer already did; harmless twice, and this method's promise holds alone

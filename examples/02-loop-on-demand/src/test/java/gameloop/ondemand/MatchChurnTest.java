@@ -41,4 +41,28 @@ class MatchChurnTest {
             loop.close();
         }
     }
+
+    /**
+     * A player can be gone by the time the game takes it in: once listed, it can be ended by a
+     * failed tick, and the last other player can leave, before the game's playerJoined runs.
+     * The loop acts on the count of players, so that join starts no match for nobody.
+     */
+    @Test
+    void aJoinWhosePlayerIsAlreadyGoneStartsNoMatch() {
+        Players players = new Players();
+        OnDemandGameLoop loop = new OnDemandGameLoop(new GameContext(players, Duration.ofMinutes(10), "late-join-test-"));
+        try {
+            FakeSessions.attach(players, loop);
+            Player player = FakeSessions.join(players, new AtomicInteger());
+            FakeSessions.leave(player);
+            assertFalse(loop.isRunning());
+
+            loop.playerJoined(player); // a join the game takes in with its player gone
+
+            assertFalse(loop.isRunning(), "a match started with nobody connected");
+            assertEquals(1, loop.matchesStarted());
+        } finally {
+            loop.close();
+        }
+    }
 }

@@ -147,6 +147,7 @@ class PlayerTest {
         });
 
         Player unlucky = FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new ClosedChannelException());
+        FakeSessions.leave(unlucky); // the endpoint's own report of the loss, which comes later
 
         assertEquals(List.of("join begins", "join ends, player gone", "left"), told);
         assertTrue(unlucky.isGone());
