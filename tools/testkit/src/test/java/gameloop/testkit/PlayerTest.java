@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -125,32 +126,17 @@ class PlayerTest {
     @Test
     void aLeaveWhileTheGameTakesThePlayerInIsToldOnlyOnceTheJoinHasReturned() {
         Players players = new Players();
-        List<String> told = new CopyOnWriteArrayList<>();
-        FakeSessions.attach(players, new Game() {
-            @Override
-            public void playerJoined(Player player) {
-                told.add("join begins");
-                Thread broadcaster = new Thread(() -> players.broadcast("game loop says: tick 1"), "player-test-broadcaster");
-                broadcaster.start();
-                joinUninterruptibly(broadcaster);
-                told.add(player.isGone() ? "join ends, player gone" : "join ends, player still here");
-            }
-
-            @Override
-            public void playerLeft(Player player) {
-                told.add("left");
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        TellingGame game = new TellingGame(player -> {
+            Thread broadcaster = new Thread(() -> players.broadcast("game loop says: tick 1"), "player-test-broadcaster");
+            broadcaster.start();
+            joinUninterruptibly(broadcaster);
+        }, false);
+        FakeSessions.attach(players, game);
 
         Player unlucky = FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new ClosedChannelException());
         FakeSessions.leave(unlucky); // the endpoint's own report of the loss, which comes later
 
-        assertEquals(List.of("join begins", "join ends, player gone", "left"), told);
-        assertTrue(unlucky.isGone());
+        assertEquals(List.of("joined, player already gone", "left"), game.told);
         assertEquals(0, players.count());
     }
 
@@ -158,56 +144,55 @@ class PlayerTest {
     @Test
     void aSendThatFailsInsideTheJoinIsToldAsALeaveAfterIt() {
         Players players = new Players();
-        List<String> told = new CopyOnWriteArrayList<>();
-        FakeSessions.attach(players, new Game() {
-            @Override
-            public void playerJoined(Player player) {
-                player.send("welcome");
-                told.add("joined");
-            }
-
-            @Override
-            public void playerLeft(Player player) {
-                told.add("left");
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        TellingGame game = new TellingGame(player -> player.send("welcome"), false);
+        FakeSessions.attach(players, game);
 
         FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new ClosedChannelException());
 
-        assertEquals(List.of("joined", "left"), told);
+        assertEquals(List.of("joined, player already gone", "left"), game.told);
     }
 
     /** A join that throws after its player has left: the game hears of the leave once, after the join. */
     @Test
     void aJoinThatThrowsAfterItsPlayerLeftIsToldTheLeaveOnce() {
         Players players = new Players();
-        List<String> told = new CopyOnWriteArrayList<>();
-        FakeSessions.attach(players, new Game() {
-            @Override
-            public void playerJoined(Player player) {
-                player.send("welcome");
-                told.add("joined");
-                throw new IllegalStateException("a bug in playerJoined, on purpose");
-            }
-
-            @Override
-            public void playerLeft(Player player) {
-                told.add("left");
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        TellingGame game = new TellingGame(player -> player.send("welcome"), true);
+        FakeSessions.attach(players, game);
 
         FakeSessions.joinWhoseWritesFail(players, new AtomicInteger(), new ClosedChannelException());
 
-        assertEquals(List.of("joined", "left"), told);
+        assertEquals(List.of("joined, player already gone", "left"), game.told);
         assertEquals(0, players.count());
+    }
+
+    /** Records what it is told, in order; its playerJoined runs {@code duringJoin} first, and may then throw. */
+    private static final class TellingGame implements Game {
+        final List<String> told = new CopyOnWriteArrayList<>();
+        private final Consumer<Player> duringJoin;
+        private final boolean joinThrows;
+
+        TellingGame(Consumer<Player> duringJoin, boolean joinThrows) {
+            this.duringJoin = duringJoin;
+            this.joinThrows = joinThrows;
+        }
+
+        @Override
+        public void playerJoined(Player player) {
+            duringJoin.accept(player);
+            told.add(player.isGone() ? "joined, player already gone" : "joined");
+            if (joinThrows) {
+                throw new IllegalStateException("a bug in playerJoined, on purpose");
+            }
+        }
+
+        @Override
+        public void playerLeft(Player player) {
+            told.add("left");
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static void joinUninterruptibly(Thread thread) {
