@@ -142,9 +142,13 @@ class ClosingRacesTest {
         return game;
     }
 
-    /** A player with a small receive window, sent more than its sockets hold: its goodbye must wait. */
+    /**
+     * A player sent more than its sockets hold: its goodbye must wait. Its 64 KiB receive window
+     * keeps what the sockets hold under what is sent, and lets a player that reads drain the rest
+     * within the goodbye's second even on a busy machine.
+     */
     private RawWebSocket connectAPlayerAndClogIt(EndsWhenEmpty game) throws Exception {
-        RawWebSocket player = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096);
+        RawWebSocket player = RawWebSocket.connect(server.webSocketUri(), Map.of(), 65536);
         try {
             player.sendText(String.valueOf(EndsWhenEmpty.CLOG));
             assertTrue(game.clogged.await(10, TimeUnit.SECONDS));

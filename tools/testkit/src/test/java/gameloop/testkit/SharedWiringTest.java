@@ -302,7 +302,10 @@ class SharedWiringTest {
      */
     @Test
     void aPlayerWithFramesQueuedAtTheGoodbyeIsWaitedForAndGetsIt() throws Exception {
-        try (RawWebSocket slow = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+        // A 64 KiB receive window: the sockets still hold less than the 6 MB sent, and the client
+        // drains the rest within the goodbye's second even on a busy machine (a 4 KiB window took
+        // three to four times as long, and the whole suite beside busy loops ran out of time).
+        try (RawWebSocket slow = RawWebSocket.connect(server.webSocketUri(), Map.of(), 65536)) {
             await().until(() -> server.players().count() == 1);
             slow.sendText(String.valueOf(CLOG_AND_QUEUE));
             assertTrue(clogged.await(10, TimeUnit.SECONDS));
