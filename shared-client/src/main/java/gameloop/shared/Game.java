@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * closed, a reset under that very write) ends the player on that thread, and so, usually, does a
  * close the server or the game starts (on one of Jetty's threads if the socket was full). That
  * can be the game's own loop thread, in the middle of a broadcast, or the thread stopping the
- * server. A leave that comes while the player's {@link #playerJoined} still runs is told once
- * that returns, on the thread that ran it. So it must never wait for the loop to finish a tick.
+ * server. So it must never wait for the loop to finish a tick. A leave that comes while the
+ * player's {@link #playerJoined} still runs is told once that returns, on the thread that ran it.
  *
  * <p>None of these should throw. If one does, an {@link Error} included, the server logs it and
  * deals with that one player; the others play on.
