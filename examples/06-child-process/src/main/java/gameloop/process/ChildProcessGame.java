@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *       consecutive numbers arriving less often.</li>
  *   <li><b>A worker that dies is noticed and replaced.</b> Its reader sees end of file, reports
  *       the exit code and its last stderr lines, and a new worker starts one period later (a pause,
- *       so a worker that dies at once cannot spin a core starting JVMs). The request it held is
- *       lost, which players see as one missing tick number.</li>
+ *       so a worker that dies at once is started again at most once a period: at a period of tens
+ *       of milliseconds that still keeps a core busy starting JVMs, and a real server would back
+ *       off). The request it held is lost, which players see as one missing tick number.</li>
  *   <li><b>The worker never outlives us.</b> {@link #close()} stops the loop, then the worker
  *       ({@link Worker#stop}: end of file, then SIGTERM, then SIGKILL), and waits for its threads.
  *       If this JVM is killed outright, the kernel closes the worker's stdin and it exits by itself.</li>
