@@ -13,6 +13,8 @@ import gameloop.shared.ServerSettings;
 import gameloop.testkit.Chromium;
 import gameloop.testkit.Firefox;
 import gameloop.testkit.ServerLog;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -268,6 +270,29 @@ class BrowserTest {
             // No server, so no example to describe: the line goes, rather than describe the last one.
             await().until(() -> !page.browser.findElement(By.id("watch")).isDisplayed());
             await().until(() -> page.text("#status").matches("Not connected\\. Last close: #2 at [0-9:.]+, could not connect\\."));
+        }
+    }
+
+    /**
+     * Opened from a file (double-clicked, say) rather than from a running example, the page has
+     * no server to talk to: it says how to open it instead, and offers no Connect that could only
+     * hang.
+     */
+    @Test
+    void inChromiumThePageOpenedFromAFileSaysHowToOpenItInstead(@TempDir Path profile, @TempDir Path folder) throws Exception {
+        Chromium.assumeInstalled();
+        Path page = folder.resolve("index.html");
+        try (InputStream served = GameServer.class.getResourceAsStream("/gameloop/client/index.html")) {
+            Files.copy(served, page);
+        }
+        ChromeDriver browser = Chromium.start(profile);
+        try {
+            browser.get(page.toUri().toString());
+            await().until(() -> browser.findElement(By.id("example-name")).getText().contains(
+                    "opened from a file: start an example and open the address it prints"));
+            assertFalse(browser.findElement(By.id("connect")).isEnabled(), "a Connect that could only hang");
+        } finally {
+            browser.quit();
         }
     }
 
