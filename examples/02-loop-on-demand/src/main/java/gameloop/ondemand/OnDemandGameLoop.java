@@ -163,9 +163,9 @@ final class OnDemandGameLoop implements Game {
 
         /**
          * No tick of this match starts after this. One already under way is not interrupted: it
-         * finishes its round of sends, to whoever is in the set as it walks it (the player who is
-         * leaving, or, rarely, a newcomer who then sees this match's last tick before the next
-         * match's tick 1).
+         * finishes its round of sends, to whoever is in the set as it walks it (rarely, a newcomer,
+         * who then sees this match's last tick before the next match's tick 1; never the player
+         * whose leave stopped the match, who is marked gone before the game hears of it).
          */
         void stop() {
             ticking.cancel(false);
