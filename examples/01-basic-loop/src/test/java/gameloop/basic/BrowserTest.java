@@ -328,6 +328,27 @@ class BrowserTest {
         }
     }
 
+    /**
+     * The first Connect brings its card into view; on a laptop's screen and a desktop's, it must
+     * fit below the header without scrolling it away, since the header says which example is
+     * running and what to watch.
+     */
+    @Test
+    void inChromiumTheFirstCardFitsBelowTheHeader(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            for (Dimension window : List.of(new Dimension(1366, 768), new Dimension(1920, 1080))) {
+                page.browser.manage().window().setSize(window);
+                page.browser.navigate().refresh();
+                await().until(() -> page.text("#watch").startsWith("What to watch"));
+                page.click("#connect");
+                await().until(() -> page.text("#status").startsWith("1 connection open"));
+                assertEquals(0, page.number("window.scrollY"), "the page scrolled at " + window);
+                assertEquals(0, page.number("document.documentElement.scrollHeight - window.innerHeight"),
+                        "taller than the window at " + window);
+            }
+        }
+    }
+
     @Test
     void inFirefoxTheLogFollowsNewLinesUnlessTheReaderScrolledUp(@TempDir Path profile) throws Exception {
         try (FirefoxOnThePage page = new FirefoxOnThePage(profile, Duration.ofMillis(20))) {
