@@ -2,7 +2,12 @@ package gameloop.shared;
 
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -11,7 +16,7 @@ import org.eclipse.jetty.websocket.api.Session;
  * what is sent to it. It lives in the shared package because joining is the endpoint's business,
  * not public API. Use it for what no real connection can be made to do on cue: a send that
  * throws an {@link Error}, a write that fails while the game is taking its player in, a second
- * send made while the first is still being written.
+ * send made while the first is still being written, a join held half-way.
  */
 public final class FakeSessions {
 
@@ -25,7 +30,7 @@ public final class FakeSessions {
 
     /** Joins a player whose session counts its sends. */
     public static Player join(Players players, AtomicInteger sends) {
-        return players.join(session(sends, null, null, () -> { }, () -> { }));
+        return players.join(session(sends, null, null, () -> { }, () -> { }, () -> { }, code -> { }));
     }
 
     /**
@@ -33,7 +38,7 @@ public final class FakeSessions {
      * one, and counts the times it is told to disconnect.
      */
     public static Player joinFailingFirstSend(Players players, AtomicInteger sends, Error failure, AtomicInteger disconnects) {
-        return players.join(session(sends, failure, null, () -> { }, disconnects::incrementAndGet));
+        return players.join(session(sends, failure, null, () -> { }, disconnects::incrementAndGet, () -> { }, code -> { }));
     }
 
     /** Joins a player whose session reports every write failed with {@code failure}, through the callback, as Jetty does. */
@@ -47,7 +52,38 @@ public final class FakeSessions {
      * first, as a tick and an echo can be on two threads.
      */
     public static Player joinWhoseWritesFailLater(Players players, AtomicInteger sends, Throwable failure, Runnable beforeFailing) {
-        return players.join(session(sends, null, failure, beforeFailing, () -> { }));
+        return players.join(session(sends, null, failure, beforeFailing, () -> { }, () -> { }, code -> { }));
+    }
+
+    /**
+     * Starts a join on a thread of its own and holds it inside {@code Players}' lock, where the
+     * player is being listed (in its session's {@code getRemoteSocketAddress}, which the join's log
+     * line asks for), until {@code release} opens. Returns the joining thread once it is held
+     * there. Every close code the session is sent goes into {@code closeCodes}.
+     */
+    public static Thread joinHeldWhileListed(Players players, CountDownLatch release, List<Integer> closeCodes)
+            throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Runnable holdThere = () -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Session session = session(new AtomicInteger(), null, null, () -> { }, () -> { }, holdThere, closeCodes::add);
+        Thread joining = new Thread(() -> players.join(session), "fake-session-join");
+        joining.start();
+        if (!held.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the join never asked for the address inside the lock: see Players.join");
+        }
+        return joining;
+    }
+
+    /** The server's goodbye: every player is sent 1001, then up to {@code timeout} is given them to leave. */
+    public static void sayGoodbye(Players players, Duration timeout) throws InterruptedException {
+        players.closeAll(timeout);
     }
 
     /** The player leaves, as when its connection closes: the game hears of it once. */
@@ -56,7 +92,7 @@ public final class FakeSessions {
     }
 
     private static Session session(AtomicInteger sends, Error firstSendFails, Throwable writesFail, Runnable beforeWriteFails,
-            Runnable onDisconnect) {
+            Runnable onDisconnect, Runnable onAddressAsked, IntConsumer onClose) {
         return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "sendText" -> {
@@ -69,7 +105,10 @@ public final class FakeSessions {
                         }
                         yield null;
                     }
-                    case "getRemoteSocketAddress" -> new InetSocketAddress(0);
+                    case "getRemoteSocketAddress" -> {
+                        onAddressAsked.run();
+                        yield new InetSocketAddress(0);
+                    }
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "fake session";
@@ -77,7 +116,10 @@ public final class FakeSessions {
                         onDisconnect.run();
                         yield null;
                     }
-                    case "close" -> null;
+                    case "close" -> {
+                        onClose.accept((Integer) args[0]);
+                        yield null;
+                    }
                     default -> throw new UnsupportedOperationException("the fake session does not do " + method.getName()
                             + " yet: teach it in FakeSessions");
                 });

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -163,6 +164,38 @@ class PlayerTest {
 
         assertEquals(List.of("joined, player already gone", "left"), game.told);
         assertEquals(0, players.count());
+    }
+
+    /**
+     * The goodbye and a join take turns on {@code Players}' lock. A join under way when everyone
+     * is told to go lists its player first, and the goodbye then tells that player too (or, had
+     * the goodbye come first, the join would find the server closing and refuse it with 1001).
+     * Without the lock the goodbye could look between the two, find nobody, and the newcomer
+     * would join a stopped game and never be told to go.
+     */
+    @Test
+    void aJoinUnderWayWhenEveryoneIsToldToGoIsToldToo() throws Exception {
+        Players players = new Players();
+        FakeSessions.attach(players, () -> { });
+        List<Integer> closeCodes = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        Thread joining = FakeSessions.joinHeldWhileListed(players, release, closeCodes);
+
+        Thread goodbye = new Thread(() -> {
+            try {
+                FakeSessions.sayGoodbye(players, Duration.ofMillis(100)); // the fake player never leaves: it waits this long
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "player-test-goodbye");
+        goodbye.start();
+        // Held at the lock while the join holds it; without the lock, it would find nobody and end.
+        await().until(() -> goodbye.getState() == Thread.State.BLOCKED || !goodbye.isAlive());
+        release.countDown();
+        joinUninterruptibly(joining);
+        joinUninterruptibly(goodbye);
+
+        assertEquals(List.of(1001), closeCodes, "the player who joined during the goodbye was not told to go (1001)");
     }
 
     /** Records what it is told, in order; its playerJoined runs {@code duringJoin} first, and may then throw. */
