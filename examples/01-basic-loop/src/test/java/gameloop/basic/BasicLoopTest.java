@@ -95,6 +95,29 @@ class BasicLoopTest {
         ServerLog.awaitLine(server, "player \\d+ left \\(0 online\\): (connection error|a send failed), \\w+(: .*)?");
     }
 
+    /**
+     * The first tick comes one period after the start, not at once: a tick at the start would go
+     * to nobody (no one can have connected yet), so a client's first tick would be tick 2. The
+     * example's own 2 s, so that connecting, even on a busy machine, takes well under a period.
+     */
+    @Test
+    void theFirstTickComesOnePeriodAfterTheStart() throws Exception {
+        Duration period = Duration.ofSeconds(2);
+        long beforeTheStart = System.nanoTime();
+        GameServer slow = GameServer.start(ServerSettings.forTest("01-basic-loop", period), FixedRateGameLoop::new);
+        try (TestClients own = new TestClients()) {
+            TestClient client = own.connect(slow.webSocketUri());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !client.ticks().isEmpty());
+
+            TestClient.Received first = client.ticks().get(0);
+            assertEquals(1, first.tickNumber(), "the client's first tick");
+            long after = first.nanoTime() - beforeTheStart;
+            assertTrue(after >= period.toNanos(), "tick 1 came " + after / 1_000_000 + " ms after the start");
+        } finally {
+            slow.close();
+        }
+    }
+
     @Test
     void theTickPeriodIsTheConfiguredOne() {
         TestClient client = clients.connect(server.webSocketUri());
