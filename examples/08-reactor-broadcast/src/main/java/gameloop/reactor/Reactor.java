@@ -228,7 +228,9 @@ public final class Reactor {
         } else if (waitNanos == 0) {
             selector.selectNow();
         } else {
-            selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000)); // round up: waking early would spin
+            // Rounded up: rounded down, it would wake just before the timer is due and go round
+            // once more for nothing. At least 1: select(0) means no timeout at all.
+            selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000));
         }
     }
 

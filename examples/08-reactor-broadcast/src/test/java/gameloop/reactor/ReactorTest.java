@@ -312,6 +312,17 @@ class ReactorTest {
     }
 
     /**
+     * An interrupted reactor thread stops, and says why: with the flag set, select() returns at
+     * once on every turn, so carrying on would spin a core (over a million turns a second here).
+     */
+    @Test
+    void anInterruptedReactorThreadStopsInsteadOfSpinning() throws Exception {
+        reactor.callFromThread(() -> Thread.currentThread().interrupt());
+        assertTrue(reactor.join(Duration.ofSeconds(10)), "still running after its interrupt, " + reactor.turns() + " turns");
+        assertTrue(log.contains("reactor thread interrupted: stopping"), "said why: " + log.messages());
+    }
+
+    /**
      * The chapter's promise for callFromThread: a task sent after the stop is refused with
      * RejectedExecutionException, and a task accepted, however close to the stop, runs. Several
      * threads submit as fast as they can while this one stops the reactor; each keeps going until
