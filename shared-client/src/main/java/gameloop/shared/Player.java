@@ -79,7 +79,7 @@ public final class Player {
     /** Queues a text frame for this player. Returns at once; never throws. */
     public void send(String text) {
         if (gone.get()) {
-            return;
+            return; // its connection is closed or closing: a send would only fail again
         }
         try {
             session.sendText(text, onSendDone);

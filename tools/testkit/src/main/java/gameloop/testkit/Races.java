@@ -21,10 +21,10 @@ public final class Races {
      * decides "nobody is here, stop" from a stale player count stops under the newcomer's feet,
      * and the newcomer never gets a tick; so each round waits for the newcomer's next two ticks.
      * What it proves is the behaviour: with the loop as written, the newcomer always gets ticks.
-     * It rarely provokes the bug it guards against: a reset reaches the server well before a
-     * newcomer's upgrade is done, so the two decisions seldom overlap, and a count read just
-     * outside the lock passed 14 runs of 14 (2026-12-06). Chapter 02's second exercise widens
-     * the window with pauses, and then it is caught every time.
+     * It provokes the bug it guards against only some of the time: a reset reaches the server
+     * well before a newcomer's upgrade is done, so the two decisions overlap only now and then
+     * (chapter 02 gives the rates measured without its lock). Chapter 02's second exercise
+     * widens the window with pauses, and then it is caught every time.
      */
     public static void newcomerArrivesAsTheLastPlayerLeaves(
             TestClients clients, URI webSocketUri, BooleanSupplier loopRunning, int rounds) throws Exception {
