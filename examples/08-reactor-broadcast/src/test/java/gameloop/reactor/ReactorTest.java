@@ -313,7 +313,7 @@ class ReactorTest {
 
     /**
      * An interrupted reactor thread stops, and says why: with the flag set, select() returns at
-     * once on every turn, so carrying on would spin a core (over a million turns a second here).
+     * once on every turn, so carrying on would spin a core (over half a million turns a second here).
      */
     @Test
     void anInterruptedReactorThreadStopsInsteadOfSpinning() throws Exception {

@@ -76,6 +76,7 @@ public final class FakeSessions {
         Thread joining = new Thread(() -> players.join(session), "fake-session-join");
         joining.start();
         if (!held.await(10, TimeUnit.SECONDS)) {
+            joining.interrupt();
             throw new IllegalStateException("the join never asked for the address inside the lock: see Players.join");
         }
         return joining;

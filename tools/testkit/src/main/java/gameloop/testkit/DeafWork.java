@@ -21,11 +21,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DeafWork {
 
     private static final long AT_TICK = 3;
-    private static final Duration TAKES = Duration.ofMillis(500);
 
+    private final Duration takes;
     private final AtomicBoolean taken = new AtomicBoolean();
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean finished;
+
+    /** Half a second of work: long enough to outlast a close that does not wait for it. */
+    public DeafWork() {
+        this(Duration.ofMillis(500));
+    }
+
+    /** For the test kit's own test of {@link #assertCloseWaitsForIt}, which needs a margin a busy machine cannot eat. */
+    DeafWork(Duration takes) {
+        this.takes = takes;
+    }
 
     /**
      * Called by the work for each tick: the first time from tick 3 on, the half second; otherwise
@@ -35,7 +45,7 @@ public final class DeafWork {
     public void at(long tick) {
         if (tick >= AT_TICK && taken.compareAndSet(false, true)) {
             started.countDown();
-            Threads.workIgnoringInterrupts(TAKES);
+            Threads.workIgnoringInterrupts(takes);
             finished = true;
         }
     }

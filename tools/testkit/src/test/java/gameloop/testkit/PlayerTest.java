@@ -188,10 +188,13 @@ class PlayerTest {
                 Thread.currentThread().interrupt();
             }
         }, "player-test-goodbye");
-        goodbye.start();
-        // Held at the lock while the join holds it; without the lock, it would find nobody and end.
-        await().until(() -> goodbye.getState() == Thread.State.BLOCKED || !goodbye.isAlive());
-        release.countDown();
+        try {
+            goodbye.start();
+            // Held at the lock while the join holds it; without the lock, it would find nobody and end.
+            await().until(() -> goodbye.getState() == Thread.State.BLOCKED || !goodbye.isAlive());
+        } finally {
+            release.countDown(); // whatever happened above: no thread is left holding the lock
+        }
         joinUninterruptibly(joining);
         joinUninterruptibly(goodbye);
 

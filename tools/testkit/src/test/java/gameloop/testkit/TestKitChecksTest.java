@@ -102,9 +102,10 @@ class TestKitChecksTest {
         }
     }
 
+    /** Three seconds of work, so that even a slow stop returns while the work still runs. */
     @Test
     void theDeafWorkFailsACloseThatDoesNotWaitForIt() throws Exception {
-        DeafWork work = new DeafWork();
+        DeafWork work = new DeafWork(Duration.ofSeconds(3));
         GameServer server = GameServer.start(ServerSettings.forTest("kit-check-deaf", TICK),
                 context -> new TickingGame(context, work, Echo.TO_SENDER, Close.NOT_WAITING));
         try {
