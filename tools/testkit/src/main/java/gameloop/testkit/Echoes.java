@@ -12,12 +12,17 @@ public final class Echoes {
     }
 
     /**
-     * Connects two clients; the first presses a key. It must get the echo, and the other must not,
-     * even after two more ticks have reached it (time enough for a leaked echo to arrive).
+     * Connects two clients; once both get ticks, the first presses a key. It must get the echo,
+     * and the other must not, even after two more ticks have reached it (time enough for a leaked
+     * echo to arrive).
      */
     public static void assertAnEchoReachesOnlyItsSender(TestClients clients, URI webSocketUri) {
         TestClient sender = clients.connect(webSocketUri);
         TestClient other = clients.connect(webSocketUri);
+        // A client's connection is open a moment before the server lists its player; a tick
+        // reaches only listed players. Pressed before that, an echo leaked to everyone would miss
+        // the other, and the leak would pass unseen.
+        await().until(() -> !sender.ticks().isEmpty() && !other.ticks().isEmpty());
 
         sender.send("65");
 
