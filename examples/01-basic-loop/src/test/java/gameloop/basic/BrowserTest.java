@@ -419,10 +419,10 @@ class BrowserTest {
             assertTrue(page.lines("li.error").stream().anyMatch(line -> line.endsWith(" game loop says: tick soon")),
                     "a tick with no number is shown as unexpected: " + page.lines("li"));
 
-            // In a card too narrow for a whole tick line, the interval goes on whole ("+3001 ms
-            // late"), under the message rather than under the time. (The note after it may wrap
-            // too, or not: that depends on the widths of the digits the browser measured.)
-            page.browser.manage().window().setSize(new Dimension(440, 700));
+            // In a card too narrow for a whole tick line (a phone's), the interval goes on whole
+            // ("+3001 ms late"), under the message rather than under the time. (The note after it
+            // may wrap too, or not: that depends on the widths of the digits the browser measured.)
+            page.browser.manage().window().setSize(new Dimension(360, 700));
             await("the interval to go, whole, onto the next line").until(() -> Boolean.TRUE.equals(page.browser.executeScript(
                     "const li = document.querySelectorAll('li.tick')[2];"
                     + " return li.querySelector('.interval').getBoundingClientRect().top"
@@ -438,6 +438,51 @@ class BrowserTest {
             double interval = ((Number) numbers.get(2)).doubleValue();
             assertTrue(interval >= message && interval <= message + 12,
                     "the wrapped interval starts at " + interval + " px, the message at " + message + " px");
+        }
+    }
+
+    @Test
+    void inChromiumALateTickReadsAsOneLineWithThreeCardsToARow(@TempDir Path profile) throws Exception {
+        // Each player gets enough ticks to give its log a scrollbar, then one with a four-digit
+        // number, 2.5 s late: the longest tick line a learner meets in half an hour at 2 s a tick.
+        Game.Factory scripted = context -> new Game() {
+            private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(context.threads("script"));
+
+            @Override
+            public void playerJoined(Player player) {
+                for (int n = 1; n <= 40; n++) {
+                    long number = n;
+                    script.schedule(() -> player.send(Protocol.tick(number)), 500 + 25 * n, TimeUnit.MILLISECONDS);
+                }
+                script.schedule(() -> player.send(Protocol.tick(1234)), 4000, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void close() {
+                Game.stopAndAwait(script);
+            }
+        };
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), scripted)) {
+            page.browser.manage().window().setSize(new Dimension(1366, 768));
+            for (int i = 0; i < 3; i++) {
+                page.click("#connect");
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> page.lines("li.tick").size() == 3 * 41);
+            assertTrue(page.lines("li.tick").get(40).matches(".* tick 1234 \\+\\d+ ms late .*"), page.lines("li.tick").get(40));
+            assertEquals(1, page.number("new Set([...document.querySelectorAll('.conn')].map(c => c.getBoundingClientRect().top)).size"),
+                    "three cards to a row on a 1366 px laptop");
+            assertTrue(page.number("document.querySelector('.conn .log').scrollHeight - document.querySelector('.conn .log').clientHeight") > 0,
+                    "the log has more lines than it shows, so it has its scrollbar");
+
+            for (Dimension window : List.of(new Dimension(1366, 768), new Dimension(1280, 720), new Dimension(1440, 900),
+                    new Dimension(1920, 1080))) {
+                page.browser.manage().window().setSize(window);
+                await("the late tick's interval on its line in every card at " + window).until(() -> page.number(
+                        "[...document.querySelectorAll('.conn .log')].filter(log => {"
+                        + " const late = [...log.querySelectorAll('li.tick')].pop();"
+                        + " return late.querySelector('.interval').getBoundingClientRect().top"
+                        + " > late.querySelector('time').getBoundingClientRect().top + 2; }).length") == 0);
+            }
         }
     }
 
