@@ -30,7 +30,8 @@ public final class FakeSessions {
 
     /** Joins a player whose session counts its sends. */
     public static Player join(Players players, AtomicInteger sends) {
-        return players.join(session(sends, null, null, () -> { }, () -> { }, () -> { }, code -> { }));
+        FakeSession fake = new FakeSession(sends);
+        return players.join(fake.session());
     }
 
     /**
@@ -38,7 +39,10 @@ public final class FakeSessions {
      * one, and counts the times it is told to disconnect.
      */
     public static Player joinFailingFirstSend(Players players, AtomicInteger sends, Error failure, AtomicInteger disconnects) {
-        return players.join(session(sends, failure, null, () -> { }, disconnects::incrementAndGet, () -> { }, code -> { }));
+        FakeSession fake = new FakeSession(sends);
+        fake.firstSendThrows = failure;
+        fake.onDisconnect = disconnects::incrementAndGet;
+        return players.join(fake.session());
     }
 
     /** Joins a player whose session reports every write failed with {@code failure}, through the callback, as Jetty does. */
@@ -52,7 +56,10 @@ public final class FakeSessions {
      * first, as a tick and an echo can be on two threads.
      */
     public static Player joinWhoseWritesFailLater(Players players, AtomicInteger sends, Throwable failure, Runnable beforeFailing) {
-        return players.join(session(sends, null, failure, beforeFailing, () -> { }, () -> { }, code -> { }));
+        FakeSession fake = new FakeSession(sends);
+        fake.writesFail = failure;
+        fake.beforeWriteFails = beforeFailing;
+        return players.join(fake.session());
     }
 
     /**
@@ -64,7 +71,8 @@ public final class FakeSessions {
     public static Thread joinHeldWhileListed(Players players, CountDownLatch release, List<Integer> closeCodes)
             throws InterruptedException {
         CountDownLatch held = new CountDownLatch(1);
-        Runnable holdThere = () -> {
+        FakeSession fake = new FakeSession(new AtomicInteger());
+        fake.onAddressAsked = () -> {
             held.countDown();
             try {
                 release.await();
@@ -72,7 +80,8 @@ public final class FakeSessions {
                 Thread.currentThread().interrupt();
             }
         };
-        Session session = session(new AtomicInteger(), null, null, () -> { }, () -> { }, holdThere, closeCodes::add);
+        fake.onClose = closeCodes::add;
+        Session session = fake.session();
         Thread joining = new Thread(() -> players.join(session), "fake-session-join");
         joining.start();
         if (!held.await(10, TimeUnit.SECONDS)) {
@@ -92,37 +101,62 @@ public final class FakeSessions {
         player.markGone("closed by the test");
     }
 
-    private static Session session(AtomicInteger sends, Error firstSendFails, Throwable writesFail, Runnable beforeWriteFails,
-            Runnable onDisconnect, Runnable onAddressAsked, IntConsumer onClose) {
-        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "sendText" -> {
-                        if (sends.getAndIncrement() == 0 && firstSendFails != null) {
-                            throw firstSendFails;
+    /**
+     * What one fake session does: it counts its sends, and does nothing else unless an entry
+     * point above sets one of the other behaviours. Set before {@link #session()} and never
+     * after; the session reaches other threads through {@code Players}' lock or a thread's
+     * start, which publish what was set.
+     */
+    private static final class FakeSession {
+        private static final Runnable NOTHING = () -> { };
+
+        final AtomicInteger sends;
+        /** Thrown from the first send, as a bug would be (not reported through the callback). */
+        Error firstSendThrows;
+        /** Reported through each write's callback, as Jetty reports a write that failed. */
+        Throwable writesFail;
+        /** Run inside each write, before {@link #writesFail} is reported. */
+        Runnable beforeWriteFails = NOTHING;
+        Runnable onDisconnect = NOTHING;
+        /** Run when the join asks for the address, which it does inside {@code Players}' lock. */
+        Runnable onAddressAsked = NOTHING;
+        IntConsumer onClose = code -> { };
+
+        FakeSession(AtomicInteger sends) {
+            this.sends = sends;
+        }
+
+        Session session() {
+            return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "sendText" -> {
+                            if (sends.getAndIncrement() == 0 && firstSendThrows != null) {
+                                throw firstSendThrows;
+                            }
+                            if (writesFail != null) {
+                                beforeWriteFails.run();
+                                ((Callback) args[1]).fail(writesFail);
+                            }
+                            yield null;
                         }
-                        if (writesFail != null) {
-                            beforeWriteFails.run();
-                            ((Callback) args[1]).fail(writesFail);
+                        case "getRemoteSocketAddress" -> {
+                            onAddressAsked.run();
+                            yield new InetSocketAddress(0);
                         }
-                        yield null;
-                    }
-                    case "getRemoteSocketAddress" -> {
-                        onAddressAsked.run();
-                        yield new InetSocketAddress(0);
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> "fake session";
-                    case "disconnect" -> {
-                        onDisconnect.run();
-                        yield null;
-                    }
-                    case "close" -> {
-                        onClose.accept((Integer) args[0]);
-                        yield null;
-                    }
-                    default -> throw new UnsupportedOperationException("the fake session does not do " + method.getName()
-                            + " yet: teach it in FakeSessions");
-                });
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        case "toString" -> "fake session";
+                        case "disconnect" -> {
+                            onDisconnect.run();
+                            yield null;
+                        }
+                        case "close" -> {
+                            onClose.accept((Integer) args[0]);
+                            yield null;
+                        }
+                        default -> throw new UnsupportedOperationException("the fake session does not do " + method.getName()
+                                + " yet: teach it in FakeSessions");
+                    });
+        }
     }
 }
