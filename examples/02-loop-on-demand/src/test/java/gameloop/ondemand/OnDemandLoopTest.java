@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gameloop.shared.FakeSessions;
+import gameloop.shared.Game;
+import gameloop.shared.GameContext;
 import gameloop.shared.GameServer;
+import gameloop.shared.Player;
+import gameloop.shared.Players;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Races;
@@ -18,10 +23,13 @@ import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,6 +185,43 @@ class OnDemandLoopTest {
         assertFalse(loop.isRunning());
         ServerLog.awaitLine(server, "Match 1 is over: the server is stopping");
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    /**
+     * close() waits for the loop thread outside its lock, because that thread may need the lock
+     * to finish: a player dropped during the last tick (a failed send does that, on the loop
+     * thread) leaves through reconcile(). Waiting inside the lock, the two would hold each other
+     * up for the whole stop timeout. Here a tick deaf to interrupts drops a player once the stop
+     * interrupts it.
+     */
+    @Test
+    void aPlayerDroppedOnTheLoopThreadDuringTheStopDoesNotHoldItUp() throws Exception {
+        Players players = new Players();
+        AtomicReference<Player> dropped = new AtomicReference<>();
+        CountDownLatch inTickTwo = new CountDownLatch(1);
+        OnDemandGameLoop game = new OnDemandGameLoop(new GameContext(players, TICK, "drop-during-stop-test-"), n -> {
+            if (n == 2) {
+                inTickTwo.countDown();
+                Threads.waitIgnoringInterrupts(() -> Thread.currentThread().isInterrupted(), Duration.ofSeconds(10));
+                FakeSessions.leave(dropped.get()); // as a failed send would: reconcile() on this thread
+            }
+            return Protocol.tick(n);
+        });
+        try {
+            FakeSessions.attach(players, game);
+            FakeSessions.join(players, new AtomicInteger());
+            dropped.set(FakeSessions.join(players, new AtomicInteger()));
+            assertTrue(inTickTwo.await(10, TimeUnit.SECONDS));
+
+            long began = System.nanoTime();
+            game.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+            assertTrue(took.compareTo(Game.STOP_TIMEOUT) < 0, "close() took " + took.toMillis() + " ms");
+            assertTrue(dropped.get().isGone(), "the player was dropped, on the loop thread");
+        } finally {
+            game.close();
+        }
     }
 
     /**

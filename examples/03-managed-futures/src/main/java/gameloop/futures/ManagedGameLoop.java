@@ -45,7 +45,8 @@ final class ManagedGameLoop implements Game {
     /** One thread: a new loop can start only once the old one has really ended. */
     private final ExecutorService loopThread;
 
-    private final Object lock = new Object();
+    /** Every decision's lock. Only a test passes its own, to hold the decisions back at a chosen moment. */
+    private final Object lock;
     /** The loop now running, or null. Guarded by {@link #lock}, like every field below. */
     private Loop loop;
     private int loopsStarted;
@@ -59,6 +60,11 @@ final class ManagedGameLoop implements Game {
     }
 
     ManagedGameLoop(GameContext context, LongFunction<String> tickMessage) {
+        this(context, tickMessage, new Object());
+    }
+
+    ManagedGameLoop(GameContext context, LongFunction<String> tickMessage, Object lock) {
+        this.lock = lock;
         this.players = context.players();
         this.period = context.tickPeriod();
         this.tickMessage = tickMessage;

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gameloop.shared.FakeSessions;
+import gameloop.shared.Game;
+import gameloop.shared.GameContext;
 import gameloop.shared.GameServer;
+import gameloop.shared.Player;
+import gameloop.shared.Players;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Races;
@@ -23,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -327,5 +333,68 @@ class ManagedGameLoopTest {
         await().until(() -> loop.crashes() == 1);
         assertEquals("a bug in tick 2, as the loop was cancelled", loop.lastCrash().getMessage());
         assertFalse(loop.isRunning(), "nobody is here: no new loop");
+    }
+
+    /**
+     * A crash report can come late: the last player leaves and a newcomer starts the next loop
+     * between a crash and its report (done() waits for the lock meanwhile). The report must then
+     * leave the newcomer's loop alone, not start a third beside it: on the one loop thread, a
+     * loop the game no longer holds would tick on for good, and keep every later loop waiting.
+     */
+    @Test
+    void aCrashReportedAfterTheNextLoopStartedReplacesNothing() {
+        Players players = new Players();
+        Object lock = new Object();
+        AtomicReference<Thread> loopThread = new AtomicReference<>();
+        ManagedGameLoop game = new ManagedGameLoop(new GameContext(players, TICK, "late-crash-report-test-"), n -> {
+            if (loopThread.compareAndSet(null, Thread.currentThread())) {
+                throw new IllegalStateException("a bug in the first loop's first tick, on purpose");
+            }
+            return Protocol.tick(n);
+        }, lock);
+        try {
+            FakeSessions.attach(players, game);
+            AtomicInteger newcomersSends = new AtomicInteger();
+            synchronized (lock) {
+                Player first = FakeSessions.join(players, new AtomicInteger()); // loop 1 starts, and crashes at once
+                // Its report is kept waiting for this lock (nothing else blocks that thread).
+                await().until(() -> loopThread.get() != null && loopThread.get().getState() == Thread.State.BLOCKED);
+                FakeSessions.leave(first); // its cancel finds loop 1 failed already
+                FakeSessions.join(players, newcomersSends); // loop 2, queued behind the report
+            }
+
+            await().until(() -> game.crashes() == 1 && newcomersSends.get() >= 3);
+            assertEquals(2, game.loopsStarted(), "the late report started a loop beside the newcomer's");
+        } finally {
+            game.close();
+        }
+    }
+
+    /**
+     * close() waits for the loop thread outside its lock, because that thread may need the lock
+     * to finish: a tick that fails after the close's cancel is reported under it (a failure that
+     * lost the race to a cancel). Waiting inside the lock, each would hold the other up for the
+     * whole stop timeout.
+     */
+    @Test
+    void aFailureAfterTheStopsCancelDoesNotHoldTheStopUp() throws Exception {
+        CountDownLatch inTickTwo = new CountDownLatch(1);
+        start(TICK, n -> {
+            if (n == 2) {
+                inTickTwo.countDown();
+                Threads.waitIgnoringInterrupts(() -> Thread.currentThread().isInterrupted(), Duration.ofSeconds(10));
+                throw new IllegalStateException("a bug in tick 2, as the server stopped");
+            }
+            return Protocol.tick(n);
+        });
+        clients.connect(server.webSocketUri());
+        assertTrue(inTickTwo.await(10, TimeUnit.SECONDS));
+
+        long began = System.nanoTime();
+        loop.close(); // the server's stop calls it first
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+        assertTrue(took.compareTo(Game.STOP_TIMEOUT) < 0, "close() took " + took.toMillis() + " ms");
+        assertEquals(1, loop.crashes(), "the failure is reported all the same");
     }
 }
