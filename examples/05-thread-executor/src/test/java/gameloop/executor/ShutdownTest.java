@@ -26,24 +26,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShutdownTest {
 
     /**
-     * The loop is in the middle of a minute-long blocking call. Only an interrupt can end it in
-     * time, and only a loop that ends on the interrupt (instead of going round again) lets the
-     * server stop within two seconds.
+     * The loop is in the middle of a minute-long blocking call: the simulation's, or its wait for
+     * the state's owner, busy with a minute-long step. Only an interrupt can end either in time,
+     * and only a loop that ends on the interrupt (instead of going round again) lets the server
+     * stop within two seconds.
      */
-    @Test
-    void stoppingInterruptsTheBlockedLoopAtOnceAndLeavesNoThreads() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"the simulation", "the hand-over"})
+    void stoppingInterruptsTheBlockedLoopAtOnceAndLeavesNoThreads(String blockedIn) throws Exception {
         AtomicBoolean blockNext = new AtomicBoolean();
         CountDownLatch blocked = new CountDownLatch(1);
         ThreadExecutorGame[] game = new ThreadExecutorGame[1];
         ServerLog.capture();
         GameServer server = GameServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMillis(20)),
                 context -> game[0] = new ThreadExecutorGame(context, now -> {
-                    if (blockNext.getAndSet(false)) {
+                    if (blockedIn.equals("the simulation") && blockNext.getAndSet(false)) {
                         blocked.countDown();
                         Thread.sleep(Duration.ofMinutes(1).toMillis());
                     }
                     return new Step(now.tick() + 1);
-                }, Protocol::tick, ThreadExecutorGame.HAND_OVER_TIMEOUT));
+                }, n -> {
+                    if (blockedIn.equals("the hand-over") && blockNext.getAndSet(false)) {
+                        blocked.countDown();
+                        sleepUnlessInterrupted(Duration.ofMinutes(1)); // on the owner, while the loop waits for it
+                    }
+                    return Protocol.tick(n);
+                }, Duration.ofMinutes(2))); // longer than the block: only the stop may end the wait
         try (TestClients clients = new TestClients()) {
             List<TestClient> players = clients.connect(server.webSocketUri(), 3);
             await().until(() -> players.stream().allMatch(p -> p.ticks().size() >= 2));
@@ -64,6 +72,14 @@ class ShutdownTest {
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
         } finally {
             server.close();
+        }
+    }
+
+    private static void sleepUnlessInterrupted(Duration time) {
+        try {
+            Thread.sleep(time.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
