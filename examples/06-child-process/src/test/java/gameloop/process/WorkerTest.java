@@ -262,6 +262,47 @@ class WorkerTest {
     }
 
     /**
+     * A reader that dies of an {@link Error} (an {@code OutOfMemoryError}, say) still reports
+     * its worker ended, from its {@code finally}: a reader that died without a word would leave
+     * the worker unreplaced, and every later period skipped as "still on a request". The Error
+     * still ends the thread, uncaught, where the JVM reports it.
+     */
+    @Test
+    void aReaderThatDiesOfAnErrorStillReportsItsWorkerEnded() throws Exception {
+        ServerLog.capture();
+        Process child = new ProcessBuilder("sh", "-c", "exec sleep 60").start();
+        Process unreadable = new DelegatingProcess(child) {
+            @Override
+            public InputStream getInputStream() {
+                return new InputStream() {
+                    @Override
+                    public int read() {
+                        throw new OutOfMemoryError("the test's stand-in for an Error while reading");
+                    }
+                };
+            }
+        };
+        CompletableFuture<Throwable> uncaught = new CompletableFuture<>();
+        ThreadFactory reader = runnable -> {
+            Thread thread = threads("results").newThread(runnable);
+            thread.setUncaughtExceptionHandler((dead, e) -> uncaught.complete(e));
+            return thread;
+        };
+        try {
+            worker = new Worker(unreadable, reader, threads("stderr"), recording(Duration.ZERO));
+            worker.startReading();
+
+            assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
+            assertFalse(child.isAlive());
+            assertEquals("the test's stand-in for an Error while reading", uncaught.get(20, TimeUnit.SECONDS).getMessage());
+            List<String> log = ServerLog.ofThreadsNamed(prefix);
+            assertTrue(log.contains("Worker " + child.pid() + "'s reader failed but it is still running; killing it"), log::toString);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
      * Where the system has no SIGTERM (Windows: there {@code destroy()} is as abrupt as
      * {@code destroyForcibly()}), a worker that stays after its stdin closes is killed after the
      * first grace period, and the log does not speak of a SIGTERM it never sent. Played here by a
