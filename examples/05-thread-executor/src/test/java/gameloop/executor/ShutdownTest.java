@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.executor.GameState.Step;
+import gameloop.shared.GameContext;
 import gameloop.shared.GameServer;
+import gameloop.shared.Players;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.DeafWork;
@@ -112,6 +114,21 @@ class ShutdownTest {
         } finally {
             server.close();
         }
+    }
+
+    /**
+     * A server stopped as it starts (a failed start, or Ctrl+C in that moment) can close the game
+     * before it starts it: the start must then start no loop, and leave no thread behind.
+     */
+    @Test
+    void aStartAfterTheGameClosedStartsNoLoop() {
+        ThreadExecutorGame game = new ThreadExecutorGame(new GameContext(new Players(), Duration.ofMillis(20), "start-after-close-test-"));
+        game.close();
+
+        game.start();
+
+        assertEquals(0, game.loopsStarted());
+        Threads.assertNoneLeft("start-after-close-test-", Duration.ofSeconds(5));
     }
 
     @Test
