@@ -86,7 +86,7 @@ class OnDemandLoopTest {
     void theFirstPlayerStartsTheLoopAndTheLastOneStopsIt() {
         TestClient first = clients.connect(server.webSocketUri());
         await().until(() -> first.lastTickNumber() >= 1);
-        assertEquals(1, first.tickNumbers().get(0), "a match's first tick is tick 1, sent at once");
+        assertEquals(1, first.tickNumbers().get(0), "a match's first tick is tick 1 (MatchChurnTest shows it comes at once)");
         // The lines the chapter says to watch the terminal for.
         ServerLog.awaitLine(server, "player \\d+ joined from .*");
         ServerLog.awaitLine(server, "Match 1 started: a player joined an empty server");
