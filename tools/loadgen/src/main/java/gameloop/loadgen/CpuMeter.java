@@ -18,7 +18,7 @@ import java.util.Map;
  * too: one reading thread busy for a whole core is as saturated as the machine, though on two
  * cores it is only half of the process's share.
  *
- * <p>Only the key timer thread calls {@link #sample}; {@link #finish} runs after that thread has
+ * <p>Only the meter's timer thread calls {@link #sample}; {@link #finish} runs after that thread has
  * terminated, which makes its writes visible.
  */
 final class CpuMeter {

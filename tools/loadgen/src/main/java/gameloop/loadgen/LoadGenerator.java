@@ -4,6 +4,7 @@ import gameloop.loadgen.Analysis.Ramp;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -191,13 +193,15 @@ public final class LoadGenerator {
     private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService keys, ScheduledExecutorService meter,
                                      Transport transport, int ticksToTrack) throws InterruptedException {
         CpuMeter cpu = new CpuMeter(threadNamePrefix);
+        List<PressesWhenDue> presses = new ArrayList<>();
         if (!clients.isEmpty()) {
             long period = options.keyPeriod().toNanos();
             for (int i = 0; i < clients.size(); i++) {
                 // Staggered, so the server sees a steady stream of keys rather than one burst per period.
                 long delay = period * i / clients.size();
-                keys.scheduleAtFixedRate(new PressesWhenDue(clients.get(i), System.nanoTime() + delay, period), delay, period,
-                        TimeUnit.NANOSECONDS);
+                PressesWhenDue client = new PressesWhenDue(clients.get(i), System.nanoTime() + delay, period);
+                presses.add(client);
+                keys.scheduleAtFixedRate(client, delay, period, TimeUnit.NANOSECONDS);
             }
             TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());
         }
@@ -216,15 +220,34 @@ public final class LoadGenerator {
         }
         long end = System.nanoTime();
         ledger.closeWindow(end);
+        sendPressesDueBefore(end, presses, keys);
         stopTimers(List.of(keys, meter)); // cancels the presses, the sampler and the probes
         return cpu.finish(end);
+    }
+
+    /**
+     * A key timer held up on a busy machine runs behind, and the presses of the window's last
+     * moments that it has not sent yet would be cancelled with it, unsent and uncounted: the very
+     * presses that waited longest. They belong to the window, so they go out now, on the timer's
+     * own thread (the only one that moves a client's next due time), before it stops.
+     */
+    private void sendPressesDueBefore(long end, List<PressesWhenDue> presses, ScheduledExecutorService keys)
+            throws InterruptedException {
+        Future<?> sent = keys.submit(() -> presses.forEach(client -> client.pressAllDueBefore(end)));
+        try {
+            sent.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot happen: a press never throws", e.getCause());
+        } catch (TimeoutException e) {
+            console.println("WARNING: the key timer could not send the window's last presses within 5 s; they are left out.");
+        }
     }
 
     /**
      * One client's presses, at a fixed rate, each passed the time it was due as well as the time
      * it went out: {@link LoadClient#pressKey(long, long)} times the echo from the first.
      */
-    private static final class PressesWhenDue implements Runnable {
+    static final class PressesWhenDue implements Runnable {
         private final LoadClient client;
         private final long period;
         private long due;
@@ -239,6 +262,13 @@ public final class LoadGenerator {
         public void run() {
             client.pressKey(due, System.nanoTime());
             due += period; // a timer that fell behind runs the missed ones at once, each with its own due time
+        }
+
+        /** Sends, now, every press due before {@code end} that has not gone out yet. */
+        void pressAllDueBefore(long end) {
+            while (due - end < 0) {
+                run();
+            }
         }
     }
 
