@@ -236,17 +236,9 @@ class WorkerTest {
     void aWorkerWhoseResultsCannotBeReadIsKilledAndTheLogSaysSo() throws Exception {
         ServerLog.capture();
         Process child = new ProcessBuilder("sh", "-c", "exec sleep 60").start();
-        Process unreadable = new DelegatingProcess(child) {
-            @Override
-            public InputStream getInputStream() {
-                return new InputStream() {
-                    @Override
-                    public int read() throws IOException {
-                        throw new IOException("the test's stand-in for a pipe that fails");
-                    }
-                };
-            }
-        };
+        Process unreadable = readingStdout(child, () -> {
+            throw new IOException("the test's stand-in for a pipe that fails");
+        });
         try {
             worker = new Worker(unreadable, threads("results"), threads("stderr"), recording(Duration.ZERO));
             worker.startReading();
@@ -261,6 +253,26 @@ class WorkerTest {
         }
     }
 
+    /** What a read of the stand-in's stdout does. */
+    private interface Read {
+        int read() throws IOException;
+    }
+
+    /** {@code child}, whose stdout, as the worker sees it, reads through {@code read}. */
+    private static Process readingStdout(Process child, Read read) {
+        return new DelegatingProcess(child) {
+            @Override
+            public InputStream getInputStream() {
+                return new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        return read.read();
+                    }
+                };
+            }
+        };
+    }
+
     /**
      * A reader that dies of an {@link Error} (an {@code OutOfMemoryError}, say) still reports
      * its worker ended, from its {@code finally}: a reader that died without a word would leave
@@ -271,17 +283,9 @@ class WorkerTest {
     void aReaderThatDiesOfAnErrorStillReportsItsWorkerEnded() throws Exception {
         ServerLog.capture();
         Process child = new ProcessBuilder("sh", "-c", "exec sleep 60").start();
-        Process unreadable = new DelegatingProcess(child) {
-            @Override
-            public InputStream getInputStream() {
-                return new InputStream() {
-                    @Override
-                    public int read() {
-                        throw new OutOfMemoryError("the test's stand-in for an Error while reading");
-                    }
-                };
-            }
-        };
+        Process unreadable = readingStdout(child, () -> {
+            throw new OutOfMemoryError("the test's stand-in for an Error while reading");
+        });
         CompletableFuture<Throwable> uncaught = new CompletableFuture<>();
         ThreadFactory reader = runnable -> {
             Thread thread = threads("results").newThread(runnable);
