@@ -250,11 +250,6 @@ class BrowserTest {
     }
 
     /**
-     * Connections that never open say why, in words: one the learner cancelled, and one to a
-     * server that has stopped. (The browser reports both as an error and a 1006 close; the page
-     * leaves out the error of a connection the learner cancelled.)
-     */
-    /**
      * Firefox scrolls smoothly, over several frames. At a tick every few ms each frame has new
      * lines, and the page pinning a following log to its bottom in the first of those frames
      * cancelled the reader's scroll before it moved (Page Up held once in nine tries at 20 ms, a
@@ -278,6 +273,11 @@ class BrowserTest {
         }
     }
 
+    /**
+     * Connections that never open say why, in words: one the learner cancelled, and one to a
+     * server that has stopped. (The browser reports both as an error and a 1006 close; the page
+     * leaves out the error of a connection the learner cancelled.)
+     */
     @Test
     void inChromiumAConnectionThatNeverOpenedSaysWhy(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
@@ -468,7 +468,7 @@ class BrowserTest {
     @Test
     void inChromiumALateTickReadsAsOneLineWithThreeCardsToARow(@TempDir Path profile) throws Exception {
         // Each player gets enough ticks to give its log a scrollbar, then one with a four-digit
-        // number, 2.5 s late: the longest tick line a learner meets in half an hour at 2 s a tick.
+        // number, 2.5 s late: the longest tick line a learner meets in an hour at 2 s a tick.
         Game.Factory scripted = context -> new Game() {
             private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(context.threads("script"));
 

@@ -117,8 +117,9 @@ class ShutdownTest {
     }
 
     /**
-     * A server stopped as it starts (a failed start, or Ctrl+C in that moment) can close the game
-     * before it starts it: the start must then start no loop, and leave no thread behind.
+     * A Ctrl+C during a start that outlasts the shutdown hook's wait for it (10 s) stops the
+     * server, and the game, before the start reaches the game's start(): that start must then
+     * start no loop, and leave no thread behind.
      */
     @Test
     void aStartAfterTheGameClosedStartsNoLoop() {

@@ -239,7 +239,7 @@ public final class LoadGenerator {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot happen: a press never throws", e.getCause());
         } catch (TimeoutException e) {
-            console.println("WARNING: the key timer could not send the window's last presses within 5 s; they are left out.");
+            console.println("WARNING: the key timer could not send the window's last presses within 5 s; those not sent yet are left out.");
         }
     }
 
@@ -264,9 +264,9 @@ public final class LoadGenerator {
             due += period; // a timer that fell behind runs the missed ones at once, each with its own due time
         }
 
-        /** Sends, now, every press due before {@code end} that has not gone out yet. */
+        /** Sends, now, every press due before {@code end} that has not gone out yet; stops if the timer is stopped. */
         void pressAllDueBefore(long end) {
-            while (due - end < 0) {
+            while (due - end < 0 && !Thread.currentThread().isInterrupted()) {
                 run();
             }
         }
