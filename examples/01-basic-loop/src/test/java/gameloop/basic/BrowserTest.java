@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -402,32 +403,18 @@ class BrowserTest {
      */
     @Test
     void inChromiumEachTickSaysHowLateItIsAndWhetherItsNumberJumped(@TempDir Path profile) throws Exception {
-        Game.Factory scripted = context -> new Game() {
-            private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(context.threads("script"));
-
-            @Override
-            public void playerJoined(Player player) {
-                // The first a little later, once the page has settled. Tick 4 comes 3 s after
-                // tick 2, so it is still late if tick 2 reaches the page up to 1.9 s behind its
-                // time; tick 1 again is sent right behind it, so it is early however late both are.
-                at(500, () -> player.send(Protocol.tick(1)));
-                at(1500, () -> player.send(Protocol.tick(2)));
-                at(2500, () -> player.send(Protocol.TICK_PREFIX + "soon")); // no number: not a tick
-                at(4500, () -> {
-                    player.send(Protocol.tick(4));
-                    player.send(Protocol.tick(1));
-                });
-            }
-
-            private void at(long millisAfterJoining, Runnable send) {
-                script.schedule(send, millisAfterJoining, TimeUnit.MILLISECONDS);
-            }
-
-            @Override
-            public void close() {
-                Game.stopAndAwait(script);
-            }
-        };
+        Game.Factory scripted = sendingToEachPlayer((player, script) -> {
+            // The first a little later, once the page has settled. Tick 4 comes 3 s after tick 2,
+            // so it is still late if tick 2 reaches the page up to 1.9 s behind its time; tick 1
+            // again is sent right behind it, so it is early however late both are.
+            script.at(500, () -> player.send(Protocol.tick(1)));
+            script.at(1500, () -> player.send(Protocol.tick(2)));
+            script.at(2500, () -> player.send(Protocol.TICK_PREFIX + "soon")); // no number: not a tick
+            script.at(4500, () -> {
+                player.send(Protocol.tick(4));
+                player.send(Protocol.tick(1));
+            });
+        });
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), scripted)) {
             page.click("#connect");
             await().atMost(Duration.ofSeconds(15)).until(() -> page.lines("li.tick").size() == 4);
@@ -469,23 +456,13 @@ class BrowserTest {
     void inChromiumALateTickReadsAsOneLineWithThreeCardsToARow(@TempDir Path profile) throws Exception {
         // Each player gets enough ticks to give its log a scrollbar, then one with a four-digit
         // number, 2.5 s late: the longest tick line a learner meets in an hour at 2 s a tick.
-        Game.Factory scripted = context -> new Game() {
-            private final ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(context.threads("script"));
-
-            @Override
-            public void playerJoined(Player player) {
-                for (int n = 1; n <= 40; n++) {
-                    long number = n;
-                    script.schedule(() -> player.send(Protocol.tick(number)), 500 + 25 * n, TimeUnit.MILLISECONDS);
-                }
-                script.schedule(() -> player.send(Protocol.tick(1234)), 4000, TimeUnit.MILLISECONDS);
+        Game.Factory scripted = sendingToEachPlayer((player, script) -> {
+            for (int n = 1; n <= 40; n++) {
+                long number = n;
+                script.at(500 + 25 * n, () -> player.send(Protocol.tick(number)));
             }
-
-            @Override
-            public void close() {
-                Game.stopAndAwait(script);
-            }
-        };
+            script.at(4000, () -> player.send(Protocol.tick(1234)));
+        });
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), scripted)) {
             page.browser.manage().window().setSize(new Dimension(1366, 768));
             for (int i = 0; i < 4; i++) { // a fourth card makes the page scroll, and its scrollbar narrows every card
@@ -512,6 +489,31 @@ class BrowserTest {
                         + " > late.querySelector('time').getBoundingClientRect().top + 2; }).length") == 0);
             }
         }
+    }
+
+    /** When a scripted game sends what, counted from the player's join. */
+    private interface Script {
+        void at(long millisAfterJoining, Runnable send);
+    }
+
+    /**
+     * A game that does not tick: to each player who joins, it plays {@code script}, on a thread
+     * of its own that its close stops and awaits.
+     */
+    private static Game.Factory sendingToEachPlayer(BiConsumer<Player, Script> script) {
+        return context -> new Game() {
+            private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(context.threads("script"));
+
+            @Override
+            public void playerJoined(Player player) {
+                script.accept(player, (millis, send) -> sender.schedule(send, millis, TimeUnit.MILLISECONDS));
+            }
+
+            @Override
+            public void close() {
+                Game.stopAndAwait(sender);
+            }
+        };
     }
 
     private static final Pattern TICK_LINE = Pattern.compile(".* game loop says: tick (\\d+) \\+(\\d+) ms( late| early)?(.*)");
