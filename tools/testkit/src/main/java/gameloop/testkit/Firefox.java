@@ -190,15 +190,27 @@ public final class Firefox implements AutoCloseable {
 
     /** A real mouse click (move, press, release) in the middle of the element {@code selector} matches. */
     public void click(String selector) throws Exception {
+        long[] middle = middleOf(selector);
+        perform(Map.of("type", "pointer", "id", "mouse", "parameters", Map.of("pointerType", "mouse"), "actions", List.of(
+                Map.of("type", "pointerMove", "x", middle[0], "y", middle[1]),
+                Map.of("type", "pointerDown", "button", 0),
+                Map.of("type", "pointerUp", "button", 0))));
+    }
+
+    /** A real turn of the mouse wheel over the middle of the element {@code selector} matches: up for a negative {@code pixels}. */
+    public void wheel(String selector, long pixels) throws Exception {
+        long[] middle = middleOf(selector);
+        perform(Map.of("type", "wheel", "id", "wheel", "actions", List.of(
+                Map.of("type", "scroll", "x", middle[0], "y", middle[1], "deltaX", 0, "deltaY", pixels))));
+    }
+
+    private long[] middleOf(String selector) throws Exception {
         Map<String, Object> box = JSON.toType(String.valueOf(evaluate(
                 "JSON.stringify(document.querySelector(" + JSON.toJson(selector) + ").getBoundingClientRect())")),
                 Json.MAP_TYPE);
-        long x = Math.round(((Number) box.get("x")).doubleValue() + ((Number) box.get("width")).doubleValue() / 2);
-        long y = Math.round(((Number) box.get("y")).doubleValue() + ((Number) box.get("height")).doubleValue() / 2);
-        perform(Map.of("type", "pointer", "id", "mouse", "parameters", Map.of("pointerType", "mouse"), "actions", List.of(
-                Map.of("type", "pointerMove", "x", x, "y", y),
-                Map.of("type", "pointerDown", "button", 0),
-                Map.of("type", "pointerUp", "button", 0))));
+        return new long[] {
+                Math.round(((Number) box.get("x")).doubleValue() + ((Number) box.get("width")).doubleValue() / 2),
+                Math.round(((Number) box.get("y")).doubleValue() + ((Number) box.get("height")).doubleValue() / 2)};
     }
 
     /** A real key press and release, sent to whatever has the focus. */
