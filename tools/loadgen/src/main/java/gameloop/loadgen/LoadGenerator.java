@@ -4,7 +4,6 @@ import gameloop.loadgen.Analysis.Ramp;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -14,7 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -108,10 +106,8 @@ public final class LoadGenerator {
         Instant startedAt = Instant.now();
         ServerInfo info = fetchInfo();
         Transport transport = newTransport();
-        // Two timers: one for the key presses alone, so the CPU samples and the probes, which take
-        // a few ms now and then, never hold a press back.
-        ScheduledExecutorService keys = Executors.newSingleThreadScheduledExecutor(
-                runnable -> new Thread(runnable, threadNamePrefix + "keys"));
+        // Two timers: the key presses' own, and one for the CPU samples and the probes.
+        KeyTimer keys = new KeyTimer(threadNamePrefix + "keys");
         ScheduledExecutorService meter = Executors.newSingleThreadScheduledExecutor(
                 runnable -> new Thread(runnable, threadNamePrefix + "meter"));
         Ramp ramp;
@@ -131,7 +127,7 @@ public final class LoadGenerator {
             closeAll(ramp.connected());
         } finally {
             measuring.completeExceptionally(new IllegalStateException("the run ended before it measured"));
-            stop(List.of(keys, meter), transport);
+            stop(keys, meter, transport);
         }
         // Every client thread has stopped: nothing writes to the recordings any more.
         String firstLoss = lost.stream().map(LoadClient::endReason).filter(Objects::nonNull).findFirst().orElse(null);
@@ -190,19 +186,11 @@ public final class LoadGenerator {
      * sampled every second, and the reading threads are probed every 10 ms. The clients do the
      * work: this thread only waits.
      */
-    private CpuMeter.Figures measure(List<LoadClient> clients, ScheduledExecutorService keys, ScheduledExecutorService meter,
+    private CpuMeter.Figures measure(List<LoadClient> clients, KeyTimer keys, ScheduledExecutorService meter,
                                      Transport transport, int ticksToTrack) throws InterruptedException {
         CpuMeter cpu = new CpuMeter(threadNamePrefix);
-        List<PressesWhenDue> presses = new ArrayList<>();
         if (!clients.isEmpty()) {
-            long period = options.keyPeriod().toNanos();
-            for (int i = 0; i < clients.size(); i++) {
-                // Staggered, so the server sees a steady stream of keys rather than one burst per period.
-                long delay = period * i / clients.size();
-                PressesWhenDue client = new PressesWhenDue(clients.get(i), System.nanoTime() + delay, period);
-                presses.add(client);
-                keys.scheduleAtFixedRate(client, delay, period, TimeUnit.NANOSECONDS);
-            }
+            keys.start(clients, options.keyPeriod());
             TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());
         }
         // The meter first: its start reads every thread's CPU time, which takes a while, and a
@@ -220,56 +208,12 @@ public final class LoadGenerator {
         }
         long end = System.nanoTime();
         ledger.closeWindow(end);
-        sendPressesDueBefore(end, presses, keys);
-        stopTimers(List.of(keys, meter)); // cancels the presses, the sampler and the probes
+        if (!keys.stopAt(end)) { // a timer behind sends the window's last presses first
+            console.printf("WARNING: the key timer could not send the window's last presses within %d s;"
+                    + " those not sent yet are left out.%n", KeyTimer.LAST_PRESSES_TIMEOUT.toSeconds());
+        }
+        stopTimer(meter); // cancels the sampler and the probes
         return cpu.finish(end);
-    }
-
-    /**
-     * A key timer held up on a busy machine runs behind, and the presses of the window's last
-     * moments that it has not sent yet would be cancelled with it, unsent and uncounted: the very
-     * presses that waited longest. They belong to the window, so they go out now, on the timer's
-     * own thread (the only one that moves a client's next due time), before it stops.
-     */
-    private void sendPressesDueBefore(long end, List<PressesWhenDue> presses, ScheduledExecutorService keys)
-            throws InterruptedException {
-        Future<?> sent = keys.submit(() -> presses.forEach(client -> client.pressAllDueBefore(end)));
-        try {
-            sent.get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot happen: a press never throws", e.getCause());
-        } catch (TimeoutException e) {
-            console.println("WARNING: the key timer could not send the window's last presses within 5 s; those not sent yet are left out.");
-        }
-    }
-
-    /**
-     * One client's presses, at a fixed rate, each passed the time it was due as well as the time
-     * it went out: {@link LoadClient#pressKey(long, long)} times the echo from the first.
-     */
-    static final class PressesWhenDue implements Runnable {
-        private final LoadClient client;
-        private final long period;
-        private long due;
-
-        PressesWhenDue(LoadClient client, long firstDue, long period) {
-            this.client = client;
-            this.due = firstDue;
-            this.period = period;
-        }
-
-        @Override
-        public void run() {
-            client.pressKey(due, System.nanoTime());
-            due += period; // a timer that fell behind runs the missed ones at once, each with its own due time
-        }
-
-        /** Sends, now, every press due before {@code end} that has not gone out yet; stops if the timer is stopped. */
-        void pressAllDueBefore(long end) {
-            while (due - end < 0 && !Thread.currentThread().isInterrupted()) {
-                run();
-            }
-        }
     }
 
     /**
@@ -307,9 +251,14 @@ public final class LoadGenerator {
     }
 
     /** Stops the timers and the client, and waits for their threads. */
-    private void stop(List<ScheduledExecutorService> timers, Transport transport) {
+    private void stop(KeyTimer keys, ScheduledExecutorService meter, Transport transport) {
+        // Already stopped after a full run; this is for runs that failed earlier.
+        meter.shutdownNow(); // now, so that an interrupt while the key timer is awaited cannot leave it running
         try {
-            stopTimers(timers); // already stopped after a full run; this is for runs that failed earlier
+            if (!keys.stop()) {
+                console.println("WARNING: the key timer did not stop within 5 s");
+            }
+            stopTimer(meter);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // we are stopping anyway; let the caller see it
         } finally {
@@ -317,12 +266,10 @@ public final class LoadGenerator {
         }
     }
 
-    private void stopTimers(List<ScheduledExecutorService> timers) throws InterruptedException {
-        timers.forEach(ScheduledExecutorService::shutdownNow);
-        for (ScheduledExecutorService timer : timers) {
-            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-                console.println("WARNING: a timer of the load generator did not stop within 5 s");
-            }
+    private void stopTimer(ScheduledExecutorService timer) throws InterruptedException {
+        timer.shutdownNow();
+        if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+            console.println("WARNING: the load generator's CPU and probe timer did not stop within 5 s");
         }
     }
 

@@ -204,29 +204,6 @@ class LoadClientTest {
         assertEquals(30.0, late.max(), 0.02);
     }
 
-    /**
-     * A key timer that fell behind sends, as the window closes, every press due in the window it
-     * has not sent yet: cancelled with the timer, the presses that waited longest would be lost
-     * from the figures without a word.
-     */
-    @Test
-    void aTimerBehindAtTheWindowsCloseStillSendsThePressesDueInIt() {
-        TickLedger window = new TickLedger();
-        long start = System.nanoTime();
-        window.openWindow(start, 16);
-        Echoes echoes = new Echoes();
-        LoadClient pressing = new LoadClient(window, echoes);
-        pressing.opened(new QuietConnection(), start);
-        LoadGenerator.PressesWhenDue presses = new LoadGenerator.PressesWhenDue(pressing, start + 5 * MS, 10 * MS);
-        presses.run(); // due 5 ms into the window
-        presses.run(); // due at 15 ms; then the timer falls behind
-        window.closeWindow(start + 100 * MS);
-
-        presses.pressAllDueBefore(start + 100 * MS); // due at 25, 35, ..., 95 ms
-
-        assertEquals(10, echoes.pressedCount());
-    }
-
     @Test
     void anOvertakenPressIsCountedAndItsLateEchoTakenForTheNewerPress() {
         Echoes echoes = new Echoes();

@@ -1,0 +1,107 @@
+package gameloop.loadgen;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gameloop.testkit.Threads;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The key timer: every press due in the window is sent and counted, also by a timer running behind as the window closes. */
+class KeyTimerTest {
+    private static final long MS = 1_000_000L;
+
+    /** On made-up times: presses due before the window's close that had not gone out go out now, and no others. */
+    @Test
+    void aTimerThatFellBehindSendsEveryPressDueBeforeTheClose() {
+        TickLedger window = new TickLedger();
+        long start = System.nanoTime();
+        window.openWindow(start, 16);
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(window, echoes);
+        pressing.opened(new HeldUpConnection(0), start); // holds nothing up
+        KeyTimer.PressesWhenDue presses = new KeyTimer.PressesWhenDue(pressing, start + 5 * MS, 10 * MS);
+        presses.run(); // due 5 ms into the window
+        presses.run(); // due at 15 ms; then the timer falls behind
+        window.closeWindow(start + 100 * MS);
+
+        presses.pressAllDueBefore(start + 100 * MS); // due at 25, 35, ..., 95 ms
+
+        assertEquals(10, echoes.pressedCount());
+    }
+
+    /**
+     * A timer held up as the window closes (here by a send that keeps its thread until 100 ms
+     * after the close, as a busy machine can) sends every press due in the window before it
+     * stops, each timed from when it was due. Stopped at once, it would cancel the window's last
+     * presses unsent and uncounted: the very presses that waited longest.
+     */
+    @Test
+    void aTimerHeldUpAsTheWindowClosesStillSendsEveryPressDueInIt() throws Exception {
+        TickLedger window = new TickLedger();
+        long opened = System.nanoTime();
+        window.openWindow(opened, 16);
+        Echoes echoes = new Echoes();
+        LoadClient pressing = new LoadClient(window, echoes);
+        KeyTimer keys = new KeyTimer("key-timer-test");
+        try {
+            HeldUpConnection connection = new HeldUpConnection(6);
+            pressing.opened(connection, opened);
+            long firstDue = keys.start(List.of(pressing), Duration.ofMillis(10));
+            long end = firstDue + 195 * MS; // presses due at 0, 10, ..., 190 ms: 20 in the window
+            connection.holdUntil = end + 100 * MS;
+            TimeUnit.NANOSECONDS.sleep(end - System.nanoTime()); // the window
+            window.closeWindow(end);
+
+            assertTrue(keys.stopAt(end), "the last presses were not sent in time");
+
+            assertEquals(20, echoes.pressedCount(), "presses counted in the window");
+            // The press due at 60 ms waited for the held-up send to end, 100 ms after the close.
+            double lateMs = Results.Summary.ofMicros(echoes.sentLateMicros()).max();
+            assertTrue(lateMs >= 200, () -> "the latest press was timed from when it went out, not when it was due: " + lateMs + " ms");
+        } finally {
+            assertTrue(keys.stop(), "the key timer did not stop");
+        }
+        await("the key timer's thread to end").until(() -> Threads.alive("key-timer-test").isEmpty());
+    }
+
+    /**
+     * A connection whose {@code heldUpSend}th send (none, for 0) keeps the caller's thread until
+     * {@code holdUntil} (until it is set, and then until that moment), or until it is interrupted.
+     */
+    private static final class HeldUpConnection implements Connection {
+        private final int heldUpSend;
+        volatile long holdUntil; // 0 until set
+        private int sends; // the timer's thread alone
+
+        HeldUpConnection(int heldUpSend) {
+            this.heldUpSend = heldUpSend;
+        }
+
+        @Override
+        public void sendText(String text, Runnable onFailure) {
+            if (++sends != heldUpSend) {
+                return;
+            }
+            try {
+                while (holdUntil == 0 || System.nanoTime() - holdUntil < 0) {
+                    TimeUnit.MILLISECONDS.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the timer was stopped: let it see so
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+}
