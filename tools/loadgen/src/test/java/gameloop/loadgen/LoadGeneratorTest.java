@@ -200,6 +200,23 @@ class LoadGeneratorTest {
         assertEquals(r.echo().pressed(), r.echo().echoed(), () -> "" + r.echo());
     }
 
+    /**
+     * The drain also waits (up to 3 s) until every open client has the window's last tick, not
+     * just its least half second: one client's ticks, all 1.2 s late, count as received, none as
+     * missed.
+     */
+    @Test
+    void ticksLaterThanTheShortestDrainAreWaitedFor() throws Exception {
+        startServer(TICK, true);
+
+        Results r = runAndMeanwhile(4, Duration.ofMillis(1500), Transport.Kind.NIO,
+                () -> game.sendOnePlayerItsTicksLate(Duration.ofMillis(1200)));
+
+        assertEquals(0, r.clients().lostDuringRun());
+        assertEquals(0, r.ticks().missed(), () -> "" + r.ticks());
+        assertTrue(r.ticks().fanOut().max() >= 1000, () -> "the late ticks were not late: " + r.ticks());
+    }
+
     /** The CPU is sampled every second of the window, which "saturated in any one second" needs. */
     @Test
     void theCpuIsSampledEverySecondOfTheWindow() throws Exception {

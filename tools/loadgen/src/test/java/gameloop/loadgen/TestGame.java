@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A tiny fixed-rate game for the tests, like example 01's, with knobs that misbehave in ways the
  * tool must see: it can send ticks without a number (as the article's first Python servers do), skip
- * one tick number, stop ticking to half its players without closing them, close a player,
- * answer key presses late, and never answer one key.
+ * one tick number, stop ticking to half its players without closing them, send one player its
+ * ticks late, close a player, answer key presses late, and never answer one key.
  */
 final class TestGame implements Game {
 
@@ -28,6 +28,8 @@ final class TestGame implements Game {
     private final AtomicBoolean skipNext = new AtomicBoolean();
     private final Set<Player> online = ConcurrentHashMap.newKeySet();
     private volatile boolean halfMuted;
+    private volatile Player lagging;
+    private volatile Duration lag = Duration.ZERO;
     private volatile Duration echoDelay = Duration.ZERO;
     private volatile int neverEchoed = -1;
     /** Written by the loop thread only; volatile so a test can watch it. */
@@ -52,8 +54,12 @@ final class TestGame implements Game {
         }
         tickNumber = next;
         String tick = numbered ? Protocol.tick(next) : LoadClient.TICK_WORDS;
+        Player behind = lagging;
         if (halfMuted) {
             online.stream().filter(p -> p.id() % 2 == 0).forEach(p -> p.send(tick));
+        } else if (behind != null) {
+            online.stream().filter(p -> p != behind).forEach(p -> p.send(tick));
+            scheduler.schedule(() -> behind.send(tick), lag.toNanos(), TimeUnit.NANOSECONDS);
         } else {
             players.broadcast(tick);
         }
@@ -85,6 +91,12 @@ final class TestGame implements Game {
     /** From the next tick on, players with an odd id get no more ticks; their connections stay open. */
     void muteHalfThePlayers() {
         halfMuted = true;
+    }
+
+    /** From the next tick on, one player gets every tick this late; the others on time. */
+    void sendOnePlayerItsTicksLate(Duration delay) {
+        lag = delay;
+        lagging = online.stream().findAny().orElseThrow();
     }
 
     /**
