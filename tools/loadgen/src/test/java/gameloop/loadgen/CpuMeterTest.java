@@ -183,15 +183,20 @@ class CpuMeterTest {
         assertEquals(40.0, f.machinePercent(), 1e-9, "(0.2 x 1 s + 0.8 x 0.5 s) / 1.5 s");
     }
 
-    /** The loadgen CPU share (and the samples) count from the window's start, not from zero. */
+    /**
+     * The loadgen CPU share (and the samples) count from the window's start, not from zero; the
+     * last part-second is not a sample under half a second, but its threads count for the peak.
+     */
     @Test
     void theFiguresCountFromWhereTheClockAndTheCpuTimeStoodWhenTheWindowOpened() {
         readings.cpuNanos = 40 * SECOND; // the warm-up's CPU time, not the window's
         readings.load = 0.5;
         meter.start(OPENED);
         readings.cpuNanos += 18 * SECOND / 10;
+        readings.threads = Map.of(1L, 0L);
         meter.sample(OPENED + SECOND);
         readings.cpuNanos += 2 * SECOND / 10;
+        readings.threads = Map.of(1L, 0L, 2L, 0L, 3L, 0L); // two started in the sliver
 
         CpuMeter.Figures f = meter.finish(OPENED + 12 * SECOND / 10); // a 0.2 s sliver: not a sample of its own
 
@@ -200,6 +205,7 @@ class CpuMeterTest {
         assertEquals(90.0, f.samples().get(0).loadgenPercent(), 1e-9);
         assertEquals(100.0 * 2 / 1.2 / 2, f.loadgenPercent(), 1e-9, "2 s of CPU in 1.2 s on 2 cores");
         assertEquals(50.0, f.machinePercent(), 1e-9);
+        assertEquals(3, f.peakThreads(), "the threads at the end count, sliver or not");
     }
 
     /** A window under a second has no CPU figures (NaN), wherever the clock stood. */
