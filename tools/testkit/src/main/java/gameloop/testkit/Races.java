@@ -24,7 +24,7 @@ public final class Races {
      * It provokes the bug it guards against only some of the time: a reset reaches the server
      * well before a newcomer's upgrade is done, so the two decisions overlap only now and then
      * (chapter 02 gives the rates measured without its lock). Chapter 02's second exercise
-     * widens the window with pauses, and then it is caught every time.
+     * widens the window with pauses, and then it is caught in every run measured.
      */
     public static void newcomerArrivesAsTheLastPlayerLeaves(
             TestClients clients, URI webSocketUri, BooleanSupplier loopRunning, int rounds) throws Exception {
