@@ -39,10 +39,13 @@ final class KeyTimer {
         long nanos = period.toNanos();
         long now = System.nanoTime();
         for (int i = 0; i < clients.size(); i++) {
-            long delay = nanos * i / clients.size();
-            PressesWhenDue client = new PressesWhenDue(clients.get(i), now + delay, nanos);
+            long due = now + nanos * i / clients.size();
+            PressesWhenDue client = new PressesWhenDue(clients.get(i), due, nanos);
             presses.add(client);
-            timer.scheduleAtFixedRate(client, delay, nanos, TimeUnit.NANOSECONDS);
+            // Scheduled for the moment its first press is due, from the clock as it is now: the
+            // loop itself takes time (milliseconds for thousands of clients), and a delay taken
+            // from `now` would schedule each client later than its presses are due.
+            timer.scheduleAtFixedRate(client, due - System.nanoTime(), nanos, TimeUnit.NANOSECONDS);
         }
         return now;
     }
@@ -51,7 +54,10 @@ final class KeyTimer {
      * Sends every press due before {@code end} (the window's close) that has not gone out yet,
      * then stops the timer. A timer running behind would otherwise be stopped with the presses
      * of the window's last moments unsent and uncounted: the very presses that waited longest.
-     * They go out on the timer's own thread, the only one that moves a client's next due time.
+     * So this waits for a task queued on the timer's own thread, the only one that moves a
+     * client's next due time. The timer runs what is overdue in the order it fell due, so the
+     * presses due before {@code end} will mostly have gone out by the time that task runs; it
+     * sends any still due, so that none is left out whatever the order.
      *
      * @return false if they could not all be sent within {@link #LAST_PRESSES_TIMEOUT}; those
      *         not sent by then are left out

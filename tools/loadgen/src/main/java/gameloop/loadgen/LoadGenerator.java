@@ -208,12 +208,13 @@ public final class LoadGenerator {
         }
         long end = System.nanoTime();
         ledger.closeWindow(end);
+        stopTimer(meter); // cancels the sampler and the probes
+        CpuMeter.Figures figures = cpu.finish(end); // before the last presses: their CPU is after the window
         if (!keys.stopAt(end)) { // a timer behind sends the window's last presses first
             console.printf("WARNING: the key timer could not send the window's last presses within %d s;"
                     + " those not sent yet are left out.%n", KeyTimer.LAST_PRESSES_TIMEOUT.toSeconds());
         }
-        stopTimer(meter); // cancels the sampler and the probes
-        return cpu.finish(end);
+        return figures;
     }
 
     /**
@@ -256,7 +257,7 @@ public final class LoadGenerator {
         meter.shutdownNow(); // now, so that an interrupt while the key timer is awaited cannot leave it running
         try {
             if (!keys.stop()) {
-                console.println("WARNING: the key timer did not stop within 5 s");
+                console.println("WARNING: the key timer did not stop");
             }
             stopTimer(meter);
         } catch (InterruptedException e) {

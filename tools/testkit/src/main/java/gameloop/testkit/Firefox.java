@@ -30,7 +30,8 @@ import org.openqa.selenium.json.Json;
  * A headless Debian Firefox, driven over WebDriver BiDi: the W3C protocol Firefox speaks itself,
  * over a WebSocket, with no separate driver program. (Selenium would need geckodriver, which
  * Debian does not package, and which must never be downloaded at test time.) Only what the page's
- * tests need is here: open a page, click an element, press a key, read the page with a script.
+ * tests need is here: open a page, click an element, press a key, turn the mouse wheel, read the
+ * page with a script.
  *
  * <p>Owns the browser process, with its child processes, and a Jetty WebSocket client;
  * {@link #close()} stops them all.
