@@ -263,21 +263,22 @@ class BrowserTest {
     void inFirefoxAScrollUpOnTheLogHoldsItAtATickEveryFewMilliseconds(String scroll, @TempDir Path profile) throws Exception {
         try (FirefoxOnThePage page = new FirefoxOnThePage(profile, Duration.ofMillis(10))) {
             Firefox browser = page.browser;
+            InThePage script = browser::evaluate;
             browser.click("#connect");
-            await().until(() -> ((Number) browser.evaluate(OVERFLOW)).longValue() > 1000);
+            await().until(() -> script.number(OVERFLOW) > 1000);
 
-            browser.evaluate(LOG + ".focus()"); // as Tab would; End, below, needs it after the wheel too
+            script.run(LOG + ".focus()"); // as Tab would; End, below, needs it after the wheel too
             if (scroll.equals("Page Up")) {
                 browser.press(Keys.PAGE_UP.toString());
             } else {
                 browser.wheel(".conn .log", -300);
             }
-            await("the log to stay scrolled up").until(() -> ((Number) browser.evaluate(DISTANCE_FROM_BOTTOM)).longValue() > 100
-                    && ((String) browser.evaluate(STATS)).contains("new lines wait"));
+            await("the log to stay scrolled up").until(() -> script.number(DISTANCE_FROM_BOTTOM) > 100
+                    && script.evaluate(STATS).toString().contains("new lines wait"));
 
             browser.press(Keys.END.toString()); // back at the bottom: it follows again
-            await("the log to follow again").until(() -> ((Number) browser.evaluate(DISTANCE_FROM_BOTTOM)).longValue() < 4
-                    && !((String) browser.evaluate(STATS)).contains("wait"));
+            await("the log to follow again").until(() -> script.number(DISTANCE_FROM_BOTTOM) < 4
+                    && !script.evaluate(STATS).toString().contains("wait"));
         }
     }
 
