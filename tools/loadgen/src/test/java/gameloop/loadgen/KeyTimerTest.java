@@ -8,7 +8,11 @@ import gameloop.testkit.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The key timer: every press due in the window is sent and counted, also by a timer running behind as the window closes. */
 class KeyTimerTest {
@@ -31,6 +35,59 @@ class KeyTimerTest {
         presses.pressAllDueBefore(start + 100 * MS); // due at 25, 35, ..., 95 ms
 
         assertEquals(10, echoes.pressedCount());
+    }
+
+    /**
+     * The clients' first presses are spread evenly over the period, client i of 4 at i quarters
+     * of it, so that the server sees a steady stream of keys rather than one burst per period.
+     * Stopped halfway through client k's quarter, the timer has sent the first presses of
+     * clients 0 to k and no others: each client's first press is due within half a quarter of
+     * its even place. {@code stopAt} sends every press due before its end, whether or not the
+     * clock has reached it, so the test need not wait for them; the period is a minute, so that
+     * on the clock only client 0's first press falls due while it runs.
+     */
+    @ParameterizedTest(name = "stopped halfway through client {0}'s quarter")
+    @ValueSource(ints = {0, 1, 2, 3})
+    void theClientsFirstPressesAreSpreadEvenlyOverThePeriod(int k) throws Exception {
+        Duration period = Duration.ofMinutes(1);
+        long quarter = period.toNanos() / 4;
+        List<CountingConnection> connections = IntStream.range(0, 4).mapToObj(i -> new CountingConnection()).toList();
+        TickLedger noWindow = new TickLedger(); // the presses are sent, not counted
+        List<LoadClient> clients = connections.stream().map(connection -> {
+            LoadClient client = new LoadClient(noWindow, new Echoes());
+            client.opened(connection, System.nanoTime());
+            return client;
+        }).toList();
+        KeyTimer keys = new KeyTimer("key-timer-spread-" + k); // not "key-timer-test": that test awaits its own thread's end
+        try {
+            long firstDue = keys.start(clients, period);
+
+            assertTrue(keys.stopAt(firstDue + k * quarter + quarter / 2), "the presses were not sent in time");
+
+            List<Integer> expected = IntStream.range(0, 4).map(i -> i <= k ? 1 : 0).boxed().toList();
+            assertEquals(expected, connections.stream().map(c -> c.sends.get()).toList(), "presses sent, client by client");
+        } finally {
+            assertTrue(keys.stop(), "the key timer did not stop");
+        }
+    }
+
+    /** A connection that counts what is sent on it, from any thread. */
+    private static final class CountingConnection implements Connection {
+        final AtomicInteger sends = new AtomicInteger();
+
+        @Override
+        public void sendText(String text, Runnable onFailure) {
+            sends.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
     }
 
     /**
