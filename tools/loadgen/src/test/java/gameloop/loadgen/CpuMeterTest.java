@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The CPU figures and the saturated rule, on made-up readings of a two-core machine. */
 class CpuMeterTest {
@@ -76,6 +78,59 @@ class CpuMeterTest {
         assertEquals(89.0, f.loadgenPercent(), 1e-9);
         assertEquals(0, f.saturatedSeconds());
         assertFalse(f.saturated());
+    }
+
+    /**
+     * Each of the three shares saturates a second on its own from exactly 90% on: the process's
+     * and the machine's of all cores, a thread's of one core. 89.9% does not. The others stay
+     * low, and the one-second sample is all the window there is, so the second is the one to
+     * look at: the window's averages are checked apart (see the next test).
+     */
+    @ParameterizedTest(name = "{0} at {1}%: saturated {2}")
+    @CsvSource({
+        "loadgen, 89.9, false", "loadgen, 90, true",
+        "machine, 89.9, false", "machine, 90, true",
+        "thread, 89.9, false", "thread, 90, true"})
+    void aSecondIsSaturatedFromNinetyPercentOfAnyShareOnItsOwn(String share, double percent, boolean saturated) {
+        readings.threads = Map.of(1L, 0L);
+        meter.start(0);
+        readings.cpuNanos = share.equals("loadgen") ? Math.round(percent / 100 * 2 * SECOND) : SECOND / 10;
+        readings.load = share.equals("machine") ? percent / 100 : 0.1;
+        readings.threads = Map.of(1L, share.equals("thread") ? Math.round(percent / 100 * SECOND) : SECOND / 10);
+        meter.sample(SECOND);
+
+        CpuMeter.Sample second = meter.finish(SECOND).samples().get(0);
+
+        double measured = switch (share) {
+            case "loadgen" -> second.loadgenPercent();
+            case "machine" -> second.machinePercent();
+            default -> second.busiestThreadPercent();
+        };
+        assertEquals(percent, measured, 1e-9, "the share as the sample reads it");
+        assertEquals(saturated, second.saturated(), () -> share + " at " + measured + "%");
+    }
+
+    /**
+     * The window's own average counts too: 90% of two cores over 1.25 s is saturated though its
+     * one whole second was at 89% and the busier quarter second after it, too short to be a sample
+     * of its own, was in no second. 89.9% on average is not.
+     */
+    @ParameterizedTest(name = "{0}% on average: saturated {1}")
+    @CsvSource({"89.9, false", "90, true"})
+    void theWindowsAverageIsSaturatedFromNinetyPercentThoughNoSecondWas(double percent, boolean saturated) {
+        long window = 5 * SECOND / 4;
+        meter.start(0);
+        readings.cpuNanos = 178 * SECOND / 100; // 89% of two cores
+        readings.load = 0.1;
+        meter.sample(SECOND);
+        readings.cpuNanos = Math.round(percent / 100 * 2 * window); // the quarter second after it at over 90%
+
+        CpuMeter.Figures f = meter.finish(window);
+
+        assertEquals(1, f.samples().size(), "a quarter second is not a sample");
+        assertEquals(0, f.saturatedSeconds());
+        assertEquals(percent, f.loadgenPercent(), 1e-9);
+        assertEquals(saturated, f.saturated(), () -> "the window at " + f.loadgenPercent() + "%");
     }
 
     @Test
