@@ -263,6 +263,66 @@ class CpuMeterTest {
         assertEquals(3, f.peakThreads(), "the threads at the end count, sliver or not");
     }
 
+    /**
+     * The machine's figure is its use since the previous call, as the JVM gives it, so the meter
+     * makes a call as the window opens: its first second must not take in the warm-up before
+     * it, with the machine flat out, nor anything since the meter was made. Readings that model
+     * "since the previous call", unlike the ones above, which give whatever the test set.
+     */
+    @Test
+    void theMachinesFirstSecondCountsFromTheWindowsStartNotFromTheWarmUp() {
+        MachineSinceThePreviousCall machine = new MachineSinceThePreviousCall();
+        CpuMeter meter = new CpuMeter("cpu-meter-test-no-such-thread-", machine, 2); // made before the warm-up, as a run makes it
+        machine.run(30 * SECOND, 1.0); // the warm-up
+        meter.start(OPENED);
+        machine.run(SECOND, 0.3);
+        meter.sample(OPENED + SECOND);
+        machine.run(SECOND, 0.5);
+
+        CpuMeter.Figures f = meter.finish(OPENED + 2 * SECOND);
+
+        assertEquals(30.0, f.samples().get(0).machinePercent(), 1e-9, "the window's first second, and nothing before it");
+        assertEquals(50.0, f.samples().get(1).machinePercent(), 1e-9);
+        assertEquals(40.0, f.machinePercent(), 1e-9);
+        assertFalse(f.saturated(), "the warm-up's busy machine is not the window's");
+    }
+
+    /**
+     * A machine whose busy time and clock the test moves on; each call of {@link #machineLoad}
+     * gives its use since the previous one (since it was made, for the first), as
+     * {@code OperatingSystemMXBean.getCpuLoad} does.
+     */
+    private static final class MachineSinceThePreviousCall implements CpuMeter.Readings {
+        private long wallNanos;
+        private double busyNanos;
+        private long wallAtPreviousCall;
+        private double busyAtPreviousCall;
+
+        /** The machine runs for {@code nanos}, busy for {@code load} of it. */
+        void run(long nanos, double load) {
+            wallNanos += nanos;
+            busyNanos += load * nanos;
+        }
+
+        @Override
+        public double machineLoad() {
+            double load = wallNanos == wallAtPreviousCall ? 0 : (busyNanos - busyAtPreviousCall) / (wallNanos - wallAtPreviousCall);
+            wallAtPreviousCall = wallNanos;
+            busyAtPreviousCall = busyNanos;
+            return load;
+        }
+
+        @Override
+        public long processCpuNanos() {
+            return 0;
+        }
+
+        @Override
+        public Map<Long, Long> threadCpuNanos(String prefix) {
+            return Map.of();
+        }
+    }
+
     /** A window under a second has no CPU figures (NaN), wherever the clock stood. */
     @Test
     void aWindowUnderASecondHasNoCpuFigures() {
