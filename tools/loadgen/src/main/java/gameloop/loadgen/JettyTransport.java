@@ -30,14 +30,21 @@ final class JettyTransport implements Transport {
     static final int MAX_THREADS = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
 
     private final WebSocketClient jetty = new WebSocketClient();
+    private final Duration upgradeTimeout;
 
-    JettyTransport(String threadNamePrefix, int rampConcurrency) {
+    /**
+     * Starts Jetty's client, its threads named {@code <prefix>jetty...}.
+     *
+     * @param upgradeTimeout how long a connection may take from connecting to its 101 response
+     */
+    JettyTransport(String threadNamePrefix, int rampConcurrency, Duration upgradeTimeout) {
+        this.upgradeTimeout = upgradeTimeout;
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS);
         pool.setName(threadNamePrefix + "jetty");
         HttpClient http = jetty.getHttpClient();
         http.setExecutor(pool);
         http.setScheduler(new ScheduledExecutorScheduler(threadNamePrefix + "jetty-scheduler", false));
-        http.setConnectTimeout(LoadGenerator.CONNECT_TIMEOUT.toMillis());
+        http.setConnectTimeout(upgradeTimeout.toMillis());
         // Each upgrade is an HTTP request; let as many run at once as the ramp allows.
         http.setMaxConnectionsPerDestination(Math.max(64, rampConcurrency));
         // Ticks keep a connection busy; this only ends connections to a server that went silent.
@@ -64,7 +71,7 @@ final class JettyTransport implements Transport {
             return CompletableFuture.failedFuture(e);
         }
         return connecting.<Void>thenApply(session -> null)
-                .orTimeout(LoadGenerator.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(upgradeTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ok, failure) -> {
                     if (failure != null) {
                         connecting.thenAccept(Session::disconnect);

@@ -138,7 +138,7 @@ public final class LoadGenerator {
     private Transport newTransport() {
         return switch (options.client()) {
             case NIO -> new NioTransport(threadNamePrefix, NioTransport.defaultThreads(), CONNECT_TIMEOUT);
-            case JETTY -> new JettyTransport(threadNamePrefix, options.rampConcurrency());
+            case JETTY -> new JettyTransport(threadNamePrefix, options.rampConcurrency(), CONNECT_TIMEOUT);
         };
     }
 
