@@ -87,7 +87,8 @@ public final class GameServer implements AutoCloseable {
         pool.setMaxEvictCount(pool.getMaxThreads());
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
         server = new Server(pool, new ScheduledExecutorScheduler(jettyThreadNames + "-scheduler", false), null);
-        connector = new ServerConnector(server);
+        // Jetty's connector, but key presses are read and answered on the selector's thread (its javadoc says why).
+        connector = new SelectorReadsConnector(server);
         // A learner's server tells no one which Jetty it runs (a version invites version-specific attacks).
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
         // Connections not yet accepted wait in the kernel's queue; Java's default of 50 can overflow
@@ -212,6 +213,11 @@ public final class GameServer implements AutoCloseable {
     /** Every thread this server and its game start has a name beginning with this. */
     public String threadNamePrefix() {
         return threadNamePrefix;
+    }
+
+    /** How many selector threads read the connections: Jetty's default, one per two cores, at least one (for tests). */
+    int selectorCount() {
+        return connector.getSelectorManager().getSelectorCount();
     }
 
     private String hostForUri() {
