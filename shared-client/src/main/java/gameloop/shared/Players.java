@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In Python that list is a plain list, and that is fine there: every handler and the game
  * loop run on one asyncio event loop, one at a time, so nobody appends while the loop iterates.
- * Jetty instead calls endpoints on a pool of threads, several at once, while the game loop
+ * Jetty instead calls endpoints on threads of its own, several at once, while the game loop
  * iterates on its own thread. A plain {@code ArrayList} would throw
  * {@code ConcurrentModificationException} or silently lose players. So:
  * <ul>
