@@ -249,10 +249,12 @@ public final class GameServer implements AutoCloseable {
      * an interrupted caller still gets the whole stop ({@link #stop} says why). A caller the stop
      * itself waits for is not made to wait, or the two would wait for each other:
      * <ul>
-     *   <li>on one of the game's own threads (a tick that ends the game), the stop starts on a
-     *       thread of its own and close() returns at once (if no thread can be started, the stop
-     *       runs there instead, and waits out the game's stop timeout for that very thread);</li>
-     *   <li>on one of Jetty's threads, or on the stopping thread, a second close() returns at once.</li>
+     *   <li>on one of the game's own threads (a tick that ends the game), or one of Jetty's (a
+     *       game that ends the server when its last player leaves, or on a key), the stop starts
+     *       on a thread of its own and close() returns at once (if no thread can be started, the
+     *       stop runs there instead, and waits for that very thread: the game's stop timeout, or
+     *       Jetty's, or for good on a selector thread);</li>
+     *   <li>on the stopping thread, a second close() returns at once.</li>
      * </ul>
      * Code there must not take the server for stopped when close() returns. The comments inside
      * say why each case happens.
@@ -260,21 +262,28 @@ public final class GameServer implements AutoCloseable {
     @Override
     public void close() {
         boolean first = closing.compareAndSet(false, true);
-        if (gameContext.isGameThread()) {
-            // A thread GameContext.threads made (a tick that ends the game, say). Stopping the game
-            // waits for this very thread: 5 s for nothing, an error in the log, and the tick
-            // running on after close() returned. So the stop runs on a thread of its own (one
-            // only: a later call from a game thread finds the stop under way, and just returns).
-            // The stop then interrupts this thread, so an awaitClosed() here ends early: a game
-            // thread should simply return. (A thread from an executor the game made itself is
-            // not recognised, and its close() waits out the game's stop timeout.)
+        if (gameContext.isGameThread() || onJettysThread()) {
+            // The stop waits for this very thread. A thread GameContext.threads made (a tick that
+            // ends the game, say): stopping the game waits for it, 5 s for nothing, an error in
+            // the log, and the tick running on after close() returned. One of Jetty's (a game that
+            // ends the server when its last player leaves, or on a key): stopping Jetty waits for
+            // each selector to close its connections, on its own thread, which is the thread a
+            // key press or a player's close is read on (SelectorReadsConnector): it would wait
+            // for itself for good; on a pool thread, until Jetty gives up on it 5 s later. The
+            // stop also makes players leave, and a game that then closes the server from its
+            // playerLeft does so on Jetty's threads too. So the stop runs on a thread of its own
+            // (one only: a later call here finds the stop under way, and just returns), and this
+            // thread goes back to its work. The stop interrupts a game thread, so an
+            // awaitClosed() there ends early: a game thread should simply return. (A thread from
+            // an executor the game made itself is not recognised, and its close() waits out the
+            // game's stop timeout.)
             if (first) {
                 try {
                     stoppingThread(this::stop, threadNamePrefix + "closer").start();
                 } catch (OutOfMemoryError noNativeThread) {
                     // Without the stop, `closing` stays set and every later close(), Ctrl+C's
-                    // too, waits for good. So it runs here, and waits its 5 s for this thread.
-                    LOG.error("No thread for the stop; it runs on this game thread instead", noNativeThread);
+                    // too, waits for good. So it runs here, and waits for this thread as above.
+                    LOG.error("No thread for the stop; it runs on this thread instead", noNativeThread);
                     stop();
                 }
             }
@@ -282,26 +291,21 @@ public final class GameServer implements AutoCloseable {
         }
         if (first) {
             stop();
-        } else if (!isAThreadTheStopWaitsFor()) {
+        } else if (Thread.currentThread() != stopper) {
+            // The stopping thread itself must not wait for its own stop: during the goodbye, a
+            // player whose close frame is written at once leaves on that thread, and a game may
+            // then close the server from its playerLeft.
             awaitClosedUninterruptibly();
         }
     }
 
     /**
-     * The stopping thread itself, or one of Jetty's: a second close() there must return, not wait.
-     * Both happen when a game ends the server as its last player leaves, and the stop is what
-     * made that player leave. Jetty reports the close on the thread that wrote the close frame:
-     * the stopping thread if the goodbye went out at once, one of Jetty's if the player was slow
-     * to read; and one of Jetty's too when a player that never read is cut off. The stop runs on
-     * the first, so waiting there would wait for ever. It waits for Jetty's threads when it stops
-     * Jetty, so waiting on one holds it up until Jetty gives up on that thread (5 s, and a thread
-     * left running), or for good when the stop is itself waiting for that thread's connection to
-     * close. (Jetty's scheduler thread matches the name too; the stop does not wait for it, and a
-     * close() there returning at once does no harm.)
+     * One of Jetty's threads for this server: its selectors, its pool, its timer (the timer, for
+     * an idle player's leave; the stop does not wait for it, and a close() there that hands the
+     * stop on does no harm).
      */
-    private boolean isAThreadTheStopWaitsFor() {
-        Thread current = Thread.currentThread();
-        return current == stopper || current.getName().startsWith(jettyThreadNames);
+    private boolean onJettysThread() {
+        return Thread.currentThread().getName().startsWith(jettyThreadNames);
     }
 
     /**

@@ -134,6 +134,60 @@ class ClosingRacesTest {
         }
     }
 
+    /**
+     * The same game, its last player closing the connection itself: the leave is read on one of
+     * Jetty's threads (a selector, where the server reads every frame), and that close() is the
+     * first. Stopping Jetty waits for each selector to close its connections on its own thread,
+     * so a stop run right there waited for itself for good; it runs on a thread of its own.
+     */
+    @Test
+    void aGameThatClosesTheServerWhenItsLastPlayerClosesTheConnectionStopsIt() throws Exception {
+        EndsWhenEmpty game = startAGameThatEndsTheServerWhenEmpty("ends-when-player-closes-test");
+        TestClient player = clients.connect(server.webSocketUri());
+        game.awaitAKeyFrom(player);
+
+        player.close();
+
+        awaitTheServerStoppedOrGiveUp();
+        String leftOn = game.leftOn.get();
+        assertTrue(leftOn != null && leftOn.startsWith(server.threadNamePrefix() + "jetty"),
+                "the leave was told on " + leftOn + ", not one of Jetty's threads, so this test proved nothing");
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    /** The same, from a key press: a game that ends the server on a key, on the thread that read it. */
+    @Test
+    void aGameThatClosesTheServerOnAKeyStopsIt() throws Exception {
+        EndsWhenEmpty game = startAGameThatEndsTheServerWhenEmpty("ends-on-a-key-test");
+        TestClient player = clients.connect(server.webSocketUri());
+        game.awaitAKeyFrom(player);
+
+        player.send(String.valueOf(EndsWhenEmpty.QUIT));
+
+        awaitTheServerStoppedOrGiveUp();
+        assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code(), "the player was not told goodbye");
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    /** Waits up to 10 s for the server to have stopped; if it hangs, forgets it, whose teardown would wait for ever too. */
+    private void awaitTheServerStoppedOrGiveUp() throws Exception {
+        GameServer stopping = server;
+        Thread waiter = new Thread(() -> {
+            try {
+                stopping.awaitClosed();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "awaits-the-stop");
+        waiter.setDaemon(true); // should the stop hang, it must not hold the test JVM up
+        waiter.start();
+        waiter.join(10_000);
+        if (waiter.isAlive()) {
+            server = null;
+            throw new AssertionError("the server did not stop within 10 s: the stop waited for the thread it ran on");
+        }
+    }
+
     private EndsWhenEmpty startAGameThatEndsTheServerWhenEmpty(String name) throws Exception {
         ServerLog.capture();
         EndsWhenEmpty game = new EndsWhenEmpty();
@@ -172,6 +226,8 @@ class ClosingRacesTest {
     /** Ends the server when its last player leaves; a key code of {@link #CLOG} clogs that player. */
     private static final class EndsWhenEmpty {
         static final int CLOG = 99;
+        /** The key that makes the game end the server. */
+        static final int QUIT = 81;
         final CountDownLatch clogged = new CountDownLatch(1);
         final CountDownLatch keyed = new CountDownLatch(1);
         final AtomicReference<String> leftOn = new AtomicReference<>();
@@ -187,6 +243,8 @@ class ClosingRacesTest {
                             player.send("x".repeat(60_000));
                         }
                         clogged.countDown();
+                    } else if (keyCode == QUIT) {
+                        server.close(); // the game ends the server, on the thread that read the key
                     }
                     keyed.countDown();
                 }
