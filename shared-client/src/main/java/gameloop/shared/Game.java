@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
  * Jetty's threads, possibly on several at once, and concurrently with the game's own loop. An
  * implementation that keeps state across them must guard it; that is what the examples are about.
  * A join comes on a pool thread (the one that handled the WebSocket upgrade); a key press, and a
- * leave the connection itself reports (a close frame, a reset), on the selector thread that read
- * it, which reads many connections in turn ({@link SelectorReadsConnector}). So no hook may
- * block: while one waits, no connection on its selector is read. {@link #playerLeft} may also run on the thread that sent to the player or closed it. Jetty
+ * leave the connection itself reports (a close frame, a reset), usually on the selector thread
+ * that read it, which reads many connections in turn ({@link SelectorReadsConnector}), now and
+ * then on another of Jetty's threads. So no hook may block: while one waits, no connection on
+ * its selector is read. {@link #playerLeft} may also run on the thread that sent to the player or closed it. Jetty
  * writes on the calling thread, so a send that fails there (a full queue, a connection already
  * closed, a reset under that very write) ends the player on that thread, and so, usually, does a
  * close the server or the game starts (on one of Jetty's threads if the socket was full). That
@@ -53,9 +54,9 @@ public interface Game extends AutoCloseable {
     }
 
     /**
-     * A player sent a key code. Called on the Jetty selector thread that read it: one call at a
-     * time for one player, players on different selectors concurrently, and concurrently with the
-     * game's loop. Must not block (see the class comment). By default the
+     * A player sent a key code. Called on one of Jetty's threads, usually the selector's that read
+     * it: one call at a time for one player, but possibly at once for different players, and
+     * concurrently with the game's loop. Must not block (see the class comment). By default the
      * answer goes to that player alone, as in the article's handler. Text that is not a key code
      * never gets here: the server answers it. Should not throw; if it does, the server logs it
      * and disconnects that player (1011).

@@ -215,7 +215,7 @@ public final class GameServer implements AutoCloseable {
         return threadNamePrefix;
     }
 
-    /** How many selector threads read the connections: Jetty's default, one per two cores, at least one (for tests). */
+    /** How many selector threads read the connections (for tests): Jetty's default, one per two cores, at most one per 16 pool threads, at least one. */
     int selectorCount() {
         return connector.getSelectorManager().getSelectorCount();
     }

@@ -175,7 +175,7 @@ class ThreadExecutorGameTest {
     }
 
     /**
-     * Key presses arrive on many Jetty threads at once; the owner records each one, and the loop
+     * Key presses arrive on Jetty's threads, several at once; the owner records each one, and the loop
      * sees them all in its next snapshot. A player who leaves is forgotten the same way.
      */
     @Test
