@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,12 +40,20 @@ class SlowReaderTest extends ServerTestSupport {
         LineSocket reader = join(server, 3);
 
         String filler = "x".repeat(LINE_BYTES);
+        // The reader must not become a slow reader itself: on a busy machine its thread can fall
+        // behind a sender that writes as fast as it can, and past the bound the server rightly
+        // drops it too (its last line then ends half-way). So the sender stays at most 16 lines,
+        // half the bound, ahead of what the reader has read; the sleeper still gets every line.
+        Semaphore ahead = new Semaphore(16);
         ExecutorService sending = Executors.newSingleThreadExecutor(r -> new Thread(r, "slow-reader-test-sender"));
         try {
             // The sender writes until the server drops the sleeper, then says one more thing.
             Future<Integer> sent = sending.submit(() -> {
                 int lines = 0;
                 while (!log.contains("lost #2") && lines < MAX_LINES) {
+                    if (!ahead.tryAcquire(10, TimeUnit.SECONDS)) {
+                        throw new AssertionError("the reader read nothing for 10 s");
+                    }
                     sender.sendLine(filler);
                     lines++;
                 }
@@ -57,6 +66,7 @@ class SlowReaderTest extends ServerTestSupport {
             while (!(line = reader.readLine()).equals("after the drop")) {
                 assertEquals(filler, line);
                 received++;
+                ahead.release();
             }
 
             assertEquals(sent.get(10, TimeUnit.SECONDS), received, "the reading client got every line");
