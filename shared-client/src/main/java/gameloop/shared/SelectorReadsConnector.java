@@ -94,11 +94,6 @@ final class SelectorReadsConnector extends ServerConnector {
             super.fillInterested(inPlace(callback));
         }
 
-        @Override
-        public boolean tryFillInterested(Callback callback) {
-            return super.tryFillInterested(inPlace(callback));
-        }
-
         private Callback inPlace(Callback read) {
             if (getConnection() instanceof WebSocketConnection) {
                 return Callback.from(InvocationType.NON_BLOCKING, read::succeeded, read::failed);
