@@ -138,7 +138,7 @@ class OnDemandLoopTest {
      */
     @Test
     void aPlayerArrivingAsTheLastOneLeavesAlwaysGetsTicks() throws Exception {
-        Races.newcomerArrivesAsTheLastPlayerLeaves(clients, server.webSocketUri(), loop::isRunning, 40);
+        Races.newcomerArrivesAsTheLastPlayerLeaves(server.webSocketUri(), loop::isRunning, 150);
     }
 
     @Test

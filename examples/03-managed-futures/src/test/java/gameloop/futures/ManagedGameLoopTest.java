@@ -273,7 +273,7 @@ class ManagedGameLoopTest {
     @Test
     void aPlayerArrivingAsTheLastOneLeavesAlwaysGetsTicks() throws Exception {
         start(TICK, Protocol::tick);
-        Races.newcomerArrivesAsTheLastPlayerLeaves(clients, server.webSocketUri(), loop::isRunning, 40);
+        Races.newcomerArrivesAsTheLastPlayerLeaves(server.webSocketUri(), loop::isRunning, 150);
     }
 
     @Test

@@ -1,17 +1,19 @@
 package gameloop.testkit;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /** Stress tests for races every loop-on-demand example must survive, with real clients. */
 public final class Races {
+
+    /** How often the awaits below look: a round waits for two ticks, and rounds are many. */
+    private static final Duration POLL = Duration.ofMillis(1);
 
     private Races() {
     }
@@ -21,28 +23,49 @@ public final class Races {
      * decides "nobody is here, stop" from a stale player count stops under the newcomer's feet,
      * and the newcomer never gets a tick; so each round waits for the newcomer's next two ticks.
      * What it proves is the behaviour: with the loop as written, the newcomer always gets ticks.
-     * It provokes the bug it guards against only some of the time: a reset reaches the server
-     * well before a newcomer's upgrade is done, so the two decisions overlap only now and then
-     * (chapter 02 gives the rates measured without its lock). Chapter 02's second exercise
-     * widens the window with pauses, and then it is caught in every run measured.
+     *
+     * <p>To provoke the bug it guards against, the leave must reach the server while the
+     * newcomer's join is being decided, a window of microseconds. The server takes milliseconds
+     * to answer an upgrade on a busy machine, and reads a reset far sooner, so a reset sent with
+     * the upgrade request lands well before the join, every time. Each round therefore sends the
+     * newcomer's upgrade request first (on a raw socket, so that nothing but the server's own
+     * work lies between the request and its answer), and the last player's reset a random
+     * fraction of the previous round's upgrade time later: over many rounds, some leaves land
+     * right on a join. Measured on two cores without 02's lock, every run of ten failed; with
+     * the reset sent at once, as this test first did, no run of twelve did.
      */
-    public static void newcomerArrivesAsTheLastPlayerLeaves(
-            TestClients clients, URI webSocketUri, BooleanSupplier loopRunning, int rounds) throws Exception {
-        ExecutorService arrivals = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-arrival"));
+    public static void newcomerArrivesAsTheLastPlayerLeaves(URI webSocketUri, BooleanSupplier loopRunning, int rounds)
+            throws Exception {
+        RawWebSocket leaving = connectAndRead(webSocketUri);
         try {
-            TestClient leaving = clients.connect(webSocketUri);
+            long upgradeNanos = 0; // the first round resets at once
             for (int round = 0; round < rounds; round++) {
-                await().until(loopRunning::getAsBoolean);
-                Future<TestClient> arriving = arrivals.submit(() -> clients.connect(webSocketUri));
-                leaving.disconnectAbruptly();
-                TestClient newcomer = arriving.get(10, TimeUnit.SECONDS);
-                int before = newcomer.ticks().size();
-                await().atMost(Duration.ofSeconds(5)).until(() -> newcomer.ticks().size() >= before + 2);
-                leaving = newcomer;
+                await().pollDelay(Duration.ZERO).pollInterval(POLL).until(loopRunning::getAsBoolean);
+                long resetAfter = (long) (upgradeNanos * ThreadLocalRandom.current().nextDouble());
+                RawWebSocket.Upgrading arriving = RawWebSocket.startUpgrade(webSocketUri);
+                long sent = System.nanoTime();
+                while (System.nanoTime() - sent < resetAfter) {
+                    Thread.onSpinWait(); // a sleep would overshoot by more than the window is wide
+                }
+                leaving.resetAbruptly();
+                leaving.close();
+                leaving = arriving.awaitAnswer();
+                upgradeNanos = System.nanoTime() - sent;
+                RawWebSocket newcomer = leaving;
+                assertEquals(101, newcomer.status(), "the newcomer's upgrade");
+                newcomer.readAndKeepTexts();
+                await().pollDelay(Duration.ZERO).pollInterval(POLL).atMost(Duration.ofSeconds(5))
+                        .until(() -> newcomer.textFramesReceived() >= 2);
             }
         } finally {
-            arrivals.shutdownNow();
-            arrivals.awaitTermination(10, TimeUnit.SECONDS);
+            leaving.close();
         }
+    }
+
+    private static RawWebSocket connectAndRead(URI webSocketUri) throws Exception {
+        RawWebSocket client = RawWebSocket.connect(webSocketUri, Map.of());
+        assertEquals(101, client.status(), "the first player's upgrade");
+        client.readAndKeepTexts();
+        return client;
     }
 }

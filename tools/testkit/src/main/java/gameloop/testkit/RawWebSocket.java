@@ -19,11 +19,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A WebSocket client built on a bare socket, for the clients a well-behaved library will not
  * impersonate: one that never reads, one that resets the connection with no close frame, one
- * that sends a foreign Origin. It speaks just enough of RFC 6455 for that.
+ * that sends a foreign Origin, one whose upgrade a test times against another client. It speaks
+ * just enough of RFC 6455 for that.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -35,6 +37,8 @@ public final class RawWebSocket implements AutoCloseable {
     private volatile Thread reader;
     /** The text of every text frame {@link #readAndKeepTexts} has read. */
     private final Set<String> textsReceived = ConcurrentHashMap.newKeySet();
+    /** How many text frames {@link #readAndKeepTexts} has read. */
+    private final AtomicInteger textFramesReceived = new AtomicInteger();
 
     private RawWebSocket(Socket socket, String responseHead) throws IOException {
         this.socket = socket;
@@ -72,7 +76,50 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a connection and sends the upgrade request, but does not wait for the answer: for a
+     * test that times something else against the server's handling of the upgrade. Read the
+     * answer with {@link Upgrading#awaitAnswer()}.
+     */
+    public static Upgrading startUpgrade(URI webSocketUri) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(webSocketUri.getHost(), webSocketUri.getPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            sendUpgradeRequest(socket, webSocketUri, Map.of());
+            return new Upgrading(socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** A connection whose upgrade request is sent and whose answer is not read yet. */
+    public static final class Upgrading {
+        private final Socket socket;
+
+        private Upgrading(Socket socket) {
+            this.socket = socket;
+        }
+
+        /** Reads the server's answer to the upgrade; see {@link RawWebSocket#status()}. */
+        public RawWebSocket awaitAnswer() throws IOException {
+            try {
+                return new RawWebSocket(socket, readResponseHead(socket.getInputStream()));
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+    }
+
     private static RawWebSocket handshake(Socket socket, URI webSocketUri, Map<String, String> extraHeaders)
+            throws IOException {
+        sendUpgradeRequest(socket, webSocketUri, extraHeaders);
+        return new RawWebSocket(socket, readResponseHead(socket.getInputStream()));
+    }
+
+    private static void sendUpgradeRequest(Socket socket, URI webSocketUri, Map<String, String> extraHeaders)
             throws IOException {
         StringBuilder request = new StringBuilder()
                 .append("GET ").append(webSocketUri.getRawPath()).append(" HTTP/1.1\r\n");
@@ -88,7 +135,6 @@ public final class RawWebSocket implements AutoCloseable {
         request.append("\r\n");
         socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
-        return new RawWebSocket(socket, readResponseHead(socket.getInputStream()));
     }
 
     /** The HTTP status of the upgrade: 101 when accepted. */
@@ -194,9 +240,15 @@ public final class RawWebSocket implements AutoCloseable {
                 byte[] payload = in.readNBytes(Math.toIntExact(frame.size()));
                 if (frame.opcode() == 0x1) {
                     textsReceived.add(new String(payload, StandardCharsets.UTF_8));
+                    textFramesReceived.incrementAndGet();
                 }
             }
         });
+    }
+
+    /** How many text frames {@link #readAndKeepTexts} has read so far, repeats included. */
+    public int textFramesReceived() {
+        return textFramesReceived.get();
     }
 
     /** True once {@link #readAndKeepTexts} has read a text frame saying exactly {@code text}. */
