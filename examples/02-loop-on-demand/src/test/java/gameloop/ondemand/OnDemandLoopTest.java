@@ -144,7 +144,7 @@ class OnDemandLoopTest {
     @Test
     void churnEndsWithTheLoopStoppedAndReadyToStartAgain() throws Exception {
         int threads = 6;
-        int cycles = 15;
+        int cycles = 50;
         ExecutorService churn = Executors.newFixedThreadPool(threads, r -> new Thread(r, "test-churn"));
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -171,8 +171,16 @@ class OnDemandLoopTest {
         }
 
         await().until(() -> server.players().count() == 0 && !loop.isRunning());
+        // Every match the churn started is over, once: none left ticking to nobody (two joins
+        // that both started one would leave one forgotten, its ticks in the loop's queue for
+        // good), and none ended twice (two leaves that both stopped the same one).
+        await().during(QUIET).atMost(QUIET.plus(SLACK)).until(() -> loop.ticksQueued() == 0);
+        long over = ServerLog.of(server).stream().filter(line -> line.matches("Match \\d+ is over: .*")).count();
+        assertEquals(loop.matchesStarted(), over, "one 'is over' line for each match started");
+
         TestClient late = clients.connect(server.webSocketUri());
-        await().until(() -> late.ticks().size() >= 2);
+        await().until(() -> late.ticks().size() >= 3);
+        Ticks.assertConsecutive(late.tickNumbers()); // one match ticking, not two
     }
 
     @Test

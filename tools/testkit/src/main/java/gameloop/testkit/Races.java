@@ -31,9 +31,9 @@ public final class Races {
      * newcomer's upgrade request first (on a raw socket, so that nothing but the server's own
      * work lies between the request and its answer), and the last player's reset a random
      * fraction of the previous round's upgrade time later: over many rounds, some leaves land
-     * right on a join. Measured on two cores, with the lock taken out of 02's {@code reconcile}
-     * and then out of 03's, every run of ten failed, each within its first 60 matches; with the
-     * reset sent at once, as this test first did, no run of twelve failed without 02's lock.
+     * right on a join. Measured on two cores, with the lock taken out of 02's {@code reconcile},
+     * every run failed (16 of 16, in two series), and with it taken out of 03's, 15 of 16; with
+     * the reset sent at once, as this test first did, no run of twelve failed without 02's lock.
      */
     public static void newcomerArrivesAsTheLastPlayerLeaves(URI webSocketUri, BooleanSupplier loopRunning, int rounds)
             throws Exception {
