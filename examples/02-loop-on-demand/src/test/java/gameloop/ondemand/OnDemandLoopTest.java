@@ -170,11 +170,12 @@ class OnDemandLoopTest {
             churn.awaitTermination(10, TimeUnit.SECONDS);
         }
 
-        await().until(() -> server.players().count() == 0 && !loop.isRunning());
+        await("everybody gone and no match running").until(() -> server.players().count() == 0 && !loop.isRunning());
         // Every match the churn started is over, once: none left ticking to nobody (two joins
         // that both started one would leave one forgotten, its ticks in the loop's queue for
         // good), and none ended twice (two leaves that both stopped the same one).
-        await().during(QUIET).atMost(QUIET.plus(SLACK)).until(() -> loop.ticksQueued() == 0);
+        await("no tick of a forgotten match in the loop's queue").during(QUIET).atMost(QUIET.plus(SLACK))
+                .until(() -> loop.ticksQueued() == 0);
         long over = ServerLog.of(server).stream().filter(line -> line.matches("Match \\d+ is over: .*")).count();
         assertEquals(loop.matchesStarted(), over, "one 'is over' line for each match started");
 

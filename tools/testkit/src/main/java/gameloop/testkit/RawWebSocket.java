@@ -94,9 +94,13 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    /** A connection whose upgrade request is sent and whose answer is not read yet. */
-    public static final class Upgrading {
+    /**
+     * A connection whose upgrade request is sent and whose answer is not read yet. Closing it
+     * closes the socket unless {@link #awaitAnswer()} has handed it on.
+     */
+    public static final class Upgrading implements AutoCloseable {
         private final Socket socket;
+        private boolean handedOn;
 
         private Upgrading(Socket socket) {
             this.socket = socket;
@@ -104,11 +108,15 @@ public final class RawWebSocket implements AutoCloseable {
 
         /** Reads the server's answer to the upgrade; see {@link RawWebSocket#status()}. */
         public RawWebSocket awaitAnswer() throws IOException {
-            try {
-                return new RawWebSocket(socket, readResponseHead(socket.getInputStream()));
-            } catch (IOException | RuntimeException e) {
+            RawWebSocket answered = new RawWebSocket(socket, readResponseHead(socket.getInputStream()));
+            handedOn = true;
+            return answered;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!handedOn) {
                 socket.close();
-                throw e;
             }
         }
     }
