@@ -42,7 +42,7 @@ public final class Races {
      */
     public static void newcomerArrivesAsTheLastPlayerLeaves(URI webSocketUri, BooleanSupplier loopRunning, int rounds)
             throws Exception {
-        RawWebSocket leaving = connectAndRead(webSocketUri);
+        RawWebSocket leaving = reading(RawWebSocket.connect(webSocketUri, Map.of()), "the first player");
         try {
             long upgradeNanos = 0; // the first round resets at once
             for (int round = 0; round < rounds; round++) {
@@ -63,8 +63,7 @@ public final class Races {
                 RawWebSocket left = leaving;
                 leaving = newcomer;
                 left.close(); // waits for its reading thread, which the reset has ended
-                assertEquals(101, newcomer.status(), "round " + round + ": the newcomer's upgrade");
-                newcomer.readAndKeepTexts();
+                reading(newcomer, "round " + round + ": the newcomer");
                 await("round " + round + ": the newcomer's first two ticks").pollDelay(Duration.ZERO).pollInterval(POLL)
                         .atMost(Duration.ofSeconds(5)).until(() -> newcomer.textFramesReceived() >= 2);
             }
@@ -73,10 +72,10 @@ public final class Races {
         }
     }
 
-    private static RawWebSocket connectAndRead(URI webSocketUri) throws Exception {
-        RawWebSocket client = RawWebSocket.connect(webSocketUri, Map.of());
+    /** {@code client}, upgraded (or closed, and the test failed), and reading what the server sends. */
+    private static RawWebSocket reading(RawWebSocket client, String who) throws Exception {
         try {
-            assertEquals(101, client.status(), "the first player's upgrade");
+            assertEquals(101, client.status(), who + "'s upgrade");
         } catch (AssertionError e) {
             client.close();
             throw e;

@@ -62,17 +62,8 @@ public final class RawWebSocket implements AutoCloseable {
      */
     public static RawWebSocket connect(URI webSocketUri, Map<String, String> extraHeaders, int receiveBuffer)
             throws IOException {
-        Socket socket = new Socket();
-        try {
-            if (receiveBuffer > 0) {
-                socket.setReceiveBufferSize(receiveBuffer); // must precede connect to shrink the window
-            }
-            socket.connect(new InetSocketAddress(webSocketUri.getHost(), webSocketUri.getPort()), 5_000);
-            socket.setSoTimeout(10_000);
-            return handshake(socket, webSocketUri, extraHeaders);
-        } catch (IOException | RuntimeException e) {
-            socket.close(); // a failed handshake must not leave the socket open
-            throw e;
+        try (Upgrading upgrading = startUpgrade(webSocketUri, extraHeaders, receiveBuffer)) {
+            return upgrading.awaitAnswer(); // a failed handshake closes the socket on the way out
         }
     }
 
@@ -82,14 +73,22 @@ public final class RawWebSocket implements AutoCloseable {
      * answer with {@link Upgrading#awaitAnswer()}.
      */
     public static Upgrading startUpgrade(URI webSocketUri) throws IOException {
+        return startUpgrade(webSocketUri, Map.of(), 0);
+    }
+
+    private static Upgrading startUpgrade(URI webSocketUri, Map<String, String> extraHeaders, int receiveBuffer)
+            throws IOException {
         Socket socket = new Socket();
         try {
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer); // must precede connect to shrink the window
+            }
             socket.connect(new InetSocketAddress(webSocketUri.getHost(), webSocketUri.getPort()), 5_000);
             socket.setSoTimeout(10_000);
-            sendUpgradeRequest(socket, webSocketUri, Map.of());
+            sendUpgradeRequest(socket, webSocketUri, extraHeaders);
             return new Upgrading(socket);
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            socket.close(); // a failed request must not leave the socket open
             throw e;
         }
     }
@@ -119,12 +118,6 @@ public final class RawWebSocket implements AutoCloseable {
                 socket.close();
             }
         }
-    }
-
-    private static RawWebSocket handshake(Socket socket, URI webSocketUri, Map<String, String> extraHeaders)
-            throws IOException {
-        sendUpgradeRequest(socket, webSocketUri, extraHeaders);
-        return new RawWebSocket(socket, readResponseHead(socket.getInputStream()));
     }
 
     private static void sendUpgradeRequest(Socket socket, URI webSocketUri, Map<String, String> extraHeaders)
