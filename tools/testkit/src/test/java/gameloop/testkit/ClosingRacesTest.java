@@ -109,9 +109,7 @@ class ClosingRacesTest {
             Duration took = Duration.ofNanos(System.nanoTime() - began);
             // The player left because its goodbye was written, not because it was cut off.
             assertTrue(ServerLog.goodbyeMillis(server) < 1000);
-            String leftOn = game.leftOn.get();
-            assertTrue(leftOn != null && leftOn.startsWith(server.threadNamePrefix() + "jetty"),
-                    "the leave was told on " + leftOn + ", not one of Jetty's threads, so this test proved nothing");
+            assertTheLeaveWasToldOnJettysThread(game);
             assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "the stop took " + took);
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
         }
@@ -149,9 +147,7 @@ class ClosingRacesTest {
         player.close();
 
         awaitTheServerStoppedOrGiveUp();
-        String leftOn = game.leftOn.get();
-        assertTrue(leftOn != null && leftOn.startsWith(server.threadNamePrefix() + "jetty"),
-                "the leave was told on " + leftOn + ", not one of Jetty's threads, so this test proved nothing");
+        assertTheLeaveWasToldOnJettysThread(game);
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
     }
 
@@ -167,6 +163,12 @@ class ClosingRacesTest {
         awaitTheServerStoppedOrGiveUp();
         assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code(), "the player was not told goodbye");
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    private void assertTheLeaveWasToldOnJettysThread(EndsWhenEmpty game) {
+        String leftOn = game.leftOn.get();
+        assertTrue(leftOn != null && leftOn.startsWith(server.threadNamePrefix() + "jetty"),
+                "the leave was told on " + leftOn + ", not one of Jetty's threads, so this test proved nothing");
     }
 
     /** Waits up to 10 s for the server to have stopped; if it hangs, forgets it, whose teardown would wait for ever too. */
