@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -215,9 +216,12 @@ public final class GameServer implements AutoCloseable {
         return threadNamePrefix;
     }
 
-    /** How many selector threads read the connections (for tests): Jetty's default, one per two cores, at most one per 16 pool threads, at least one. */
-    int selectorCount() {
-        return connector.getSelectorManager().getSelectorCount();
+    /**
+     * The selectors that read the connections (for tests). Jetty's default count: one per two
+     * cores, at most one per 16 pool threads, at least one.
+     */
+    SelectorManager selectors() {
+        return connector.getSelectorManager();
     }
 
     private String hostForUri() {

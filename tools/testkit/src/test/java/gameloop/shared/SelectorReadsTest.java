@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.util.thread.strategy.AdaptiveExecutionStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +41,9 @@ class SelectorReadsTest {
      * Jetty's own way hands each read to whichever pool thread is free, so 400 key presses from
      * 20 players sent at once are answered on many threads (18 to 20 of them here, on two
      * cores). Read where the selector finds them, they are answered on the selector threads
-     * alone: one on a machine like this (Jetty starts one per two cores, up to one per 16
-     * threads of its pool, so on a machine with many cores this test proves less).
+     * alone: one on a machine like this. Jetty starts one selector per two cores, up to one per
+     * 16 threads of its pool, so on a machine with many cores a count of threads proves less;
+     * the selectors' own counts of how each read was run prove it on any machine.
      */
     @Test
     void keyPressesAreAnsweredOnTheSelectorThreadsAlone() throws Exception {
@@ -64,6 +67,7 @@ class SelectorReadsTest {
         }
         await().until(() -> players.stream().allMatch(player -> player.hasReceived(Protocol.pressed(64))));
         keyThreads.clear();
+        ReadsRun before = ReadsRun.count(server);
 
         for (int key = 0; key < 20; key++) {
             for (TestClient player : players) {
@@ -72,9 +76,37 @@ class SelectorReadsTest {
         }
 
         await().until(() -> players.stream().allMatch(player -> player.hasReceived(Protocol.pressed(84))));
-        assertTrue(keyThreads.size() <= server.selectorCount(),
-                keyThreads.size() + " threads answered key presses, for " + server.selectorCount() + " selectors: "
-                        + keyThreads.stream().sorted().collect(Collectors.joining(", ")));
+        ReadsRun during = ReadsRun.count(server).since(before);
+        int selectors = server.selectors().getSelectorCount();
+        assertTrue(keyThreads.size() <= selectors, keyThreads.size() + " threads answered key presses, for " + selectors
+                + " selectors: " + keyThreads.stream().sorted().collect(Collectors.joining(", ")));
+        assertTrue(during.inPlace() > 0, "no read was run in place: " + during);
+        assertEquals(0, during.handedOver(), "reads handed to another thread: " + during);
+    }
+
+    /**
+     * How the selectors' execution strategies ran the tasks they produced, summed over every
+     * selector: in place, on the thread that selected ({@code PC}), or handed over, the task to a
+     * pool thread ({@code PEC}, {@code PIC}) or the selecting to another thread while this one
+     * runs the task ({@code EPC}). A WebSocket read marked as one that never blocks is run in
+     * place; one Jetty must take for blocking is handed over.
+     */
+    private record ReadsRun(long inPlace, long handedOver) {
+
+        static ReadsRun count(GameServer server) {
+            long inPlace = 0;
+            long handedOver = 0;
+            for (ManagedSelector selector : server.selectors().getBeans(ManagedSelector.class)) {
+                AdaptiveExecutionStrategy strategy = selector.getBean(AdaptiveExecutionStrategy.class);
+                inPlace += strategy.getPCTasksConsumed();
+                handedOver += strategy.getPECTasksExecuted() + strategy.getPICTasksExecuted() + strategy.getEPCTasksConsumed();
+            }
+            return new ReadsRun(inPlace, handedOver);
+        }
+
+        ReadsRun since(ReadsRun before) {
+            return new ReadsRun(inPlace - before.inPlace, handedOver - before.handedOver);
+        }
     }
 
     /**
