@@ -484,9 +484,12 @@ class ChildProcessGameTest {
 
         server.close();
 
-        for (long pid : new long[] {firstPid, secondPid}) {
-            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " is alive");
-        }
+        // The first worker was killed above and its death seen; what close() must end is the second.
+        assertFalse(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false), "worker " + secondPid + " is alive");
+        String tag = "-Dgameloop.owner=" + game.ownerTag() + " ";
+        assertEquals(List.of(), ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(tag))
+                .map(ProcessHandle::pid).toList(), "descendants of this server still running");
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
     }
 }
