@@ -236,9 +236,11 @@ final class ChildProcessGame implements Game {
                 LOG.info("Worker {} exited with {}", exit.pid(), exit.describe());
                 return;
             }
-            if (exit.code() == 130) {
-                // Ctrl+C in a terminal signals the whole foreground process group: the worker
-                // may hear it a moment before our shutdown hook sets `closed`. Not worth an alarm.
+            if (exit.code() == 130 || (exit.code() == 143 && exit.signalSent() == null)) {
+                // Ctrl+C in a terminal signals the whole foreground process group, and a SIGTERM
+                // can go to the whole group too (a service manager's stop, `kill -- -<pgid>`):
+                // the worker may hear it a moment before our shutdown hook sets `closed`. Not
+                // worth an alarm; and if the server is not stopping, the worker is replaced.
                 LOG.warn("Worker {} stopped with {}. If the server is stopping too, that is all; "
                         + "if not, a new worker starts in {} ms.", exit.pid(), exit.describe(), period.toMillis());
                 scheduleReplacement(from);

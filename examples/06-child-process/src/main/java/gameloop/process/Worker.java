@@ -72,7 +72,8 @@ final class Worker {
                 case 134 -> "exit code 134 (SIGABRT: the JVM itself aborted)";
                 case 137 -> "SIGKILL".equals(signalSent) ? "exit code 137 (SIGKILL, sent by this server)"
                         : "exit code 137 (SIGKILL: killed, possibly by the kernel's out-of-memory killer)";
-                case 143 -> signalSent != null ? "exit code 143 (SIGTERM, sent by this server)" : "exit code 143 (SIGTERM)";
+                case 143 -> signalSent != null ? "exit code 143 (SIGTERM, sent by this server)"
+                        : "exit code 143 (SIGTERM: not from this server; a stop sent to its whole process group reaches the worker too)";
                 case NO_EXIT_CODE -> "no exit code: killed, and not seen to exit";
                 // On Windows a process this server ended exits with 1, like many a crash: say which.
                 default -> signalSent != null ? "exit code " + code + " (ended by this server)" : "exit code " + code;

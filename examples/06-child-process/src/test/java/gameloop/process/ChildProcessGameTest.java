@@ -31,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** What example 06 promises: ticks come from a child JVM's results, and the child never outlives us. */
 class ChildProcessGameTest {
@@ -157,20 +159,23 @@ class ChildProcessGameTest {
     }
 
     /**
-     * Ctrl+C in a terminal reaches the worker too, so exit code 130 gets a calm warning rather
-     * than an alarm; but if the server is not stopping, the worker must still be replaced.
+     * Ctrl+C in a terminal reaches the worker too (exit code 130), and so does a SIGTERM sent to
+     * the server's whole process group (143, from a signal this server did not send): each gets a
+     * calm warning rather than an alarm; but if the server is not stopping, the worker must still
+     * be replaced.
      */
-    @Test
+    @ParameterizedTest(name = "exit code {0}")
+    @CsvSource({"130, SIGINT: .*", "143, SIGTERM: not from this server.*"})
     @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "starts a POSIX shell, sh, as a stand-in child")
-    void aWorkerStoppedBySigintWhileTheServerRunsIsReplacedAndTicksResume() throws Exception {
+    void aWorkerStoppedByATerminalsSignalWhileTheServerRunsIsReplacedAndTicksResume(int code, String described) throws Exception {
         AtomicInteger launches = new AtomicInteger();
         startWith((ownerTag, results, errors, events) -> {
             if (launches.incrementAndGet() == 1) {
-                // A stand-in that leaves as a worker hit by SIGINT does, once it gets its first request.
-                // (A real SIGINT would not always do: a process that a script starts in the
-                // background begins with SIGINT ignored, and so do the processes it starts.)
-                Process interrupted = new ProcessBuilder("sh", "-c", "read request; exit 130").start();
-                return new Worker(interrupted, results, errors, events);
+                // A stand-in that leaves as a worker hit by the signal does, once it gets its first
+                // request. (A real SIGINT would not always do: a process that a script starts in
+                // the background begins with SIGINT ignored, and so do the processes it starts.)
+                Process signalled = new ProcessBuilder("sh", "-c", "read request; exit " + code).start();
+                return new Worker(signalled, results, errors, events);
             }
             return Worker.launch(ownerTag, results, errors, events);
         });
@@ -180,8 +185,8 @@ class ChildProcessGameTest {
         long before = client.lastTickNumber();
         await().atMost(Duration.ofSeconds(20)).until(() -> client.lastTickNumber() >= before + 3);
 
-        assertEquals(130, game.lastExit().code(), game.lastExit().describe());
-        ServerLog.awaitLine(server, "Worker \\d+ stopped with exit code 130 \\(SIGINT: .*\\)\\. If the server is stopping too, "
+        assertEquals(code, game.lastExit().code(), game.lastExit().describe());
+        ServerLog.awaitLine(server, "Worker \\d+ stopped with exit code " + code + " \\(" + described + "\\)\\. If the server is stopping too, "
                 + "that is all; if not, a new worker starts in " + TICK.toMillis() + " ms\\.");
     }
 
