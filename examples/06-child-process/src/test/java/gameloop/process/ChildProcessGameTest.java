@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -242,23 +243,21 @@ class ChildProcessGameTest {
     }
 
     /**
-     * A replacement launched while the server closes (a process start can be slow, and close()
-     * waits for the loop only so long) is stopped by the launching thread itself: nothing else
-     * would ever stop it.
+     * A replacement whose launch outlasts the 5 s close() waits for the loop thread (a process
+     * start can be slow) is launched after close() has returned, and only the launching thread
+     * itself can stop it: it sees the closed flag, and stops its own worker.
      */
     @Test
-    void aWorkerLaunchedWhileTheServerClosesIsStoppedToo() throws Exception {
+    void aWorkerLaunchedAfterTheCloseGaveUpWaitingIsStoppedByItsLauncher() throws Exception {
         AtomicInteger launches = new AtomicInteger();
         CountDownLatch replacementLaunching = new CountDownLatch(1);
+        AtomicBoolean closeReturned = new AtomicBoolean();
         List<Long> pids = new CopyOnWriteArrayList<>();
         startWith((ownerTag, results, errors, events) -> {
             if (launches.incrementAndGet() == 2) {
                 replacementLaunching.countDown();
-                try {
-                    new CountDownLatch(1).await(); // a slow start, ended by close()'s interrupt...
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // ...so close() has begun: the launch goes on anyway
-                }
+                // A start so slow that close() gives up waiting for it: deaf to close()'s interrupt.
+                Threads.waitIgnoringInterrupts(closeReturned::get, Duration.ofSeconds(30));
             }
             Worker launched = Worker.launch(ownerTag, results, errors, events);
             pids.add(launched.pid());
@@ -268,13 +267,15 @@ class ChildProcessGameTest {
         ProcessHandle.of(game.workerPid()).orElseThrow().destroyForcibly();
         assertTrue(replacementLaunching.await(20, TimeUnit.SECONDS), "no replacement was launched");
 
-        server.close();
+        server.close(); // gives up on the loop thread after 5 s, since the launch waits for its return
+        closeReturned.set(true);
 
-        assertEquals(2, pids.size(), "the replacement was launched after all");
-        for (long pid : pids) {
-            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " is alive");
-        }
-        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        await("the replacement launched after the close").atMost(Duration.ofSeconds(20)).until(() -> pids.size() == 2);
+        long late = pids.get(1);
+        await("worker " + late + ", launched after the close, to be stopped").atMost(Duration.ofSeconds(20))
+                .until(() -> !ProcessHandle.of(late).map(ProcessHandle::isAlive).orElse(false));
+        assertNotEquals(late, game.workerPid(), "the late worker was recorded as the current one");
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(10));
     }
 
     /**
