@@ -86,7 +86,7 @@ class ChildProcessGameTest {
                 Thread.currentThread().interrupt();
             }
             launchEnded.add(System.nanoTime());
-            return new Worker(dying, results, errors, events);
+            return new Worker(dying, reportingBeforeStartReturns(results), errors, events);
         });
 
         await().until(() -> launchBegan.size() >= 6);
@@ -99,6 +99,30 @@ class ChildProcessGameTest {
                     "replacement " + (i + 1) + " came " + pauseMillis + " ms after the launch before it ended, not a period ("
                             + TICK.toMillis() + " ms)");
         }
+    }
+
+    /**
+     * Result readers whose {@code start()} returns only once the reader has finished: a worker that
+     * is already dead has then reported its end before {@code startReading()} returns, every time,
+     * which is the order that a worker recorded only after its readers start would get wrong.
+     */
+    private static ThreadFactory reportingBeforeStartReturns(ThreadFactory results) {
+        return task -> {
+            Thread named = results.newThread(task); // for the game's name and daemon flag; never started
+            Thread reader = new Thread(task, named.getName()) {
+                @Override
+                public synchronized void start() {
+                    super.start();
+                    try {
+                        join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            reader.setDaemon(named.isDaemon());
+            return reader;
+        };
     }
 
     /**
