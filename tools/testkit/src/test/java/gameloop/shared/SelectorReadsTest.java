@@ -147,7 +147,8 @@ class SelectorReadsTest {
             }, "selector-turns-flooder");
             flood.start();
             try {
-                await().until(() -> flooded.get() > 50_000); // the flood is being read
+                // The flood is being read: within a second here; the 30 s are for a machine short of CPU.
+                await().atMost(Duration.ofSeconds(30)).until(() -> flooded.get() > 50_000);
                 for (int key = 70; key < 75; key++) {
                     player.send(String.valueOf(key));
                     String answer = Protocol.pressed(key);
