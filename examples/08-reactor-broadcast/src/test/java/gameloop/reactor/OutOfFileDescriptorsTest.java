@@ -61,6 +61,7 @@ class OutOfFileDescriptorsTest {
         try {
             int serverPort = await("the server to say where it listens").atMost(Duration.ofSeconds(60))
                     .until(() -> numbers(LISTENING), found -> !found.isEmpty()).get(0);
+            long episodeBegan = System.nanoTime(); // at the latest: the descriptors run out below
             Socket waiting = connectOneThatMustWait(serverPort);
             // Clients 2 to 9 are closed below to free descriptors: all must be ones the server took in.
             assertTrue(clients.size() > 10, "too few clients before the descriptors ran out: " + clients.size());
@@ -82,6 +83,11 @@ class OutOfFileDescriptorsTest {
             int failedAttempts = reported.get(reported.size() - 1); // this episode's: the last one
             assertTrue(failedAttempts >= 2, "more than one failed attempt in the episode, but " + failedAttempts
                     + "; the log: " + log());
+            // One retry a second, and no more: a listener that went on asking for accepts would be
+            // told of the waiting client on every turn and fail thousands of times a second.
+            long episodeSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - episodeBegan);
+            assertTrue(failedAttempts <= episodeSeconds + 2, failedAttempts + " failed attempts in an episode of at most "
+                    + episodeSeconds + " s: the listener did not stop asking for accepts; the log: " + log());
             assertEquals(episodes, count(FAILED), "one report for each episode; the log: " + log());
 
             // A further episode is reported again, and its end too, though nobody need wait this
