@@ -115,7 +115,18 @@ public final class Deferred<T> {
         }
         called = true;
         result = first;
-        runSteps();
+        try {
+            runSteps();
+        } catch (Error e) {
+            // Usually runSteps marked the chain broken itself. A stack overflow can also strike
+            // on the way into it, or between its steps: mark it here then, so this Deferred
+            // cannot be resumed half-way by a step added later.
+            if (broken == null) {
+                broken = e;
+            }
+            steps.clear();
+            throw e;
+        }
     }
 
     private void runSteps() {
