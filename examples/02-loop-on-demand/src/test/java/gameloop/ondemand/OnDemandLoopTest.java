@@ -97,6 +97,7 @@ class OnDemandLoopTest {
         assertTrue(second.tickNumbers().get(0) > 1, "the second player joined mid-match: " + second.tickNumbers());
 
         first.close();
+        await().until(() -> server.players().count() == 1); // the server has seen the leave
         long seen = second.lastTickNumber();
         await().until(() -> second.lastTickNumber() >= seen + 3); // one player left: still ticking
         assertTrue(loop.isRunning());

@@ -42,6 +42,9 @@ public final class TestClients implements AutoCloseable {
         TestClient client = new TestClient();
         try {
             jetty.connect(client, webSocketUri).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // not ours to swallow: the caller's thread is being stopped
+            throw new IllegalStateException("Interrupted while connecting to " + webSocketUri, e);
         } catch (Exception e) {
             throw new IllegalStateException("Could not connect to " + webSocketUri, e);
         }
@@ -78,6 +81,9 @@ public final class TestClients implements AutoCloseable {
                 connected.add(f.get(10, TimeUnit.SECONDS));
             }
             return connected;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while connecting " + count + " clients at once", e);
         } catch (Exception e) {
             throw new IllegalStateException("Could not connect " + count + " clients at once", e);
         } finally {

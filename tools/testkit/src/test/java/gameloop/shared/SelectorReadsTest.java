@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Key presses are read and answered on the selector threads ({@link SelectorReadsConnector}).
- * In the split package, for {@link GameServer#selectorCount}.
+ * In the split package, for {@link GameServer#selectors()}.
  */
 class SelectorReadsTest {
 
