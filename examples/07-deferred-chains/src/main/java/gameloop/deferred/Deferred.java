@@ -118,13 +118,9 @@ public final class Deferred<T> {
         try {
             runSteps();
         } catch (Error e) {
-            // Usually runSteps marked the chain broken itself. A stack overflow can also strike
-            // on the way into it, or between its steps: mark it here then, so this Deferred
-            // cannot be resumed half-way by a step added later.
-            if (broken == null) {
-                broken = e;
-            }
-            steps.clear();
+            // runSteps breaks the chain on an Error in it; a stack overflow can also strike on
+            // the way into it, and must not leave this Deferred fired but resumable half-way.
+            breakChain(e);
             throw e;
         }
     }
@@ -145,15 +141,22 @@ public final class Deferred<T> {
                             : step.onValue().call(result);
                 } catch (Exception e) {
                     result = new Failure(e); // a throwing step moves the chain to the errback track
-                } catch (Error e) {
-                    broken = e; // see addCallbacks: the chain ends here, and the Error goes on up
-                    steps.clear();
-                    throw e;
                 }
             }
+        } catch (Error e) { // from a step, or a stack overflow between steps
+            breakChain(e); // see addCallbacks: the chain ends here, and the Error goes on up
+            throw e;
         } finally {
             running = false;
         }
+    }
+
+    /** After an Error: nothing more runs, and adding a step throws. The first Error is the one kept. */
+    private void breakChain(Error e) {
+        if (broken == null) {
+            broken = e;
+        }
+        steps.clear();
     }
 
     @Override
