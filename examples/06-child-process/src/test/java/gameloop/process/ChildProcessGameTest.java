@@ -493,10 +493,7 @@ class ChildProcessGameTest {
         assertEquals(0, game.lastExit().code(), "it left by itself, at end of file: " + game.lastExit().describe());
         ServerLog.awaitLine(server, "worker " + pid + ": HeavyWorker " + pid + ": stdin closed, no more work; exiting");
         ServerLog.awaitLine(server, "Worker " + pid + " exited with exit code 0");
-        String tag = "-Dgameloop.owner=" + game.ownerTag() + " ";
-        assertEquals(List.of(), ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(tag))
-                .map(ProcessHandle::pid).toList(), "descendants of this server still running");
+        assertNoWorkerOfThisGameRunning();
         for (TestClient player : players) {
             assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
         }
@@ -516,10 +513,15 @@ class ChildProcessGameTest {
 
         // The first worker was killed above and its death seen; what close() must end is the second.
         assertFalse(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false), "worker " + secondPid + " is alive");
+        assertNoWorkerOfThisGameRunning();
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    /** No process of ours carries this game's owner tag, the one its workers' command lines have. */
+    private void assertNoWorkerOfThisGameRunning() {
         String tag = "-Dgameloop.owner=" + game.ownerTag() + " ";
         assertEquals(List.of(), ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(tag))
                 .map(ProcessHandle::pid).toList(), "descendants of this server still running");
-        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
     }
 }
