@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -179,6 +180,11 @@ public final class SpreadClient implements ClientFactory {
         return reactor.threadName();
     }
 
+    /** What ended the reactor thread, if something did (a bug, or a broken selector); empty otherwise. */
+    public Optional<Throwable> failure() {
+        return reactor.failure();
+    }
+
     public static void main(String[] args) throws Exception {
         Options options;
         try {
@@ -202,9 +208,25 @@ public final class SpreadClient implements ClientFactory {
             throw e;
         }
         atExit.started(client);
+        try {
+            waitForTheEnd(client);
+        } finally {
+            atExit.remove();
+        }
+    }
+
+    /**
+     * The end of main, a method of its own so that a test can run it, as the server's is: waits
+     * until the reactor thread ends and, if the reactor failed, rethrows the failure, so the
+     * process exits with an error instead of 0.
+     */
+    static void waitForTheEnd(SpreadClient client) throws InterruptedException {
         while (!client.awaitEnd(Duration.ofHours(1))) {
             // connected: the reactor thread does the work until the connection ends
         }
-        atExit.remove();
+        Optional<Throwable> failure = client.failure();
+        if (failure.isPresent()) {
+            throw new IllegalStateException("the reactor failed (logged above)", failure.get());
+        }
     }
 }

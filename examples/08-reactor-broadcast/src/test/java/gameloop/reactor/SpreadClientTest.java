@@ -3,6 +3,7 @@ package gameloop.reactor;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -317,6 +318,43 @@ class SpreadClientTest extends ServerTestSupport {
         }
         assertEquals(1, clientLog.errors().size(), clientLog.errors().toString());
         assertTrue(clientLog.errors().get(0).startsWith("reading input failed; hanging up"), clientLog.errors().toString());
+    }
+
+    /**
+     * An Error on the client's reactor thread (here from its log, as a broken logging backend
+     * would throw) ends the reactor, which closes the connection, and main's end rethrows it, so
+     * the process exits with an error, as the server's does ({@code ReactorFailureTest}).
+     */
+    @Test
+    void anErrorThatEndsTheClientsReactorIsRethrownByMainsEnd() throws Exception {
+        Error bug = new Error("the log broke");
+        Log breaksOnCrash = new Log() {
+            @Override
+            public void info(String message) {
+                if (message.equals("  got message: crash")) { // logged on the reactor thread
+                    throw bug;
+                }
+                clientLog.info(message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                clientLog.error(message, cause);
+            }
+        };
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), idleKeyboard(), breaksOnCrash);
+            try (Socket peer = listener.accept()) {
+                peer.setSoTimeout(10_000);
+                peer.getOutputStream().write("crash\n".getBytes(StandardCharsets.US_ASCII));
+
+                assertEquals(-1, peer.getInputStream().read(), "the client closes its socket as its reactor ends");
+            }
+            IllegalStateException ended = assertThrows(IllegalStateException.class, () -> SpreadClient.waitForTheEnd(client));
+            assertSame(bug, ended.getCause());
+            assertSame(bug, client.failure().orElseThrow());
+        }
+        assertEquals(List.of("reactor failed, stopping it: " + bug), clientLog.errors());
     }
 
     /** A line from the server longer than the client's 64 KiB: it hangs up, and sends nothing first. */
