@@ -60,6 +60,12 @@ public interface Game extends AutoCloseable {
      * answer goes to that player alone, as in the article's handler. Text that is not a key code
      * never gets here: the server answers it. Should not throw; if it does, the server logs it
      * and disconnects that player (1011).
+     *
+     * <p>May come for a player that is leaving on another thread, even after its
+     * {@link #playerLeft} has returned: a key already read when a send to that player failed on
+     * the loop thread, say. So look the player's state up rather than assume it is there (04's
+     * handlers, 05's key counters), and keep nothing for a player that {@link Player#isGone()}
+     * (05's game state); a send to it does nothing.
      */
     default void keyPressed(Player player, int keyCode) {
         player.send(Protocol.pressed(keyCode));
