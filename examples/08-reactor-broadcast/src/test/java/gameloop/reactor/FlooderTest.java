@@ -1,5 +1,6 @@
 package gameloop.reactor;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * A client that floods the server with short lines is read no faster than its lines are handed
  * out, one a turn ({@code continueNextTurn} stops reading it meanwhile): the rest wait in the
  * kernel's buffers, and TCP makes the flooder wait. Read on regardless, 16 KiB a turn, its lines
- * would pile up in the server's memory as fast as it can send them.
+ * would pile up in the server's memory as fast as it can send them. Stopped for good, it would
+ * hold nothing either, so the test also checks that the flooder's lines go on being handed out.
  */
 class FlooderTest extends ServerTestSupport {
 
@@ -29,6 +32,8 @@ class FlooderTest extends ServerTestSupport {
      * lines still on their way to the reader, which counts them.
      */
     private static final long MOST_HELD = 4L * 1024 * 1024;
+    /** Eight reads of 16 KiB, two bytes a line. */
+    private static final long LINES_IN_EIGHT_READS = 8 * 16 * 1024 / 2;
 
     @Test
     void aFlooderIsReadNoFasterThanItsLinesAreHandedOut() throws Exception {
@@ -64,6 +69,10 @@ class FlooderTest extends ServerTestSupport {
             long held = server.bytesRead() - 2 * relayed.get();
             assertTrue(held < MOST_HELD, "the server read " + server.bytesRead() + " bytes and handed out "
                     + relayed.get() + " lines, so it holds about " + held + " bytes of the " + sent + " sent");
+            // Held back, not shut out: a server that stopped reading the flooder for good would
+            // hold nothing too. Its lines go on being handed out, many reads' worth.
+            await("the flooder's lines handed out beyond eight reads' worth").atMost(Duration.ofSeconds(30))
+                    .until(() -> relayed.get() > LINES_IN_EIGHT_READS);
         } finally {
             reader.close();
             reading.join(10_000);
