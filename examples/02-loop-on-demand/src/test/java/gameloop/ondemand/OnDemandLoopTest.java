@@ -49,6 +49,8 @@ class OnDemandLoopTest {
 
     private GameServer server;
     private OnDemandGameLoop loop;
+    /** Leaves the game has handled: the server counts a player out before it tells the game. */
+    private final AtomicInteger leavesHandled = new AtomicInteger();
     private TestClients clients;
 
     @BeforeEach
@@ -56,7 +58,38 @@ class OnDemandLoopTest {
         clients = new TestClients();
         ServerLog.capture();
         server = GameServer.start(ServerSettings.forTest("02-loop-on-demand", TICK),
-                context -> loop = new OnDemandGameLoop(context));
+                context -> countingLeaves(loop = new OnDemandGameLoop(context)));
+    }
+
+    /** The game, as the server sees it, with each leave it has handled counted once handled. */
+    private Game countingLeaves(Game game) {
+        return new Game() {
+            @Override
+            public void start() {
+                game.start();
+            }
+
+            @Override
+            public void playerJoined(Player player) {
+                game.playerJoined(player);
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                game.playerLeft(player);
+                leavesHandled.incrementAndGet();
+            }
+
+            @Override
+            public void keyPressed(Player player, int keyCode) {
+                game.keyPressed(player, keyCode);
+            }
+
+            @Override
+            public void close() {
+                game.close();
+            }
+        };
     }
 
     @AfterEach
@@ -97,7 +130,7 @@ class OnDemandLoopTest {
         assertTrue(second.tickNumbers().get(0) > 1, "the second player joined mid-match: " + second.tickNumbers());
 
         first.close();
-        await().until(() -> server.players().count() == 1); // the server has seen the leave
+        await().until(() -> leavesHandled.get() == 1); // the game has handled the leave, not only the server seen it
         long seen = second.lastTickNumber();
         await().until(() -> second.lastTickNumber() >= seen + 3); // one player left: still ticking
         assertTrue(loop.isRunning());
