@@ -34,6 +34,13 @@ class CannotListenTest {
     }
 
     @Test
+    void port1024IsTheFirstThatNeedsNoPrivileges() {
+        assertEquals("Cannot listen on 127.0.0.1 port 1024: Address already in use; another program has this port"
+                + " (an example still running?): stop it, or choose another port with -Dport=",
+                said("127.0.0.1", 1024, new BindException("Address already in use")).getMessage());
+    }
+
+    @Test
     void aHostThatIsNotThisMachinesSaysSo() {
         // 192.0.2.0/24 is reserved for documentation (RFC 5737): no machine has an address in it.
         assertEquals("Cannot listen on 192.0.2.1 port 8080: Cannot assign requested address; -Dhost is not an"
