@@ -81,6 +81,21 @@ class SharedWiringTest {
         Teardown.closeAll(clients, server);
     }
 
+    /**
+     * A client's own close is answered at once with the server's close frame, as the protocol
+     * asks: the connection ends now, not at the idle timeout minutes later.
+     */
+    @Test
+    void aClientsOwnCloseIsAnsweredAtOnce() throws Exception {
+        TestClient client = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
+
+        client.close();
+
+        assertEquals(1000, client.closed().get(5, TimeUnit.SECONDS).code());
+        await().until(() -> server.players().count() == 0);
+    }
+
     /** A tick is about 25 bytes: compressing it would cost a zlib context per player and gain nothing. */
     @Test
     void compressionIsNotNegotiatedEvenWhenTheClientOffersIt() throws Exception {
