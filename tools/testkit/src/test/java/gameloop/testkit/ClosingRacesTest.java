@@ -11,6 +11,10 @@ import gameloop.shared.GameContext;
 import gameloop.shared.GameServer;
 import gameloop.shared.Player;
 import gameloop.shared.ServerSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -384,9 +388,17 @@ class ClosingRacesTest {
             interruptKept.set(Thread.currentThread().isInterrupted());
         }, "second-close-test-interrupted");
         AtomicBoolean interruptMade = new AtomicBoolean(true);
+        int port = server.port();
+        // What of Jetty was left as a waiter returned: nothing may be, since the first close()
+        // lets its waiters go only once Jetty has stopped (its pool joined, its port closed).
+        AtomicReference<List<String>> jettyLeftAfterSecondClose = new AtomicReference<>();
+        AtomicBoolean listeningAfterSecondClose = new AtomicBoolean(true);
+        AtomicBoolean listeningAfterAwaitClosed = new AtomicBoolean(true);
         Thread second = new Thread(() -> {
             server.close();
+            jettyLeftAfterSecondClose.set(jettyPoolThreads());
             interruptMade.set(Thread.currentThread().isInterrupted());
+            listeningAfterSecondClose.set(takesAConnection(port));
         }, "second-close-test-second");
         Thread awaiting = new Thread(() -> {
             try {
@@ -394,6 +406,7 @@ class ClosingRacesTest {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
+            listeningAfterAwaitClosed.set(takesAConnection(port));
         }, "second-close-test-awaiting");
         List<Thread> waiters = List.of(interrupted, second, awaiting);
         waiters.forEach(Thread::start);
@@ -410,6 +423,9 @@ class ClosingRacesTest {
         }
         assertTrue(interruptKept.get(), "a second close() swallowed its caller's interrupt");
         assertFalse(interruptMade.get(), "a second close() left its caller interrupted though nobody interrupted it");
+        assertEquals(List.of(), jettyLeftAfterSecondClose.get(), "a second close() returned before Jetty's pool had stopped");
+        assertFalse(listeningAfterSecondClose.get(), "a second close() returned before Jetty had stopped");
+        assertFalse(listeningAfterAwaitClosed.get(), "awaitClosed() returned before Jetty had stopped");
         await().untilAsserted(() -> assertEquals(List.of(), Threads.alive(server.threadNamePrefix())));
     }
 
@@ -440,9 +456,11 @@ class ClosingRacesTest {
     @Test
     void closingFromAnInterruptedThreadStillSaysGoodbyeStopsEverythingAndKeepsTheInterrupt() throws Exception {
         ServerLog.capture();
+        AtomicBoolean gameClosedInterrupted = new AtomicBoolean(true);
         server = GameServer.start(ServerSettings.forTest("interrupted-close-test", Duration.ofMillis(20)), context -> new Game() {
             @Override
             public void close() {
+                gameClosedInterrupted.set(Thread.currentThread().isInterrupted());
             }
         });
         TestClient player = clients.connect(server.webSocketUri());
@@ -462,6 +480,7 @@ class ClosingRacesTest {
         assertEquals(StatusCode.SHUTDOWN, goodbye.code());
         assertEquals("server shutting down", goodbye.reason());
         assertTrue(interruptKept.get(), "close() swallowed its caller's interrupt");
+        assertFalse(gameClosedInterrupted.get(), "the game's close() ran with the caller's interrupt set, which cuts its waits short");
         // Every wait of the stop ran in full: none was cut short by the caller's interrupt.
         List<String> closerLines = ServerLog.ofThreadsNamed("interrupted-close-test-closer");
         assertTrue(closerLines.contains("Stopped."), "the log of the closer: " + closerLines);
@@ -562,6 +581,21 @@ class ClosingRacesTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Jetty's pool threads of this test's server (not its scheduler, which Jetty does not wait for). */
+    private List<String> jettyPoolThreads() {
+        return Threads.alive(server.threadNamePrefix() + "jetty-").stream().filter(name -> !name.contains("scheduler")).toList();
+    }
+
+    /** Whether something still listens on this loopback port. */
+    private static boolean takesAConnection(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException refused) {
+            return false;
         }
     }
 }
