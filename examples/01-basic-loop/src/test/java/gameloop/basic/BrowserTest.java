@@ -99,13 +99,16 @@ class BrowserTest {
 
     /**
      * Several players from one page: keys go to the selected card only, and to the newest open
-     * one once the selected card is closed; and when the server goes away, the cards, and the
-     * status line, say so and why.
+     * one once the selected card is closed; Remove closed takes the closed cards and leaves the
+     * open ones; and when the server goes away, the cards, and the status line, say so and why.
      */
     @Test
     void inChromiumKeysGoToTheSelectedConnectionAndEveryCloseIsExplained(@TempDir Path profile) throws Exception {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.browser.manage().window().setSize(new Dimension(1366, 768)); // a laptop's: three cards to a row, none under the header
             page.openTwoConnections();
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("3 connections open; keys go to #3."));
 
             page.click(".conn[data-number='1'] .pick");
             await().until(() -> page.text("#status").contains("keys go to #1."));
@@ -113,18 +116,23 @@ class BrowserTest {
 
             await().until(() -> page.text(".conn[data-number='1'] .log").contains("Pressed key code: 66"));
             assertFalse(page.text(".conn[data-number='2'] .log").contains("Pressed key code: 66"),
-                    "the echo reached the other connection's card");
+                    "the echo reached another connection's card");
 
-            // Closing the selected connection hands the keys to the newest one still open.
+            // Closing the selected connection hands the keys to the newest one still open (#3, not #2).
             page.click("#disconnect");
-            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #2."));
+            await().until(() -> page.text("#status").startsWith("2 connections open; keys go to #3."));
             page.press("c"); // key code 67
-            await().until(() -> page.text(".conn[data-number='2'] .log").contains("Pressed key code: 67"));
+            await().until(() -> page.text(".conn[data-number='3'] .log").contains("Pressed key code: 67"));
+            await().until(() -> page.text(".conn[data-number='1'] .log").contains("closed: 1000 bye (normal close)"));
+
+            // Remove closed takes the closed card, while others are open.
+            page.click("#remove-closed");
+            await().until(() -> page.browser.findElements(By.cssSelector(".conn")).size() == 2);
+            assertTrue(page.browser.findElements(By.cssSelector(".conn[data-number='1']")).isEmpty(), "the closed card stayed");
 
             page.server.close(); // what Ctrl+C does: a 1001 to everyone
 
-            await().until(() -> page.text(".conn[data-number='1'] .log").contains("closed: 1000 bye (normal close)"));
-            await().until(() -> page.text(".conn[data-number='2'] .log")
+            await().until(() -> page.text(".conn[data-number='3'] .log")
                     .contains("closed: 1001 server shutting down (going away)"));
             await().until(() -> page.text("#status")
                     .matches("Not connected\\. Last close: #\\d at [0-9:.]+, 1001 server shutting down\\."));
@@ -422,19 +430,21 @@ class BrowserTest {
                 player.send(Protocol.tick(4));
                 player.send(Protocol.tick(1));
             });
+            script.at(5500, () -> player.send(Protocol.tick(1))); // the same number again: not up, so restarted too
         });
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), scripted)) {
             page.click("#connect");
-            await().atMost(Duration.ofSeconds(15)).until(() -> page.lines("li.tick").size() == 4);
+            await().atMost(Duration.ofSeconds(15)).until(() -> page.lines("li.tick").size() == 5);
 
             List<String> ticks = page.lines("li.tick");
             assertTrue(ticks.get(0).endsWith(" game loop says: tick 1"), ticks.get(0)); // nothing to compare with yet
             assertTickLine(ticks.get(1), 2, "");
             assertTickLine(ticks.get(2), 4, " (missed 1 tick)");
             assertTickLine(ticks.get(3), 1, " (numbering restarted)");
+            assertTickLine(ticks.get(4), 1, " (numbering restarted)");
             assertTrue(ticks.get(2).contains(" late "), "3 s after a tick due every 1 s: " + ticks.get(2));
             assertTrue(ticks.get(3).contains(" early "), "right behind a tick due every 1 s: " + ticks.get(3));
-            assertTrue(page.text(".conn .stats").matches("4 ticks received · last interval \\d+ ms"), page.text(".conn .stats"));
+            assertTrue(page.text(".conn .stats").matches("5 ticks received · last interval \\d+ ms"), page.text(".conn .stats"));
             assertTrue(page.lines("li.error").stream().anyMatch(line -> line.endsWith(" game loop says: tick soon")),
                     "a tick with no number is shown as unexpected: " + page.lines("li"));
 
