@@ -145,6 +145,51 @@ class BrowserTest {
     }
 
     /**
+     * The server closes the selected connection (a game that failed on its key): its card says
+     * what the code means, and the keys go on to the connection still open. Once none is open,
+     * a key goes nowhere, not to the closed card's socket.
+     */
+    @Test
+    void inChromiumAConnectionTheServerClosesSaysWhyAndHandsItsKeysOn(@TempDir Path profile) throws Exception {
+        int failingKey = 88; // x
+        Game.Factory failsOnX = context -> new Game() {
+            @Override
+            public void keyPressed(Player player, int keyCode) {
+                if (keyCode == failingKey) {
+                    player.closeForServerError("a bug in the game, on purpose");
+                } else {
+                    Game.super.keyPressed(player, keyCode);
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), failsOnX)) {
+            page.openTwoConnections();
+
+            page.press("x");
+
+            await().until(() -> page.text(".conn[data-number='2'] .log")
+                    .contains("closed: 1011 a bug in the game, on purpose (server error: see the server's log)"));
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #1."));
+            page.press("b"); // key code 66
+            await().until(() -> page.text(".conn[data-number='1'] .log").contains("Pressed key code: 66"));
+
+            page.click("#disconnect");
+            await().until(() -> page.text("#status").startsWith("Not connected."));
+            page.press("a"); // key code 65: nowhere to go
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #3."));
+            page.press("c"); // key code 67, drawn after anything the "a" made
+            await().until(() -> page.text(".conn[data-number='3'] .log").contains("Pressed key code: 67"));
+            assertEquals(List.of(), page.lines("li").stream().filter(line -> line.contains("key code 65")).toList(),
+                    "a key pressed with no connection open was sent");
+        }
+    }
+
+    /**
      * Tab is the browser's: it moves the focus to a button and is not sent. A focused button keeps
      * Enter and Space, which press it, until Escape hands them back to the game. (Sent, Tab left
      * the focus on a button, and the next Enter opened a connection or moved the keys.)
