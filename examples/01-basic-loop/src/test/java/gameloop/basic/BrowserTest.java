@@ -18,15 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -522,6 +525,71 @@ class BrowserTest {
             double interval = ((Number) numbers.get(2)).doubleValue();
             assertTrue(interval >= message && interval <= message + 12,
                     "the wrapped interval starts at " + interval + " px, the message at " + message + " px");
+        }
+    }
+
+    /**
+     * The rule for late and early, on the page's own clock, set by the test: off by more than a
+     * tenth of the period, and at least 10 ms where a tenth is less. The game sends the next tick
+     * whenever a key comes, so the test sets the clock, then has the tick arrive.
+     */
+    @ParameterizedTest(name = "every {0} ms")
+    @CsvSource({
+        "1000, 1090, 1110, 910, 890", // a tenth of the period: 100 ms
+        "50, 57, 61, 41, 39", // a tenth is 5 ms, so 10
+    })
+    void inChromiumATickIsLateOrEarlyPastATenthOfThePeriodAndAtLeast10Ms(long period, long inside, long late,
+            long insideEarly, long early, @TempDir Path profile) throws Exception {
+        Game.Factory tickOnKey = context -> new Game() {
+            private final AtomicLong sent = new AtomicLong();
+
+            @Override
+            public void keyPressed(Player player, int keyCode) {
+                player.send(Protocol.tick(sent.incrementAndGet()));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofMillis(period), tickOnKey)) {
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #1."));
+            page.browser.executeScript("window.testNow = 0; performance.now = () => window.testNow;");
+            page.press("a");
+            await().until(() -> page.lines("li.tick").size() == 1);
+
+            List<Long> intervals = List.of(inside, late, insideEarly, early);
+            for (int i = 0; i < intervals.size(); i++) {
+                int ticks = i + 2;
+                page.browser.executeScript("window.testNow += " + intervals.get(i) + ";");
+                page.press("a");
+                await().until(() -> page.lines("li.tick").size() == ticks);
+            }
+            List<String> ticks = page.lines("li.tick");
+            assertTrue(ticks.get(1).matches(".* tick 2 \\+" + inside + " ms"), ticks.get(1));
+            assertTrue(ticks.get(2).matches(".* tick 3 \\+" + late + " ms late"), ticks.get(2));
+            assertTrue(ticks.get(3).matches(".* tick 4 \\+" + insideEarly + " ms"), ticks.get(3));
+            assertTrue(ticks.get(4).matches(".* tick 5 \\+" + early + " ms early"), ticks.get(4));
+        }
+    }
+
+    /** A held key repeats, and each repeat is sent, as the article's client sent them. */
+    @Test
+    void inChromiumAHeldKeyIsSentAsItRepeats(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #1."));
+
+            // What the keyboard sends for a held key: a keydown, repeats, then the keyup.
+            for (boolean repeat : List.of(false, true, true)) {
+                page.browser.executeCdpCommand("Input.dispatchKeyEvent", Map.of("type", "keyDown", "key", "a",
+                        "code", "KeyA", "windowsVirtualKeyCode", 65, "autoRepeat", repeat));
+            }
+            page.browser.executeCdpCommand("Input.dispatchKeyEvent", Map.of("type", "keyUp", "key", "a",
+                    "code", "KeyA", "windowsVirtualKeyCode", 65));
+
+            await().until(() -> page.lines("li").stream().filter(line -> line.endsWith("Pressed key code: 65")).count() == 3);
         }
     }
 
