@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -43,8 +44,15 @@ class SharedWiringTest {
     /** The key that makes it clog the connection with frames, some of them left queued. */
     private static final int CLOG_AND_QUEUE = 67;
 
+    /**
+     * The key that makes it clog the connection, then send small frames until the cap cuts the
+     * player off, and count them.
+     */
+    private static final int CLOG_THEN_COUNT = 68;
+
     private final TestClients clients = new TestClients();
     private final CountDownLatch clogged = new CountDownLatch(1);
+    private final CompletableFuture<Integer> framesSentUntilCutOff = new CompletableFuture<>();
     private GameServer server;
 
     @BeforeEach
@@ -65,6 +73,14 @@ class SharedWiringTest {
                         player.send("x".repeat(60_000));
                     }
                     clogged.countDown();
+                } else if (keyCode == CLOG_THEN_COUNT) {
+                    player.send("x".repeat(16 << 20));
+                    int sent = 0;
+                    while (!player.isGone() && sent < 10_000) {
+                        player.send("tick");
+                        sent++;
+                    }
+                    framesSentUntilCutOff.complete(sent);
                 } else {
                     Game.super.keyPressed(player, keyCode);
                 }
@@ -79,6 +95,23 @@ class SharedWiringTest {
     @AfterEach
     void tearDown() {
         Teardown.closeAll(clients, server);
+    }
+
+    /**
+     * The cap the docs give: once the sockets are full, a client that never reads is cut off
+     * when its 256 frames are queued, give or take the one being written.
+     */
+    @Test
+    void aClientThatNeverReadsIsCutOffAt256QueuedFrames() throws Exception {
+        try (RawWebSocket sleeper = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            await().until(() -> server.players().count() == 1);
+
+            sleeper.sendText(String.valueOf(CLOG_THEN_COUNT));
+
+            int sent = framesSentUntilCutOff.get(10, TimeUnit.SECONDS);
+            assertTrue(sent >= 255 && sent <= 258, "cut off after " + sent + " frames queued");
+            await().until(() -> server.players().count() == 0);
+        }
     }
 
     /**
