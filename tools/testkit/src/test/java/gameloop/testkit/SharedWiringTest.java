@@ -29,6 +29,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,24 +197,35 @@ class SharedWiringTest {
     @Test
     void refusalsFromAnotherSiteAreLoggedOnceASecondAtMost() throws Exception {
         Map<String, String> foreign = Map.of("Origin", "http://evil.example");
+        AtomicInteger attempts = new AtomicInteger();
         long began = System.nanoTime();
         for (int i = 0; i < 50; i++) {
             try (RawWebSocket attempt = RawWebSocket.connect(server.webSocketUri(), foreign)) {
                 assertEquals(403, attempt.status());
+                attempts.incrementAndGet();
             }
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
         List<String> lines = refusalLines();
         assertTrue(lines.size() >= 1 && lines.size() <= seconds + 1, seconds + " s of attempts, logged as " + lines);
 
-        // Go on refusing until the next line is due: it counts the attempts left out.
+        // Go on refusing until two more lines are due: each counts the attempts left out since
+        // the line before it.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             try (RawWebSocket attempt = RawWebSocket.connect(server.webSocketUri(), foreign)) {
                 assertEquals(403, attempt.status());
+                attempts.incrementAndGet();
             }
-            return refusalLines().stream().anyMatch(line -> line.matches(".* \\(and \\d+ more since the last such line\\)"));
+            return refusalLines().stream().filter(line -> SKIPPED.matcher(line).matches()).count() >= 2;
         });
+        // Each refusal is logged before its 403 goes out, so now every attempt is either a line or
+        // counted in a later one, and none twice.
+        List<String> all = refusalLines();
+        int counted = all.stream().map(SKIPPED::matcher).filter(Matcher::matches).mapToInt(m -> Integer.parseInt(m.group(1))).sum();
+        assertEquals(attempts.get(), all.size() + counted, "lines " + all);
     }
+
+    private static final Pattern SKIPPED = Pattern.compile(".* \\(and (\\d+) more since the last such line\\)");
 
     /**
      * The Origin is the client's to write, up to Jetty's header limit: its log line quotes at
