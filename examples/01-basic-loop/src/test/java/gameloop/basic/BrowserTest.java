@@ -276,11 +276,12 @@ class BrowserTest {
 
             page.browser.executeScript("document.querySelector('.conn .log').focus()"); // as Tab would
             assertEquals("OL", page.browser.executeScript("return document.activeElement.tagName"), "the log takes no focus");
-            // Page Down at the bottom moves nothing, so the log goes on showing new lines.
-            new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).sendKeys("a").perform();
+            // Page Down, Down and End at the bottom move nothing, so the log goes on showing new lines.
+            new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).sendKeys(Keys.ARROW_DOWN).sendKeys(Keys.END).sendKeys("a").perform();
             await().until(() -> page.sentKeyCode(65));
-            assertFalse(page.sentKeyCode(34),
-                    "Page Down on the focused log was sent");
+            assertFalse(page.sentKeyCode(34), "Page Down on the focused log was sent");
+            assertFalse(page.sentKeyCode(40), "Down on the focused log was sent");
+            assertFalse(page.sentKeyCode(35), "End on the focused log was sent");
 
             new Actions(page.browser).sendKeys(Keys.ESCAPE).sendKeys(Keys.PAGE_DOWN).perform();
             await().until(() -> page.sentKeyCode(34));
