@@ -52,6 +52,8 @@ class SharedWiringTest {
      * player off, and count them.
      */
     private static final int CLOG_THEN_COUNT = 68;
+    /** The end of a refusal line that counts the refusals left out since the line before it. */
+    private static final Pattern SKIPPED = Pattern.compile(".* \\(and (\\d+) more since the last such line\\)");
 
     private final TestClients clients = new TestClients();
     private final CountDownLatch clogged = new CountDownLatch(1);
@@ -209,23 +211,23 @@ class SharedWiringTest {
         List<String> lines = refusalLines();
         assertTrue(lines.size() >= 1 && lines.size() <= seconds + 1, seconds + " s of attempts, logged as " + lines);
 
-        // Go on refusing until two more lines are due: each counts the attempts left out since
-        // the line before it.
+        // Go on refusing until two lines count attempts left out, each since the line before it,
+        // and stop at an attempt that was a line itself.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
+            int linesBefore = refusalLines().size();
             try (RawWebSocket attempt = RawWebSocket.connect(server.webSocketUri(), foreign)) {
                 assertEquals(403, attempt.status());
                 attempts.incrementAndGet();
             }
-            return refusalLines().stream().filter(line -> SKIPPED.matcher(line).matches()).count() >= 2;
+            List<String> now = refusalLines();
+            return now.size() > linesBefore && now.stream().filter(line -> SKIPPED.matcher(line).matches()).count() >= 2;
         });
-        // Each refusal is logged before its 403 goes out, so now every attempt is either a line or
-        // counted in a later one, and none twice.
+        // Each refusal is logged before its 403 goes out, and the last attempt was a line, so
+        // every attempt is either a line or counted in a later one, and none twice.
         List<String> all = refusalLines();
         int counted = all.stream().map(SKIPPED::matcher).filter(Matcher::matches).mapToInt(m -> Integer.parseInt(m.group(1))).sum();
         assertEquals(attempts.get(), all.size() + counted, "lines " + all);
     }
-
-    private static final Pattern SKIPPED = Pattern.compile(".* \\(and (\\d+) more since the last such line\\)");
 
     /**
      * The Origin is the client's to write, up to Jetty's header limit: its log line quotes at
