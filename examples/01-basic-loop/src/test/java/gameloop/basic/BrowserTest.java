@@ -541,7 +541,50 @@ class BrowserTest {
     })
     void inChromiumATickIsLateOrEarlyPastATenthOfThePeriodAndAtLeast10Ms(long period, long inside, long late,
             long insideEarly, long early, @TempDir Path profile) throws Exception {
-        Game.Factory tickOnKey = context -> new Game() {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofMillis(period), tickOnEveryKey())) {
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #1."));
+            page.setTheClockAndTick();
+
+            for (long interval : List.of(inside, late, insideEarly, early)) {
+                page.moveTheClockAndTick(interval);
+            }
+            List<String> ticks = page.lines("li.tick");
+            assertTrue(ticks.get(1).matches(".* tick 2 \\+" + inside + " ms"), ticks.get(1));
+            assertTrue(ticks.get(2).matches(".* tick 3 \\+" + late + " ms late"), ticks.get(2));
+            assertTrue(ticks.get(3).matches(".* tick 4 \\+" + insideEarly + " ms"), ticks.get(3));
+            assertTrue(ticks.get(4).matches(".* tick 5 \\+" + early + " ms early"), ticks.get(4));
+        }
+    }
+
+    /**
+     * The page reads the period again at each Connect, so it judges a server restarted with
+     * another period (or another example) by its own.
+     */
+    @Test
+    void inChromiumThePageJudgesTicksByThePeriodOfTheServerItConnectsTo(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), tickOnEveryKey())) {
+            int port = page.server.port();
+            page.server.close();
+            GameServer restarted = GameServer.start(new ServerSettings("01-basic-loop", "127.0.0.1", port, Duration.ofMillis(100)),
+                    tickOnEveryKey());
+            try {
+                page.click("#connect");
+                await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #1."));
+                page.setTheClockAndTick();
+                page.moveTheClockAndTick(100);
+
+                String second = page.lines("li.tick").get(1);
+                assertTrue(second.matches(".* tick 2 \\+100 ms"), "on time for a period of 100 ms: " + second);
+            } finally {
+                restarted.close();
+            }
+        }
+    }
+
+    /** A game that sends each player the next tick whenever that player presses a key. */
+    private static Game.Factory tickOnEveryKey() {
+        return context -> new Game() {
             private final AtomicLong sent = new AtomicLong();
 
             @Override
@@ -553,26 +596,6 @@ class BrowserTest {
             public void close() {
             }
         };
-        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofMillis(period), tickOnKey)) {
-            page.click("#connect");
-            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #1."));
-            page.browser.executeScript("window.testNow = 0; performance.now = () => window.testNow;");
-            page.press("a");
-            await().until(() -> page.lines("li.tick").size() == 1);
-
-            List<Long> intervals = List.of(inside, late, insideEarly, early);
-            for (int i = 0; i < intervals.size(); i++) {
-                int ticks = i + 2;
-                page.browser.executeScript("window.testNow += " + intervals.get(i) + ";");
-                page.press("a");
-                await().until(() -> page.lines("li.tick").size() == ticks);
-            }
-            List<String> ticks = page.lines("li.tick");
-            assertTrue(ticks.get(1).matches(".* tick 2 \\+" + inside + " ms"), ticks.get(1));
-            assertTrue(ticks.get(2).matches(".* tick 3 \\+" + late + " ms late"), ticks.get(2));
-            assertTrue(ticks.get(3).matches(".* tick 4 \\+" + insideEarly + " ms"), ticks.get(3));
-            assertTrue(ticks.get(4).matches(".* tick 5 \\+" + early + " ms early"), ticks.get(4));
-        }
     }
 
     /** A held key repeats, and each repeat is sent, as the article's client sent them. */
@@ -810,6 +833,25 @@ class BrowserTest {
         /** The text of every element {@code css} selects in the cards' logs. */
         List<String> lines(String css) {
             return browser.findElements(By.cssSelector(".conn .log " + css)).stream().map(e -> e.getText()).toList();
+        }
+
+        /**
+         * With {@link #tickOnEveryKey()}: puts the page's clock, which times the ticks, in the
+         * test's hands at 0, and has the first tick arrive.
+         */
+        void setTheClockAndTick() {
+            browser.executeScript("window.testNow = 0; performance.now = () => window.testNow;");
+            int ticks = lines("li.tick").size();
+            press("a");
+            await().until(() -> lines("li.tick").size() == ticks + 1);
+        }
+
+        /** Moves the page's clock on by {@code millis}, then has the next tick arrive. */
+        void moveTheClockAndTick(long millis) {
+            browser.executeScript("window.testNow += " + millis + ";");
+            int ticks = lines("li.tick").size();
+            press("a");
+            await().until(() -> lines("li.tick").size() == ticks + 1);
         }
 
         /** Two real clicks on Connect, and both connections open; the keys go to the second. */
