@@ -185,6 +185,21 @@ public final class Reactor {
         return Optional.ofNullable(failure.get());
     }
 
+    /**
+     * The end of a program whose work is this reactor's: waits for the reactor thread to end,
+     * however long it runs, then throws what ended it, if something did, so that the process exits
+     * with an error rather than 0.
+     */
+    public void awaitEndRethrowingFailure() throws InterruptedException {
+        while (!join(Duration.ofHours(1))) {
+            // the reactor runs until it is stopped or fails; the caller has nothing else to do
+        }
+        Optional<Throwable> failed = failure();
+        if (failed.isPresent()) {
+            throw new IllegalStateException("the reactor failed (logged above)", failed.get());
+        }
+    }
+
     /** Bytes read from all connections so far. */
     public long bytesRead() {
         return bytesRead;

@@ -221,12 +221,6 @@ public final class SpreadClient implements ClientFactory {
      * process exits with an error instead of 0.
      */
     static void waitForTheEnd(SpreadClient client) throws InterruptedException {
-        while (!client.awaitEnd(Duration.ofHours(1))) {
-            // connected: the reactor thread does the work until the connection ends
-        }
-        Optional<Throwable> failure = client.failure();
-        if (failure.isPresent()) {
-            throw new IllegalStateException("the reactor failed (logged above)", failure.get());
-        }
+        client.reactor.awaitEndRethrowingFailure(); // it runs until the connection ends
     }
 }

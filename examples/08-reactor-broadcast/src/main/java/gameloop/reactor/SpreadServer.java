@@ -224,12 +224,6 @@ public final class SpreadServer implements AutoCloseable {
      * thread ends and, if the reactor failed, rethrows the failure, so the process exits with an error.
      */
     static void waitForTheEnd(SpreadServer server) throws InterruptedException {
-        while (!server.awaitStop(Duration.ofHours(1))) {
-            // the reactor runs until Ctrl+C or a failure; main has nothing else to do
-        }
-        Optional<Throwable> failure = server.failure();
-        if (failure.isPresent()) {
-            throw new IllegalStateException("the reactor failed (logged above)", failure.get());
-        }
+        server.reactor.awaitEndRethrowingFailure(); // it runs until Ctrl+C or a failure
     }
 }
