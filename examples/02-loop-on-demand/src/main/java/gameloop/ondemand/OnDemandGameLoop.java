@@ -48,7 +48,8 @@ final class OnDemandGameLoop implements Game {
      */
     private final ScheduledThreadPoolExecutor loopThread;
 
-    private final Object lock = new Object();
+    /** Every decision's lock. Only a test passes its own, to hold the decisions back at a chosen moment. */
+    private final Object lock;
     /** The match being played, or null when nobody plays. Guarded by {@link #lock}. */
     private Match running;
     /** How many matches have started. Guarded by {@link #lock}. */
@@ -61,6 +62,11 @@ final class OnDemandGameLoop implements Game {
     }
 
     OnDemandGameLoop(GameContext context, LongFunction<String> tickMessage) {
+        this(context, tickMessage, new Object());
+    }
+
+    OnDemandGameLoop(GameContext context, LongFunction<String> tickMessage, Object lock) {
+        this.lock = lock;
         this.players = context.players();
         this.period = context.tickPeriod();
         this.tickMessage = tickMessage;
