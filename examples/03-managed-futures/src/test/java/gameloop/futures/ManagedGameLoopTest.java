@@ -333,6 +333,9 @@ class ManagedGameLoopTest {
         await().until(() -> loop.crashes() == 1);
         assertEquals("a bug in tick 2, as the loop was cancelled", loop.lastCrash().getMessage());
         assertFalse(loop.isRunning(), "nobody is here: no new loop");
+        // Reported, not only counted: the log has it, with its stack trace, as for any crash.
+        ServerLog.awaitLine(server, "Game loop 1 crashed as it was being cancelled\\R"
+                + "java.lang.IllegalStateException: a bug in tick 2, as the loop was cancelled\\R.*");
     }
 
     /**
