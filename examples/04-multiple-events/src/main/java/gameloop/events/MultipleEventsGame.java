@@ -88,6 +88,11 @@ final class MultipleEventsGame implements Game {
         }
     }
 
+    /** How many players have a handler, so that their keys reach it; for tests. */
+    int playersWithAHandler() {
+        return handlers.size();
+    }
+
     /** How many handlers wait for the next tick; for tests. */
     int waitingForTick() {
         return ticks.waiting();

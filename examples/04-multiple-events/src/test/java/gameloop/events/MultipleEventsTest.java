@@ -4,7 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gameloop.shared.FakeSessions;
+import gameloop.shared.GameContext;
 import gameloop.shared.GameServer;
+import gameloop.shared.Player;
+import gameloop.shared.Players;
 import gameloop.shared.Protocol;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.Echoes;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +138,31 @@ class MultipleEventsTest {
         assertTrue(echoes.equals(expected), () -> echoes.size() + " echoes for " + keys + " keys; the first "
                 + same + " are right, then: " + echoes.subList(same, Math.min(same + 3, echoes.size())));
         Ticks.assertConsecutive(client.tickNumbers());
+    }
+
+    /**
+     * The map only routes keys, and a player who left is no longer routed to: its handler is
+     * dropped (or every connection the server ever had would stay in memory, handler and session),
+     * and a key of its that arrives after its leave, as Game.keyPressed says one can, is ignored
+     * rather than thrown into the server's error log.
+     */
+    @Test
+    void aPlayerWhoLeftIsRoutedToNoMore() throws Exception {
+        Players players = new Players();
+        MultipleEventsGame routing = new MultipleEventsGame(new GameContext(players, TICK, "routing-test-"));
+        try {
+            FakeSessions.attach(players, routing);
+            AtomicInteger sends = new AtomicInteger();
+            Player player = FakeSessions.join(players, sends);
+            FakeSessions.leave(player);
+
+            routing.keyPressed(player, 65); // read before the leave, handled after it
+
+            assertEquals(0, sends.get(), "a key answered for a player who left");
+            assertEquals(0, routing.playersWithAHandler(), "a handler kept for a player who left");
+        } finally {
+            routing.close();
+        }
     }
 
     /** The tick signal holds the waiting handlers; a player who left must not stay among them. */

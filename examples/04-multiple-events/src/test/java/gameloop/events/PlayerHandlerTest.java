@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
@@ -69,6 +72,74 @@ class PlayerHandlerTest {
         assertEquals(List.of("game loop says: tick 1", "game loop says: tick 2"), sent);
     }
 
+    /**
+     * The signal's newest tick changes in the same step as its "next tick" future, before any
+     * waiter runs. A tick's fan-out takes time (every waiting player's step runs inside it, one
+     * after the other), and a handler that finishes the tick before, on a Jetty thread, meanwhile
+     * must be given this tick, not the future of the one after. Here player b's step holds tick
+     * 2's fan-out on the loop thread while player a, held on a Jetty thread in a step that took a
+     * key and then finds tick 1, goes on and asks for the tick after 1.
+     */
+    @Test
+    void aTickWhoseFanOutIsUnderWayIsNotLostToAHandlerOnAnotherThread() throws Exception {
+        CountDownLatch aInKeyStep = new CountDownLatch(1);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        CountDownLatch bInTickTwo = new CountDownLatch(1);
+        CountDownLatch releaseB = new CountDownLatch(1);
+        PlayerHandler a = new PlayerHandler("a", text -> {
+            if (text.equals("Pressed key code: 65")) {
+                aInKeyStep.countDown();
+                await(releaseA);
+            }
+            sent.add(text);
+        }, NOTHING, ticks);
+        PlayerHandler b = new PlayerHandler("b", text -> {
+            if (text.equals("game loop says: tick 2")) {
+                bInTickTwo.countDown();
+                await(releaseB);
+            }
+        }, NOTHING, ticks);
+        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-loop")); // one announcer, as the game's
+        try {
+            a.start();
+            b.start();
+            Thread jetty = new Thread(() -> a.keyPressed(65), "test-jetty");
+            jetty.start();
+            assertTrue(aInKeyStep.await(5, TimeUnit.SECONDS), "a's step never took the key");
+
+            loop.submit(() -> ticks.announce(1)).get(5, TimeUnit.SECONDS); // a's step, on test-jetty, will find it done
+            Future<?> two = loop.submit(() -> ticks.announce(2));
+            assertTrue(bInTickTwo.await(5, TimeUnit.SECONDS), "b never got tick 2");
+            releaseA.countDown(); // a sends tick 1, then asks for the tick after 1 while tick 2's fan-out is under way
+            jetty.join(5_000);
+            releaseB.countDown();
+            two.get(5, TimeUnit.SECONDS);
+            loop.submit(() -> ticks.announce(3)).get(5, TimeUnit.SECONDS);
+
+            assertEquals(List.of("Pressed key code: 65", "game loop says: tick 1", "game loop says: tick 2",
+                    "game loop says: tick 3"), sent);
+        } finally {
+            releaseA.countDown();
+            releaseB.countDown();
+            loop.shutdownNow();
+        }
+    }
+
+    /**
+     * A key that came before a tick is answered before it, even when the handler, busy on another
+     * thread, finds both ready in one step ("a key first, like the article").
+     */
+    @Test
+    void aKeyThatCameBeforeATickIsAnsweredBeforeIt() throws Exception {
+        HeldInTickOne held = new HeldInTickOne();
+
+        held.handler.keyPressed(65); // while the handler is still sending tick 1
+        ticks.announce(2);
+        held.releaseAndWait();
+
+        assertEquals(List.of("game loop says: tick 1", "Pressed key code: 65", "game loop says: tick 2"), sent);
+    }
+
     /** A handler that fell several ticks behind catches up one tick at a time: it skips none. */
     @Test
     void aHandlerThatFellBehindCatchesUpOneTickAtATime() throws Exception {
@@ -100,7 +171,8 @@ class PlayerHandlerTest {
         held.releaseAndWait();
 
         List<String> afterTickOne = List.copyOf(sent);
-        assertEquals(PlayerHandler.TOO_MANY_KEYS + offered, afterTickOne.get(0), "answered at once");
+        assertEquals("Too many keys at once, dropped key code: " + offered, afterTickOne.get(0),
+                "answered at once, in the words chapter 04 quotes");
         assertEquals("game loop says: tick 1", afterTickOne.get(1));
         assertEquals(2 + PlayerHandler.KEYS_PER_STEP, afterTickOne.size(), "the step on the loop thread kept to its budget");
 
