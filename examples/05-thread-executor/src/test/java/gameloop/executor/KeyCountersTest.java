@@ -88,6 +88,29 @@ class KeyCountersTest {
     }
 
     /**
+     * The bound for all players is the one the chapter names, 10,000 keys, in the counters the
+     * game makes ({@code new KeyCounters()}): 200 connections of 64 keys each, none taken, as with
+     * a stuck owner, get exactly that many through.
+     */
+    @Test
+    void theGamesBoundForAllIsTenThousandKeys() {
+        KeyCounters counters = new KeyCounters();
+        int admitted = 0;
+        for (int connection = 0; connection < 200; connection++) {
+            Player reconnected = FakeSessions.join(players, new AtomicInteger());
+            counters.joined(reconnected);
+            for (int key = 0; key < KeysOnTheirWay.MAX_WAITING; key++) {
+                if (counters.admit(reconnected, 65) != null) {
+                    admitted++;
+                }
+            }
+        }
+
+        assertEquals(10_000, admitted, "keys let through by 200 connections of 64 keys each");
+        assertEquals(10_000, counters.waitingInAll());
+    }
+
+    /**
      * While the bound for all players is reached, a player with no key of its own waiting is
      * answered once for the keys it loses, not once per key (thousands of answers would get it cut
      * off as a slow reader); once one of its keys is let through again, a later spell is news.

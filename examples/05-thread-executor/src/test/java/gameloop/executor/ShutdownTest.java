@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,6 +72,46 @@ class ShutdownTest {
             for (TestClient player : players) {
                 assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
             }
+            Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+        } finally {
+            server.close();
+        }
+    }
+
+    /**
+     * The README's Ctrl+C at "-Dtick.ms=60000": between ticks the loop thread is asleep until the
+     * next one, up to a minute away, and the stop interrupts that sleep. A loop that caught the
+     * interrupt there and went round again would send one more tick, sleep another minute, and
+     * hold the stop for the 5 s the server waits for it.
+     */
+    @Test
+    void stoppingWhileTheLoopSleepsUntilTheNextTickIsImmediate() throws Exception {
+        AtomicLong stepsAfter = new AtomicLong(-1); // the tick the loop last worked from
+        AtomicLong ticksMade = new AtomicLong();
+        ThreadExecutorGame[] game = new ThreadExecutorGame[1];
+        ServerLog.capture();
+        GameServer server = GameServer.start(ServerSettings.forTest("05-thread-executor", Duration.ofMinutes(1)),
+                context -> game[0] = new ThreadExecutorGame(context, now -> {
+                    stepsAfter.set(now.tick());
+                    return new Step(now.tick() + 1);
+                }, n -> {
+                    ticksMade.incrementAndGet();
+                    return Protocol.tick(n);
+                }, ThreadExecutorGame.HAND_OVER_TIMEOUT));
+        try (TestClients clients = new TestClients()) {
+            TestClient player = clients.connect(server.webSocketUri());
+            // Tick 1 went out at once and step 2 is worked out: the loop sleeps until tick 2, a minute away.
+            await().until(() -> stepsAfter.get() == 1);
+
+            long started = System.nanoTime();
+            server.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "stopping took " + took);
+            assertEquals(1, ticksMade.get(), "a tick was made after the stop began");
+            assertEquals(0, game[0].failures(), "a stop is not a failure");
+            ServerLog.awaitLine(server, "Game loop 1 stopped: the server is stopping");
+            assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
         } finally {
             server.close();
