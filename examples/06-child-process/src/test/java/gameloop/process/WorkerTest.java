@@ -216,6 +216,29 @@ class WorkerTest {
     }
 
     /**
+     * A line on stdout that is not a result (a number that does not parse, no "done " at all) is
+     * logged and skipped, and the reader reads on: the results before and after it still arrive,
+     * and the worker is not taken for dead. "done 7", a result with nothing after its number, is
+     * a result.
+     */
+    @Test
+    void linesThatAreNotResultsAreSkippedAndTheReaderReadsOn() throws Exception {
+        ServerLog.capture();
+        Process process = launchStandIn(
+                "printf 'done 7\\ndone seven primes=0\\nhello\\ndone 8 primes=0 below=0\\n'; cat > /dev/null");
+
+        await().untilAsserted(() -> assertEquals(List.of(7L, 8L), results, "the results read"));
+        assertFalse(worker.hasEnded(), "a line that is not a result ended the worker");
+        assertTrue(process.isAlive(), "the worker was killed");
+        List<String> log = ServerLog.ofThreadsNamed(prefix);
+        assertTrue(log.contains("Worker " + process.pid() + " wrote something that is not a result: done seven primes=0"), log::toString);
+        assertTrue(log.contains("Worker " + process.pid() + " wrote something that is not a result: hello"), log::toString);
+
+        worker.stop();
+        assertEquals(0, exit.get(5, TimeUnit.SECONDS).code(), "it left at end of file: " + exit.get().describe());
+    }
+
+    /**
      * End of file on stdout is how a worker's end is noticed; one that closes stdout but lives on
      * would leave its reader waiting for an exit that never comes. It is killed instead.
      */
