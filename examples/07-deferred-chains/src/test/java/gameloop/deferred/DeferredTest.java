@@ -200,6 +200,19 @@ class DeferredTest {
         assertThrows(IllegalStateException.class, () -> d.errback(new Exception("late")));
     }
 
+    /** errback(null) is refused before anything fires: a null failure would reach the errbacks as "no failure". */
+    @Test
+    void errbackWithoutAFailureIsRefusedAndLeavesTheDeferredUnfired() {
+        Deferred<Integer> d = new Deferred<>();
+        AtomicReference<Object> outcome = outcomeOf(d);
+
+        assertThrows(NullPointerException.class, () -> d.errback(null));
+        assertSame(NOT_RUN, outcome.get());
+
+        d.callback(3); // not fired yet, so it still can be
+        assertEquals(3, outcome.get());
+    }
+
     @Test
     void unpauseWithoutPauseIsAMistake() {
         Deferred<Integer> d = new Deferred<>();
@@ -264,6 +277,24 @@ class DeferredTest {
         assertThrows(AssertionError.class, () -> d.callback(1));
         d.unpause();
 
+        assertEquals(List.of(), log);
+    }
+
+    /**
+     * The same for a step added after the chain has fired: it runs inside addCallback, not inside
+     * callback(), and its Error must break the chain all the same.
+     */
+    @Test
+    void anErrorInAStepAddedAfterFiringEndsTheChainToo() {
+        Deferred<Integer> d = new Deferred<>();
+        d.callback(1);
+
+        AssertionError thrown = assertThrows(AssertionError.class,
+                () -> d.addCallback(x -> { throw new AssertionError("a bug in a late step"); }));
+
+        IllegalStateException late = assertThrows(IllegalStateException.class,
+                () -> d.addCallback(x -> { log.add("next step got " + x); return x; }));
+        assertSame(thrown, late.getCause());
         assertEquals(List.of(), log);
     }
 }

@@ -114,6 +114,22 @@ class ReactorTest {
         assertEquals("declared nowhere", reported.get(0).getMessage());
     }
 
+    /** Even an Error (a failed assert) is reported, as the class promises, and the next call still runs. */
+    @Test
+    void anErrorThrownByADelayedCallIsReportedToo() throws InterruptedException {
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        Reactor reactor = new Reactor("reactor-error-call-test", reported::add);
+        reactor.callLater(Duration.ofMillis(5), () -> {
+            throw new AssertionError("a bug in a callback");
+        });
+        reactor.callLater(Duration.ofMillis(20), reactor::stop);
+
+        reactor.run(); // returns, so the call after the failing one ran
+
+        assertEquals(1, reported.size(), "reported: " + reported);
+        assertEquals("a bug in a callback", reported.get(0).getMessage());
+    }
+
     /** Throws {@code e} whatever its type: the compiler takes E to be unchecked here. */
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> void throwUnchecked(Throwable e) throws E {
@@ -152,6 +168,42 @@ class ReactorTest {
         assertTrue(rearmed.get(), "the call got past its own callLater");
         assertEquals(List.of(), reported);
         assertNull(interrupted.get());
+    }
+
+    /**
+     * The same when run() is interrupted instead of stopped: its shutdownNow() interrupts the call,
+     * the call re-arms itself on its way out, and that too is dropped quietly, not reported.
+     */
+    @Test
+    void aCallThatSchedulesItsNextRunWhileAnInterruptedRunStopsIsDroppedQuietly() throws InterruptedException {
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        Reactor reactor = new Reactor("reactor-rearm-at-interrupt-test", reported::add);
+        CountDownLatch callStarted = new CountDownLatch(1);
+        AtomicBoolean rearmed = new AtomicBoolean();
+        reactor.callLater(Duration.ZERO, () -> {
+            callStarted.countDown();
+            try {
+                new CountDownLatch(1).await(); // until run()'s shutdownNow() interrupts it
+            } catch (InterruptedException stopping) {
+                reactor.callLater(Duration.ofMillis(10), () -> { }); // the next tick, too late
+                rearmed.set(true);
+            }
+        });
+        AtomicReference<InterruptedException> interrupted = new AtomicReference<>();
+        Thread runner = startRunning(reactor, interrupted);
+        try {
+            assertTrue(callStarted.await(5, TimeUnit.SECONDS));
+            runner.interrupt();
+            runner.join(5_000);
+        } finally {
+            reactor.stop(); // if an assertion failed early, run() must still end: the test owns it
+            runner.join(5_000);
+        }
+
+        assertFalse(runner.isAlive());
+        assertNotNull(interrupted.get(), "run() passed the interrupt on");
+        assertTrue(rearmed.get(), "the call got past its own callLater");
+        assertEquals(List.of(), reported);
     }
 
     /** Only the reactor's own re-arming call is dropped: once it has ended, a call is refused loudly. */

@@ -1,6 +1,8 @@
 package gameloop.deferred;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,5 +23,20 @@ class TwoTracksTest {
                 "Twice of 6 is 12",
                 "addBoth: value 6",
                 "added after the result arrived, runs at once with 6"), captured.lines());
+    }
+
+    /**
+     * roundDown is a trap, as the chapter says: it recovers from an OddNumber only, and any other
+     * failure stays on the errback track. run() only ever fires 7, so it is asked directly here.
+     */
+    @Test
+    void roundDownRethrowsAFailureThatIsNotAnOddNumber() {
+        CapturedOutput captured = new CapturedOutput();
+        IllegalStateException other = new IllegalStateException("not ours");
+
+        Exception rethrown = assertThrows(Exception.class, () -> TwoTracks.roundDown(captured.out, other));
+
+        assertSame(other, rethrown);
+        assertEquals(List.of(), captured.lines());
     }
 }
