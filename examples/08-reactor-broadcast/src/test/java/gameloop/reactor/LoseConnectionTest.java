@@ -130,6 +130,28 @@ class LoseConnectionTest {
     }
 
     /**
+     * What the protocol writes after loseConnection is dropped, as the chapter says ("What differs
+     * from Twisted"): the peer gets what was written before it, then the end of the stream.
+     */
+    @Test
+    void aWriteAfterLoseConnectionIsDropped() throws Exception {
+        InetSocketAddress address = reactor.listenTCP(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                peer -> new Protocol() {
+                    @Override
+                    protected void connectionMade() {
+                        transport().write("before\n".getBytes(StandardCharsets.US_ASCII));
+                        transport().loseConnection();
+                        transport().write("after\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                });
+
+        try (LineSocket reader = LineSocket.connect(address.getPort())) {
+            assertEquals("before", reader.readLine());
+            assertTrue(reader.closedByServer(), "the line written after loseConnection was sent");
+        }
+    }
+
+    /**
      * A peer that says it is done sending (a half-close) may still be reading: the last bytes
      * still reach it, all of them, and then the socket is closed at once (the peer has already
      * ended its side: there is nothing to linger for, and no flush deadline to wait out).
