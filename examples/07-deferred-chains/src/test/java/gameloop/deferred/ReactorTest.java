@@ -19,8 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ReactorTest {
@@ -85,49 +88,27 @@ class ReactorTest {
         }
     }
 
-    @Test
-    void aDelayedCallThatThrowsIsReportedAndTheReactorGoesOn() throws InterruptedException {
+    /**
+     * Whatever a delayed call throws is reported, and the next call still runs: an exception, a
+     * checked exception thrown past the compiler (not lost in the executor's future), and even an
+     * Error (a failed assert), as the class promises.
+     */
+    @ParameterizedTest
+    @MethodSource("failures")
+    void whateverADelayedCallThrowsIsReportedAndTheReactorGoesOn(Throwable failure) throws InterruptedException {
         List<Throwable> reported = new CopyOnWriteArrayList<>();
         Reactor reactor = new Reactor("reactor-failing-call-test", reported::add);
-        reactor.callLater(Duration.ofMillis(5), () -> {
-            throw new IllegalStateException("a bug in a callback");
-        });
+        reactor.callLater(Duration.ofMillis(5), () -> throwUnchecked(failure));
         reactor.callLater(Duration.ofMillis(20), reactor::stop);
 
         reactor.run(); // returns, so the call after the failing one ran
 
-        assertEquals(1, reported.size(), "reported: " + reported);
-        assertEquals("a bug in a callback", reported.get(0).getMessage());
+        assertEquals(List.of(failure), reported);
     }
 
-    /** A checked exception that a call throws past the compiler is reported too, not lost in the executor's future. */
-    @Test
-    void aCheckedExceptionThrownPastTheCompilerIsReportedToo() throws InterruptedException {
-        List<Throwable> reported = new CopyOnWriteArrayList<>();
-        Reactor reactor = new Reactor("reactor-sneaky-throw-test", reported::add);
-        reactor.callLater(Duration.ofMillis(5), () -> throwUnchecked(new IOException("declared nowhere")));
-        reactor.callLater(Duration.ofMillis(20), reactor::stop);
-
-        reactor.run();
-
-        assertEquals(1, reported.size(), "reported: " + reported);
-        assertEquals("declared nowhere", reported.get(0).getMessage());
-    }
-
-    /** Even an Error (a failed assert) is reported, as the class promises, and the next call still runs. */
-    @Test
-    void anErrorThrownByADelayedCallIsReportedToo() throws InterruptedException {
-        List<Throwable> reported = new CopyOnWriteArrayList<>();
-        Reactor reactor = new Reactor("reactor-error-call-test", reported::add);
-        reactor.callLater(Duration.ofMillis(5), () -> {
-            throw new AssertionError("a bug in a callback");
-        });
-        reactor.callLater(Duration.ofMillis(20), reactor::stop);
-
-        reactor.run(); // returns, so the call after the failing one ran
-
-        assertEquals(1, reported.size(), "reported: " + reported);
-        assertEquals("a bug in a callback", reported.get(0).getMessage());
+    static Stream<Throwable> failures() {
+        return Stream.of(new IllegalStateException("a bug in a callback"), new IOException("declared nowhere"),
+                new AssertionError("a failed assert in a callback"));
     }
 
     /** Throws {@code e} whatever its type: the compiler takes E to be unchecked here. */
