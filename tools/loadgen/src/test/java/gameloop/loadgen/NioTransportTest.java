@@ -307,6 +307,23 @@ class NioTransportTest {
         }
     }
 
+    /**
+     * The response head may come in pieces too (a proxy, or a server that writes its headers one
+     * by one): what one read got of it is kept for the next, and a tick right behind it is read.
+     */
+    @Test
+    void readsAnUpgradeResponseThatArrivesInPieces() throws Exception {
+        CompletableFuture<Void> opened = connect();
+        try (Peer peer = Peer.accept(listener)) {
+            byte[] response = Peer.upgradeResponse(peer.readKey()).getBytes(StandardCharsets.ISO_8859_1);
+            peer.sendByteByByte(concat(response, frame(true, WebSocketFrames.TEXT, "game loop says: tick 1")));
+
+            opened.get(5, TimeUnit.SECONDS);
+            await().until(() -> client.tickMessages() == 1);
+            assertEquals(1, client.lastTick());
+        }
+    }
+
     /** A payload length takes 7 bits, 2 more bytes or 8 more; a read may end after any byte of a frame. */
     @Test
     void readsEveryLengthEncodingWhereverAReadEnds() throws Exception {
@@ -526,6 +543,7 @@ class NioTransportTest {
         UnaryOperator<String> refused = key -> "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
         UnaryOperator<String> wrongKey = key -> Peer.upgradeResponse("someone else's key");
         UnaryOperator<String> noUpgradeHeader = key -> Peer.upgradeResponse(key).replace("Upgrade: websocket\r\n", "");
+        UnaryOperator<String> noConnectionHeader = key -> Peer.upgradeResponse(key).replace("Connection: Upgrade\r\n", "");
         UnaryOperator<String> unofferedExtension = key -> Peer.upgradeResponse(key)
                 .replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
         UnaryOperator<String> unofferedSubprotocol = key -> Peer.upgradeResponse(key)
@@ -534,6 +552,7 @@ class NioTransportTest {
                 Arguments.of("refused", refused, "HTTP/1.1 403 Forbidden"),
                 Arguments.of("an accept key made from another key", wrongKey, "wrong Sec-WebSocket-Accept"),
                 Arguments.of("a 101 without Upgrade: websocket", noUpgradeHeader, "does not upgrade to websocket"),
+                Arguments.of("a 101 without Connection: Upgrade", noConnectionHeader, "lacks Connection: Upgrade"),
                 Arguments.of("an extension it did not offer", unofferedExtension, "permessage-deflate"),
                 Arguments.of("a subprotocol it did not offer", unofferedSubprotocol, "sec-websocket-protocol: chat"));
     }
@@ -558,6 +577,10 @@ class NioTransportTest {
         masked[1] |= (byte) 0x80; // a server never masks
         byte[] reservedBit = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
         reservedBit[0] |= 0x40; // RSV1, permessage-deflate's mark, which was never agreed
+        byte[] reservedBit2 = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
+        reservedBit2[0] |= 0x20; // RSV2: no extension defines it, and none was agreed
+        byte[] reservedBit3 = frame(true, WebSocketFrames.TEXT, "game loop says: tick 1");
+        reservedBit3[0] |= 0x10; // RSV3: likewise
         byte[] fragmentedPing = frame(false, WebSocketFrames.PING, "a control frame comes whole");
         byte[] longPing = frame(true, WebSocketFrames.PING, new byte[126]); // control frames carry at most 125
         // Just the head of a text frame announcing 65,537 bytes (an eight-byte length): refused
@@ -573,6 +596,7 @@ class NioTransportTest {
                 frame(false, WebSocketFrames.TEXT, Arrays.copyOfRange(longMessage, 0, 40_000)),
                 frame(true, WebSocketFrames.CONTINUATION, Arrays.copyOfRange(longMessage, 40_000, 80_000)));
         return Stream.of(Arguments.of("masked", masked), Arguments.of("with a reserved bit", reservedBit),
+                Arguments.of("with reserved bit 2", reservedBit2), Arguments.of("with reserved bit 3", reservedBit3),
                 Arguments.of("a fragmented ping", fragmentedPing), Arguments.of("a ping of 126 bytes", longPing),
                 Arguments.of("a frame over 64 KiB", overLimit),
                 Arguments.of("a frame over 4 GiB, its length in the high bytes", overLimitInTheHighBytes),
@@ -612,6 +636,43 @@ class NioTransportTest {
 
         assertTrue(Thread.interrupted(), "the interrupt was not handed back");
         assertEquals(List.of(), Threads.alive(prefix + "two-"), "close() returned before its threads ended");
+    }
+
+    /**
+     * The connections are shared out among the reading threads, not all given to one: with one
+     * thread held up, the tick sent to each of two connections reaches only the one the other
+     * thread reads. (All on one thread, that thread would read every socket of a broadcast, and
+     * its delay would be in the fan-out, the echoes and the reading delay.)
+     */
+    @Test
+    void sharesTheConnectionsOutAmongItsReadingThreads() throws Exception {
+        transport.close();
+        transport = new NioTransport(prefix + "two-", 2, UPGRADE_TIMEOUT);
+        LoadClient first = client;
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Peer one = open()) {
+            client = new LoadClient(ledger, new Echoes());
+            LoadClient second = client;
+            try (Peer two = open()) {
+                transport.reactor(1).execute(() -> {
+                    held.countDown();
+                    awaitQuietly(release);
+                });
+                assertTrue(held.await(5, TimeUnit.SECONDS));
+
+                one.send(frame(true, WebSocketFrames.TEXT, "game loop says: tick 1"));
+                two.send(frame(true, WebSocketFrames.TEXT, "game loop says: tick 1"));
+
+                await().until(() -> first.tickMessages() + second.tickMessages() >= 1);
+                await("the held thread's connection to wait for it").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                        .until(() -> first.tickMessages() + second.tickMessages() == 1);
+                release.countDown();
+                await().until(() -> first.tickMessages() == 1 && second.tickMessages() == 1);
+            }
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
