@@ -191,6 +191,10 @@ final class ChildProcessGame implements Game {
         try {
             current.send(number, work); // outside the lock: I/O, even a write that cannot block
         } catch (IOException e) {
+            // A broken pipe: the child has closed its stdin, almost always because it is dying, and
+            // then its reader reports its end and it is replaced. One that closed its stdin and
+            // lives on would keep this request in flight, every period logged as skipped, until it
+            // ends: a worker that hangs, which chapter 06's third exercise gives a watchdog.
             LOG.warn("Could not send request {} to worker {}: {}. It is probably dying; its reader will report it.",
                     number, current.pid(), e.toString());
         } catch (Throwable e) { // an Error too: a periodic task that throws is never run again
