@@ -841,14 +841,17 @@ class BrowserTest {
          */
         void setTheClockAndTick() {
             browser.executeScript("window.testNow = 0; performance.now = () => window.testNow;");
-            int ticks = lines("li.tick").size();
-            press("a");
-            await().until(() -> lines("li.tick").size() == ticks + 1);
+            pressForATick();
         }
 
         /** Moves the page's clock on by {@code millis}, then has the next tick arrive. */
         void moveTheClockAndTick(long millis) {
             browser.executeScript("window.testNow += " + millis + ";");
+            pressForATick();
+        }
+
+        /** A key, which the game answers with a tick; returns once the tick is on the page. */
+        private void pressForATick() {
             int ticks = lines("li.tick").size();
             press("a");
             await().until(() -> lines("li.tick").size() == ticks + 1);

@@ -85,10 +85,10 @@ class MatchChurnTest {
      * the count it finds once it has it, not from one it read on the way in. Here the test holds
      * the game's lock (its own, passed in) while the only player leaves (its reconcile() waits at
      * the lock) and a newcomer joins on this thread, which holds the lock, so the newcomer's
-     * reconcile() runs at once and finds the match running. Once the lock is let go, the leave must find the newcomer there
-     * and leave the match alone; a leave that decided from a count of 0 read before the lock
-     * stops it under the newcomer's feet, deterministically, where the stress test with real
-     * clients would need two threads to meet within nanoseconds.
+     * reconcile() runs at once and finds the match running. Once the lock is let go, the leave
+     * must find the newcomer there and leave the match alone; a leave that decided from a count
+     * of 0 read before the lock stops it under the newcomer's feet, deterministically, where the
+     * stress test with real clients would need two threads to meet within nanoseconds.
      */
     @Test
     void aLeaveThatWaitedForTheLockDecidesFromTheCountItFindsThere() throws Exception {
