@@ -37,7 +37,9 @@ warmup=${WARMUP:-30s}
 # resolves (not under exec:java, whose JVM would be Maven's too): its memory column is then the
 # example's alone, comparable with the yardstick's. G1, the default collector, runs refinement
 # threads that follow every reference the server stores into an old object; at 5000 clients
-# (50,000 frames queued a second) they took about 2 s of CPU in 10, a tenth of the machine.
+# (50,000 frames queued a second) their counters grew by about 2 s in 10, a tenth of the machine
+# (running, or waiting for a core: that reading cannot tell; see "Which collector" in
+# docs/benchmarks-log.md).
 # The serial collector has no such threads, and its young collections of this small heap take
 # milliseconds. Measured at 5000 clients: echo p99 9 to 25 ms against 15 to 41 with G1 (see
 # "Which collector" in docs/benchmarks.md). SERVER_JAVA_OPTS= (empty) measures the JVM's defaults.

@@ -18,8 +18,9 @@ import java.util.Map;
  * too: one reading thread busy for a whole core is as saturated as the machine, though on two
  * cores it is only half of the process's share.
  *
- * <p>Only the meter's timer thread calls {@link #sample}; {@link #finish} runs after that thread has
- * terminated, which makes its writes visible.
+ * <p>The meter's timer thread calls {@link #sample} once a second. {@link #start} runs before that
+ * timer is scheduled, and {@link #finish}, which may take one last sample itself, after the timer's
+ * thread has terminated, which makes its writes visible.
  */
 final class CpuMeter {
 

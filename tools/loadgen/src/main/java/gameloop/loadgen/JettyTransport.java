@@ -16,7 +16,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * The connections on Jetty's {@link WebSocketClient} ({@code -Dclient=jetty}): a complete,
  * event-driven client, with TLS for {@code wss://}. Its selector hands each readable connection
  * to a pool thread, which parses the frame and calls the listener; heavier per message than
- * {@link NioTransport}, which is why that is the default for {@code ws://}.
+ * {@link NioTransport}, which is why that is the default. That one speaks {@code ws://} only, so
+ * a {@code wss://} URL needs {@code -Dclient=jetty}.
  */
 final class JettyTransport implements Transport {
 

@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>There is no thread per client. A {@link Transport} reads thousands of connections with a
  * few threads and calls {@link #text} when a message arrives, one message at a time for one
  * connection, though not always on the same thread (Jetty's client moves a connection between
- * pool threads). So the per-connection fields below have one writer at a time and need no lock;
- * they are {@code volatile} so the next thread to serve this connection, and the report at the
- * end, see the last write. Figures about all clients at once go to the shared
+ * pool threads). So the per-connection fields below have one writer at a time and need no lock.
+ * Most are {@code volatile}, so that the next thread to serve this connection, and the report at
+ * the end, see the last write; the few plain ones are published by the volatile write that
+ * follows each change of them. Figures about all clients at once go to the shared
  * {@link TickLedger} and {@link Echoes}, which are built for many writers.
  */
 public final class LoadClient {

@@ -193,9 +193,9 @@ public final class LoadGenerator {
             keys.start(clients, options.keyPeriod());
             TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());
         }
-        // The meter first: its start reads every thread's CPU time, which takes a while, and a
-        // window whose start was taken before it would open late, treating the arrivals of that
-        // gap as before the window while they are timed within it.
+        // The meter first: its start reads every thread's CPU time, which takes a while. Were the
+        // window's start taken before that, the window would open late: arrivals in the gap would
+        // be timed within the window but counted as before it.
         cpu.start(System.nanoTime());
         long start = System.nanoTime();
         ledger.openWindow(start, ticksToTrack);

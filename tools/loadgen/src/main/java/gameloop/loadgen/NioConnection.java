@@ -25,16 +25,20 @@ import java.util.concurrent.CompletableFuture;
  */
 final class NioConnection implements Connection, NioTransport.Attachment {
 
-    /** Per reactor thread. Also the largest message we accept: the examples' are a few dozen bytes. */
+    /**
+     * Per reactor thread: every read goes into it. Twice {@link #MAX_PAYLOAD_BYTES}, the largest
+     * message we accept (the examples' are a few dozen bytes).
+     */
     static final int READ_BUFFER_BYTES = 128 * 1024;
     static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     private static final int MAX_RESPONSE_HEAD_BYTES = 8 * 1024;
 
     /**
-     * CLOSING: we sent our close frame and wait for the server's. ENDED: the close exchange is
-     * over (or the connection failed) and the client has been told; we only wait for the server
-     * to hang up first, as RFC 6455 asks (the side that closes TCP first keeps the port in
-     * TIME_WAIT, and with thousands of connections per run that should be the server).
+     * CLOSING: we sent our close frame and wait for the server's. ENDED: the client has been told
+     * the connection is over. After a close exchange the socket stays open until the server hangs
+     * up first, as RFC 6455 asks (the side that closes TCP first keeps the port in TIME_WAIT, and
+     * with thousands of connections per run that should be the server); after a failure it is
+     * closed already.
      */
     private enum State { CONNECTING, UPGRADING, OPEN, CLOSING, ENDED }
 
@@ -290,7 +294,7 @@ final class NioConnection implements Connection, NioTransport.Attachment {
     /**
      * Any thread: writes now what the socket takes; the rest waits for the reactor to flush it.
      * If the connection ends first, {@code onFailure} runs for a frame still waiting; once it has
-     * hung up, it runs at once.
+     * hung up, or once our close frame is written or queued, it runs at once.
      */
     private void write(ByteBuffer frame, Runnable onFailure) throws IOException {
         boolean close = (frame.get(frame.position()) & 0x0F) == WebSocketFrames.CLOSE;

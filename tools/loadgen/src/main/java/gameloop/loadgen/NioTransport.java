@@ -27,7 +27,8 @@ import java.util.function.LongConsumer;
  * benchmarks' two. Reading in the selector thread itself, with one shared buffer per thread and
  * no hand-off, costs a fraction of that (see docs/benchmarks.md). It speaks just the part of
  * RFC 6455 a client of the examples needs: the upgrade, unmasked frames from the server (text,
- * continuation, ping, close), masked frames to it. No TLS: {@code wss://} takes Jetty's client.
+ * continuation, ping, close), masked frames to it. No TLS: for {@code wss://}, pass
+ * {@code -Dclient=jetty}.
  *
  * <p>Threads: a connection belongs to one selector thread for its whole life, and only that
  * thread reads it or changes its state, so its parser needs no lock. The key timer writes key

@@ -23,7 +23,8 @@ import java.util.function.LongConsumer;
  * message arriving at T can wait for the tool to read it (as long as less than a read buffer of
  * data waited on its socket). Full rounds before it only read sooner what was ready sooner.
  *
- * <p>The timer thread queues probes; the reading thread answers them. The queue is the only
+ * <p>The load generator's meter thread (its timer for CPU samples and probes) queues probes; the
+ * reading thread answers them. The queue is the only
  * thing they share.
  */
 final class ReadingProbes {
@@ -32,8 +33,8 @@ final class ReadingProbes {
      * The most ready keys one select hands over: JDK 17's epoll selector on Linux asks the kernel
      * for at most 1024 events a call (EPollSelectorImpl's NUM_EPOLLEVENTS, fewer only under a
      * file-descriptor limit below 1024), whatever is ready; the kqueue selector of macOS, 256.
-     * Elsewhere than Linux the smaller figure is taken: a batch taken for smaller than it is only
-     * makes a probe wait longer.
+     * On any other system the smaller, 256, is assumed: if the real batch is larger, a probe only
+     * waits longer than it needs to, and is never answered too early.
      */
     static final int SELECT_BATCH = System.getProperty("os.name", "").startsWith("Linux") ? 1024 : 256;
 

@@ -73,7 +73,8 @@ public record Results(Run run, Clients clients, Ticks ticks, Echo echo, CpuMeter
      * @param fanOut          per tick that reached every client connected at the time: last client's arrival minus first client's
      * @param notReachingEveryone window ticks left out of {@code fanOut}: some client connected at the time never got them
      * @param intervalError   per client and tick: the time since its previous tick, minus nominal
-     * @param unknownMessages text frames that were neither a tick nor an echo
+     * @param unknownMessages messages that were neither a tick nor an echo: binary ones, text the tool
+     *                        does not know, and ticks whose number does not parse
      */
     public record Ticks(double expectedPerClient, Range perClient, long missed, int clientsWithMisses,
                         Range missedPerClient, long untracked, long outOfOrder, long unknownMessages,

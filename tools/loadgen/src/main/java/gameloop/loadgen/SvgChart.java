@@ -90,7 +90,10 @@ final class SvgChart {
         return svg.append("</svg>\n").toString();
     }
 
-    /** One polyline per unbroken run of points; dots too where points are few. */
+    /**
+     * One polyline per unbroken run of points; a dot on each point too if {@code dots}, or for a
+     * series of one point.
+     */
     private static void plot(StringBuilder svg, Series s, Scale x, Scale y, boolean dots) {
         StringBuilder points = new StringBuilder();
         for (int i = 0; i <= s.xs().length; i++) {

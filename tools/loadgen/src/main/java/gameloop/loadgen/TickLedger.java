@@ -104,7 +104,7 @@ final class TickLedger {
     void arrived(long number, long nanoTime) {
         Slot slot = slots.get(number);
         if (slot == null) {
-            slot = slots.computeIfAbsent(number, n -> new Slot()); // only the first arrival gets here
+            slot = slots.computeIfAbsent(number, n -> new Slot()); // a first arrival (racing ones: one makes the slot)
         }
         slot.arrived(nanoTime);
     }
