@@ -199,7 +199,8 @@ final class ThreadExecutorGame implements Game {
     /**
      * The article's {@code run_coroutine_threadsafe(...)} followed by {@code .result()}: hands
      * {@code work} to the state's owner and waits for its answer, for {@link #handOverTimeout} at
-     * most. Whatever the owner throws is thrown here, on the loop thread, with the owner's stack.
+     * most. Whatever the owner throws comes back here, on the loop thread, as the cause of a
+     * {@link HandOverFailed}, with the owner's stack.
      */
     private <T> T askOwner(Supplier<T> work) throws InterruptedException {
         CompletableFuture<T> answer = CompletableFuture.supplyAsync(work, owner);
@@ -240,7 +241,8 @@ final class ThreadExecutorGame implements Game {
     /**
      * A loop has ended. The loop's thread runs this (or, for a loop that ended before this was
      * attached, the thread that started it). A stop is logged; anything else is a failure: logged
-     * with its stack trace, counted, and the loop is restarted one period later.
+     * with its stack trace and counted, and, unless the server is stopping, the loop is restarted
+     * one period later.
      */
     private void loopEnded(int number, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null

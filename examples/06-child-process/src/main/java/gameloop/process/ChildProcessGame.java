@@ -80,7 +80,10 @@ final class ChildProcessGame implements Game {
      * and after one whose reader could not start. Guarded by {@link #lock}, like every field below.
      */
     private Worker worker;
-    /** Set by {@link #close()}: nothing is sent, and no worker started, after it. */
+    /**
+     * Set by {@link #close()}. Checked under the lock before each request and before a new worker
+     * is kept: once set, no tick begins a request, and a worker launched meanwhile is stopped.
+     */
     private boolean closed;
     /** Also the number of the last request, and so of the tick its result becomes. */
     private long requestsSent;

@@ -45,7 +45,10 @@ final class Worker {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
-    /** How long {@link #stop} waits for each step: end of file first, then SIGTERM, then SIGKILL. */
+    /**
+     * How long {@link #stop} waits after each polite step before the next: after end of file, then
+     * after SIGTERM. SIGKILL comes next, and after it {@code stop} waits up to {@link #SOON}.
+     */
     static final Duration STOP_GRACE = Duration.ofSeconds(1);
     /**
      * How long to wait for what should follow soon: a process's exit once its stdout has closed
@@ -104,7 +107,10 @@ final class Worker {
     /** Set once this server has sent SIGKILL: the worker is going, whatever its reader has seen yet. */
     private volatile boolean killed;
 
-    /** Package-private for {@code WorkerTest}, which wraps a process that ignores SIGTERM; otherwise use {@link #launch}. */
+    /**
+     * Package-private for the tests, which wrap stand-in processes (shell scripts, a process
+     * without SIGTERM, one that cannot be killed); otherwise use {@link #launch}.
+     */
     Worker(Process process, ThreadFactory resultThreads, ThreadFactory stderrThreads, Events events) {
         this.process = process;
         this.requests = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII));
@@ -191,8 +197,9 @@ final class Worker {
     }
 
     /**
-     * Writes one request. Only the game loop's thread calls it (and {@link #stop} only after that
-     * thread has ended); {@code synchronized} makes that rule cheap to keep anyway.
+     * Writes one request. Only the game loop's thread calls it. {@link #stop}, which closes the
+     * same pipe, runs on that thread or once it has stopped, or after {@code close()} gave up
+     * waiting for it; {@code synchronized} keeps the two apart even then.
      *
      * @throws IOException if the worker has died (a broken pipe, or "Stream closed" once Java has
      *     seen it exit); its reader will report it

@@ -52,9 +52,9 @@ final class Reactor {
     /** Twisted's {@code reactor.callLater(delay, f)}: run {@code call} on the reactor thread after {@code delay}. */
     void callLater(Duration delay, Runnable call) {
         // Report every Throwable, or it vanishes into a ScheduledFuture nobody reads (and a chain
-        // meant to end with stop() would leave run() waiting for ever). Survived, as in Twisted,
-        // even an Error: this reactor has no sockets to leave half-handled (08's, which has,
-        // ends on an Error).
+        // meant to end with stop() would leave run() waiting for ever). Even an Error is survived,
+        // as in Twisted: this reactor has no sockets an Error could leave half-handled. 08's has
+        // sockets, so there an Error ends the reactor.
         Runnable reported = () -> {
             try {
                 call.run();

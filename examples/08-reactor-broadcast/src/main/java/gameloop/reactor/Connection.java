@@ -45,7 +45,10 @@ final class Connection implements Transport, ChannelHandler {
          * end-of-stream before closing the socket (see {@link #endOutput}); what arrives is dropped.
          */
         LINGERING,
-        /** abortConnection: queue dropped, closing in the next timer step (this turn's, after the ready channels). */
+        /**
+         * abortConnection: queue dropped, closing in the next timer step, after the ready channels:
+         * this turn's, or the next turn's when asked from a delayed call (a line handed out later).
+         */
         ABORTING,
         CLOSED
     }
@@ -338,7 +341,10 @@ final class Connection implements Transport, ChannelHandler {
         callProtocol("connectionLost", () -> protocol.connectionLost(reason));
     }
 
-    /** A protocol that throws loses its connection, and the error is logged; the other connections never notice. */
+    /**
+     * A protocol that throws an exception loses its connection, and the error is logged; the other
+     * connections never notice. An {@code Error} goes on up, and ends the reactor.
+     */
     private void callProtocol(String callback, Runnable call) {
         try {
             call.run();

@@ -24,8 +24,8 @@ public interface Log {
      * log lines (a relayed line, a close reason), and on a terminal an escape sequence in it
      * would clear the screen, retitle the window or recolour what follows. Unicode's line and
      * paragraph separators and its invisible format characters go too: a right-to-left override
-     * would make what follows read backwards. (So does the joiner inside some emoji, which then
-     * show as their parts.)
+     * would make what follows read backwards. The joiner inside some emoji is such a character
+     * too, so those emoji print as their parts, with a "?" between them.
      */
     static String printable(String text) {
         StringBuilder shown = new StringBuilder(text.length());

@@ -294,9 +294,9 @@ public final class Reactor {
     }
 
     /**
-     * Runs code that is not the reactor's own (a task, a timer, a factory callback). If it throws,
-     * the error is logged and the reactor goes on, as Twisted's does: one bad callback is not a
-     * dead server.
+     * Runs code that is not the reactor's own (a task, a timer, a factory callback). If it throws
+     * an exception, that is logged and the reactor goes on, as Twisted's does: one bad callback is
+     * not a dead server. An {@code Error} is not caught here: it ends the reactor.
      */
     void runGuarded(String what, Runnable action) {
         try {
@@ -383,9 +383,10 @@ public final class Reactor {
      * told the protocol yet, so a failure here leaves only the channel to close.
      */
     Connection adopt(SocketChannel channel, Protocol protocol, Consumer<String> afterLost) {
-        // An accepted channel is registered here for the first time. A connected one already has
-        // a key, the Connector's: register() then returns that same key, and the Connection
-        // attached below takes it over from the Connector.
+        // An accepted channel is registered here for the first time, and so is a connection that
+        // completed at once (possible on loopback). Any other connected one already has a key,
+        // the Connector's: register() then returns that same key, and the Connection attached
+        // below takes it over from the Connector.
         SelectionKey key = register(channel, 0, null);
         Connection connection = new Connection(this, channel, key, protocol, afterLost);
         key.attach(connection);
