@@ -23,7 +23,11 @@ public record GameContext(Players players, Duration tickPeriod, String threadNam
     static final Thread.UncaughtExceptionHandler LOG_UNCAUGHT =
             (thread, e) -> LOG.error("Thread {} died", thread.getName(), e);
 
-    /** Threads named "{prefix}{role}-{n}". Non-daemon: the game owns them and must stop them. */
+    /**
+     * Threads named "{prefix}{role}-{n}". Non-daemon, whichever thread makes them (a new thread
+     * otherwise copies its maker's flag): the game owns them and must stop them, and one it
+     * forgets keeps the JVM from exiting, where a daemon would hide the mistake.
+     */
     public ThreadFactory threads(String role) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
@@ -32,6 +36,7 @@ public record GameContext(Players players, Duration tickPeriod, String threadNam
                 runnable.run();
             };
             Thread thread = new Thread(marked, threadNamePrefix + role + "-" + count.incrementAndGet());
+            thread.setDaemon(false);
             thread.setUncaughtExceptionHandler(LOG_UNCAUGHT);
             return thread;
         };

@@ -269,11 +269,12 @@ public final class GameServer implements AutoCloseable {
         if (gameContext.isGameThread() || onJettysThread()) {
             // The stop waits for this very thread. A thread GameContext.threads made (a tick that
             // ends the game, say): stopping the game waits for it, 5 s for nothing, an error in
-            // the log, and the tick running on after close() returned. One of Jetty's (a game that
-            // ends the server when its last player leaves, or on a key): stopping Jetty waits for
-            // each selector to close its connections, on its own thread, which is the thread a
-            // key press or a player's close is read on (SelectorReadsConnector): it would wait
-            // for itself for good; on a pool thread, until Jetty gives up on it 5 s later. The
+            // the log, and the tick running on after close() returned. One of Jetty's threads (a
+            // game that ends the server when its last player leaves, or on a key): stopping Jetty
+            // waits for each selector to close its connections on the selector's own thread, the
+            // one a key press or a player's close is read on (SelectorReadsConnector), so a stop
+            // run there would wait for itself for good, and one run on a pool thread would wait
+            // until Jetty gives up on that thread, 5 s later. The
             // stop also makes players leave, and a game that then closes the server from its
             // playerLeft does so on Jetty's threads too. So the stop runs on a thread of its own
             // (one only: a later call here finds the stop under way, and just returns), and this

@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
  * {@code volatile} makes that hand-over visible without relying on Jetty's internals.
  *
  * <p>A close is not a frame read, though: it can arrive while {@code onWebSocketOpen} is still
- * running. The game may close the player from its {@code playerJoined} (with a code Jetty counts
- * as abnormal, any but 1000, 1005 and 3000 and up, Jetty then runs {@code onWebSocketClose} at
- * once, on this same thread, inside the join, once the close frame is written), or the server may
- * be closing everyone (on the thread stopping it, at the same time). {@link #player} is not set
- * yet, so that close alone could not make the player leave, and it would stay listed for good. So
+ * running, in two ways. The game may close the player from its {@code playerJoined}: with a code
+ * Jetty counts as abnormal (any but 1000, 1005, and 3000 and up), Jetty runs
+ * {@code onWebSocketClose} as soon as the close frame is written, on this same thread, inside the
+ * join. Or the server may be closing everyone at that moment, on the thread that stops it. Either
+ * way {@link #player} is not set yet, so that close alone could not make the player leave, and it
+ * would stay listed for good. So
  * both sides write their own volatile field, then read the other's: whichever runs second sees
  * the first, and at least one of them makes the player leave ({@link Player#markGone} is
  * idempotent).

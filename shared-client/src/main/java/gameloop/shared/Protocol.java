@@ -45,7 +45,10 @@ public final class Protocol {
         return NOT_A_KEY_CODE_PREFIX + text.substring(0, cut) + "...";
     }
 
-    /** A key code is a plain decimal number from 0 to {@link #MAX_KEY_CODE}; nothing else is. */
+    /**
+     * A key code is a plain decimal number from 0 to {@link #MAX_KEY_CODE}, leading zeros allowed
+     * and whitespace around it ignored; nothing else is.
+     */
     public static OptionalInt parseKeyCode(String text) {
         String trimmed = text.strip();
         if (trimmed.isEmpty() || trimmed.length() > 5) {

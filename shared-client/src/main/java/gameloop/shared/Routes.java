@@ -116,7 +116,7 @@ final class Routes {
     /**
      * What this server does not serve, answered first, with the status that says why: 426 for a
      * plain request to the WebSocket endpoint (or an upgrade to a WebSocket version other than 13,
-     * which Jetty lets through to here), and 405 for any method but GET and HEAD, anywhere.
+     * which Jetty lets through to here), and 405 for any method but GET and HEAD on any other path.
      * Everything else goes on to {@code /info} and the page, and a path neither knows gets
      * Jetty's own 404.
      */

@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
  * What every example can be told on the command line: {@code -Dhost}, {@code -Dport} and
  * {@code -Dtick.ms}. Checked once, up front, so a typo fails before anything starts, with a
  * message that names the property and the value it got. (A host name is left to the bind to
- * judge: Jetty's error names the address it could not bind.)
+ * judge: if the bind fails, {@link CannotListen} says in one line whether {@code -Dhost} is no
+ * address at all or not one of this machine's.)
  *
  * @param example     the module's name, shown on the page so a learner knows what they talk to
  * @param host        the address to bind; 127.0.0.1 unless told otherwise, so a learner's server

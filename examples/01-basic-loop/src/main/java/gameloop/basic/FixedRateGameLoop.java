@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * is "2 s plus however long the sends took", so it drifts as players are added. Here one
  * named thread runs the tick at a <em>fixed rate</em>: tick n is due at start + n × period,
  * however long tick n-1 took. (If one tick overruns the period, the next starts as soon as it
- * ends; ticks never overlap, because there is only one thread. After a stall of several
+ * ends: a fixed-rate task never runs beside itself, whatever the pool. After a stall of several
  * periods, the missed ticks run back to back until the schedule has caught up.)
  */
 final class FixedRateGameLoop implements Game {

@@ -28,8 +28,9 @@ final class TickSignal {
 
     /**
      * Announces a tick. The waiters run on the calling thread, inside {@code complete()}, so they
-     * must be quick and must not block (they queue one frame each). Called by one thread only,
-     * with increasing numbers.
+     * must be quick and must not block (each queues its tick, and at most
+     * {@link PlayerHandler#KEYS_PER_STEP} answers to keys that were waiting). Called by one thread
+     * only, with increasing numbers.
      */
     void announce(long tick) {
         CompletableFuture<Long> waking;

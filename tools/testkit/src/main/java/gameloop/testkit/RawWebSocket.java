@@ -63,7 +63,7 @@ public final class RawWebSocket implements AutoCloseable {
     public static RawWebSocket connect(URI webSocketUri, Map<String, String> extraHeaders, int receiveBuffer)
             throws IOException {
         try (Upgrading upgrading = startUpgrade(webSocketUri, extraHeaders, receiveBuffer)) {
-            return upgrading.awaitAnswer(); // a failed handshake closes the socket on the way out
+            return upgrading.awaitAnswer(); // an answer that is not HTTP closes the socket; a refusal comes back open
         }
     }
 

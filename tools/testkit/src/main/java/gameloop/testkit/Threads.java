@@ -17,7 +17,8 @@ public final class Threads {
      * Live threads whose name starts with the prefix (a server's threads all share one). Platform
      * threads only: {@code getAllStackTraces} leaves out virtual threads (Java 21 and later), which
      * the examples do not start; a solution of chapter 04's fourth exercise that does would need
-     * another check (a thread dump lists them).
+     * another check ({@code jcmd <pid> Thread.dump_to_file <file>} lists them; {@code Thread.print}
+     * does not).
      */
     public static List<String> alive(String namePrefix) {
         return Thread.getAllStackTraces().keySet().stream()
