@@ -6,9 +6,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
  * Runs once, before the tests start running in parallel in one JVM. JUnit finds it through
- * {@code META-INF/services}; there is nothing to call. (The other modules get the same from the
- * test kit's {@code BeforeAnyTest}; this one does not depend on the test kit, so that running the
- * example builds nothing but the example.)
+ * {@code META-INF/services}; there is nothing to call. (Examples 01 to 06 and the load generator
+ * get the same from the test kit's {@code BeforeAnyTest}. 07 and 08 do not depend on the test
+ * kit, so that running either builds nothing but the example, and each keeps a copy of this.)
  *
  * <p><b>Awaitility is told not to catch uncaught exceptions.</b> By default each {@code await()}
  * makes itself the JVM's default uncaught-exception handler while it waits, and when it is done

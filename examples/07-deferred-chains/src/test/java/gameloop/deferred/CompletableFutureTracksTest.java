@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class CompletableFutureTracksTest {
 
-    // Synchronized: some stages below run on other threads.
+    // Synchronized out of caution: every stage below that writes here runs on the test's thread,
+    // the one that completes its future or adds the stage.
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
     @Test
@@ -103,7 +104,7 @@ class CompletableFutureTracksTest {
         assertEquals("value 3", okHandled.join());
         assertEquals("failure lost", failedHandled.join(), "handle recovers, like addBoth returning a value");
         assertEquals(List.of("watched lost"), log);
-        assertTrue(watched.isCompletedExceptionally(), "whenComplete passes the failure on unchanged");
+        assertTrue(watched.isCompletedExceptionally(), "whenComplete only watches: the failure goes on (wrapped in a CompletionException, as after any stage)");
     }
 
     @Test

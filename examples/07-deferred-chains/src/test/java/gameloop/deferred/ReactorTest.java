@@ -91,7 +91,7 @@ class ReactorTest {
     /**
      * Whatever a delayed call throws is reported, and the next call still runs: an exception, a
      * checked exception thrown past the compiler (not lost in the executor's future), and even an
-     * Error (a failed assert), as the class promises.
+     * Error (a failed assert), as callLater's comment promises.
      */
     @ParameterizedTest
     @MethodSource("failures")
@@ -118,8 +118,8 @@ class ReactorTest {
     }
 
     /**
-     * A call that schedules its own next run, as a game tick does, may do so just after another
-     * thread's stop() has shut the pool: that call is dropped quietly, as Twisted drops calls
+     * A call that schedules its own next run, as a game tick does, may do so just after run(),
+     * told to stop by another thread, has shut the pool: that call is dropped quietly, as Twisted drops calls
      * scheduled after stop, not reported as an error.
      */
     @Test

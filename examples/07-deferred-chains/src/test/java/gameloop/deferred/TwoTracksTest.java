@@ -26,8 +26,9 @@ class TwoTracksTest {
     }
 
     /**
-     * roundDown is a trap, as the chapter says: it recovers from an OddNumber only, and any other
-     * failure stays on the errback track. run() only ever fires 7, so it is asked directly here.
+     * roundDown traps, as the chapter says (Twisted's failure.trap): it recovers from an OddNumber
+     * only, and any other failure stays on the errback track. run() only ever fires 7, so
+     * roundDown is called directly here.
      */
     @Test
     void roundDownRethrowsAFailureThatIsNotAnOddNumber() {

@@ -196,7 +196,7 @@ class EveryChannelClosedTest {
         RecordingLog log = new RecordingLog();
         Reactor reactor = new Reactor("server-build-throws-test", log);
         reactor.start();
-        AtomicInteger built = new AtomicInteger(); // reactor thread only; atomic to be read from here
+        AtomicInteger built = new AtomicInteger(); // reactor thread only; an AtomicInteger since a lambda cannot change a local
         InetSocketAddress address = reactor.listenTCP(new InetSocketAddress("127.0.0.1", 0), peer -> {
             if (built.getAndIncrement() == 0) {
                 throw new IllegalStateException("a bug in buildProtocol, on purpose");

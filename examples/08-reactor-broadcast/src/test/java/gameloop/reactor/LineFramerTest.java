@@ -115,7 +115,7 @@ class LineFramerTest {
     void aBurstGrowsTheBufferAndItShrinksBackOnceEverythingIsHandedOut() {
         LineFramer framer = new LineFramer(100);
         int initial = framer.capacity();
-        framer.append("short line\n".repeat(1500).getBytes(StandardCharsets.UTF_8)); // a pasted burst, one read
+        framer.append("short line\n".repeat(1500).getBytes(StandardCharsets.UTF_8)); // a pasted burst, about a read's worth (16 KiB)
         assertTrue(framer.capacity() > 16_000, "grew to hold the burst");
 
         while (framer.nextLine() != null) {

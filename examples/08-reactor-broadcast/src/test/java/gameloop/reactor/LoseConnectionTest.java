@@ -325,9 +325,10 @@ class LoseConnectionTest {
     }
 
     /**
-     * A peer that never stops sending, connected to a server that sends it HALF_CLOSE_PAYLOAD_BYTES
-     * (most of it queued) and hangs up; built once the peer has read every byte, which it must get
-     * although it kept sending, and once the server's protocol has heard the hang-up.
+     * A peer that keeps sending to a server that sends it HALF_CLOSE_PAYLOAD_BYTES (most of it
+     * queued) and then calls loseConnection. The constructor returns only once the peer has read
+     * every one of those bytes, which it must get although it kept sending, and the server's
+     * protocol has heard connectionLost.
      */
     private final class ChattyPeer implements AutoCloseable {
 
@@ -407,7 +408,7 @@ class LoseConnectionTest {
                     });
         }
 
-        /** Sends to the server without pause until the connection fails. */
+        /** Sends to the server every millisecond or so until the connection fails. */
         private void keepTalking() {
             byte[] chatter = "still talking\n".repeat(64).getBytes(StandardCharsets.US_ASCII);
             try {

@@ -63,7 +63,8 @@ class OutOfFileDescriptorsTest {
                     .until(() -> numbers(LISTENING), found -> !found.isEmpty()).get(0);
             long episodeBegan = System.nanoTime(); // at the latest: the descriptors run out below
             Socket waiting = connectOneThatMustWait(serverPort);
-            // Clients 2 to 9 are closed below to free descriptors: all must be ones the server took in.
+            // The clients at indices 2 to 9 (the third to the tenth) are closed below to free
+            // descriptors: all must be ones the server took in.
             assertTrue(clients.size() > 10, "too few clients before the descriptors ran out: " + clients.size());
             long episodes = count(FAILED); // the last one still going on
 

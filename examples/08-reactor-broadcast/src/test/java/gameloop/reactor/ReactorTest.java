@@ -39,9 +39,9 @@ class ReactorTest {
     // The race between callFromThread and stop: rounds (one stop each), and threads sending tasks.
     private static final int RACE_ROUNDS = 10;
     private static final int SUBMITTERS = 4;
-    /** Tasks that must have run before the stop: the reactor is busy draining the queue when it comes. */
+    /** Tasks that must have run before the test holds the reactor thread and stops it: the submitters are well under way. */
     private static final long WARM_UP_TASKS = 20_000;
-    /** Before the stop, submitters wait while this many tasks are queued, so the queue stays small. */
+    /** Before the stop, submitters wait while more than this many accepted tasks have not run, so the queue stays small. */
     private static final long MAX_IN_FLIGHT = 10_000;
 
     private final RecordingLog log = new RecordingLog();
@@ -323,8 +323,10 @@ class ReactorTest {
     }
 
     /**
-     * The chapter's promise for callFromThread: a task sent after the stop is refused with
-     * RejectedExecutionException, and a task accepted, however close to the stop, runs. Several
+     * The chapter's promise for callFromThread: once the reactor has stopped (its thread closes the
+     * queue some time after stop() returns), a task is refused with RejectedExecutionException; a
+     * task accepted, however close to the stop, runs, even one accepted after stop() returned,
+     * which the test makes sure happens. Several
      * threads submit as fast as they can while this one stops the reactor; each keeps going until
      * it is refused. Done over several reactors, since each has one stop to race against.
      */

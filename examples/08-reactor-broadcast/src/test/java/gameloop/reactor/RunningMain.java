@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A class's {@code main} in a JVM of its own, as the README runs it, its stdout and stderr read
- * together as it runs.
+ * A class's {@code main} in a JVM of its own, started with {@code java -cp} (the README's
+ * {@code exec:java} runs it inside Maven's), its stdout and stderr read together as it runs.
  */
 final class RunningMain implements AutoCloseable {
 

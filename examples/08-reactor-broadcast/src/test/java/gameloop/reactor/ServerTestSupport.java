@@ -16,7 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 /**
  * A real server on port 0 per test, real sockets to it, and after each test: everything closed,
  * the reactor thread gone, and nothing in the error log. A test that provokes an error on
- * purpose clears it with {@link #expectErrors}.
+ * purpose calls {@link #expectErrors}: the error log is then not checked here, and the test
+ * checks it itself.
  */
 abstract class ServerTestSupport {
 

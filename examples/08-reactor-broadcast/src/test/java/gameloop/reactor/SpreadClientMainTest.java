@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client as the README runs it, in a JVM of its own: what a learner sees after a typo, that
+ * The client's {@code main} in a JVM of its own: what a learner sees after a typo, that
  * the process ends by itself when no server answers or when its input ends, and that Ctrl+C
  * closes its connection in order.
  */

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server as the README runs it, in a JVM of its own: what a learner sees when it cannot
+ * The server's {@code main} in a JVM of its own: what a learner sees when it cannot
  * start, and that Ctrl+C closes every connection through the reactor before the JVM ends.
  */
 class SpreadServerMainTest {
