@@ -163,8 +163,9 @@ class AnalysisTest {
 
     /**
      * The totals over all clients of what each counts on its own: here a numbering that jumps
-     * from 2 to 5,000, past the 1,224 numbers a 2 s window at 100 ms keeps track of, and one
-     * tick that came twice.
+     * from 2 to 5,000, past the 1,224 numbers a client keeps track of for a 2 s window at 100 ms
+     * (the window and the 3 s drain at four times the nominal rate, and 1,024 more), and one tick
+     * that came twice.
      */
     @Test
     void untrackedNumbersAndRepeatsAreSummedOverTheClients() {
@@ -300,7 +301,10 @@ class AnalysisTest {
         assertEquals(1000, s.max(), 1);
     }
 
-    /** The heading and JSON say how long we measured, warmed up and ramped, in seconds. */
+    /**
+     * The run's figures say how long it measured, warmed up and ramped, in seconds (the heading
+     * prints the first two, the table's first row the ramp, the JSON all three).
+     */
     @Test
     void theRunSaysHowLongItMeasuredWarmedUpAndRampedInSeconds() {
         arrives(a, 1, 10);

@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The CPU figures and the saturated rule, on made-up readings of a two-core machine. */
+/** The CPU figures and the saturated rule, on made-up readings of a two-core machine; one test reads the JVM's own. */
 class CpuMeterTest {
 
     private static final long SECOND = 1_000_000_000L;
     /**
-     * Where System.nanoTime stands when a window opens: anywhere, as the CPU time of a process
-     * that already ran its warm-up. Every figure is measured from where they stood then.
+     * The System.nanoTime at which the window opens in these tests: any value, not 0, just as a
+     * process's CPU time is not 0 once it has run its warm-up. Every figure must count from where
+     * the clock and the CPU time stood when the window opened.
      */
     private static final long OPENED = 5_000 * SECOND;
 

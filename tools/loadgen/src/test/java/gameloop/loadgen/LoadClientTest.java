@@ -32,7 +32,7 @@ class LoadClientTest {
         return Arrays.stream(numbers).mapToObj(n -> new TickLedger.Tick(n, at(n), at(n), 1)).toList();
     }
 
-    /** When tick {@code n} arrives: n ms into the window (before it, for numbers below 0). */
+    /** {@code n} milliseconds into the window (before it, if negative); the tests send tick n at at(n). */
     private static long at(long n) {
         return WINDOW_START + n * MS;
     }
@@ -250,7 +250,11 @@ class LoadClientTest {
         assertEquals(1, echoes.pending(), "only the second 'A' still waits");
     }
 
-    /** Presses go to every client, connected or not: one whose connect failed has no connection. */
+    /**
+     * A client with no connection ({@code opened()} never called) presses nothing and throws
+     * nothing. A run gives the key timer only clients that connected, so this is a guard: a throw
+     * would end that timer's presses for good.
+     */
     @Test
     void aClientThatNeverConnectedPressesNothingAndThrowsNothing() {
         Echoes echoes = new Echoes();

@@ -140,7 +140,7 @@ class LoadGeneratorTest {
         assertEquals(clients / 2, r.ticks().clientsWithMisses(), () -> "the muted half: " + r.ticks());
         assertEquals(0, r.ticks().missedPerClient().min(), () -> "the others miss nothing: " + r.ticks());
         double expected = r.ticks().expectedPerClient();
-        assertTrue(r.ticks().missedPerClient().max() >= expected / 2, () -> "most of the window: " + r.ticks());
+        assertTrue(r.ticks().missedPerClient().max() >= expected / 2, () -> "the muted clients missed at least half the window's ticks: " + r.ticks());
     }
 
     @ParameterizedTest
@@ -161,8 +161,9 @@ class LoadGeneratorTest {
         startServer(TICK, true);
         game.delayEchoes(Duration.ofMillis(700));
 
-        // 26 keys, one every 20 ms, come round in 520 ms: every press is overtaken by the next
-        // press of its key before its echo, 700 ms late, can answer it.
+        // 26 keys, one every 20 ms, come round in 520 ms, before an echo 700 ms late arrives: each
+        // key's first press is overtaken by its second. From then on each late echo is taken for
+        // the newer press, and its round trip looks like 180 ms: what the report's warning is about.
         Results r = new LoadGenerator(options(2, Duration.ofMillis(1500), Duration.ofMillis(20), Transport.Kind.NIO), QUIET).run();
 
         assertTrue(r.echo().overtaken() > 0, () -> "overtaken presses: " + r.echo());
@@ -234,9 +235,9 @@ class LoadGeneratorTest {
     }
 
     /**
-     * Runs a load test (a key every 200 ms) on a thread of its own and, once it measures and every
-     * client has had a couple of ticks (so each can tell what it misses next), does {@code action}
-     * to the server.
+     * Runs a load test (a key every 200 ms) on a thread of its own and, once it measures, the game
+     * has every client and has sent two more ticks since (so each client very likely has a first
+     * tick to tell what it misses next from), does {@code action} to the server.
      */
     private Results runAndMeanwhile(int clients, Duration window, Transport.Kind client, Runnable action) throws Exception {
         LoadGenerator generator = new LoadGenerator(options(clients, window, Duration.ofMillis(200), client), QUIET);

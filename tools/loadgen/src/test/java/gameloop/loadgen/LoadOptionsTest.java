@@ -93,7 +93,10 @@ class LoadOptionsTest {
         return LoadOptions.fromProperties(Map.of("url", url)::get);
     }
 
-    /** Each non-positive option (and a negative warm-up, a URL with no host) is refused by name. */
+    /**
+     * Each option that must be positive, set to 0 (and a negative warm-up, a URL with no host), is
+     * refused by name; {@code -Dclients=0} is refused in {@code refusesNonsenseWithTheOptionsName}.
+     */
     @Test
     void refusesEachOptionThatCannotBeMeasuredWithByName() {
         assertRefused(Map.of("tick.ms", "0"), "-Dtick.ms"); // a nominal period of 0: expected ticks infinite

@@ -282,7 +282,7 @@ class NioTransportTest {
             peer.send(frame(false, WebSocketFrames.TEXT, "game loop says: "));
             peer.send(frame(true, WebSocketFrames.CONTINUATION, "tick 1"));
             byte[] second = frame(true, WebSocketFrames.TEXT, "game loop says: tick 2");
-            peer.sendInTwo(second, 3); // the client reads a header without its payload first
+            peer.sendInTwo(second, 3); // the client's first read gets the 2-byte header and 1 byte of the payload
 
             await().until(() -> client.tickMessages() == 2);
             assertEquals(0, client.unknownMessages());
@@ -299,7 +299,7 @@ class NioTransportTest {
             peer.send(concat(response, frame(true, WebSocketFrames.TEXT, "game loop says: tick 1"))); // one write
             opened.get(5, TimeUnit.SECONDS);
 
-            String padded = "game loop says: tick" + " ".repeat(300) + "2"; // 322 bytes: length in 2 more bytes
+            String padded = "game loop says: tick" + " ".repeat(300) + "2"; // 321 bytes: over 125, so its length takes 2 more bytes
             peer.send(frame(true, WebSocketFrames.TEXT, padded));
 
             await().until(() -> client.tickMessages() == 2);

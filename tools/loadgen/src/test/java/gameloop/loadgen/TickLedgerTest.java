@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The interval figures, down to the few microseconds a fixed-rate loop is off by. */
+/**
+ * The ledger: interval figures down to the few microseconds a fixed-rate loop is off by, which
+ * window a tick belongs to, a tick's first and last arrival, the window's ticks in number order,
+ * and how many ticks a round of unnumbered ones holds.
+ */
 class TickLedgerTest {
 
     @Test
@@ -19,7 +23,7 @@ class TickLedgerTest {
 
         Results.Summary error = Results.Summary.ofMicros(ledger.intervalsMicros()).minus(100);
 
-        // A histogram bucket rounds up; it must round by less than the 0.01 ms the report prints.
+        // A histogram bucket rounds up; it must round by less than 0.005 ms, so the report's two decimals say +0.00.
         assertEquals("+0.00", Report.signed(error.p50()), () -> "p50 error " + error.p50() + " ms");
         assertEquals("+0.00", Report.signed(error.p99()), () -> "p99 error " + error.p99() + " ms");
         assertEquals("+0.00", Report.signed(error.mean()), () -> "mean error " + error.mean() + " ms");
