@@ -253,7 +253,7 @@ class LoadClientTest {
     /**
      * A client with no connection ({@code opened()} never called) presses nothing and throws
      * nothing. A run gives the key timer only clients that connected, so this is a guard: a throw
-     * would end that timer's presses for good.
+     * would end that client's presses for good (its periodic task is not run again).
      */
     @Test
     void aClientThatNeverConnectedPressesNothingAndThrowsNothing() {
