@@ -158,8 +158,10 @@ class ManagedGameLoopTest {
         await().until(() -> !loop.isRunning());
         TestClient second = clients.connect(server.webSocketUri());
 
-        // Two rounds of the new loop, so that it has run beside whatever was left of the old one:
-        // its tick 1 (the old loop is past 1), then its tick 2.
+        // Two rounds of the new loop: its tick 1 (only the new loop sends a 1; the old one is past
+        // it), then a tick 2 after that 1 (the old loop's long tick 2 may reach this client too,
+        // before the new loop's 1). Had the new loop been able to run beside the old one's last
+        // round, it would have by now.
         await().until(() -> {
             List<Long> seen = second.tickNumbers();
             return seen.contains(1L) && seen.subList(seen.indexOf(1L) + 1, seen.size()).contains(2L);

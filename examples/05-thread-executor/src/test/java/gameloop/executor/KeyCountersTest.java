@@ -80,7 +80,7 @@ class KeyCountersTest {
             }
         }
 
-        assertEquals(100, admitted, "keys taken in by 50 connections of 64 keys each");
+        assertEquals(100, admitted, "keys let through for 50 connections of 64 keys each");
         assertEquals(100, counters.waitingInAll());
         assertTrue(lastSends.get() >= 1, "a key refused past the bound for all is answered");
         oneAdmitted.taken(); // the owner takes one

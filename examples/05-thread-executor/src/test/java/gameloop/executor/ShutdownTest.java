@@ -128,8 +128,9 @@ class ShutdownTest {
 
     /**
      * "Waits for both threads. No tick can be sent after this returns": close() waits for a
-     * simulation step on the loop thread, or a tick's broadcast on the state's owner, that
-     * ignores the interrupt, and only then returns, with neither thread left.
+     * simulation step on the loop thread, or for the making of a tick's message on the state's
+     * owner (before its broadcast), that ignores the interrupt, and only then returns, with
+     * neither thread left.
      */
     @ParameterizedTest
     @ValueSource(strings = {"game-loop", "game-state"})

@@ -241,9 +241,9 @@ class ChildProcessGameTest {
     }
 
     /**
-     * A result still in flight when the server begins to close arrives during the close (a
-     * worker finishes its step before it reads the end of its stdin), but becomes no tick: the
-     * players are being told goodbye. The worker here is a stand-in that answers only then.
+     * A result still in flight when the server begins to close arrives during the game's close()
+     * (a worker finishes its step before it reads the end of its stdin), but becomes no tick: the
+     * game is closing, and the server says goodbye to the players right after. The worker here is a stand-in that answers only then.
      */
     @Test
     @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "starts a POSIX shell, sh, as a stand-in child")
@@ -456,8 +456,10 @@ class ChildProcessGameTest {
         Ticks.assertConsecutive(client.tickNumbers());
         List<TestClient.Received> ticks = client.ticks();
         long spanMillis = (ticks.get(ticks.size() - 1).nanoTime() - ticks.get(0).nanoTime()) / 1_000_000;
-        // 50 ms of slack per interval for a tick delivered late on a busy machine; a loop that
-        // queued a request every period would send these 20 ms apart, far below the bound.
+        // 50 ms of slack per interval for a tick delivered late on a busy machine. A loop that sent
+        // a tick every period, rather than one per result, would send these 20 ms apart, far below
+        // the bound. (One that queued a request every period would still get its results 200 ms
+        // apart, the worker doing one at a time: the mostInFlight check above catches that.)
         assertTrue(spanMillis >= (ticks.size() - 1) * (work.toMillis() - 50),
                 "ticks came faster than the worker can work: " + (ticks.size() - 1) + " intervals in " + spanMillis + " ms");
     }
