@@ -41,7 +41,8 @@ class SameOriginTest {
         assertFalse(SameOrigin.isLoopbackName("10.0.0.1"));
         assertFalse(SameOrigin.isLoopbackName("0.0.0.0"));
         assertTrue(SameOrigin.isLoopbackName("::ffff:127.0.0.1"));
-        // Not addresses, and not to be looked up as names either (a lookup on a Jetty thread can hang).
+        // Not loopback, and not to be looked up as names (a lookup on a Jetty thread can hang):
+        // malformed addresses, another machine's, the unspecified "::", "localhost." with its dot.
         assertFalse(SameOrigin.isLoopbackName("127.0.0.256"));
         assertFalse(SameOrigin.isLoopbackName("999.999.999.999"));
         assertFalse(SameOrigin.isLoopbackName("::1::"));

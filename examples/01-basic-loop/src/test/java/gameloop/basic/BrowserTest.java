@@ -759,10 +759,11 @@ class BrowserTest {
         assertTrue(page.evaluate(STATS).toString().matches("\\d+ ticks received · last interval \\d+ ms"),
                 "the stats still say lines wait: " + page.evaluate(STATS));
 
-        // A scroll up the reader starts stops the following before the log moves; one that never
-        // moves it (here a key the page hears and the browser does not act on: a script's own
-        // event) holds the new lines back for half a second, then the log follows again. The
-        // page times it itself, every 10 ms; a bound of 2 s leaves room for a busy machine.
+        // A scroll up the reader starts stops the following before the log moves. One that never
+        // moves it (here a PageUp keydown dispatched by script: the page hears it, the browser
+        // does not scroll) holds the new lines back for half a second, by the page's own timer,
+        // then the log follows again. The delay is measured inside the page, by a check every
+        // 10 ms, so the driver's round trips do not count; the 2 s bound leaves room for a busy machine.
         assertEquals(false, page.evaluate("(() => { const conn = connections[0];"
                 + " conn.log.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageUp' }));"
                 + " const start = performance.now(); window.followingAgainAfter = null;"

@@ -80,7 +80,8 @@ class ShutdownTest {
                 return new FixedRateGameLoop(context);
             }));
             assertTrue(String.valueOf(failure.getMessage()).contains("Failed to bind"), failure.toString());
-            // Jetty's thread pool had started before the bind failed; nothing of it is left.
+            // Jetty binds its port before it starts its thread pool (Server's "open early", on by
+            // default), and the game is never started: the failed start must leave no thread behind.
             Threads.assertNoneLeft(threadNamePrefix.get(), Duration.ofSeconds(5));
         } finally {
             first.close();

@@ -86,10 +86,11 @@ class SelectorReadsTest {
 
     /**
      * How the selectors' execution strategies ran the tasks they produced, summed over every
-     * selector: in place, on the thread that selected ({@code PC}), or handed over, the task to a
-     * pool thread ({@code PEC}, {@code PIC}) or the selecting to another thread while this one
-     * runs the task ({@code EPC}). A WebSocket read marked as one that never blocks is run in
-     * place; one Jetty must take for blocking is handed over.
+     * selector: in place, on the thread that selected ({@code PC}), or otherwise: the task handed
+     * to a pool thread ({@code PEC}), the selecting handed to another thread while this one runs
+     * the task ({@code EPC}), or a task that may block run in place as if it could not
+     * ({@code PIC}). A WebSocket read marked as one that never blocks is always run in place
+     * ({@code PC}); one Jetty must take for blocking is not.
      */
     private record ReadsRun(long inPlace, long handedOver) {
 

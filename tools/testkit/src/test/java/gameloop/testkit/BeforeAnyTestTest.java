@@ -19,8 +19,9 @@ class BeforeAnyTestTest {
 
     /**
      * The races it prevents are too rare to provoke in a test (the logging one: a few runs in a
-     * hundred, measured outside the suite). What can be checked is that JUnit finds it, in every
-     * module whose tests have the test kit on their class path, and that it ran before this test.
+     * hundred, measured outside the suite). What can be checked, in this module, is that
+     * META-INF/services names it (the file ships in the test kit's jar, so every module whose
+     * tests use the kit gets it) and that it ran before this test.
      */
     @Test
     void junitFindsItAndRunsItBeforeAnyTest() {

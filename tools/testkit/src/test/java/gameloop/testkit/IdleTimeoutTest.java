@@ -20,7 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared wiring's idle timeout (five minutes in the examples, half a second here): a
+ * The shared wiring's idle timeout (five minutes in the examples; half a second in the first test
+ * here, two seconds in the second): a
  * connection with no traffic either way is closed with 1001, and its player leaves. Every
  * example's loop sends ticks, which count as traffic, so in the examples only a connection open
  * while no loop runs ever reaches it (a peer that vanished while ticks flow is found by a send
@@ -60,7 +61,7 @@ class IdleTimeoutTest {
         assertEquals(0, server.players().count());
     }
 
-    /** Chapter 01's promise that ticks count as traffic: a client that only listens is kept. */
+    /** The shared README's promise (its table of limits) that ticks count as traffic: a client that only listens is kept. */
     @Test
     void aClientThatOnlyReceivesIsKeptLongPastTheIdleTimeout() throws Exception {
         Duration idleTimeout = Duration.ofSeconds(2); // forty ticks: a busy machine's stall does not reach it

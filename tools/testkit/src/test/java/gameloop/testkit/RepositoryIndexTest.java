@@ -127,7 +127,7 @@ class RepositoryIndexTest {
             }
         }
         assertEquals(List.of(), drifted, "code excerpts that no longer match their files");
-        assertEquals(Set.of(), chaptersWithout, "chapters that show none of their example's code");
+        assertEquals(Set.of(), chaptersWithout, "chapters with no <!-- excerpt: path --> code excerpt");
     }
 
     /**
@@ -202,7 +202,7 @@ class RepositoryIndexTest {
 
     /**
      * The docs send a reader to the test that proves a claim, by name ({@code LoseConnectionTest},
-     * {@code aPeerThatHalfClosesStillGetsEveryQueuedByte}). A test renamed later would leave the
+     * {@code closeEndsTheSendersConnectionOnly}). A test renamed later would leave the
      * claim pointing at nothing. So every test class and every long camel-case name (a test
      * method, or a helper the docs name) written in backticks must still be in the code.
      */
