@@ -274,14 +274,13 @@ public final class GameServer implements AutoCloseable {
             // waits for each selector to close its connections on the selector's own thread, the
             // one a key press or a player's close is read on (SelectorReadsConnector), so a stop
             // run there would wait for itself for good, and one run on a pool thread would wait
-            // until Jetty gives up on that thread, 5 s later. The
-            // stop also makes players leave, and a game that then closes the server from its
-            // playerLeft does so on Jetty's threads too. So the stop runs on a thread of its own
-            // (one only: a later call here finds the stop under way, and just returns), and this
-            // thread goes back to its work. The stop interrupts a game thread, so an
-            // awaitClosed() there ends early: a game thread should simply return. (A thread from
-            // an executor the game made itself is not recognised, and its close() waits out the
-            // game's stop timeout.)
+            // until Jetty gives up on that thread, 5 s later. The stop also makes players leave,
+            // and a game that then closes the server from its playerLeft does so on Jetty's
+            // threads too. So the stop runs on a thread of its own (one only: a later call here
+            // finds the stop under way, and just returns), and this thread goes back to its work.
+            // The stop interrupts a game thread, so an awaitClosed() there ends early: a game
+            // thread should simply return. (A thread from an executor the game made itself is not
+            // recognised, and its close() waits out the game's stop timeout.)
             if (first) {
                 try {
                     stoppingThread(this::stop, threadNamePrefix + "closer").start();

@@ -22,10 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code onWebSocketClose} as soon as the close frame is written, on this same thread, inside the
  * join. Or the server may be closing everyone at that moment, on the thread that stops it. Either
  * way {@link #player} is not set yet, so that close alone could not make the player leave, and it
- * would stay listed for good. So
- * both sides write their own volatile field, then read the other's: whichever runs second sees
- * the first, and at least one of them makes the player leave ({@link Player#markGone} is
- * idempotent).
+ * would stay listed for good. So both sides write their own volatile field, then read the
+ * other's: whichever runs second sees the first, and at least one of them makes the player leave
+ * ({@link Player#markGone} is idempotent).
  */
 public final class PlayerEndpoint implements Session.Listener.AutoDemanding {
 

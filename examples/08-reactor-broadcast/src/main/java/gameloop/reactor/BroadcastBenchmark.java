@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * <p>The server and the N clients run in this JVM, on two reactors: the server's thread, and one
  * more thread that owns every client socket. Client 1 sends "ping N" (N, the round's number,
  * matches the server's log lines to rounds), and the client reactor notes
- * {@code System.nanoTime()} as it sends; each other client notes when the line arrives. Per round we keep
- * the time until the last of the N-1 had it, which includes the client thread reading N-1
- * sockets one after another. The server's own share, the relay loop, is taken from its log.
+ * {@code System.nanoTime()} as it sends; each other client notes when the line arrives. Per
+ * round we keep the time until the last of the N-1 had it, which includes the client thread
+ * reading N-1 sockets one after another. The server's own share, the relay loop, is taken from its log.
  * A first pass at the first size, untimed, warms the JVM.
  *
  * <p>Run: {@code mvn -pl examples/08-reactor-broadcast -am compile exec:java

@@ -24,8 +24,7 @@ import java.util.function.LongConsumer;
  * data waited on its socket). Full rounds before it only read sooner what was ready sooner.
  *
  * <p>The load generator's meter thread (its timer for CPU samples and probes) queues probes; the
- * reading thread answers them. The queue is the only
- * thing they share.
+ * reading thread answers them. The queue is the only thing they share.
  */
 final class ReadingProbes {
 
