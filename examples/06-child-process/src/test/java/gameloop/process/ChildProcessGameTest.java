@@ -243,7 +243,8 @@ class ChildProcessGameTest {
     /**
      * A result still in flight when the server begins to close arrives during the game's close()
      * (a worker finishes its step before it reads the end of its stdin), but becomes no tick: the
-     * game is closing, and the server says goodbye to the players right after. The worker here is a stand-in that answers only then.
+     * game is closing, and the server says goodbye to the players right after. The worker here is
+     * a stand-in that answers only then.
      */
     @Test
     @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "starts a POSIX shell, sh, as a stand-in child")

@@ -39,9 +39,12 @@ class ReactorTest {
     // The race between callFromThread and stop: rounds (one stop each), and threads sending tasks.
     private static final int RACE_ROUNDS = 10;
     private static final int SUBMITTERS = 4;
-    /** Tasks that must have run before the test holds the reactor thread and stops it: the submitters are well under way. */
+    /** Tasks that must have run before the test holds the reactor thread and stops it: submitters well under way. */
     private static final long WARM_UP_TASKS = 20_000;
-    /** Before the stop, submitters wait while more than this many accepted tasks have not run, so the queue stays small. */
+    /**
+     * Before the stop, submitters wait while more than this many accepted tasks have not run, so
+     * the queue stays small.
+     */
     private static final long MAX_IN_FLIGHT = 10_000;
 
     private final RecordingLog log = new RecordingLog();

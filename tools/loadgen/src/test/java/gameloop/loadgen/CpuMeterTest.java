@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The CPU figures and the saturated rule, on made-up readings of a two-core machine; one test reads the JVM's own. */
+/**
+ * The CPU figures and the saturated rule, on made-up readings of a two-core machine; one test
+ * reads the JVM's own.
+ */
 class CpuMeterTest {
 
     private static final long SECOND = 1_000_000_000L;

@@ -61,7 +61,10 @@ class IdleTimeoutTest {
         assertEquals(0, server.players().count());
     }
 
-    /** The shared README's promise (its table of limits) that ticks count as traffic: a client that only listens is kept. */
+    /**
+     * The shared README's promise (its table of limits) that ticks count as traffic: a client that
+     * only listens is kept.
+     */
     @Test
     void aClientThatOnlyReceivesIsKeptLongPastTheIdleTimeout() throws Exception {
         Duration idleTimeout = Duration.ofSeconds(2); // forty ticks: a busy machine's stall does not reach it
