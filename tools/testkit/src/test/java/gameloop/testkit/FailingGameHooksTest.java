@@ -2,6 +2,7 @@ package gameloop.testkit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.Game;
@@ -17,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,12 +72,12 @@ class FailingGameHooksTest {
     @ParameterizedTest
     @EnumSource(Bug.class)
     void aJoinTheGameFailsOnDisconnectsThatPlayerOnlyAndLeavesNoGhost(Bug bug) throws Exception {
-        AtomicBoolean failNextJoin = new AtomicBoolean(true);
+        AtomicInteger joins = new AtomicInteger();
         List<Integer> left = new CopyOnWriteArrayList<>();
         server = GameServer.start(ServerSettings.forTest("failing-join-test", Duration.ofSeconds(1)), context -> new Game() {
             @Override
             public void playerJoined(Player player) {
-                if (failNextJoin.getAndSet(false)) {
+                if (joins.incrementAndGet() == 2) {
                     bug.raise();
                 }
             }
@@ -90,20 +91,25 @@ class FailingGameHooksTest {
             public void close() {
             }
         });
+        TestClient bystander = clients.connect(server.webSocketUri());
+        await().until(() -> server.players().count() == 1);
 
         TestClient unlucky = clients.connect(server.webSocketUri());
         TestClient.Closed closed = unlucky.closed().get(10, TimeUnit.SECONDS);
         assertEquals(StatusCode.SERVER_ERROR, closed.code());
         assertEquals("the game could not take this player in", closed.reason());
-        ServerLog.awaitLine(server, "The game failed to take in player 1; disconnecting it, the others play on\\R.*a bug in the game, on purpose.*");
-        await().until(() -> server.players().count() == 0);
-        await().until(() -> left.equals(List.of(1))); // the game hears that player leave, once
+        ServerLog.awaitLine(server, "The game failed to take in player 2; disconnecting it, the others play on\\R.*a bug in the game, on purpose.*");
+        await().until(() -> server.players().count() == 1);
+        await().until(() -> left.equals(List.of(2))); // the game hears that player leave, once
 
+        bystander.send("65");
+        await().until(() -> bystander.hasReceived(Protocol.pressed(65)));
+        assertFalse(bystander.closed().isDone(), "the player already in was disconnected too");
         TestClient next = clients.connect(server.webSocketUri());
-        next.send("65");
-        await().until(() -> next.hasReceived(Protocol.pressed(65)));
-        assertEquals(1, server.players().count());
-        assertEquals(List.of(1), left, "players the game heard leave");
+        next.send("66");
+        await().until(() -> next.hasReceived(Protocol.pressed(66)));
+        assertEquals(2, server.players().count());
+        assertEquals(List.of(2), left, "players the game heard leave");
     }
 
     @ParameterizedTest
