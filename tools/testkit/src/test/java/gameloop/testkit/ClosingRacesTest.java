@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +92,7 @@ class ClosingRacesTest {
         }
         assertFalse(hung, "close() hung: the game's close() from playerLeft waited for the stop it was part of");
         assertEquals(closerName, game.leftOn.get(), "the leave was not told on the stopping thread, so this test proved nothing");
+        game.assertItsCloseReturnedAtOnce();
     }
 
     /**
@@ -114,6 +116,7 @@ class ClosingRacesTest {
             // The player left because its goodbye was written, not because it was cut off.
             assertTrue(ServerLog.goodbyeMillis(server) < 1000);
             assertTheLeaveWasToldOnJettysThread(game);
+            game.assertItsCloseReturnedAtOnce();
             assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "the stop took " + took);
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
         }
@@ -132,6 +135,7 @@ class ClosingRacesTest {
 
             ServerLog.awaitLine(server, "1 player could not be sent the close frame in time .*");
             assertEquals(0, server.players().count());
+            game.assertItsCloseReturnedAtOnce();
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
         }
     }
@@ -237,6 +241,8 @@ class ClosingRacesTest {
         final CountDownLatch clogged = new CountDownLatch(1);
         final CountDownLatch keyed = new CountDownLatch(1);
         final AtomicReference<String> leftOn = new AtomicReference<>();
+        /** How long the game's own close() of the server took, when its last player left; -1 before. */
+        final AtomicLong closeNanos = new AtomicLong(-1);
         volatile GameServer server;
 
         Game start(GameContext context) {
@@ -259,7 +265,9 @@ class ClosingRacesTest {
                 public void playerLeft(Player player) {
                     if (context.players().count() == 0) {
                         leftOn.set(Thread.currentThread().getName());
+                        long began = System.nanoTime();
                         server.close(); // nobody left: the game ends the server
+                        closeNanos.set(System.nanoTime() - began);
                     }
                 }
 
@@ -267,6 +275,16 @@ class ClosingRacesTest {
                 public void close() {
                 }
             };
+        }
+
+        /**
+         * The game's close() returned at once, not after the stop it is part of: a close that
+         * waited would hang for good, or until Jetty gave up on its thread 5 s later.
+         */
+        void assertItsCloseReturnedAtOnce() {
+            await().until(() -> closeNanos.get() >= 0); // told of the leave, and back from close()
+            Duration took = Duration.ofNanos(closeNanos.get());
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "the game's close() took " + took);
         }
 
         /** A key is read only once the join is complete, so the endpoint knows its player. */
