@@ -28,12 +28,17 @@ import org.junit.jupiter.api.Test;
  */
 class EveryChannelClosedTest {
 
+    /** What an Error from buildProtocol leaves in the error log: the reactor's end, once. */
+    private static final String BUILD_ERROR_LOGGED =
+            "reactor failed, stopping it: java.lang.AssertionError: a bug in buildProtocol, on purpose";
+
     /** Twisted's ReconnectingClientFactory pattern: connect again whenever the connection is lost. */
     @Test
     void aFactoryThatReconnectsWhenTheShutdownClosesItsConnectionOpensNothingNew() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
-            Reactor reactor = new Reactor("reconnecting-test", new RecordingLog());
+            RecordingLog log = new RecordingLog();
+            Reactor reactor = new Reactor("reconnecting-test", log);
             CountDownLatch made = new CountDownLatch(1);
             ClientFactory reconnecting = new ClientFactory() {
                 @Override
@@ -66,6 +71,8 @@ class EveryChannelClosedTest {
                 } catch (SocketTimeoutException noneMade) {
                     // what should happen: nothing new was opened
                 }
+                log.awaitMessageStartingWith("not connecting to " + address + ": the reactor is stopping");
+                assertEquals(List.of(), log.errors(), "a reconnect during the shutdown is no error");
             } finally {
                 reactor.stop(); // also when an assertion failed early: the test owns this reactor
             }
@@ -115,7 +122,8 @@ class EveryChannelClosedTest {
     @Test
     void anErrorWhileBuildingAClientsProtocolStillClosesItsSocket() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Reactor reactor = new Reactor("client-build-error-test", new RecordingLog());
+            RecordingLog log = new RecordingLog();
+            Reactor reactor = new Reactor("client-build-error-test", log);
             reactor.start();
             reactor.connectTCP((InetSocketAddress) server.getLocalSocketAddress(), peer -> {
                 throw new AssertionError("a bug in buildProtocol, on purpose");
@@ -124,6 +132,7 @@ class EveryChannelClosedTest {
                 assertTrue(reactor.join(Duration.ofSeconds(5)), "an Error ends the reactor");
                 assertEquals("a bug in buildProtocol, on purpose", reactor.failure().orElseThrow().getMessage());
                 assertTrue(closedFromTheOtherEnd(peer), "the half-built connection is still open");
+                assertEquals(List.of(BUILD_ERROR_LOGGED), log.errors());
             } finally {
                 reactor.stop();
             }
@@ -161,7 +170,8 @@ class EveryChannelClosedTest {
 
     @Test
     void anErrorWhileBuildingAnAcceptedConnectionsProtocolStillClosesItsSocket() throws Exception {
-        Reactor reactor = new Reactor("server-build-error-test", new RecordingLog());
+        RecordingLog log = new RecordingLog();
+        Reactor reactor = new Reactor("server-build-error-test", log);
         reactor.start();
         InetSocketAddress address = reactor.listenTCP(new InetSocketAddress("127.0.0.1", 0), peer -> {
             throw new AssertionError("a bug in buildProtocol, on purpose");
@@ -169,6 +179,7 @@ class EveryChannelClosedTest {
         try (Socket client = new Socket(address.getAddress(), address.getPort())) {
             assertTrue(reactor.join(Duration.ofSeconds(5)), "an Error ends the reactor");
             assertTrue(closedFromTheOtherEnd(client), "the accepted connection is still open");
+            assertEquals(List.of(BUILD_ERROR_LOGGED), log.errors());
         } finally {
             reactor.stop();
         }
