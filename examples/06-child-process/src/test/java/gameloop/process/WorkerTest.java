@@ -244,10 +244,13 @@ class WorkerTest {
      */
     @Test
     void aWorkerThatClosesItsStdoutButLivesOnIsKilled() throws Exception {
+        ServerLog.capture();
         Process closesStdout = launchStandIn("exec >&-; exec sleep 60");
 
         assertEquals("exit code 137 (SIGKILL, sent by this server)", exit.get(20, TimeUnit.SECONDS).describe());
         assertFalse(closesStdout.isAlive());
+        List<String> log = ServerLog.ofThreadsNamed(prefix);
+        assertTrue(log.contains("Worker " + closesStdout.pid() + " closed its stdout but it is still running; killing it"), log::toString);
     }
 
     /**
