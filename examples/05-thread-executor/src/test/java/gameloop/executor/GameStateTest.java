@@ -29,6 +29,21 @@ class GameStateTest {
         assertEquals(2, state.apply(new Step(2)).tick());
     }
 
+    /** A player's second key replaces its first: the state holds each player's latest key only. */
+    @Test
+    void aPlayersNextKeyReplacesItsLastOne() {
+        Players players = new Players();
+        FakeSessions.attach(players, () -> { });
+        Player player = FakeSessions.join(players, new AtomicInteger());
+        GameState state = new GameState(players, Protocol::tick, () -> true);
+
+        state.keyPressed(player, 65);
+        state.keyPressed(player, 66);
+
+        assertEquals(1, state.keysHeld());
+        assertEquals(Map.of(player.id(), 66), state.snapshot().latestKeys());
+    }
+
     /**
      * The state keeps no list of players: a player who has left is simply not in the next
      * snapshot, whether its key came before its leave or after it (a send to it can fail on

@@ -302,7 +302,7 @@ class ThreadExecutorGameTest {
         await().untilAsserted(() -> {
             Throwable failure = game.lastFailure();
             assertInstanceOf(ThreadExecutorGame.HandOverFailed.class, failure);
-            assertTrue(failure.getMessage().contains("did not answer within 200 ms"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("did not answer within 200 ms: it is stuck or overloaded"), failure.getMessage());
             assertTrue(Arrays.stream(failure.getCause().getStackTrace())
                             .anyMatch(frame -> frame.getClassName().equals(CountDownLatch.class.getName())),
                     "the report shows where the owner is stuck");
@@ -312,7 +312,7 @@ class ThreadExecutorGameTest {
         assertEquals(stuckIn.get() - 1, player.lastTickNumber(), "no tick while the owner is stuck");
 
         ServerLog.awaitLine(server, "Game loop \\d+ failed; a new one starts in " + TICK.toMillis()
-                + " ms\\R.*did not answer within 200 ms.*CountDownLatch.*");
+                + " ms\\R.*did not answer within 200 ms: it is stuck or overloaded.*CountDownLatch.*");
 
         release.countDown();
         await().until(() -> player.lastTickNumber() >= stuckIn.get() + 3);
