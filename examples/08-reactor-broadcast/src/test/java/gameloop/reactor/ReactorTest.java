@@ -555,7 +555,10 @@ class ReactorTest {
         assertTrue(reactor.join(Duration.ofSeconds(10)));
     }
 
-    /** On the way out, tasks accepted before the end still run, and one that fails is logged, not lost. */
+    /**
+     * On the way out, tasks accepted before the end still run, and one that fails, even with an
+     * Error, is logged, not lost, and keeps none of the others from running.
+     */
     @Test
     void aTaskThatFailsDuringTheShutdownIsLogged() throws Exception {
         CountDownLatch release = ReactorHold.holdTheThread(reactor);
@@ -563,12 +566,20 @@ class ReactorTest {
         reactor.callFromThread(() -> {
             throw new IllegalStateException("a task that fails in the shutdown");
         });
+        reactor.callFromThread(() -> {
+            throw new AssertionError("a task that fails in the shutdown with an Error");
+        });
+        CountDownLatch lastRan = new CountDownLatch(1);
+        reactor.callFromThread(lastRan::countDown);
         release.countDown();
 
         assertTrue(reactor.join(Duration.ofSeconds(10)));
-        expectedErrors = 1;
-        assertEquals(1, log.errors().size(), log.errors().toString());
-        assertTrue(log.errors().get(0).startsWith("task from callFromThread failed during shutdown"), log.errors().toString());
+        assertEquals(0, lastRan.getCount(), "a task after the failing ones did not run");
+        expectedErrors = 2;
+        assertEquals(List.of(
+                "task from callFromThread failed during shutdown: java.lang.IllegalStateException: a task that fails in the shutdown",
+                "task from callFromThread failed during shutdown: java.lang.AssertionError: a task that fails in the shutdown with an Error"),
+                log.errors());
     }
 
     private InetSocketAddress listen(ServerFactory factory) throws IOException {
