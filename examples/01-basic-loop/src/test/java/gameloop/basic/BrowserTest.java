@@ -61,6 +61,11 @@ class BrowserTest {
             });
             // The page shows the interval between ticks on the second one.
             await().until(() -> page.text(".conn .stats").contains("last interval"));
+            // Punctuation's codes are the browser's own (the shared README lists them); a digit's
+            // and the arrows' are the same everywhere.
+            page.press("-;=7" + Keys.ARROW_LEFT + Keys.ARROW_DOWN + Keys.ARROW_RIGHT);
+            await().until(() -> page.text(".conn .log").contains("Pressed key code: 39"));
+            assertTheKeyCodesCame(page.text(".conn .log"), 189, 186, 187, 55, 37, 40);
 
             page.click("#disconnect");
             await().until(() -> page.server.players().count() == 0);
@@ -89,6 +94,11 @@ class BrowserTest {
                 return log.contains("Pressed key code: 65") && log.contains("game loop says: tick");
             });
             await().until(() -> browser.text(".conn .stats").contains("last interval"));
+            for (String key : List.of("-", ";", "=", "7", Keys.ARROW_LEFT.toString(), Keys.ARROW_DOWN.toString(), Keys.ARROW_RIGHT.toString())) {
+                browser.press(key);
+            }
+            await().until(() -> browser.text(".conn .log").contains("Pressed key code: 39"));
+            assertTheKeyCodesCame(browser.text(".conn .log"), 173, 59, 61, 55, 37, 40); // Firefox's own for - ; =
 
             // In Firefox, / and ' open Quick Find, which would then take every key from the page.
             browser.press("/");
@@ -223,6 +233,15 @@ class BrowserTest {
             assertEquals(1, lines.stream().filter(line -> line.contains("Pressed key code: 13")).count(),
                     "the Enter that pressed Connect was sent too: " + lines);
             assertEquals(2, page.browser.findElements(By.cssSelector(".conn")).size(), "the Enter after Escape pressed a button");
+
+            // Space, as Enter: a focused button keeps it and is pressed.
+            page.browser.executeScript("document.getElementById('connect').focus()");
+            new Actions(page.browser).sendKeys(Keys.SPACE).perform(); // presses Connect: a third card
+            await().until(() -> page.text("#status").startsWith("3 connections open; keys go to #3."));
+            new Actions(page.browser).sendKeys(Keys.ESCAPE).sendKeys("d").perform();
+            await().until(() -> page.text(".conn[data-number='3'] .log").contains("Pressed key code: 68"));
+            assertEquals(1, page.lines("li").stream().filter(line -> line.contains("Pressed key code: 32")).count(),
+                    "the Space that pressed Connect was sent too (the one Space sent went to #1, before)");
         }
     }
 
@@ -274,14 +293,24 @@ class BrowserTest {
             page.click("#connect");
             await().until(() -> page.number(OVERFLOW) > 100); // it scrolls
 
-            page.browser.executeScript("document.querySelector('.conn .log').focus()"); // as Tab would
-            assertEquals("OL", page.browser.executeScript("return document.activeElement.tagName"), "the log takes no focus");
+            page.browser.executeScript("document.querySelector('.conn .pick').focus()"); // the card's button; Tab goes on to its log
+            new Actions(page.browser).sendKeys(Keys.TAB).perform();
+            assertEquals("OL", page.browser.executeScript("return document.activeElement.tagName"), "Tab does not stop at the log");
             // Page Down, Down and End at the bottom move nothing, so the log goes on showing new lines.
-            new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).sendKeys(Keys.ARROW_DOWN).sendKeys(Keys.END).sendKeys("a").perform();
+            new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).sendKeys(Keys.ARROW_DOWN).sendKeys(Keys.END).sendKeys(Keys.SPACE)
+                    .sendKeys("a").perform();
             await().until(() -> page.sentKeyCode(65));
             assertFalse(page.sentKeyCode(34), "Page Down on the focused log was sent");
             assertFalse(page.sentKeyCode(40), "Down on the focused log was sent");
             assertFalse(page.sentKeyCode(35), "End on the focused log was sent");
+            assertFalse(page.sentKeyCode(32), "Space on the focused log was sent");
+            // Up, Page Up and Home scroll it up; End brings it back to its new lines.
+            new Actions(page.browser).sendKeys(Keys.ARROW_UP).sendKeys(Keys.PAGE_UP).sendKeys(Keys.HOME).sendKeys(Keys.END)
+                    .sendKeys("d").perform();
+            await().until(() -> page.sentKeyCode(68));
+            assertFalse(page.sentKeyCode(38), "Up on the focused log was sent");
+            assertFalse(page.sentKeyCode(33), "Page Up on the focused log was sent");
+            assertFalse(page.sentKeyCode(36), "Home on the focused log was sent");
 
             new Actions(page.browser).sendKeys(Keys.ESCAPE).sendKeys(Keys.PAGE_DOWN).perform();
             await().until(() -> page.sentKeyCode(34));
@@ -301,8 +330,9 @@ class BrowserTest {
             browser.click("#connect");
             await().until(() -> ((Number) browser.evaluate(OVERFLOW)).longValue() > 100);
 
-            browser.evaluate(LOG + ".focus()"); // as Tab would
-            assertEquals("OL", browser.evaluate("document.activeElement.tagName"), "the log takes no focus");
+            browser.evaluate("document.querySelector('.conn .pick').focus()"); // the card's button; Tab goes on to its log
+            browser.press(Keys.TAB.toString());
+            assertEquals("OL", browser.evaluate("document.activeElement.tagName"), "Tab does not stop at the log");
             browser.press(Keys.PAGE_DOWN.toString());
             browser.press("a");
             await().until(() -> page.sentKeyCode(65));
@@ -461,6 +491,35 @@ class BrowserTest {
         }
     }
 
+    /**
+     * New lines join a log once per frame, not as each message comes; and a tab that draws no
+     * frames (a hidden one) keeps only the newest 300, the log saying how many it left out once
+     * the frames come back. The page's frames are held here, as a hidden tab's are.
+     */
+    @Test
+    void inChromiumLinesJoinTheLogOncePerFrameAndAHiddenTabKeepsTheNewest(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofMillis(20))) {
+            page.click("#connect");
+            InThePage script = expression -> page.browser.executeScript("return " + expression);
+            await().until(() -> script.number("document.querySelectorAll('.conn .log li').length") > 10);
+            assertEquals(true, script.evaluate("(() => { const conn = connections[0], newest = conn.log.lastElementChild;"
+                    + " receive(conn, 'Pressed key code: 1'); receive(conn, 'Pressed key code: 2');"
+                    + " return conn.log.lastElementChild === newest; })()"), "a line was drawn as its message came, not at the next frame");
+
+            script.run("(() => { window.heldFrames = []; window.realFrame = window.requestAnimationFrame;"
+                    + " window.requestAnimationFrame = (f) => window.heldFrames.push(f); })()");
+            long before = script.number("connections[0].ticks");
+            await().until(() -> script.number("connections[0].ticks") >= before + 320);
+            script.run("(() => { window.added = []; new MutationObserver((changes) => changes.forEach((change) =>"
+                    + " change.addedNodes.forEach((line) => window.added.push(line.textContent))))"
+                    + ".observe(" + LOG + ", { childList: true }); })()");
+            script.run("(() => { window.requestAnimationFrame = window.realFrame; window.heldFrames.forEach((f) => f()); })()");
+            await().until(() -> script.evaluate(
+                    "window.added.find((line) => / \\d+ lines left out here: a log keeps the newest 300$/.test(line))") != null);
+            assertEquals(300, script.number("document.querySelectorAll('.conn .log li').length"), "the log keeps 300 lines");
+        }
+    }
+
     @Test
     void inFirefoxTheLogFollowsNewLinesUnlessTheReaderScrolledUp(@TempDir Path profile) throws Exception {
         try (FirefoxOnThePage page = new FirefoxOnThePage(profile, Duration.ofMillis(20))) {
@@ -566,11 +625,15 @@ class BrowserTest {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), tickOnEveryKey())) {
             int port = page.server.port();
             page.server.close();
-            GameServer restarted = GameServer.start(new ServerSettings("01-basic-loop", "127.0.0.1", port, Duration.ofMillis(100)),
+            GameServer restarted = GameServer.start(new ServerSettings("02-loop-on-demand", "127.0.0.1", port, Duration.ofMillis(100)),
                     tickOnEveryKey());
             try {
                 page.click("#connect");
                 await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #1."));
+                // The page names the example it now talks to, and says what to watch in it.
+                await().until(() -> page.text("#example-name").equals("02-loop-on-demand (tick every 100 ms)"));
+                assertTrue(page.text("#watch").startsWith("What to watch: nothing ticks until the first connection")
+                        && page.text("#watch").endsWith("More in docs/02-loop-on-demand.md."), page.text("#watch"));
                 page.setTheClockAndTick();
                 page.moveTheClockAndTick(100);
 
@@ -741,6 +804,9 @@ class BrowserTest {
         awaitMoreTicks(page, 320);
         await().until(() -> page.evaluate(STATS).toString()
                 .matches("\\d+ ticks received · \\d+ new lines wait below"));
+        Matcher waiting = Pattern.compile("· (\\d+) new lines wait below").matcher(page.evaluate(STATS).toString());
+        assertTrue(waiting.find() && Long.parseLong(waiting.group(1)) >= 300,
+                "the line above the log does not count every line that waits: " + page.evaluate(STATS));
         assertEquals(oldest, page.evaluate(OLDEST_LINE), "the first line the reader sees changed");
         assertEquals(newest, page.evaluate(NEWEST_LINE), "a line was added while the reader read");
         assertEquals(0, page.number(LOG + ".scrollTop"), "the log moved the reader");
@@ -779,6 +845,14 @@ class BrowserTest {
         awaitMoreTicks(page, 50);
         await().until(() -> page.number(DISTANCE_FROM_BOTTOM) <= 4
                 && page.evaluate(STATS).toString().matches("\\d+ ticks received · last interval \\d+ ms"));
+    }
+
+    /** Each of {@code codes} was echoed in {@code log}, a card's text. */
+    private static void assertTheKeyCodesCame(String log, int... codes) {
+        for (int code : codes) {
+            assertTrue(Pattern.compile("Pressed key code: " + code + "(?!\\d)").matcher(log).find(),
+                    "no echo of key code " + code + " in: " + log);
+        }
     }
 
     /** Waits until the first card has counted {@code more} ticks than now. */
