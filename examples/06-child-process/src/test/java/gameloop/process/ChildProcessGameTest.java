@@ -405,6 +405,12 @@ class ChildProcessGameTest {
         String commandLine = child.info().commandLine().orElse("");
         assertTrue(commandLine.contains("gameloop.process.HeavyWorker"), commandLine);
         assertTrue(commandLine.contains("-Dgameloop.owner=" + game.ownerTag()), commandLine);
+        // What the chapter shows pgrep printing: the owner tag is the server's pid (the one to
+        // kill -9) and its server's thread-name prefix, gs1 under the real main.
+        String prefix = server.threadNamePrefix();
+        String owner = ProcessHandle.current().pid() + "/" + prefix.substring(0, prefix.length() - 1);
+        assertEquals(List.of("-Xmx64m", "-XX:+UseSerialGC", "-Dgameloop.owner=" + owner, "gameloop.process.HeavyWorker"),
+                List.of(child.info().arguments().orElseThrow()), commandLine);
     }
 
     @Test
@@ -465,6 +471,28 @@ class ChildProcessGameTest {
                 "ticks came faster than the worker can work: " + (ticks.size() - 1) + " intervals in " + spanMillis + " ms");
     }
 
+    /**
+     * The chapter's "-Dwork.ms=1500" at a 1 s period: a step longer than one period and shorter
+     * than two. A request goes out only when a period begins, so a tick comes every two periods,
+     * not as soon as the worker could take the next request (which would be every 1.5).
+     */
+    @Test
+    void aWorkerSlowerThanOnePeriodTicksEveryTwoPeriods() throws Exception {
+        Duration period = Duration.ofMillis(100);
+        start(period, Duration.ofMillis(150));
+        TestClient client = clients.connect(server.webSocketUri());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.ticks().size() >= 23);
+
+        List<TestClient.Received> ticks = client.ticks().subList(2, 23); // past the child JVM's start-up
+        long spanMillis = (ticks.get(20).nanoTime() - ticks.get(0).nanoTime()) / 1_000_000;
+        // Every two periods: 4000 ms for these twenty intervals; a request sent as each result
+        // came back: 3000 ms. The bound in between leaves half a second for a tick read late.
+        assertTrue(spanMillis >= 3500, "20 intervals in " + spanMillis + " ms, not about 4000");
+        Ticks.assertConsecutive(client.tickNumbers()); // late, never missed
+        ServerLog.awaitLine(server, "Period skipped: worker \\d+ is still on request \\d+ \\(\\d+ skipped so far\\)");
+    }
+
     /** Key presses are Jetty's business and the worker's pipes are not: a busy child delays no echo. */
     @Test
     void anEchoDoesNotWaitForABusyWorker() throws Exception {
@@ -501,6 +529,27 @@ class ChildProcessGameTest {
             assertEquals(1001, player.closed().get(5, TimeUnit.SECONDS).code());
         }
         Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
+    }
+
+    /**
+     * The chapter's Ctrl+C: the worker hears the SIGINT too and exits 130 as the server stops. A
+     * stand-in that exits 130 when the stop closes its stdin: the end is reported calmly, with the
+     * signal named, before "Stopped.", and no replacement is announced.
+     */
+    @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "starts a POSIX shell, sh, as a stand-in child")
+    void aWorkerThatExits130AsTheServerStopsIsReportedBeforeStopped() throws Exception {
+        startWith((ownerTag, results, errors, events) ->
+                new Worker(new ProcessBuilder("sh", "-c", "cat > /dev/null; exit 130").start(), results, errors, events));
+        long pid = game.workerPid();
+
+        ServerLog.closeOnTheServersOwnThread(server); // so that "Stopped." counts as the server's
+
+        List<String> lines = ServerLog.of(server);
+        int exited = lines.indexOf("Worker " + pid + " exited with exit code 130"
+                + " (SIGINT: Ctrl+C reaches every process in the terminal's foreground group)");
+        assertTrue(exited >= 0 && exited < lines.indexOf("Stopped."), "the log: " + lines);
+        assertTrue(lines.stream().noneMatch(line -> line.contains("a new worker starts")), "the log: " + lines);
     }
 
     @Test
