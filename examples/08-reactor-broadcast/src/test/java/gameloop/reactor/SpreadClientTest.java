@@ -357,6 +357,28 @@ class SpreadClientTest extends ServerTestSupport {
         assertEquals(List.of("reactor failed, stopping it: " + bug), clientLog.errors());
     }
 
+    /**
+     * The chapter's "let nc be the server": three lines in one write, then the end. One write on
+     * loopback is one chunk to the client, every time; the three lines come out of it, then the
+     * loss, and the client ends by itself.
+     */
+    @Test
+    void threeLinesInOneWriteFromAServerThatThenHangsUpAreOneChunkThenConnectionLost() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), idleKeyboard(), clientLog);
+            try (Socket nc = listener.accept()) {
+                nc.getOutputStream().write("a\nb\nc\n".getBytes(StandardCharsets.US_ASCII));
+            } // then the end, as nc -q1 does
+            assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        }
+        assertEquals(List.of("dataReceived: 6 bytes", "  got message: a", "  got message: b", "  got message: c",
+                        "connectionLost: closed by peer"),
+                clientLog.messages().stream()
+                        .filter(m -> m.startsWith("dataReceived: ") || m.startsWith("  got message: ") || m.startsWith("connectionLost: "))
+                        .collect(Collectors.toList()));
+        assertEquals(List.of(), clientLog.errors());
+    }
+
     /** A line from the server longer than the client's 64 KiB: it hangs up, and sends nothing first. */
     @Test
     void aServerLineOverTheClientsLimitMakesItHangUp() throws Exception {

@@ -196,6 +196,25 @@ class SpreadServerTest extends ServerTestSupport {
         assertEquals("fine", b.readLine());
     }
 
+    /** The limit main runs with, and the words the chapter quotes: 1024 bytes pass, 1025 do not. */
+    @Test
+    void byDefaultALineOfMoreThan1024BytesGetsTheErrorAndTheOthersCarryOn() throws IOException {
+        SpreadServer server = startServer(); // the defaults, as main runs it
+        LineSocket a = join(server, 1);
+        LineSocket b = join(server, 2);
+        LineSocket c = join(server, 3);
+
+        a.sendLine("x".repeat(1024));
+        assertEquals("x".repeat(1024), b.readLine());
+        a.sendLine("y".repeat(1025));
+
+        assertEquals("error: line longer than 1024 bytes, closing the connection", a.readLine());
+        assertTrue(a.closedByServer());
+        log.awaitMessageStartingWith("#1 sent a line longer than 1024 bytes: closing");
+        c.sendLine("fine");
+        assertEquals("fine", b.readLine());
+    }
+
     @Test
     void aLineWithNoEndInSightIsCutOffAtTheLimit() throws IOException {
         SpreadServer server = startServer(SpreadServer.Settings.defaults().withMaxLineBytes(100));
