@@ -1,19 +1,16 @@
 package gameloop.testkit;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gameloop.shared.Game;
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -29,43 +26,27 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "Process.destroy() sends SIGTERM on Unix only")
 class SignalDuringStartTest {
 
-    /** The server's output goes to a file: see OutOfFileDescriptorsTest (08) for why not a pipe. */
     @TempDir
     Path logDirectory;
 
     @Test
     void aSignalWhileTheGameStartsStillGetsTheOrderlyStop() throws Exception {
-        Path log = logDirectory.resolve("server.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(java, "-Dport=0", "-cp", System.getProperty("java.class.path"),
-                SlowStartingServer.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        try {
-            await("the game to begin its start").atMost(Duration.ofSeconds(60))
-                    .until(() -> lines(log).contains(SlowStartingServer.STARTING));
+        try (RealMain server = RealMain.start(logDirectory, SlowStartingServer.class, "-Dport=0")) {
+            server.awaitLine(Pattern.compile(Pattern.quote(SlowStartingServer.STARTING)));
 
-            server.destroy(); // SIGTERM, as kill or a service manager sends it; Ctrl+C's SIGINT takes the same path
+            server.process().destroy(); // SIGTERM, as kill or a service manager sends it; Ctrl+C's SIGINT takes the same path
 
             // The stop waits for the start to end (2 s here), not for its 10 s limit on that wait.
-            assertTrue(server.waitFor(8, TimeUnit.SECONDS), "the server did not stop soon after its start ended; its log: "
-                    + lines(log));
-            assertEquals(143, server.exitValue(), "128 + SIGTERM; its log: " + lines(log));
-            List<String> lines = lines(log);
+            assertTrue(server.process().waitFor(8, TimeUnit.SECONDS), "the server did not stop soon after its start ended; its log: "
+                    + server.lines());
+            assertEquals(143, server.process().exitValue(), "128 + SIGTERM; its log: " + server.lines());
+            List<String> lines = server.lines();
             int started = lines.indexOf(SlowStartingServer.STARTED);
             int stopping = lines.indexOf(SlowStartingServer.STOPPING);
             assertTrue(started >= 0 && stopping > started, "the start ended, then the game stopped; the log: " + lines);
             assertTrue(lines.stream().anyMatch(line -> line.endsWith("gs1-shutdown: Stopped.")), "the log: " + lines);
             assertTrue(lines.stream().noneMatch(line -> line.contains("The start has not ended")), "the log: " + lines);
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static List<String> lines(Path log) throws IOException {
-        return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList() : List.of();
     }
 
     /** A server whose game takes 2 s to start: time for a signal to come in the middle of it. */
