@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gameloop.shared.GameServer;
 import gameloop.shared.ServerSettings;
 import gameloop.testkit.RawWebSocket;
+import gameloop.testkit.ServerLog;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
 import gameloop.testkit.Threads;
@@ -43,6 +44,30 @@ class ShutdownTest {
             Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
         } finally {
             server.close(); // already done if all went well (it is idempotent); not if an assert failed early
+        }
+    }
+
+    /**
+     * What the terminal shows at Ctrl+C, line by line as chapter 01 quotes them: each player's
+     * leave with the server's own 1001 and reason, the goodbye's summary, then "Stopped.".
+     */
+    @Test
+    void atTheStopTheLogShowsEachLeaveTheGoodbyeAndStopped() throws Exception {
+        ServerLog.capture();
+        GameServer server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)),
+                FixedRateGameLoop::new);
+        try (TestClients clients = new TestClients()) {
+            TestClient client = clients.connect(server.webSocketUri());
+            await().until(() -> client.lastTickNumber() > 0);
+
+            ServerLog.closeOnTheServersOwnThread(server); // as the Ctrl+C hook does, on gsN-shutdown
+
+            assertEquals(1001, client.closed().get(5, TimeUnit.SECONDS).code());
+            ServerLog.awaitLine(server, "player \\d+ left \\(0 online\\): closed with 1001 \"server shutting down\"");
+            ServerLog.awaitLine(server, "Said goodbye to 1 player; it left within \\d+ ms");
+            ServerLog.awaitLine(server, "Stopped\\.");
+        } finally {
+            server.close();
         }
     }
 
