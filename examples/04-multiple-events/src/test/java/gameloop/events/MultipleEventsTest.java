@@ -22,6 +22,9 @@ import gameloop.testkit.Ticks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
@@ -208,6 +211,61 @@ class MultipleEventsTest {
             own.connect(busy.webSocketUri()); // a handler, so that the tick has a step to take
 
             busyTick.assertCloseWaitsForIt(busy, "game-loop");
+        }
+    }
+
+    /**
+     * Chapter 04's jcmd check: a dozen players wait, and the game has one thread, the loop's. A
+     * handler is a callback on two futures, not a thread of its own (nor a task on a pool the game
+     * grows per player).
+     */
+    @Test
+    void aDozenWaitingPlayersCostTheGameNoThreadButTheLoops() {
+        List<TestClient> twelve = clients.connect(server.webSocketUri(), 12);
+        await().until(() -> game.waitingForTick() == 12 && twelve.stream().allMatch(p -> !p.ticks().isEmpty()));
+
+        String prefix = server.threadNamePrefix();
+        List<String> notJettys = Threads.alive(prefix).stream().filter(name -> !name.startsWith(prefix + "jetty")).toList();
+        assertEquals(List.of(prefix + "game-loop-1"), notJettys, "the game's threads, with 12 players waiting");
+    }
+
+    /**
+     * Chapter 04: hold a key down and the ticks keep their period. The repeats (a key every
+     * 30 ms, about what a held key sends) are answered on Jetty's threads, between the ticks.
+     */
+    @Test
+    void thePeriodHoldsWhileAPlayerHoldsAKeyDown() {
+        TestClient client = clients.connect(server.webSocketUri());
+        ScheduledExecutorService repeats = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "test-key-repeat"));
+        try {
+            repeats.scheduleAtFixedRate(() -> client.send("65"), 0, 30, TimeUnit.MILLISECONDS);
+            Ticks.assertSteadyTicks(TICK, client);
+        } finally {
+            repeats.shutdownNow();
+        }
+        assertTrue(client.messages().stream().filter("Pressed key code: 65"::equals).count() > Ticks.MEASURED_INTERVALS,
+                "the key's repeats were answered while the ticks were measured");
+    }
+
+    /**
+     * Chapter 04: 5000 keys in one go, at the article's one-second tick, are all answered, in
+     * order, and the player stays connected: a handler that waits answers each key at once, so
+     * its inbox never fills.
+     */
+    @Test
+    void aBurstOf5000KeysAtTheArticlesTickIsAnsweredWhole() throws Exception {
+        try (GameServer articles = GameServer.start(ServerSettings.forTest("04-multiple-events", Duration.ofSeconds(1)),
+                        MultipleEventsGame::new);
+                TestClients own = new TestClients()) { // closed first: clients before their server
+            TestClient client = own.connect(articles.webSocketUri());
+            await().until(() -> articles.players().count() == 1);
+
+            IntStream.rangeClosed(1, 5000).forEach(key -> client.send(Integer.toString(key)));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.hasReceived("Pressed key code: 5000")); // 3 s in most runs, over 10 in one beside other tests
+            List<String> expected = IntStream.rangeClosed(1, 5000).mapToObj(k -> "Pressed key code: " + k).toList();
+            assertEquals(expected, client.messages().stream().filter(m -> Protocol.tickNumber(m) < 0).toList());
+            assertTrue(client.isOpen());
         }
     }
 
