@@ -57,8 +57,12 @@ class ChildProcessGameTest {
      * stand-in processes, or real workers with a twist.
      */
     private void startWith(ChildProcessGame.Launcher launcher) throws Exception {
+        startWith(TICK, launcher);
+    }
+
+    private void startWith(Duration tick, ChildProcessGame.Launcher launcher) throws Exception {
         ServerLog.capture();
-        server = GameServer.start(ServerSettings.forTest("06-child-process", TICK),
+        server = GameServer.start(ServerSettings.forTest("06-child-process", tick),
                 context -> game = new ChildProcessGame(context, LIGHT_WORK, launcher));
     }
 
@@ -213,6 +217,32 @@ class ChildProcessGameTest {
         assertEquals(code, game.lastExit().code(), game.lastExit().describe());
         ServerLog.awaitLine(server, "Worker \\d+ stopped with exit code " + code + " \\(" + described + "\\)\\. If the server is stopping too, "
                 + "that is all; if not, a new worker starts in " + TICK.toMillis() + " ms\\.");
+    }
+
+    /**
+     * The chapter's Ctrl+C when the worker hears the signal first: it exits 130, a replacement is
+     * planned a period later, and the server's stop, coming within that period, cancels it: no
+     * second worker is launched, and the stop does not wait the period out.
+     */
+    @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "starts a POSIX shell, sh, as a stand-in child")
+    void aReplacementPlannedWhenTheStopComesIsCancelled() throws Exception {
+        Duration period = Duration.ofSeconds(3);
+        AtomicInteger launches = new AtomicInteger();
+        startWith(period, (ownerTag, results, errors, events) -> {
+            launches.incrementAndGet();
+            return new Worker(new ProcessBuilder("sh", "-c", "exit 130").start(), results, errors, events);
+        });
+        ServerLog.awaitLine(server, "Worker \\d+ stopped with exit code 130 .*a new worker starts in " + period.toMillis() + " ms\\.");
+
+        long began = System.nanoTime();
+        ServerLog.closeOnTheServersOwnThread(server);
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+        assertTrue(took.compareTo(period) < 0, "the stop waited for the planned replacement: " + took);
+        assertEquals(1, launches.get(), "a worker was launched after the stop");
+        assertEquals(1, game.workersStarted());
+        Threads.assertNoneLeft(server.threadNamePrefix(), Duration.ofSeconds(5));
     }
 
     /**
