@@ -314,14 +314,14 @@ class BrowserTest {
                     "Up, Page Up or Home on the focused log was sent");
             // Again and again: the browser may still be animating the keys' scroll up, and win.
             await().until(() -> {
-                page.browser.executeScript("const log = document.querySelector('.conn .log'); log.scrollTop = log.scrollHeight;");
+                page.browser.executeScript(LOG + ".scrollTop = " + LOG + ".scrollHeight");
                 return page.number(DISTANCE_FROM_BOTTOM) <= 4 && page.text(".conn .stats").contains("last interval");
             });
 
             new Actions(page.browser).sendKeys(Keys.ESCAPE).sendKeys(Keys.PAGE_DOWN).perform();
             await().until(() -> page.sentKeyCode(34));
 
-            page.browser.executeScript("document.querySelector('.conn .log').focus()");
+            page.browser.executeScript(LOG + ".focus()");
             page.click(".conn .log");
             new Actions(page.browser).sendKeys(Keys.ARROW_UP).perform();
             await().until(() -> page.sentKeyCode(38));
@@ -507,7 +507,7 @@ class BrowserTest {
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofMillis(20))) {
             page.click("#connect");
             InThePage script = expression -> page.browser.executeScript("return " + expression);
-            await().until(() -> script.number("document.querySelectorAll('.conn .log li').length") > 10);
+            await().until(() -> script.number(LINES_IN_LOG) > 10);
             assertEquals(true, script.evaluate("(() => { const conn = connections[0], newest = conn.log.lastElementChild;"
                     + " receive(conn, 'Pressed key code: 1'); receive(conn, 'Pressed key code: 2');"
                     + " return conn.log.lastElementChild === newest; })()"), "a line was drawn as its message came, not at the next frame");
@@ -516,13 +516,10 @@ class BrowserTest {
                     + " window.requestAnimationFrame = (f) => window.heldFrames.push(f); })()");
             long before = script.number("connections[0].ticks");
             await().until(() -> script.number("connections[0].ticks") >= before + 320);
-            script.run("(() => { window.added = []; new MutationObserver((changes) => changes.forEach((change) =>"
-                    + " change.addedNodes.forEach((line) => window.added.push(line.textContent))))"
-                    + ".observe(" + LOG + ", { childList: true }); })()");
+            script.run(RECORD_ADDED_LINES);
             script.run("(() => { window.requestAnimationFrame = window.realFrame; window.heldFrames.forEach((f) => f()); })()");
-            await().until(() -> script.evaluate(
-                    "window.added.find((line) => / \\d+ lines left out here: a log keeps the newest 300$/.test(line))") != null);
-            assertEquals(300, script.number("document.querySelectorAll('.conn .log li').length"), "the log keeps 300 lines");
+            await().until(() -> script.evaluate(LEFT_OUT_LINE_ADDED) != null);
+            assertEquals(300, script.number(LINES_IN_LOG), "the log keeps 300 lines");
         }
     }
 
@@ -710,7 +707,7 @@ class BrowserTest {
             assertEquals(1, page.number("new Set([...document.querySelectorAll('.conn')].slice(0, 3).map(c => c.getBoundingClientRect().top)).size"),
                     "three cards to a row on a 1366 px laptop");
             assertTrue(page.number("document.documentElement.scrollHeight - window.innerHeight") > 0, "the page has its scrollbar");
-            assertTrue(page.number("document.querySelector('.conn .log').scrollHeight - document.querySelector('.conn .log').clientHeight") > 0,
+            assertTrue(page.number(OVERFLOW) > 0,
                     "the log has more lines than it shows, so it has its scrollbar");
 
             for (Dimension window : List.of(new Dimension(1366, 768), new Dimension(1280, 720), new Dimension(1440, 900),
@@ -777,6 +774,14 @@ class BrowserTest {
     }
 
     private static final String LOG = "document.querySelector('.conn .log')";
+    private static final String LINES_IN_LOG = "document.querySelectorAll('.conn .log li').length";
+    /** From now on, the text of each line added to the first card's log goes to {@code window.added}. */
+    private static final String RECORD_ADDED_LINES = "(() => { window.added = []; new MutationObserver((changes) =>"
+            + " changes.forEach((change) => change.addedNodes.forEach((line) => window.added.push(line.textContent))))"
+            + ".observe(" + LOG + ", { childList: true }); })()";
+    /** The line that says how many lines the log left out, among those added since RECORD_ADDED_LINES; else undefined. */
+    private static final String LEFT_OUT_LINE_ADDED =
+            "window.added.find((line) => / \\d+ lines left out here: a log keeps the newest 300$/.test(line))";
     /** How far the first card's log can scroll: above 0, it overflows its card. */
     private static final String OVERFLOW = LOG + ".scrollHeight - " + LOG + ".clientHeight";
     private static final String DISTANCE_FROM_BOTTOM = LOG + ".scrollHeight - " + LOG + ".scrollTop - " + LOG + ".clientHeight";
@@ -795,7 +800,7 @@ class BrowserTest {
     }
 
     private static void theLogFollowsUnlessScrolledUp(InThePage page) throws Exception {
-        await().until(() -> page.number("document.querySelectorAll('.conn .log li').length") == 300); // trimmed to 300
+        await().until(() -> page.number(LINES_IN_LOG) == 300); // trimmed to 300
         for (int i = 0; i < 10; i++) { // sampled while lines keep coming
             await().until(() -> page.number(DISTANCE_FROM_BOTTOM) <= 4);
             String newest = (String) page.evaluate(NEWEST_LINE);
@@ -819,13 +824,10 @@ class BrowserTest {
 
         // Back at the bottom, the newest lines come, after a line saying how many were left out
         // (recorded as it is added: it is the oldest line then, and the next tick trims it).
-        page.run("(() => { window.added = []; new MutationObserver((changes) => changes.forEach((change) =>"
-                + " change.addedNodes.forEach((line) => window.added.push(line.textContent))))"
-                + ".observe(" + LOG + ", { childList: true }); })()");
+        page.run(RECORD_ADDED_LINES);
         page.run(LOG + ".scrollTop = " + LOG + ".scrollHeight");
         await().until(() -> !newest.equals(page.evaluate(NEWEST_LINE)));
-        await().until(() -> page.evaluate(
-                "window.added.find((line) => / \\d+ lines left out here: a log keeps the newest 300$/.test(line))") != null);
+        await().until(() -> page.evaluate(LEFT_OUT_LINE_ADDED) != null);
         awaitMoreTicks(page, 50);
         await().until(() -> page.number(DISTANCE_FROM_BOTTOM) <= 4);
         assertTrue(page.evaluate(STATS).toString().matches("\\d+ ticks received · last interval \\d+ ms"),
