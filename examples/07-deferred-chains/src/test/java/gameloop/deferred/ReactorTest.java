@@ -119,8 +119,8 @@ class ReactorTest {
 
     /**
      * A call that schedules its own next run, as a game tick does, may do so just after run(),
-     * told to stop by another thread, has shut the pool: that call is dropped quietly, as Twisted drops calls
-     * scheduled after stop, not reported as an error.
+     * told to stop by another thread, has shut the pool: that call is dropped quietly, as Twisted
+     * drops calls scheduled after stop, not reported as an error.
      */
     @Test
     void aCallThatSchedulesItsNextRunWhileTheReactorStopsIsDroppedQuietly() throws InterruptedException {

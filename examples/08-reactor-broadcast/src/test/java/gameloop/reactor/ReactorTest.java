@@ -326,12 +326,12 @@ class ReactorTest {
     }
 
     /**
-     * The chapter's promise for callFromThread: once the reactor has stopped (its thread closes the
-     * queue some time after stop() returns), a task is refused with RejectedExecutionException; a
-     * task accepted, however close to the stop, runs, even one accepted after stop() returned,
-     * which the test makes sure happens. Several
-     * threads submit as fast as they can while this one stops the reactor; each keeps going until
-     * it is refused. Done over several reactors, since each has one stop to race against.
+     * The chapter's promise for callFromThread: once the reactor has stopped (its thread closes
+     * the queue some time after stop() returns), a task is refused with
+     * RejectedExecutionException; a task accepted, however close to the stop, runs, even one
+     * accepted after stop() returned, which the test makes sure happens. Several threads submit as
+     * fast as they can while this one stops the reactor; each keeps going until it is refused.
+     * Done over several reactors, since each has one stop to race against.
      */
     @Test
     void aTaskAcceptedAroundTheStopAlwaysRunsAndOneSentAfterItIsRefused() throws Exception {
