@@ -26,6 +26,7 @@ class GameContextTest {
         maker.start();
 
         Thread thread = made.get(10, TimeUnit.SECONDS);
+        maker.join(10_000);
         assertFalse(thread.isDaemon(), "a game thread made on a daemon thread is a daemon too");
         assertEquals("game-context-test-loop-1", thread.getName());
         assertSame(GameContext.LOG_UNCAUGHT, thread.getUncaughtExceptionHandler());

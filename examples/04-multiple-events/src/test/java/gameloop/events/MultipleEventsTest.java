@@ -234,7 +234,7 @@ class MultipleEventsTest {
      * 30 ms, about what a held key sends) are answered on Jetty's threads, between the ticks.
      */
     @Test
-    void thePeriodHoldsWhileAPlayerHoldsAKeyDown() {
+    void thePeriodHoldsWhileAPlayerHoldsAKeyDown() throws InterruptedException {
         TestClient client = clients.connect(server.webSocketUri());
         ScheduledExecutorService repeats = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "test-key-repeat"));
         try {
@@ -242,6 +242,7 @@ class MultipleEventsTest {
             Ticks.assertSteadyTicks(TICK, client);
         } finally {
             repeats.shutdownNow();
+            assertTrue(repeats.awaitTermination(5, TimeUnit.SECONDS), "the key repeats did not stop");
         }
         assertTrue(client.messages().stream().filter("Pressed key code: 65"::equals).count() > Ticks.MEASURED_INTERVALS,
                 "the key's repeats were answered while the ticks were measured");
