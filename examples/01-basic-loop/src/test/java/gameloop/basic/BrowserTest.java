@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 
@@ -246,6 +247,120 @@ class BrowserTest {
     }
 
     /**
+     * A button focused from the keyboard keeps the page keys too (Page Up and Down, Home, End),
+     * which scroll the page: everywhere else they are the game's while a connection is open, and
+     * without them only a mouse brings back the top of a page that scrolled down to a new card.
+     */
+    @Test
+    void inChromiumAFocusedButtonKeepsTheKeysThatScrollThePage(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.showAs(700, 500); // a laptop's window at 200%: two cards make a page that scrolls
+            page.openTwoConnections();
+            page.recordTheFramesSent();
+
+            // From the top; each scroll waited out to its end, as the browser may animate it.
+            page.browser.executeScript("window.scrollTo(0, 0); document.getElementById('connect').focus()");
+            await().until(() -> page.number("window.scrollY") == 0);
+            new Actions(page.browser).sendKeys(Keys.END).perform();
+            await().until(() -> page.number("window.scrollY") == page.number(PAGE_BOTTOM));
+            new Actions(page.browser).sendKeys(Keys.HOME).perform();
+            await().until(() -> page.number("window.scrollY") == 0);
+            new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).perform();
+            await().until(() -> page.number("window.scrollY") > 0);
+            new Actions(page.browser).sendKeys(Keys.PAGE_UP).sendKeys(Keys.ESCAPE).sendKeys(Keys.END).perform();
+            await().until(() -> page.framesSent().contains("35"));
+            assertEquals(List.of("35"), page.framesSent(), "a page key on the focused button was sent, or Escape did not hand End back");
+        }
+    }
+
+    /**
+     * The buttons stay at the top of the window as the page scrolls, on as many lines as they
+     * need: on a phone's screen, a card's button the keyboard focuses is scrolled into view below
+     * them (Shift+Tab from the second card's button used to leave the first card's under them).
+     */
+    @Test
+    void inChromiumWhatTheKeyboardFocusesIsNotHiddenUnderTheButtons(@TempDir Path profile) throws Exception {
+        // A tick every 10 s: the logs never overflow, so Shift+Tab goes from button to button.
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(10))) {
+            page.showAs(375, 667);
+            page.openTwoConnections();
+            assertTrue(page.number(bottomOf(".controls")) > 100, "the buttons on one line: the check would prove little");
+
+            page.browser.executeScript("window.scrollTo(0, document.documentElement.scrollHeight);"
+                    + " document.querySelector(\".conn[data-number='2'] .pick\").focus()");
+            new Actions(page.browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+            await().until(() -> "1".equals(page.browser.executeScript("return document.activeElement.closest('.conn')?.dataset.number")));
+            long top = page.number("document.activeElement.getBoundingClientRect().top");
+            assertTrue(top >= page.number(bottomOf(".controls")), "the focused button, at " + top
+                    + " px, is under the buttons, down to " + page.number(bottomOf(".controls")) + " px");
+        }
+    }
+
+    /**
+     * A button pressed from the keyboard that disables itself (here Disconnect all) hands the
+     * focus to Connect: dropped, the focus would go back to the page's start, where a screen
+     * reader starts reading again.
+     */
+    @Test
+    void inChromiumAButtonThatDisablesItselfHandsTheFocusToConnect(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.openTwoConnections();
+
+            page.browser.executeScript("document.getElementById('disconnect-all').focus()");
+            new Actions(page.browser).sendKeys(Keys.ENTER).perform();
+            await().until(() -> page.text("#status").startsWith("Not connected."));
+            assertEquals("connect", page.browser.executeScript("return document.activeElement.id"));
+            new Actions(page.browser).sendKeys(Keys.ENTER).perform();
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #3."));
+        }
+    }
+
+    /**
+     * While a new connection opens, the status line says the keys will go to it, not (as it did
+     * for those milliseconds, and a screen reader read it out) to select an open one.
+     */
+    @Test
+    void inChromiumTheStatusLineSaysWhereKeysWillGoWhileAConnectionOpens(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.click("#connect");
+            await().until(() -> page.text("#status").equals("1 connection open; keys go to #1."));
+            // In one turn of the page's script: the new socket cannot have opened yet.
+            assertEquals("1 connection open; keys will go to #2 once it opens.", page.browser.executeScript(
+                    "document.getElementById('connect').click(); return document.getElementById('status').textContent"));
+            await().until(() -> page.text("#status").equals("2 connections open; keys go to #2."));
+        }
+    }
+
+    /**
+     * What a screen reader finds in a card, as Chromium computes it: a region and a heading named
+     * after the connection, and its log a list with a name of its own. No log is a live region,
+     * which would read every tick aloud; the status line is the page's only one. In a contrast
+     * theme (forced colours, which draw every border alike and drop shadows), the selected card
+     * still has an outline the others have not.
+     */
+    @Test
+    void inChromiumEachCardIsNamedForAScreenReaderAndTheSelectedOneShowsInAContrastTheme(@TempDir Path profile) throws Exception {
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.openTwoConnections();
+
+            WebElement card = page.browser.findElement(By.cssSelector(".conn[data-number='1']"));
+            assertEquals(List.of("region", "Connection #1"), List.of(card.getAriaRole(), card.getAccessibleName()));
+            WebElement title = card.findElement(By.cssSelector(".title"));
+            assertEquals(List.of("heading", "Connection #1"), List.of(title.getAriaRole(), title.getAccessibleName()));
+            WebElement log = card.findElement(By.cssSelector(".log"));
+            assertEquals(List.of("list", "Messages on connection #1"), List.of(log.getAriaRole(), log.getAccessibleName()));
+            assertEquals(List.of("status"), page.browser.executeScript("return Array.from(document.querySelectorAll("
+                    + "'[aria-live], [role=log], [role=status], [role=alert], [role=marquee], [role=timer]'), (e) => e.id)"));
+
+            page.browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "forced-colors", "value", "active"))));
+            String outline = "getComputedStyle(document.querySelector(\".conn[data-number='%s']\")).outlineStyle";
+            assertEquals("solid", page.browser.executeScript("return " + outline.formatted("2")), "the selected card");
+            assertEquals("none", page.browser.executeScript("return " + outline.formatted("1")));
+        }
+    }
+
+    /**
      * Remove closed, clicked right after Disconnect all, takes the cards that are still closing;
      * their closes, when they come, are not the status line's "last close" (its card is gone).
      */
@@ -306,11 +421,10 @@ class BrowserTest {
             assertFalse(page.sentKeyCode(32), "Space on the focused log was sent");
             // Up, Page Up and Home scroll it up, and its new lines wait: what goes out is read off
             // the socket instead. Then the log is taken back to its bottom, where it follows again.
-            page.browser.executeScript("window.framesSent = []; const send = WebSocket.prototype.send;"
-                    + " WebSocket.prototype.send = function (data) { window.framesSent.push(String(data)); return send.call(this, data); };");
+            page.recordTheFramesSent();
             new Actions(page.browser).sendKeys(Keys.ARROW_UP).sendKeys(Keys.PAGE_UP).sendKeys(Keys.HOME).sendKeys("d").perform();
-            await().until(() -> page.browser.executeScript("return window.framesSent").toString().contains("68"));
-            assertEquals(List.of("68"), page.browser.executeScript("return window.framesSent"),
+            await().until(() -> page.framesSent().contains("68"));
+            assertEquals(List.of("68"), page.framesSent(),
                     "Up, Page Up or Home on the focused log was sent");
             // Again and again: the browser may still be animating the keys' scroll up, and win.
             await().until(() -> {
@@ -487,7 +601,7 @@ class BrowserTest {
                         await().until(() -> page.text("#status").startsWith("1 connection open"));
                         String where = example + " at " + window;
                         assertEquals(0, page.number("window.scrollY"), "the page scrolled: " + where);
-                        assertEquals(0, page.number("document.documentElement.scrollHeight - window.innerHeight"),
+                        assertEquals(0, page.number(PAGE_BOTTOM),
                                 "taller than the window: " + where);
                     }
                 } finally {
@@ -706,7 +820,7 @@ class BrowserTest {
             assertTrue(late.matches(".* tick 1234 \\+\\d+ ms late .*"), late);
             assertEquals(1, page.number("new Set([...document.querySelectorAll('.conn')].slice(0, 3).map(c => c.getBoundingClientRect().top)).size"),
                     "three cards to a row on a 1366 px laptop");
-            assertTrue(page.number("document.documentElement.scrollHeight - window.innerHeight") > 0, "the page has its scrollbar");
+            assertTrue(page.number(PAGE_BOTTOM) > 0, "the page has its scrollbar");
             assertTrue(page.number(OVERFLOW) > 0,
                     "the log has more lines than it shows, so it has its scrollbar");
 
@@ -789,6 +903,12 @@ class BrowserTest {
     private static final String NEWEST_LINE = "document.querySelector('.conn .log li:last-child').textContent";
     private static final String OLDEST_LINE = "document.querySelector('.conn .log li:first-child').textContent";
     private static final String STATS = "document.querySelector('.conn .stats').textContent";
+    /** How far down the page can scroll, in CSS pixels. */
+    private static final String PAGE_BOTTOM = "document.documentElement.scrollHeight - window.innerHeight";
+    /** The bottom edge of the element {@code css} selects, in the window, in CSS pixels. */
+    private static String bottomOf(String css) {
+        return "document.querySelector('" + css + "').getBoundingClientRect().bottom";
+    }
 
     /**
      * Whether a log's text has a "sent key code" line for {@code code}. Read from the log's whole
@@ -941,6 +1061,24 @@ class BrowserTest {
             int ticks = lines("li.tick").size();
             press("a");
             await().until(() -> lines("li.tick").size() == ticks + 1);
+        }
+
+        /** Lays the page out as in a window of {@code width} by {@code height} CSS pixels. */
+        void showAs(int width, int height) {
+            browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                    Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+            await().until(() -> number("window.innerWidth") == width);
+        }
+
+        /** From now on, every frame the page sends is kept, for {@link #framesSent()}. */
+        void recordTheFramesSent() {
+            browser.executeScript("window.framesSent = []; const send = WebSocket.prototype.send;"
+                    + " WebSocket.prototype.send = function (data) { window.framesSent.push(String(data)); return send.call(this, data); };");
+        }
+
+        /** The frames sent since {@link #recordTheFramesSent()}, in order. */
+        List<?> framesSent() {
+            return (List<?>) browser.executeScript("return window.framesSent");
         }
 
         /** Two real clicks on Connect, and both connections open; the keys go to the second. */
