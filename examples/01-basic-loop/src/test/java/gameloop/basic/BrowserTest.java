@@ -299,7 +299,8 @@ class BrowserTest {
     /**
      * A button pressed from the keyboard that disables itself (here Disconnect all) hands the
      * focus to Connect: dropped, the focus would go back to the page's start, where a screen
-     * reader starts reading again.
+     * reader starts reading again. Clicked with the mouse (here Remove closed), it leaves the
+     * focus to nobody, as every click does: the next Space is the game's, and opens nothing.
      */
     @Test
     void inChromiumAButtonThatDisablesItselfHandsTheFocusToConnect(@TempDir Path profile) throws Exception {
@@ -312,6 +313,11 @@ class BrowserTest {
             assertEquals("connect", page.browser.executeScript("return document.activeElement.id"));
             new Actions(page.browser).sendKeys(Keys.ENTER).perform();
             await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #3."));
+
+            page.click("#remove-closed"); // takes cards #1 and #2, and so disables itself
+            new Actions(page.browser).sendKeys(Keys.SPACE).perform();
+            await().until(() -> page.text(".conn[data-number='3'] .log").contains("Pressed key code: 32"));
+            assertEquals(1, page.browser.findElements(By.cssSelector(".conn")).size(), "the Space pressed a button");
         }
     }
 
