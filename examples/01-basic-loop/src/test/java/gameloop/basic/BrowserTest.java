@@ -296,6 +296,29 @@ class BrowserTest {
         }
     }
 
+    /** As in Chromium: Firefox too scrolls what the keyboard focuses into view below the buttons. */
+    @Test
+    void inFirefoxWhatTheKeyboardFocusesIsNotHiddenUnderTheButtons(@TempDir Path profile) throws Exception {
+        try (FirefoxOnThePage page = new FirefoxOnThePage(profile, Duration.ofSeconds(10))) {
+            Firefox browser = page.browser;
+            browser.showAs(375, 667);
+            await().until(() -> ((Number) browser.evaluate("window.innerWidth")).intValue() <= 375);
+            browser.click("#connect");
+            browser.click("#connect");
+            await().until(() -> browser.text("#status").startsWith("2 connections open; keys go to #2."));
+            assertTrue(((Number) browser.evaluate(bottomOf(".controls"))).doubleValue() > 100,
+                    "the buttons on one line: the check would prove little");
+
+            browser.evaluate("window.scrollTo(0, document.documentElement.scrollHeight);"
+                    + " document.querySelector(\".conn[data-number='2'] .pick\").focus()");
+            browser.pressWithShift("\uE004"); // Tab
+            await().until(() -> "1".equals(browser.evaluate("document.activeElement.closest('.conn')?.dataset.number")));
+            double top = ((Number) browser.evaluate("document.activeElement.getBoundingClientRect().top")).doubleValue();
+            double bottom = ((Number) browser.evaluate(bottomOf(".controls"))).doubleValue();
+            assertTrue(top >= bottom, "the focused button, at " + top + " px, is under the buttons, down to " + bottom + " px");
+        }
+    }
+
     /**
      * A button pressed from the keyboard that disables itself (here Disconnect all) hands the
      * focus to Connect: dropped, the focus would go back to the page's start, where a screen

@@ -221,6 +221,22 @@ public final class Firefox implements AutoCloseable {
                 Map.of("type", "keyUp", "value", key))));
     }
 
+    /** A real key press and release with Shift held down (Shift+Tab, say), sent to whatever has the focus. */
+    public void pressWithShift(String key) throws Exception {
+        String shift = "\uE008"; // WebDriver's code for the left Shift key
+        perform(Map.of("type", "key", "id", "keyboard", "actions", List.of(
+                Map.of("type", "keyDown", "value", shift),
+                Map.of("type", "keyDown", "value", key),
+                Map.of("type", "keyUp", "value", key),
+                Map.of("type", "keyUp", "value", shift))));
+    }
+
+    /** Lays the page out as in a window of {@code width} by {@code height} CSS pixels. */
+    public void showAs(int width, int height) throws Exception {
+        call("browsingContext.setViewport",
+                Map.of("context", context, "viewport", Map.of("width", width, "height", height)));
+    }
+
     private void perform(Map<String, Object> source) throws Exception {
         call("input.performActions", Map.of("context", context, "actions", List.of(source)));
     }
