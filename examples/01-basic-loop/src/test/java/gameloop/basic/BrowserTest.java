@@ -311,7 +311,7 @@ class BrowserTest {
 
             browser.evaluate("window.scrollTo(0, document.documentElement.scrollHeight);"
                     + " document.querySelector(\".conn[data-number='2'] .pick\").focus()");
-            browser.pressWithShift("\uE004"); // Tab
+            browser.press("\uE004", "\uE008"); // Tab, with Shift held
             await().until(() -> "1".equals(browser.evaluate("document.activeElement.closest('.conn')?.dataset.number")));
             double top = ((Number) browser.evaluate("document.activeElement.getBoundingClientRect().top")).doubleValue();
             double bottom = ((Number) browser.evaluate(bottomOf(".controls"))).doubleValue();

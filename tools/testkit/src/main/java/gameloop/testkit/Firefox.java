@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -214,21 +215,21 @@ public final class Firefox implements AutoCloseable {
                 Math.round(((Number) box.get("y")).doubleValue() + ((Number) box.get("height")).doubleValue() / 2)};
     }
 
-    /** A real key press and release, sent to whatever has the focus. */
-    public void press(String key) throws Exception {
-        perform(Map.of("type", "key", "id", "keyboard", "actions", List.of(
-                Map.of("type", "keyDown", "value", key),
-                Map.of("type", "keyUp", "value", key))));
-    }
-
-    /** A real key press and release with Shift held down (Shift+Tab, say), sent to whatever has the focus. */
-    public void pressWithShift(String key) throws Exception {
-        String shift = "\uE008"; // WebDriver's code for the left Shift key
-        perform(Map.of("type", "key", "id", "keyboard", "actions", List.of(
-                Map.of("type", "keyDown", "value", shift),
-                Map.of("type", "keyDown", "value", key),
-                Map.of("type", "keyUp", "value", key),
-                Map.of("type", "keyUp", "value", shift))));
+    /**
+     * A real key press and release, sent to whatever has the focus, with the keys {@code held}
+     * (WebDriver's codes: {@code "\uE008"} is Shift) held down around it.
+     */
+    public void press(String key, String... held) throws Exception {
+        List<Map<String, Object>> actions = new ArrayList<>();
+        for (String down : held) {
+            actions.add(Map.of("type", "keyDown", "value", down));
+        }
+        actions.add(Map.of("type", "keyDown", "value", key));
+        actions.add(Map.of("type", "keyUp", "value", key));
+        for (String up : held) {
+            actions.add(Map.of("type", "keyUp", "value", up));
+        }
+        perform(Map.of("type", "key", "id", "keyboard", "actions", actions));
     }
 
     /** Lays the page out as in a window of {@code width} by {@code height} CSS pixels. */
