@@ -286,11 +286,10 @@ class BrowserTest {
             page.openTwoConnections();
             assertTrue(page.number(bottomOf(".controls")) > 100, "the buttons on one line: the check would prove little");
 
-            page.browser.executeScript("window.scrollTo(0, document.documentElement.scrollHeight);"
-                    + " document.querySelector(\".conn[data-number='2'] .pick\").focus()");
+            page.browser.executeScript(FOCUS_THE_SECOND_CARDS_BUTTON_AT_THE_END);
             new Actions(page.browser).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
-            await().until(() -> "1".equals(page.browser.executeScript("return document.activeElement.closest('.conn')?.dataset.number")));
-            long top = page.number("document.activeElement.getBoundingClientRect().top");
+            await().until(() -> "1".equals(page.browser.executeScript("return " + FOCUSED_CARD)));
+            long top = page.number(FOCUSED_TOP);
             assertTrue(top >= page.number(bottomOf(".controls")), "the focused button, at " + top
                     + " px, is under the buttons, down to " + page.number(bottomOf(".controls")) + " px");
         }
@@ -309,11 +308,10 @@ class BrowserTest {
             assertTrue(((Number) browser.evaluate(bottomOf(".controls"))).doubleValue() > 100,
                     "the buttons on one line: the check would prove little");
 
-            browser.evaluate("window.scrollTo(0, document.documentElement.scrollHeight);"
-                    + " document.querySelector(\".conn[data-number='2'] .pick\").focus()");
+            browser.evaluate(FOCUS_THE_SECOND_CARDS_BUTTON_AT_THE_END);
             browser.press("\uE004", "\uE008"); // Tab, with Shift held
-            await().until(() -> "1".equals(browser.evaluate("document.activeElement.closest('.conn')?.dataset.number")));
-            double top = ((Number) browser.evaluate("document.activeElement.getBoundingClientRect().top")).doubleValue();
+            await().until(() -> "1".equals(browser.evaluate(FOCUSED_CARD)));
+            double top = ((Number) browser.evaluate(FOCUSED_TOP)).doubleValue();
             double bottom = ((Number) browser.evaluate(bottomOf(".controls"))).doubleValue();
             assertTrue(top >= bottom, "the focused button, at " + top + " px, is under the buttons, down to " + bottom + " px");
         }
@@ -932,6 +930,13 @@ class BrowserTest {
     private static final String NEWEST_LINE = "document.querySelector('.conn .log li:last-child').textContent";
     private static final String OLDEST_LINE = "document.querySelector('.conn .log li:first-child').textContent";
     private static final String STATS = "document.querySelector('.conn .stats').textContent";
+    /** Scrolls to the page's end and focuses the second card's button, where a Shift+Tab goes up from. */
+    private static final String FOCUS_THE_SECOND_CARDS_BUTTON_AT_THE_END = "window.scrollTo(0, document.documentElement.scrollHeight);"
+            + " document.querySelector(\".conn[data-number='2'] .pick\").focus()";
+    /** The number of the card the focused element is in (undefined outside the cards). */
+    private static final String FOCUSED_CARD = "document.activeElement.closest('.conn')?.dataset.number";
+    /** The top edge of the focused element, in the window, in CSS pixels. */
+    private static final String FOCUSED_TOP = "document.activeElement.getBoundingClientRect().top";
     /** How far down the page can scroll, in CSS pixels. */
     private static final String PAGE_BOTTOM = "document.documentElement.scrollHeight - window.innerHeight";
     /** The bottom edge of the element {@code css} selects, in the window, in CSS pixels. */
