@@ -2,7 +2,6 @@ package gameloop.shared;
 
 import java.nio.channels.WritePendingException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -45,18 +44,8 @@ public final class Player {
     private final Players players;
     /** Set once, by whichever thread first learns the player is gone. */
     private final AtomicBoolean gone = new AtomicBoolean();
-    /** Where the game's hearing of this player stands; see {@link Players#join}. */
-    private final AtomicReference<Told> told = new AtomicReference<>(Told.JOINING);
-
-    /** What the game has been told of this player. */
-    private enum Told {
-        /** its {@code playerJoined} has not returned yet */
-        JOINING,
-        /** its {@code playerJoined} has returned; a leave is told at once */
-        JOINED,
-        /** it left while its {@code playerJoined} ran; the join tells the game once that returns */
-        LEAVE_HELD
-    }
+    /** Which thread tells the game that this player left: see {@link JoinThenLeave}. */
+    final JoinThenLeave joinThenLeave = new JoinThenLeave();
     /** One callback for every send: it holds no state, so sends on several threads can share it. */
     private final Callback onSendDone = Callback.from(() -> { }, this::sendFailed);
 
@@ -155,16 +144,6 @@ public final class Player {
                 players.remove(this, why);
             }
         }
-    }
-
-    /** For a leave: true if the game is still taking this player in, and must hear of it later. */
-    boolean holdLeaveWhileJoining() {
-        return told.compareAndSet(Told.JOINING, Told.LEAVE_HELD);
-    }
-
-    /** For the join, once {@code playerJoined} has returned: false if a leave was held meanwhile. */
-    boolean joinTold() {
-        return told.compareAndSet(Told.JOINING, Told.JOINED);
     }
 
     @Override

@@ -58,12 +58,9 @@ public final class Players {
      * game failed to take it in (1011).
      *
      * <p>The player is listed before the game hears of it, so that the game's {@code playerJoined}
-     * can already send to it. A broadcast on another thread can then reach it first, fail, and
-     * end it before {@code playerJoined} has returned (or the game's own first send can, inside
-     * it). The game still hears of that leave only after the join: {@link #remove} holds it back,
-     * and this method tells it once {@code playerJoined} has returned. One compare-and-set on the
-     * player decides which of the two threads tells it, so it is told exactly once, and every
-     * game can take a player's join and leave as coming in that order.
+     * can already send to it. It can then leave before {@code playerJoined} has returned; the game
+     * still hears of the join first and of the leave once ({@link JoinThenLeave} says how), so
+     * every game can take a player's join and leave as coming in that order.
      */
     Player join(Session session) {
         Player player;
@@ -93,16 +90,13 @@ public final class Players {
             player.closeForServerError("the game could not take this player in");
             return null;
         } finally {
-            tellTheJoinIsOver(player); // in a finally: a leave held back must be told whatever happens above
+            // In a finally: a leave held back while the game took the player in must be told
+            // whatever happened above.
+            if (player.joinThenLeave.joinOverWithALeaveHeld()) {
+                tellTheGameItLeft(player);
+            }
         }
         return player;
-    }
-
-    /** After {@code playerJoined} has returned: tells the game of a leave held back meanwhile. */
-    private void tellTheJoinIsOver(Player player) {
-        if (!player.joinTold()) {
-            tellTheGameItLeft(player);
-        }
     }
 
     /**
@@ -113,7 +107,7 @@ public final class Players {
         if (online.remove(player)) {
             LOG.info("{} left ({} online): {}", player, count(), why);
             try {
-                if (!player.holdLeaveWhileJoining()) {
+                if (player.joinThenLeave.leaveMayBeToldNow()) {
                     tellTheGameItLeft(player);
                 }
             } finally {
