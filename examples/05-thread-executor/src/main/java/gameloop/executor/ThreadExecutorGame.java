@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -201,9 +202,13 @@ final class ThreadExecutorGame implements Game {
      * {@code work} to the state's owner and waits for its answer, for {@link #handOverTimeout} at
      * most. Whatever the owner throws comes back here, on the loop thread, as the cause of a
      * {@link HandOverFailed}, with the owner's stack.
+     *
+     * <p>A plain {@link Future}, as Python's call returns a {@code concurrent.futures.Future}: its
+     * {@code cancel} promises that work not started yet never runs, which a
+     * {@code CompletableFuture}'s does not (that class has no hold on the work that completes it).
      */
     private <T> T askOwner(Supplier<T> work) throws InterruptedException {
-        CompletableFuture<T> answer = CompletableFuture.supplyAsync(work, owner);
+        Future<T> answer = owner.submit(work::get);
         try {
             return answer.get(handOverTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
