@@ -20,15 +20,18 @@ import org.slf4j.LoggerFactory;
  * objects, not a thousand parked threads.
  *
  * <p>Where does it run, then? On whichever thread completes the future it waits for: a Jetty
- * thread for a key press, the game loop's thread for a tick. Different threads, but never two at
- * once: a step attaches exactly one callback for the next step and then touches nothing, so the
- * next step can only start after this one is finished. The attach also publishes everything the
- * step wrote to the thread that runs the next: the future takes the callback with an atomic
- * update, and the completing thread reads it back from there before it runs it, which in the
- * Java memory model orders the step's writes before the next step's reads. That is why the
- * fields below need neither a lock nor {@code volatile}. (It comes from how
- * {@code CompletableFuture} is built, not from a sentence of its documentation; chapter 04 says
- * more.)
+ * thread for a key press, the game loop's thread for a tick, the thread that closes the inbox
+ * when the player leaves; or on the step's own thread, inside {@code whenComplete}, when the
+ * future completed just before the callback was attached. Different threads, but never two at
+ * once on these fields: a step attaches exactly one callback for the next step and then touches
+ * nothing, so whatever the next step does comes after all this one did, even when it starts
+ * before this one has returned. The attach also publishes everything the step wrote to the
+ * thread that runs the next: the future takes the callback with an atomic update, and the
+ * completing thread reads it back from there before it runs it, which in the Java memory model
+ * orders the step's writes before the next step's reads. That is why the fields below need
+ * neither a lock nor {@code volatile}. (It comes from how {@code CompletableFuture} is built, not
+ * from a sentence of its documentation; chapter 04 says more, and {@code PlayerHandlerRace} puts
+ * it to the test.)
  */
 final class PlayerHandler {
 
@@ -130,8 +133,9 @@ final class PlayerHandler {
                 boolean withinBudget = keysAnswered < KEYS_PER_STEP;
                 CompletableFuture<?> first = withinBudget ? CompletableFuture.anyOf(nextKey, nextTick) : nextTick;
                 if (!first.isDone()) {
-                    // From here on, the next step may already be running on another thread:
-                    // touch nothing after attaching the callback.
+                    // From here on, the next step may already be running, on another thread or
+                    // (the future completed just now) inside this very call: touch nothing
+                    // after attaching the callback (PlayerHandlerRace fails if a step does).
                     first.whenComplete((result, failure) -> step());
                     return;
                 }
