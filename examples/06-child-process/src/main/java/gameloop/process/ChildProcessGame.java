@@ -254,10 +254,10 @@ final class ChildProcessGame implements Game {
                 return;
             }
             // On one line: the log escapes line breaks anyway. (Each line was also logged as it came.)
-            String stderr = exit.lastStderrLines().isEmpty() ? " (none)" : " " + String.join(" | ", exit.lastStderrLines());
-            LOG.error("Worker {} died with {}{}. A new worker starts in {} ms. Its last lines on stderr:{}",
+            String lastWords = exit.lastWords().isEmpty() ? " (none)" : " " + String.join(" | ", exit.lastWords());
+            LOG.error("Worker {} died with {}{}. A new worker starts in {} ms. Its last words:{}",
                     exit.pid(), exit.describe(), lostOne ? ", and request " + requestsSent + " with it" : "",
-                    period.toMillis(), stderr);
+                    period.toMillis(), lastWords);
             scheduleReplacement(from);
         }
     }

@@ -58,15 +58,17 @@ final class Worker {
      * machine in trouble gets there: a process stuck in the kernel, on a hung disk, say).
      */
     private static final Duration SOON = Duration.ofSeconds(5);
-    private static final int STDERR_LINES_KEPT = 20;
+    /** How many of the child's last lines the report of its end shows. */
+    private static final int LAST_WORDS_KEPT = 20;
     /** The code of an {@link Exit} whose process was not seen to exit. */
     static final int NO_EXIT_CODE = -1;
 
     /**
-     * How a worker ended: its exit code, what it last said on stderr, and the last signal this
-     * server sent it ("SIGTERM", "SIGKILL", or null), so a death we caused is not blamed on anyone else.
+     * How a worker ended: its exit code, what it last said (on stderr, or on stdout where a
+     * result should have been: the JVM's crash banner, say), and the last signal this server sent
+     * it ("SIGTERM", "SIGKILL", or null), so a death we caused is not blamed on anyone else.
      */
-    record Exit(long pid, int code, List<String> lastStderrLines, String signalSent) {
+    record Exit(long pid, int code, List<String> lastWords, String signalSent) {
         /** 137 reads better as "killed by SIGKILL": the JVM reports death by signal n as 128 + n. */
         String describe() {
             return switch (code) {
@@ -100,7 +102,8 @@ final class Worker {
     /** The last signal we sent: written by whoever stops the worker, read by the reader thread that reports the end. */
     private volatile String signalSent;
     private final Writer requests;
-    private final Deque<String> lastStderrLines = new ArrayDeque<>();
+    /** Kept for the report of the worker's end; both reader threads add to it. */
+    private final Deque<String> lastWords = new ArrayDeque<>();
     private final Thread resultReader;
     private final Thread stderrReader;
     private volatile boolean ended;
@@ -136,6 +139,14 @@ final class Worker {
                 // A worker that needs little memory should not reserve a share of the machine's,
                 // and one GC thread keeps it to the one core it computes on.
                 "-Xmx64m", "-XX:+UseSerialGC",
+                // The JVM writes some things of its own to stdout: a thread dump on SIGQUIT
+                // (kill -3), its warnings. In the result pipe each line would be read, and
+                // refused, as a result; on stderr they reach our log as the child's other words do.
+                "-XX:+DisplayVMOutputToStderr",
+                // A crash report is written to the working directory by default, which for a
+                // learner is this repository: the temporary directory takes it instead. The
+                // JVM's crash banner still goes to stdout, whatever the flags, and names the file.
+                "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "gameloop-worker-hs_err_pid%p.log"),
                 "-Dgameloop.owner=" + ownerTag,
                 HeavyWorker.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command); // three pipes: the default, on purpose
@@ -232,6 +243,7 @@ final class Worker {
                 OptionalLong number = HeavyWorker.resultNumber(line);
                 if (number.isEmpty()) {
                     LOG.warn("Worker {} wrote something that is not a result: {}", pid(), line);
+                    remember(line);
                     continue;
                 }
                 try {
@@ -257,15 +269,19 @@ final class Worker {
                 // lines would read "?at ...": tabs become spaces first.
                 line = line.replace("\t", "    ");
                 LOG.info("worker {}: {}", pid(), line);
-                synchronized (lastStderrLines) {
-                    if (lastStderrLines.size() == STDERR_LINES_KEPT) {
-                        lastStderrLines.removeFirst();
-                    }
-                    lastStderrLines.addLast(line);
-                }
+                remember(line);
             }
         } catch (IOException e) {
             LOG.warn("Reading worker {}'s stderr failed: {}", pid(), e.toString());
+        }
+    }
+
+    private void remember(String line) {
+        synchronized (lastWords) {
+            if (lastWords.size() == LAST_WORDS_KEPT) {
+                lastWords.removeFirst();
+            }
+            lastWords.addLast(line);
         }
     }
 
@@ -291,8 +307,8 @@ final class Worker {
             Thread.currentThread().interrupt(); // nobody interrupts this thread; keep the flag if one does
             kill();
         }
-        synchronized (lastStderrLines) {
-            return new Exit(pid(), code, List.copyOf(lastStderrLines), signalSent);
+        synchronized (lastWords) {
+            return new Exit(pid(), code, List.copyOf(lastWords), signalSent);
         }
     }
 

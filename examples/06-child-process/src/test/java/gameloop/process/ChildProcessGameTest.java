@@ -19,6 +19,7 @@ import gameloop.testkit.Ticks;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -439,7 +440,9 @@ class ChildProcessGameTest {
         // kill -9) and its server's thread-name prefix, gs1 under the real main.
         String prefix = server.threadNamePrefix();
         String owner = ProcessHandle.current().pid() + "/" + prefix.substring(0, prefix.length() - 1);
-        assertEquals(List.of("-Xmx64m", "-XX:+UseSerialGC", "-Dgameloop.owner=" + owner, "gameloop.process.HeavyWorker"),
+        String errorFile = Path.of(System.getProperty("java.io.tmpdir"), "gameloop-worker-hs_err_pid%p.log").toString();
+        assertEquals(List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr", "-XX:ErrorFile=" + errorFile,
+                        "-Dgameloop.owner=" + owner, "gameloop.process.HeavyWorker"),
                 List.of(child.info().arguments().orElseThrow()), commandLine);
     }
 
@@ -460,8 +463,8 @@ class ChildProcessGameTest {
         assertEquals(firstPid, exit.pid());
         assertEquals(137, exit.code(), exit.describe());
         assertTrue(exit.describe().contains("out-of-memory"), "killed by someone else: " + exit.describe());
-        assertTrue(exit.lastStderrLines().stream().anyMatch(l -> l.contains("HeavyWorker " + firstPid + " ready")),
-                "its stderr is in the report: " + exit.lastStderrLines());
+        assertTrue(exit.lastWords().stream().anyMatch(l -> l.contains("HeavyWorker " + firstPid + " ready")),
+                "its stderr is in the report: " + exit.lastWords());
         assertNotEquals(firstPid, game.workerPid());
         assertFalse(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false));
         // What the chapter tells the learner to look for in the log, in this order of events.

@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,10 +139,10 @@ class WorkerTest {
 
         Worker.Exit how = exit.get(20, TimeUnit.SECONDS);
         assertEquals(1, how.code(), "an uncaught exception in main: " + how.describe());
-        assertTrue(how.lastStderrLines().stream().anyMatch(l -> l.contains("IllegalArgumentException: negative work")),
-                "the stack trace is in the report: " + how.lastStderrLines());
-        assertTrue(how.lastStderrLines().stream().anyMatch(l -> l.startsWith("    at gameloop.process.HeavyWorker.")),
-                "its lines indented with spaces, which the log prints as they are: " + how.lastStderrLines());
+        assertTrue(how.lastWords().stream().anyMatch(l -> l.contains("IllegalArgumentException: negative work")),
+                "the stack trace is in the report: " + how.lastWords());
+        assertTrue(how.lastWords().stream().anyMatch(l -> l.startsWith("    at gameloop.process.HeavyWorker.")),
+                "its lines indented with spaces, which the log prints as they are: " + how.lastWords());
         assertTrue(w.hasEnded());
     }
 
@@ -236,6 +238,61 @@ class WorkerTest {
 
         worker.stop();
         assertEquals(0, exit.get(5, TimeUnit.SECONDS).code(), "it left at end of file: " + exit.get().describe());
+        assertEquals(List.of("done seven primes=0", "hello"), exit.get().lastWords(), "stray lines are in the report");
+    }
+
+    /**
+     * The JVM itself writes a thread dump (on SIGQUIT, {@code kill -3}) to stdout by default,
+     * where it would be read as ninety lines that are not results. The worker's JVM writes it to
+     * stderr, which goes to our log.
+     */
+    @Test
+    void aThreadDumpOfTheWorkerGoesToTheLogNotIntoTheResultPipe() throws Exception {
+        ServerLog.capture();
+        Worker w = launch(Duration.ZERO);
+        w.send(1, Duration.ofMillis(1));
+        await().until(() -> results.contains(1L)); // the worker has started: its JVM now handles SIGQUIT
+
+        signal("QUIT", w.pid());
+        await().until(() -> ServerLog.ofThreadsNamed(prefix).stream()
+                .anyMatch(line -> line.startsWith("worker " + w.pid() + ": Full thread dump ")));
+        w.send(2, Duration.ofMillis(1));
+        await().until(() -> results.contains(2L));
+
+        List<String> log = ServerLog.ofThreadsNamed(prefix);
+        assertTrue(log.stream().noneMatch(line -> line.contains("not a result")), log::toString);
+        assertFalse(w.hasEnded());
+    }
+
+    /**
+     * A JVM that crashes (here of a SIGSEGV sent to it) writes its crash banner to stdout,
+     * whatever its flags, and a report file of some hundred lines. The banner is in the report of
+     * the worker's death; the file is in the temporary directory, not in the server's working
+     * directory (a learner's clone).
+     */
+    @Test
+    void aWorkerWhoseJvmCrashesIsReportedWithTheCrashBannerAndItsFileIsNotLeftHere() throws Exception {
+        Worker w = launch(Duration.ZERO);
+        w.send(1, Duration.ofMillis(1));
+        await().until(() -> results.contains(1L));
+        Path errorFile = Path.of(System.getProperty("java.io.tmpdir"), "gameloop-worker-hs_err_pid" + w.pid() + ".log");
+        try {
+            signal("SEGV", w.pid());
+
+            Worker.Exit how = exit.get(30, TimeUnit.SECONDS);
+            assertEquals(134, how.code(), how.describe());
+            assertTrue(how.lastWords().contains("# A fatal error has been detected by the Java Runtime Environment:"),
+                    "the banner is in the report: " + how.lastWords());
+            assertTrue(how.lastWords().contains("# " + errorFile), "the banner names the file: " + how.lastWords());
+            assertTrue(Files.exists(errorFile), errorFile + " was not written");
+            assertFalse(Files.exists(Path.of("hs_err_pid" + w.pid() + ".log")), "a crash report in the working directory");
+        } finally {
+            Files.deleteIfExists(errorFile);
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
     }
 
     /**
@@ -460,7 +517,7 @@ class WorkerTest {
         for (int i = 81; i <= 100; i++) {
             expected.add("line " + i);
         }
-        assertEquals(expected, how.lastStderrLines());
+        assertEquals(expected, how.lastWords());
     }
 
     /**
