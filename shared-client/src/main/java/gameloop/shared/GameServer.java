@@ -84,7 +84,9 @@ public final class GameServer implements AutoCloseable {
         pool.setName(jettyThreadNames);
         // A burst (thousands of idle connections timing out together, say) can grow the pool to its
         // 200 threads. Jetty then retires one idle thread a minute by default: hours to shrink back.
-        // Here every thread idle for a minute goes in that minute.
+        // Here they may all go at once, within two minutes of going idle (measured: after a burst
+        // of 150 connections, 10 of 145 extra threads had gone a minute later, all of them a
+        // minute after that).
         pool.setMaxEvictCount(pool.getMaxThreads());
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
         server = new Server(pool, new ScheduledExecutorScheduler(jettyThreadNames + "-scheduler", false), null);
