@@ -28,16 +28,17 @@ final class JoinThenLeave {
     private final AtomicReference<Stage> stage = new AtomicReference<>(Stage.JOINING);
 
     /**
-     * The join's thread, once {@code playerJoined} has returned (or thrown). True if the player
-     * left meanwhile: the caller tells the game of that leave now.
+     * Records that {@code playerJoined} has returned (or thrown); called once, by the join's
+     * thread. True if the player left meanwhile: the caller tells the game of that leave now.
      */
     boolean joinOverWithALeaveHeld() {
         return !stage.compareAndSet(Stage.JOINING, Stage.JOINED);
     }
 
     /**
-     * The thread that found the player gone, once. True if the game may hear of the leave now;
-     * false if {@code playerJoined} is still running, and the join's thread will tell it.
+     * Records that the player left; called once, by the thread that found it gone. True if the
+     * game may hear of the leave now; false if {@code playerJoined} is still running, and the
+     * join's thread will tell it.
      */
     boolean leaveMayBeToldNow() {
         return !stage.compareAndSet(Stage.JOINING, Stage.LEFT_WHILE_JOINING);

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Who tells the game of a leave, in either order. (With a real connection and a broadcast on
- * another thread: {@code PlayerTest.aLeaveWhileTheGameTakesThePlayerInIsToldOnlyOnceTheJoinHasReturned}.)
+ * another thread: {@code PlayerTest.aLeaveWhileTheGameTakesThePlayerInIsToldOnlyOnceTheJoinHasReturned},
+ * in tools/testkit.)
  */
 class JoinThenLeaveTest {
 

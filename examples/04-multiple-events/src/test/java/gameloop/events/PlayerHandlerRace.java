@@ -25,8 +25,8 @@ import org.openjdk.jcstress.infra.results.L_Result;
  * undoes it (tick 1 is sent twice).
  */
 @JCStressTest
-@Outcome(id = "key 65, tick 1", expect = ACCEPTABLE, desc = "the key came first: a step on Jetty's thread answered it")
-@Outcome(id = "tick 1, key 65", expect = ACCEPTABLE, desc = "the tick came first: a step on the loop's thread sent it")
+@Outcome(id = "key 65, tick 1", expect = ACCEPTABLE, desc = "the key answered, then the tick sent (by whichever thread ran the step)")
+@Outcome(id = "tick 1, key 65", expect = ACCEPTABLE, desc = "the tick sent, then the key answered (by whichever thread ran the step)")
 @Outcome(expect = FORBIDDEN, desc = "the key or the tick lost or sent twice, or the handler failed")
 @State
 public class PlayerHandlerRace {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *       reports work that was asked for long ago. Tick numbers count requests, so players see
  *       consecutive numbers arriving less often.</li>
  *   <li><b>A worker that dies is noticed and replaced.</b> Its reader sees end of file, reports
- *       the exit code and its last stderr lines, and a new worker starts one period later (a pause,
+ *       the exit code and its last words, and a new worker starts one period later (a pause,
  *       so a worker that dies at once is started again at most once a period: at a period of tens
  *       of milliseconds that still keeps a core busy starting JVMs, and a real server would back
  *       off). The request it held is lost, which players see as one missing tick number.</li>

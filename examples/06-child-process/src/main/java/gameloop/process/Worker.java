@@ -139,13 +139,16 @@ final class Worker {
                 // A worker that needs little memory should not reserve a share of the machine's,
                 // and one GC thread keeps it to the one core it computes on.
                 "-Xmx64m", "-XX:+UseSerialGC",
-                // The JVM writes some things of its own to stdout: a thread dump on SIGQUIT
-                // (kill -3), its warnings. In the result pipe each line would be read, and
-                // refused, as a result; on stderr they reach our log as the child's other words do.
+                // The JVM writes a thread dump (on SIGQUIT, kill -3) to stdout, where each of its
+                // lines would be read, and refused, as a result: on stderr it reaches our log as
+                // the child's other words do. (Its logging's warnings stay on stdout; a line that
+                // is not a result is logged and kept for the report of the worker's end.)
                 "-XX:+DisplayVMOutputToStderr",
-                // A crash report is written to the working directory by default, which for a
-                // learner is this repository: the temporary directory takes it instead. The
-                // JVM's crash banner still goes to stdout, whatever the flags, and names the file.
+                // A crash writes a report file into the working directory by default, which for
+                // a learner is this repository: the temporary directory takes it instead. The
+                // JVM's crash banner still goes to stdout, and names the file. (A core dump is
+                // left to the system's settings: most make none, or keep it elsewhere. Turned
+                // off here, it would also turn the crash's exit code 134 into a plain 1.)
                 "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "gameloop-worker-hs_err_pid%p.log"),
                 "-Dgameloop.owner=" + ownerTag,
                 HeavyWorker.class.getName());
