@@ -57,6 +57,12 @@ public final class GameServer implements AutoCloseable {
      * hold this up.
      */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * How long Jetty's stop, after the goodbye, waits for the requests it is still answering
+     * (WebSocket handshakes, a page) before it closes every connection; milliseconds, normally.
+     * With the goodbye's second, a stop stays within the two seconds the chapters promise.
+     */
+    static final Duration JETTY_STOP_GRACE = Duration.ofMillis(500);
     /** How long a Ctrl+C that comes during the start waits for it to end before stopping anyway. */
     static final Duration START_WAIT = Duration.ofSeconds(10);
 
@@ -90,6 +96,11 @@ public final class GameServer implements AutoCloseable {
         pool.setMaxEvictCount(pool.getMaxThreads());
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
         server = new Server(pool, new ScheduledExecutorScheduler(jettyThreadNames + "-scheduler", false), null);
+        // Jetty's own stop first stops accepting, then lets the handshakes under way finish (up
+        // to this long) before it closes every connection. Without it (the default, 0) a player
+        // arriving at that moment is turned away with our 1001, but the connection is closed
+        // before the frame is written (chapter 01, "Stopping").
+        server.setStopTimeout(JETTY_STOP_GRACE.toMillis());
         // Jetty's connector, but key presses are read and answered on the selector's thread (its javadoc says why).
         connector = new SelectorReadsConnector(server);
         // A learner's server tells no one which Jetty it runs (a version invites version-specific attacks).
@@ -249,7 +260,9 @@ public final class GameServer implements AutoCloseable {
      *       there keeps a closed guard, as 02 and 03 do);</li>
      *   <li>the game, and its threads are awaited, so no tick is sent into a closing connection;</li>
      *   <li>every player gets a 1001 (going away) close frame;</li>
-     *   <li>Jetty: connectors, then its thread pool.</li>
+     *   <li>Jetty: it stops accepting, lets the handshakes under way finish (a newcomer among them
+     *       is turned away with 1001, and that frame is written), then closes its connectors and
+     *       its thread pool.</li>
      * </ol>
      * Safe from any thread, any number of times: later callers wait for the first to finish, and
      * an interrupted caller still gets the whole stop ({@link #stop} says why). A caller the stop

@@ -32,10 +32,9 @@ public final class Player {
 
     private static final Logger LOG = LoggerFactory.getLogger(Player.class);
     /**
-     * The close code a server going away sends (1001). Jetty's own stop sends none with its
-     * default stop timeout of 0 (it just closes the connections, and a client sees 1006); the
-     * server keeps that default and says this goodbye itself, in its own order, before it stops
-     * Jetty (chapter 01, "Stopping", says why).
+     * The close code a server going away sends (1001). The server says this goodbye itself, in
+     * its own order, before it stops Jetty (chapter 01, "Stopping", says why); by then Jetty's
+     * stop finds nobody left to say its own to but a client too stuck to read it.
      */
     static final int GOING_AWAY = StatusCode.SHUTDOWN;
 

@@ -15,11 +15,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -388,6 +392,71 @@ class ClosingRacesTest {
             closer.join(TimeUnit.SECONDS.toMillis(10));
         }
         assertFalse(closer.isAlive(), "close() is stuck");
+    }
+
+    /**
+     * Players who reconnect as fast as they can while the server stops, as a page's players might
+     * all press Connect again: each arrival is answered with 1001, or not taken at all (refused,
+     * or closed before its handshake is answered). None may get its 101 and then a bare close:
+     * what Jetty's stop does to a newcomer turned away at that very moment, whose 1001 is still
+     * on its way, unless the stop lets the handshakes under way finish first.
+     */
+    @Test
+    void playersArrivingThroughoutTheStopEachGetA1001OrNoConnectionAtAll() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("arrivals-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void close() {
+                // no loop, no thread: only the stop ends a connection
+            }
+        });
+        URI uri = server.webSocketUri(); // read once: a stopped server has no address to give
+        int clientThreads = 16;
+        AtomicInteger goodbyes = new AtomicInteger();
+        List<Integer> otherEnds = new CopyOnWriteArrayList<>(); // what a 101 led to, if not a 1001
+        CountDownLatch allIn = new CountDownLatch(clientThreads);
+        AtomicBoolean stopped = new AtomicBoolean();
+        ExecutorService arrivals = Executors.newFixedThreadPool(clientThreads, runnable -> new Thread(runnable, "arrivals-test-client"));
+        List<CompletableFuture<Void>> clientsDone = new ArrayList<>();
+        try {
+            for (int i = 0; i < clientThreads; i++) {
+                clientsDone.add(CompletableFuture.runAsync(() -> {
+                    boolean first = true;
+                    while (true) {
+                        try (RawWebSocket ws = RawWebSocket.connect(uri, Map.of())) {
+                            if (first) {
+                                allIn.countDown(); // answered or not: the stop begins once every thread has been through once
+                                first = false;
+                            }
+                            if (ws.status() != 101) {
+                                continue; // turned away before the handshake: not a player
+                            }
+                            int end = ws.readsToTheCloseCode(Duration.ofSeconds(10)); // the game sends nothing: only the stop ends it
+                            if (end == StatusCode.SHUTDOWN) {
+                                goodbyes.incrementAndGet();
+                            } else {
+                                otherEnds.add(end);
+                            }
+                        } catch (IOException notTaken) { // refused, or closed before an answer
+                            if (stopped.get()) {
+                                return;
+                            }
+                        }
+                    }
+                }, arrivals));
+            }
+            assertTrue(allIn.await(10, TimeUnit.SECONDS));
+            await().until(() -> server.players().count() == clientThreads);
+
+            server.close();
+            stopped.set(true);
+
+            // A client that failed otherwise than by a refused connection fails the test here.
+            CompletableFuture.allOf(clientsDone.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(), otherEnds, "101 and then no 1001 (-1: no close frame)");
+            assertTrue(goodbyes.get() > clientThreads, "only " + goodbyes + " arrivals had a 1001: none arrived during the stop");
+        } finally {
+            arrivals.shutdownNow();
+        }
     }
 
     /**
