@@ -33,8 +33,7 @@ public final class Player {
     private static final Logger LOG = LoggerFactory.getLogger(Player.class);
     /**
      * The close code a server going away sends (1001). The server says this goodbye itself, in
-     * its own order, before it stops Jetty (chapter 01, "Stopping", says why); by then Jetty's
-     * stop finds nobody left to say its own to but a client too stuck to read it.
+     * its own order, before it stops Jetty (chapter 01, "Stopping", says why).
      */
     static final int GOING_AWAY = StatusCode.SHUTDOWN;
 

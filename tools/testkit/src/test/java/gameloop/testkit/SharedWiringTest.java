@@ -341,8 +341,7 @@ class SharedWiringTest {
 
             TestClient.Closed refused = newcomer.closed().get(10, TimeUnit.SECONDS);
             assertEquals(StatusCode.SHUTDOWN, refused.code());
-            // Our own words (Jetty's stop, which comes later, says "Container being shut down"):
-            // the join itself turned the newcomer away.
+            // Our own words: the join itself turned the newcomer away.
             assertEquals("server shutting down", refused.reason());
             closing.finish();
             // And the one whose socket is full was waited for, up to the second, then cut off. The
