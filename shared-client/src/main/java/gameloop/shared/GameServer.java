@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.SelectorManager;
@@ -58,11 +59,14 @@ public final class GameServer implements AutoCloseable {
      */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
     /**
-     * How long Jetty's stop, after the goodbye, waits for the requests it is still answering
-     * (WebSocket handshakes, a page) before it closes every connection; milliseconds, normally.
-     * With the goodbye's second, a stop stays within the two seconds the chapters promise.
+     * How long Jetty's stop, after the goodbye, lets its connections finish before it closes
+     * what is left: a handshake under way completes (a newcomer's 1001 is written), an idle
+     * connection is closed after {@link #STOP_IDLE_TIMEOUT}. With the goodbye's second, a stop
+     * stays within the two seconds the chapters promise.
      */
     static final Duration JETTY_STOP_GRACE = Duration.ofMillis(500);
+    /** How long a connection may sit idle once Jetty is stopping (see {@link #JETTY_STOP_GRACE}). */
+    static final Duration STOP_IDLE_TIMEOUT = Duration.ofMillis(100);
     /** How long a Ctrl+C that comes during the start waits for it to end before stopping anyway. */
     static final Duration START_WAIT = Duration.ofSeconds(10);
 
@@ -96,10 +100,10 @@ public final class GameServer implements AutoCloseable {
         pool.setMaxEvictCount(pool.getMaxThreads());
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
         server = new Server(pool, new ScheduledExecutorScheduler(jettyThreadNames + "-scheduler", false), null);
-        // Jetty's own stop first stops accepting, then lets the handshakes under way finish (up
-        // to this long) before it closes every connection. Without it (the default, 0) a player
-        // arriving at that moment is turned away with our 1001, but the connection is closed
-        // before the frame is written (chapter 01, "Stopping").
+        // Jetty's own stop first stops accepting, then lets its connections finish (up to this
+        // long) before it closes what is left. Without it (the default, 0) a player arriving at
+        // that moment is turned away with our 1001, but the connection is closed before the
+        // frame is written (chapter 01, "Stopping").
         server.setStopTimeout(JETTY_STOP_GRACE.toMillis());
         // Jetty's connector, but key presses are read and answered on the selector's thread (its javadoc says why).
         connector = new SelectorReadsConnector(server);
@@ -109,6 +113,10 @@ public final class GameServer implements AutoCloseable {
         // when many players connect at once (seen with thousands), and a dropped handshake is
         // retried only after 1 s, then 2, 4 and so on.
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        // While Jetty stops, a connection with nothing to do (a page's kept-alive connection, a
+        // request half sent) is closed after this long idle, not after the usual 30 s: otherwise
+        // every such connection would hold the stop for all of JETTY_STOP_GRACE.
+        connector.setShutdownIdleTimeout(STOP_IDLE_TIMEOUT.toMillis());
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         server.addConnector(connector);
@@ -385,6 +393,9 @@ public final class GameServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.warn("Interrupted while Jetty was stopping; some of its threads may still be finishing");
+        } catch (TimeoutException e) {
+            // Jetty stopped all the same, and closed them: a client busy with something slow.
+            LOG.warn("Some connections were still busy {} ms into Jetty's stop; they were closed", JETTY_STOP_GRACE.toMillis());
         } catch (Exception e) {
             LOG.error("Stopping Jetty failed", e);
         }

@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -456,6 +457,42 @@ class ClosingRacesTest {
             assertTrue(goodbyes.get() > clientThreads, "only " + goodbyes + " arrivals had a 1001: none arrived during the stop");
         } finally {
             arrivals.shutdownNow();
+        }
+    }
+
+    /**
+     * A page leaves connections open that are not players: the one it fetched itself and
+     * {@code /info} on, kept alive for the next request, and perhaps one with a request half
+     * sent. Jetty's stop waits for its connections to finish, so these must be closed at once
+     * for it, or every Ctrl+C after using the page would wait out the whole grace and warn.
+     */
+    @Test
+    void connectionsLeftOpenByAPageDoNotHoldUpTheStop() throws Exception {
+        server = GameServer.start(ServerSettings.forTest("open-page-test", Duration.ofSeconds(1)), context -> new Game() {
+            @Override
+            public void close() {
+                // nothing runs
+            }
+        });
+        ServerLog.capture();
+        TestClient player = clients.connect(server.webSocketUri());
+        try (Socket keptAlive = new Socket(InetAddress.getLoopbackAddress(), server.port());
+             Socket halfSent = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            keptAlive.getOutputStream().write(("GET /info HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            keptAlive.setSoTimeout(10_000);
+            assertTrue(keptAlive.getInputStream().read() >= 0, "no answer to GET /info");
+            halfSent.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            await().until(() -> server.players().count() == 1);
+
+            long began = System.nanoTime();
+            ServerLog.closeOnTheServersOwnThread(server);
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+            assertEquals(StatusCode.SHUTDOWN, player.closed().get(10, TimeUnit.SECONDS).code());
+            List<String> log = ServerLog.of(server);
+            assertTrue(log.stream().noneMatch(line -> line.contains("still busy") || line.contains("Stopping Jetty failed")), log::toString);
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "stopping took " + took);
         }
     }
 
