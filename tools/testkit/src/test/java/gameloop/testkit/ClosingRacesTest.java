@@ -44,6 +44,13 @@ import org.junit.jupiter.api.Test;
  */
 class ClosingRacesTest {
 
+    /** A game with no loop and no thread: it sends nothing, and has nothing to stop. */
+    private static final Game.Factory NOTHING_RUNS = context -> new Game() {
+        @Override
+        public void close() {
+        }
+    };
+
     private final TestClients clients = new TestClients();
     private GameServer server;
 
@@ -404,12 +411,7 @@ class ClosingRacesTest {
      */
     @Test
     void playersArrivingThroughoutTheStopEachGetA1001OrNoConnectionAtAll() throws Exception {
-        server = GameServer.start(ServerSettings.forTest("arrivals-test", Duration.ofSeconds(1)), context -> new Game() {
-            @Override
-            public void close() {
-                // no loop, no thread: only the stop ends a connection
-            }
-        });
+        server = GameServer.start(ServerSettings.forTest("arrivals-test", Duration.ofSeconds(1)), NOTHING_RUNS); // only the stop ends a connection
         URI uri = server.webSocketUri(); // read once: a stopped server has no address to give
         int clientThreads = 16;
         AtomicInteger goodbyes = new AtomicInteger();
@@ -468,12 +470,7 @@ class ClosingRacesTest {
      */
     @Test
     void connectionsLeftOpenByAPageDoNotHoldUpTheStop() throws Exception {
-        server = GameServer.start(ServerSettings.forTest("open-page-test", Duration.ofSeconds(1)), context -> new Game() {
-            @Override
-            public void close() {
-                // nothing runs
-            }
-        });
+        server = GameServer.start(ServerSettings.forTest("open-page-test", Duration.ofSeconds(1)), NOTHING_RUNS);
         ServerLog.capture();
         TestClient player = clients.connect(server.webSocketUri());
         try (Socket keptAlive = new Socket(InetAddress.getLoopbackAddress(), server.port());
