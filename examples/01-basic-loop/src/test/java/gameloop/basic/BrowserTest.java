@@ -14,6 +14,7 @@ import gameloop.testkit.Chromium;
 import gameloop.testkit.Firefox;
 import gameloop.testkit.ServerLog;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 
@@ -73,17 +75,19 @@ class BrowserTest {
             // The log says why each player left: Disconnect sends a normal close, 1000.
             ServerLog.awaitLine(page.server, "player 1 left \\(0 online\\): closed with 1000 \"bye\"");
 
-            // Leaving the page (closing its tab does the same): the browser closes the connection
-            // itself, with 1001, "going away".
+            // Leaving the page: it closes its connections itself, at once (Chromium, left to
+            // itself, kept this one open for ten seconds), and says why.
             page.click("#connect");
             await().until(() -> page.server.players().count() == 1);
             page.browser.get("about:blank");
-            ServerLog.awaitLine(page.server, "player 2 left \\(0 online\\): closed with 1001");
+            await("the server to hear the page was left").atMost(LEAVING_THE_PAGE).until(() -> page.server.players().count() == 0);
+            ServerLog.awaitLine(page.server, "player 2 left \\(0 online\\): " + LEFT_THE_PAGE);
         }
     }
 
     @Test
     void inFirefoxALearnerConnectsPressesAKeyAndSeesTheEchoAndTicks(@TempDir Path profile) throws Exception {
+        ServerLog.capture();
         try (FirefoxOnThePage page = new FirefoxOnThePage(profile, Duration.ofMillis(200))) {
             Firefox browser = page.browser;
             browser.click("#connect");
@@ -108,6 +112,45 @@ class BrowserTest {
 
             browser.click("#disconnect");
             await().until(() -> page.server.players().count() == 0);
+
+            // Leaving the page: Firefox closes its connections itself, before the page hears it
+            // is left, with 1001, "going away".
+            browser.click("#connect");
+            await().until(() -> page.server.players().count() == 1);
+            browser.open(URI.create("about:blank"));
+            await("the server to hear the page was left").atMost(LEAVING_THE_PAGE).until(() -> page.server.players().count() == 0);
+            ServerLog.awaitLine(page.server, "player 2 left \\(0 online\\): closed with 1001");
+        }
+    }
+
+    /**
+     * Back to a page the browser kept in its back/forward cache: its card says the connection
+     * closed when the page was left, and Connect opens a new one. A tab closed with a connection
+     * open closes it as the page does when left.
+     */
+    @Test
+    void inChromiumAPageLeftAndComeBackToSaysItsConnectionsClosedAndAClosedTabLeavesAtOnce(@TempDir Path profile) throws Exception {
+        ServerLog.capture();
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile)) {
+            page.click("#connect");
+            await().until(() -> page.server.players().count() == 1);
+            page.browser.get("about:blank");
+            await("the server to hear the page was left").atMost(LEAVING_THE_PAGE).until(() -> page.server.players().count() == 0);
+
+            page.browser.navigate().back();
+            await().until(() -> page.text(".conn[data-number='1'] .log"), log -> log.contains("closed: 1000 left the page (normal close)"));
+            assertEquals("closed", page.text(".conn[data-number='1'] .state"));
+            page.click("#connect");
+            await().until(() -> page.text("#status").startsWith("1 connection open; keys go to #2."));
+
+            String first = page.browser.getWindowHandle();
+            page.browser.switchTo().newWindow(WindowType.TAB).get(page.server.pageUri().toString());
+            page.click("#connect");
+            await().until(() -> page.server.players().count() == 2);
+            page.browser.close();
+            page.browser.switchTo().window(first);
+            await("the server to hear the page was left").atMost(LEAVING_THE_PAGE).until(() -> page.server.players().count() == 1);
+            ServerLog.awaitLine(page.server, "player 3 left \\(1 online\\): " + LEFT_THE_PAGE);
         }
     }
 
@@ -862,6 +905,11 @@ class BrowserTest {
             }
         }
     }
+
+    /** How soon the server hears of a page left with a connection open. */
+    private static final Duration LEAVING_THE_PAGE = Duration.ofSeconds(3);
+    /** How the server logs the close the page makes when it is left. */
+    private static final String LEFT_THE_PAGE = "closed with 1000 \"left the page\"";
 
     /** When a scripted game sends what, counted from the player's join. */
     private interface Script {
