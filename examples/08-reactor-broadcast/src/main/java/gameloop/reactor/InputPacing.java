@@ -12,6 +12,9 @@ import java.util.concurrent.Semaphore;
  * {@link #BYTES_AHEAD} bytes are ever on their way past a half-full queue, well inside the limit,
  * and a 21 MB file piped into the client waits for the server instead of filling the queue until
  * the connection is dropped as a slow reader.
+ *
+ * <p>Once the connection has ended, no permit would ever come back: {@link #connectionEnded()}
+ * lets a waiting stdin thread go, and none waits again.
  */
 final class InputPacing implements Producer {
 
@@ -22,6 +25,8 @@ final class InputPacing implements Producer {
     // Reactor thread only.
     private boolean paused;
     private int withheld;
+    /** Written on the reactor thread, read on the stdin thread. */
+    private volatile boolean ended;
 
     /**
      * What a line costs, in permits: its bytes, its "\n", and the queue's bookkeeping. A line
@@ -34,9 +39,11 @@ final class InputPacing implements Producer {
         return (int) Math.min(bytes, BYTES_AHEAD);
     }
 
-    /** On the stdin thread, before each line: waits while the connection is behind. */
+    /** On the stdin thread, before each line: waits while the connection is behind, if it is still there. */
     void awaitTurn(int cost) throws InterruptedException {
-        permits.acquire(cost);
+        if (!ended) {
+            permits.acquire(cost);
+        }
     }
 
     /** On the reactor thread, once the line is written or queued. */
@@ -46,6 +53,15 @@ final class InputPacing implements Producer {
         } else {
             permits.release(cost);
         }
+    }
+
+    /**
+     * On the reactor thread, when the connection has ended, paused or not. A stdin thread that
+     * checked {@link #ended} just before this, and waits, gets permits enough for any one line.
+     */
+    void connectionEnded() {
+        ended = true;
+        permits.release(BYTES_AHEAD);
     }
 
     @Override

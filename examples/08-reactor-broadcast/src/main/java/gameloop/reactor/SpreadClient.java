@@ -113,6 +113,8 @@ public final class SpreadClient implements ClientFactory {
     @Override
     public void clientConnectionLost(String reason) {
         log.info("clientConnectionLost: " + reason);
+        // Lost while the input was paused, the stdin thread would wait for room for ever.
+        pacing.connectionEnded();
         reactor.stop();
     }
 
@@ -122,10 +124,13 @@ public final class SpreadClient implements ClientFactory {
      * Called by the protocol once connected: only from now on is there somewhere for a typed line
      * to go. The thread is a daemon, the one thread here that nobody waits for: a read from
      * System.in cannot be interrupted or woken portably, and the thread holds nothing to close.
+     * It waits for nothing else that could last: not for its turn once the connection has ended
+     * ({@link InputPacing#connectionEnded()}), nor for a reactor that has stopped (which refuses
+     * its lines, and it ends).
      */
     void startReadingInput() {
         protocol.transport().registerProducer(pacing);
-        Thread reader = new Thread(this::forwardInput, "stdin-reader");
+        Thread reader = new Thread(this::forwardInput, stdinThreadName());
         reader.setDaemon(true);
         reader.setUncaughtExceptionHandler((t, e) -> log.error(t.getName() + " died", e));
         reader.start();
@@ -178,6 +183,11 @@ public final class SpreadClient implements ClientFactory {
 
     public String reactorThreadName() {
         return reactor.threadName();
+    }
+
+    /** The thread that reads the input: {@code spread-client-stdin-N}, N as in its reactor's name. */
+    public String stdinThreadName() {
+        return reactor.threadName().replace("-reactor-", "-stdin-");
     }
 
     /** What ended the reactor thread, if something did (a bug, or a broken selector); empty otherwise. */

@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -138,44 +139,13 @@ class SpreadClientTest extends ServerTestSupport {
     void pipedInputWaitsForTheOtherEndInsteadOfOverflowingTheQueue() throws Exception {
         int lines = 7_000;
         String line = "x".repeat(2999); // long lines: the pacing must count bytes, not lines
-        AtomicInteger served = new AtomicInteger();
-        Reader file = new Reader() { // made as it is read, so the test can see how far the client got
-            private final String text = line + "\n";
-            private int position;
-
-            @Override
-            public int read(char[] into, int offset, int length) {
-                if (served.get() == lines) {
-                    return -1;
-                }
-                int count = Math.min(length, text.length() - position);
-                text.getChars(position, position + count, into, offset);
-                position += count;
-                if (position == text.length()) {
-                    position = 0;
-                    served.incrementAndGet();
-                }
-                return count;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        try (ServerSocket listener = new ServerSocket()) {
-            listener.setReceiveBufferSize(4096);
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        LinesOnDemand file = new LinesOnDemand(line, lines);
+        try (ServerSocket listener = listenerThatTakesLittle()) {
             SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), file, clientLog);
             try (Socket other = listener.accept()) {
                 other.setSoTimeout(10_000); // a line that never comes fails the test instead of hanging it
-                int[] last = {-1};
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
-                    int now = served.get();
-                    boolean stalled = now == last[0];
-                    last[0] = now;
-                    return stalled; // the input has stopped: the client waits for the other end
-                });
-                assertTrue(served.get() < lines, "the whole file was taken in, so nothing held the input back");
+                awaitTheInputStalled(file);
+                assertTrue(file.served.get() < lines, "the whole file was taken in, so nothing held the input back");
                 assertTrue(clientLog.messages().stream().noneMatch(m -> m.startsWith("connectionLost")), clientLog.messages().toString());
 
                 BufferedReader received = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
@@ -189,6 +159,82 @@ class SpreadClientTest extends ServerTestSupport {
             }
         }
         assertEquals(List.of(), clientLog.errors());
+    }
+
+    /**
+     * The connection is lost while the input waits for room (the other end stopped reading, then
+     * went away): no room will ever come, so the thread reading the input must not wait for it.
+     * It ends, once the reactor that would take its lines has stopped.
+     */
+    @Test
+    void aConnectionLostWhileTheInputWaitsForRoomLetsTheInputThreadEnd() throws Exception {
+        LinesOnDemand file = new LinesOnDemand("x".repeat(2999), Integer.MAX_VALUE);
+        Thread input;
+        try (ServerSocket listener = listenerThatTakesLittle()) {
+            SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), file, clientLog);
+            try (Socket other = listener.accept()) {
+                awaitTheInputStalled(file);
+                input = Thread.getAllStackTraces().keySet().stream()
+                        .filter(thread -> thread.getName().equals(client.stdinThreadName())).findFirst().orElseThrow();
+                assertTrue(Arrays.stream(input.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("awaitTurn")),
+                        () -> "the input is held back elsewhere: " + Arrays.toString(input.getStackTrace()));
+            } // closed with bytes unread: the client's connection is lost
+            assertTrue(client.awaitEnd(Duration.ofSeconds(10)), "the client stops once the connection is lost");
+        }
+        await("the input thread to end").until(() -> !input.isAlive());
+        assertTrue(clientLog.messages().stream().anyMatch(m -> m.startsWith("connectionLost")), clientLog.messages().toString());
+        assertEquals(List.of(), clientLog.errors());
+    }
+
+    /** A listener whose connections take little before their sender must wait: 4 KiB of receive buffer. */
+    private static ServerSocket listenerThatTakesLittle() throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReceiveBufferSize(4096);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return listener;
+    }
+
+    /** Waits until the client has stopped taking lines in: its input waits for the other end. */
+    private static void awaitTheInputStalled(LinesOnDemand file) {
+        int[] last = {-1};
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            int now = file.served.get();
+            boolean stalled = now == last[0];
+            last[0] = now;
+            return stalled;
+        });
+    }
+
+    /** {@code count} copies of a line, made as they are read, so a test can see how far the client got. */
+    private static final class LinesOnDemand extends Reader {
+        final AtomicInteger served = new AtomicInteger();
+        private final String text;
+        private final int count;
+        private int position;
+
+        LinesOnDemand(String line, int count) {
+            this.text = line + "\n";
+            this.count = count;
+        }
+
+        @Override
+        public int read(char[] into, int offset, int length) {
+            if (served.get() == count) {
+                return -1;
+            }
+            int chars = Math.min(length, text.length() - position);
+            text.getChars(position, position + chars, into, offset);
+            position += chars;
+            if (position == text.length()) {
+                position = 0;
+                served.incrementAndGet();
+            }
+            return chars;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /**
@@ -287,7 +333,7 @@ class SpreadClientTest extends ServerTestSupport {
 
         assertFalse(client.awaitEnd(Duration.ofMillis(200)), "connected, yet awaitEnd says the client ended");
         List<Thread> readers = Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().equals("stdin-reader")).toList();
+                .filter(thread -> thread.getName().equals(client.stdinThreadName())).toList();
         assertFalse(readers.isEmpty(), "no keyboard thread found");
         assertTrue(readers.stream().allMatch(Thread::isDaemon), "a keyboard thread that is no daemon");
 
