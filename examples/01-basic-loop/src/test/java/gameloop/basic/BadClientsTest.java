@@ -118,7 +118,7 @@ class BadClientsTest {
     }
 
     @Test
-    void aClientThatNeverReadsIsCutOffAndDelaysNobody() throws Exception {
+    void aClientThatNeverReadsIsCutOffAndNobodyElseMissesATick() throws Exception {
         TestClient watcher = clients.connect(server.webSocketUri());
         // A tiny receive window, and a flood of key presses whose echoes it never reads. A million
         // echoes are 22 MB: far more than the kernel can hold for it (up to 4 MB of send buffer
