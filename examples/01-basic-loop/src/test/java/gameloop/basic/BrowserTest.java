@@ -431,6 +431,60 @@ class BrowserTest {
     }
 
     /**
+     * Every text on the page reads against what is behind it, and every button's edge shows, in
+     * the light scheme and in the dark one the page takes when the system is set to dark: ticks
+     * (a late one too), an echo, an unexpected message, an open card and a closed one, the
+     * status line and the hints.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"light", "dark"})
+    void inChromiumEveryTextReadsInTheLightAndTheDarkScheme(String scheme, @TempDir Path profile) throws Exception {
+        Game.Factory scripted = sendingToEachPlayer((player, script) -> {
+            script.at(300, () -> player.send(Protocol.tick(1)));
+            script.at(2600, () -> player.send(Protocol.tick(3))); // late, and one missed
+            script.at(2700, () -> player.send(Protocol.pressed(65)));
+            script.at(2800, () -> player.send("Not a key code: x"));
+        });
+        try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), scripted)) {
+            page.browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+            page.openTwoConnections();
+            await().atMost(Duration.ofSeconds(15)).until(() -> page.lines("li.error").size() == 2);
+            page.click(".conn[data-number='1'] .pick");
+            page.click("#disconnect");
+            await().until(() -> page.text(".conn[data-number='1'] .state").equals("closed"));
+
+            Contrast.Reading reading = Contrast.Reading.of(page.browser);
+            assertEquals(List.of(), reading.tooFaint(), scheme);
+            assertTrue(scheme.equals("dark") ? reading.pageLuminance() < 0.05 : reading.pageLuminance() > 0.8,
+                    () -> scheme + " scheme, yet the page's background has a luminance of " + reading.pageLuminance());
+            assertTrue(reading.measured().containsAll(List.of("li.tick", "span.delta.late", "li.echo", "li.error", "li.event",
+                    "span.state.open", "span.state.closed", "span#status", "button.pick", "kbd")), reading.measured()::toString);
+        }
+    }
+
+    /** The dark scheme in Firefox too, set as a person sets it: in the browser's preferences. */
+    @Test
+    void inFirefoxEveryTextReadsInTheDarkScheme(@TempDir Path profile) throws Exception {
+        // Read from the profile as Firefox starts: "pages, dark", whatever the system says.
+        Files.writeString(profile.resolve("user.js"), "user_pref(\"layout.css.prefers-color-scheme.content-override\", 0);\n");
+        try (FirefoxOnThePage page = new FirefoxOnThePage(profile, Duration.ofMillis(200))) {
+            Firefox browser = page.browser;
+            browser.click("#connect");
+            await().until(() -> browser.text("#status").startsWith("1 connection open"));
+            browser.press("a");
+            await().until(() -> browser.text(".conn .log").contains("Pressed key code: 65")
+                    && browser.text(".conn .stats").contains("last interval"));
+
+            Contrast.Reading reading = Contrast.Reading.of(browser);
+            assertEquals(List.of(), reading.tooFaint());
+            assertTrue(reading.pageLuminance() < 0.05, () -> "the page's background has a luminance of " + reading.pageLuminance());
+            assertTrue(reading.measured().containsAll(List.of("li.tick", "li.echo", "li.event", "span.state.open", "span#status")),
+                    reading.measured()::toString);
+        }
+    }
+
+    /**
      * Remove closed, clicked right after Disconnect all, takes the cards that are still closing;
      * their closes, when they come, are not the status line's "last close" (its card is gone).
      */
