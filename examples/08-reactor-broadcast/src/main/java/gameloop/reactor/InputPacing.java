@@ -29,10 +29,9 @@ final class InputPacing implements Producer {
     private volatile boolean ended;
 
     /**
-     * What a line costs, in permits: its bytes, its "\n", and the queue's bookkeeping. A line
-     * longer than the whole allowance costs all of it, so that it can still go (alone); one over
-     * about 32 KiB could then push a half-full queue past its limit. Our server refuses lines
-     * over 1024 bytes anyway.
+     * What a line costs, in permits: its bytes, its "\n", and the queue's bookkeeping. A line of
+     * {@link InputLines#MAX_CHARS} characters costs 12,353 at most (three bytes a character),
+     * inside the allowance; a cost over it would wait for ever, so none is ever asked.
      */
     static int cost(String line) {
         long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L + WriteQueue.WRITE_OVERHEAD_BYTES;

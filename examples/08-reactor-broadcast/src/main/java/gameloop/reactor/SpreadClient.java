@@ -1,6 +1,5 @@
 package gameloop.reactor;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -136,11 +135,14 @@ public final class SpreadClient implements ClientFactory {
         reader.start();
     }
 
-    /** On the stdin thread: every line becomes a task for the reactor; the end of input hangs up. */
+    /**
+     * On the stdin thread: every line becomes a task for the reactor; the end of input hangs up.
+     * A line too long to send is said so here, and not sent.
+     */
     private void forwardInput() {
-        try (BufferedReader lines = new BufferedReader(input)) {
+        try (InputLines lines = new InputLines(input)) {
             String line;
-            while ((line = lines.readLine()) != null) {
+            while ((line = lines.next(this::lineTooLong)) != null) {
                 String typed = line;
                 int cost = InputPacing.cost(typed);
                 pacing.awaitTurn(cost); // a pasted file waits here for the server (see InputPacing)
@@ -158,6 +160,11 @@ public final class SpreadClient implements ClientFactory {
             log.error("reading input failed; hanging up", e);
             askToHangUp();
         }
+    }
+
+    private void lineTooLong(long length) {
+        log.info("input line of " + length + " characters not sent: longer than the "
+                + InputLines.MAX_CHARS + " a line may have");
     }
 
     /** On the stdin thread: the input has ended, so the reactor is asked to hang up, if it still runs. */

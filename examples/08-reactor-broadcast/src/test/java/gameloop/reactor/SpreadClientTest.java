@@ -186,6 +186,31 @@ class SpreadClientTest extends ServerTestSupport {
         assertEquals(List.of(), clientLog.errors());
     }
 
+    /**
+     * A line of megabytes in a file piped in (a log, say) is not sent: it is longer than any line
+     * a server takes, and whole it would overflow the connection's queue, so that the client
+     * dropped itself as a slow reader. The client says so, and sends the lines around it.
+     */
+    @Test
+    void aLineTooLongToSendIsSaidSoAndTheLinesAroundItGo() throws Exception {
+        Reader file = new StringReader("first\n" + "a".repeat(5_000_000) + "\nlast\n");
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), file, clientLog);
+            try (Socket other = listener.accept()) {
+                other.setSoTimeout(10_000);
+                BufferedReader received = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("first", received.readLine());
+                assertEquals("last", received.readLine());
+                assertEquals(-1, received.read(), "end of input: the client ends its side after the last line");
+            }
+            assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
+        }
+        assertTrue(clientLog.messages().contains("input line of 5000000 characters not sent: longer than the "
+                + InputLines.MAX_CHARS + " a line may have"), clientLog.messages().toString());
+        assertTrue(clientLog.messages().contains("clientConnectionLost: closed by this side"), clientLog.messages().toString());
+        assertEquals(List.of(), clientLog.errors());
+    }
+
     /** A listener whose connections take little before their sender must wait: 4 KiB of receive buffer. */
     private static ServerSocket listenerThatTakesLittle() throws IOException {
         ServerSocket listener = new ServerSocket();
