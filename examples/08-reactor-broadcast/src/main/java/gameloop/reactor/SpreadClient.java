@@ -156,7 +156,8 @@ public final class SpreadClient implements ClientFactory {
             // The reactor has stopped: the connection is gone, and so is any reason to read on.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // nobody interrupts this thread today; if someone does, it stops reading
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Whatever ends this thread ends the input: as at its end, the client hangs up.
             log.error("reading input failed; hanging up", e);
             askToHangUp();
         }

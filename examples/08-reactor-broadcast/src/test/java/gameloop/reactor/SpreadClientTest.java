@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The client's callbacks, in the order the tutorial documents, against a real server (or none). */
 class SpreadClientTest extends ServerTestSupport {
@@ -366,12 +368,19 @@ class SpreadClientTest extends ServerTestSupport {
         assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
     }
 
-    /** A keyboard that fails (stdin closed under it with an error): logged, and the client hangs up. */
-    @Test
-    void aKeyboardThatFailsIsLoggedAndTheClientHangsUp() throws Exception {
+    /**
+     * A keyboard that fails (stdin closed under it with an error, or a reader with a bug): logged,
+     * and the client hangs up, as at the end of input; nothing else could ever end its connection.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"an I/O error", "a bug"})
+    void aKeyboardThatFailsIsLoggedAndTheClientHangsUp(String failure) throws Exception {
         Reader broken = new Reader() {
             @Override
             public int read(char[] into, int offset, int length) throws IOException {
+                if (failure.equals("a bug")) {
+                    throw new IllegalStateException("a reader with a bug");
+                }
                 throw new IOException("keyboard unplugged");
             }
 
