@@ -69,22 +69,26 @@ public final class SpreadClient implements ClientFactory {
 
     private final Options options;
     private final Reactor reactor;
+    /** This client's number, in both its threads' names. */
+    private final int number;
     private final Reader input;
     private final Log log;
     private SpreadClientProtocol protocol; // reactor thread only
     private final InputPacing pacing = new InputPacing();
 
-    private SpreadClient(Options options, Reactor reactor, Reader input, Log log) {
+    private SpreadClient(Options options, Reactor reactor, int number, Reader input, Log log) {
         this.options = options;
         this.reactor = reactor;
+        this.number = number;
         this.input = input;
         this.log = log;
     }
 
     /** Starts a reactor of its own and connects; the reactor stops when the connection ends or fails. */
     public static SpreadClient start(Options options, Reader input, Log log) throws IOException {
-        Reactor reactor = new Reactor("spread-client-reactor-" + CLIENTS.incrementAndGet(), log);
-        SpreadClient client = new SpreadClient(options, reactor, input, log);
+        int number = CLIENTS.incrementAndGet();
+        Reactor reactor = new Reactor("spread-client-reactor-" + number, log);
+        SpreadClient client = new SpreadClient(options, reactor, number, input, log);
         reactor.start();
         reactor.connectTCP(new InetSocketAddress(options.host(), options.port()), client);
         return client;
@@ -195,7 +199,7 @@ public final class SpreadClient implements ClientFactory {
 
     /** The thread that reads the input: {@code spread-client-stdin-N}, N as in its reactor's name. */
     public String stdinThreadName() {
-        return reactor.threadName().replace("-reactor-", "-stdin-");
+        return "spread-client-stdin-" + number;
     }
 
     /** What ended the reactor thread, if something did (a bug, or a broken selector); empty otherwise. */
