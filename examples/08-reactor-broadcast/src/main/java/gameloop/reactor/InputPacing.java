@@ -31,7 +31,7 @@ final class InputPacing implements Producer {
     /**
      * What a line costs, in permits: its bytes, its "\n", and the queue's bookkeeping. A line of
      * {@link InputLines#MAX_CHARS} characters costs 12,353 at most (three bytes a character),
-     * inside the allowance; a cost over it would wait for ever, so none is ever asked.
+     * inside the allowance. The cap stays as a guard: a cost over the allowance would wait for ever.
      */
     static int cost(String line) {
         long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L + WriteQueue.WRITE_OVERHEAD_BYTES;
