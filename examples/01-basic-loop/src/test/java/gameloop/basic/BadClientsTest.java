@@ -11,12 +11,14 @@ import gameloop.testkit.ServerLog;
 import gameloop.testkit.Teardown;
 import gameloop.testkit.TestClient;
 import gameloop.testkit.TestClients;
+import gameloop.testkit.Threads;
 import gameloop.testkit.Ticks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * clients that never read, and clients that vanish without a close frame.
  */
 class BadClientsTest {
+
+    private static final String FLOOD_THREAD = "bad-clients-test-flood";
 
     private GameServer server;
     private TestClients clients;
@@ -127,13 +131,14 @@ class BadClientsTest {
             assertEquals(101, stalled.status());
             await().until(() -> server.players().count() == 2);
 
-            CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+            FutureTask<Void> flood = new FutureTask<>(() -> {
                 try {
                     stalled.sendTextRepeatedly("65", 1_000_000);
                 } catch (IOException expected) {
                     // the server cut us off mid-flood: that is the point
                 }
-            });
+            }, null);
+            new Thread(flood, FLOOD_THREAD).start();
 
             // Jetty's outgoing queue for it is capped, so the server must give up on it. Soon, but
             // only after reading the hundreds of thousands of presses whose echoes the kernel still
@@ -141,7 +146,14 @@ class BadClientsTest {
             // run in sixteen took over a minute beside four other builds on two cores). A passing
             // run ends as soon as the player is gone, so the ceiling costs nothing; it stays inside
             // the 3 minutes JUnit gives a whole test (the parent pom).
-            await().atMost(Duration.ofMinutes(2)).until(() -> server.players().count() == 1);
+            try {
+                await().atMost(Duration.ofMinutes(2)).until(() -> server.players().count() == 1);
+            } catch (ConditionTimeoutException notCutOff) {
+                // Seen once in CI, and not reproduced since (not in 40 runs beside the browser
+                // tests): the failure shows where the server's threads and the flood were.
+                throw new AssertionError("not cut off within two minutes; the threads:"
+                        + Threads.stacks(server.threadNamePrefix(), FLOOD_THREAD), notCutOff);
+            }
             flood.get(60, TimeUnit.SECONDS);
             // Cut off for real: the server closed the socket, and holds none of its frames.
             assertTrue(stalled.readsToTheEnd(Duration.ofSeconds(10)), "the server still holds the connection open");

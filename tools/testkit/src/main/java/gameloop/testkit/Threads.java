@@ -3,6 +3,7 @@ package gameloop.testkit;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -27,6 +28,23 @@ public final class Threads {
                 .filter(name -> name.startsWith(namePrefix))
                 .sorted()
                 .toList();
+    }
+
+    /**
+     * The stack of every live thread whose name starts with one of the prefixes, for the message
+     * of a test that timed out waiting for threads to do something: where each one was.
+     */
+    public static String stacks(String... namePrefixes) {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (Arrays.stream(namePrefixes).anyMatch(thread.getName()::startsWith)) {
+                dump.append('\n').append(thread.getName()).append(" (").append(thread.getState()).append(')');
+                for (StackTraceElement frame : stack) {
+                    dump.append("\n    at ").append(frame);
+                }
+            }
+        });
+        return dump.toString();
     }
 
     /**
