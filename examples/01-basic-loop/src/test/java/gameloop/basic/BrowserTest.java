@@ -307,7 +307,11 @@ class BrowserTest {
             new Actions(page.browser).sendKeys(Keys.HOME).perform();
             await().until(() -> page.number("window.scrollY") == 0);
             new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).perform();
-            await().until(() -> page.number("window.scrollY") > 0);
+            // Once, beside a busy loop, the page did not move here, and nothing said why: a
+            // failure now says where the focus was and what the page sent.
+            await().untilAsserted(() -> assertTrue(page.number("window.scrollY") > 0, () -> "Page Down did not scroll;"
+                    + " the focus is on " + page.browser.executeScript("return document.activeElement.outerHTML.slice(0, 80)")
+                    + ", the frames sent " + page.framesSent() + ", the page's bottom " + page.number(PAGE_BOTTOM)));
             new Actions(page.browser).sendKeys(Keys.PAGE_UP).sendKeys(Keys.ESCAPE).sendKeys(Keys.END).perform();
             await().until(() -> page.framesSent().contains("35"));
             assertEquals(List.of("35"), page.framesSent(), "a page key on the focused button was sent, or Escape did not hand End back");
