@@ -329,6 +329,12 @@ final class Connection implements Transport, ChannelHandler {
         writeQueue.clear();
         key.cancel();
         reactor.closeLoggingErrors(channel);
+        if (producer != null) {
+            // First, as Twisted does: a producer paused by the queue would wait for ever.
+            Producer stopping = producer;
+            producer = null;
+            reactor.runGuarded("stopProducing", stopping::stopProducing);
+        }
         tellProtocol(reason);
         afterLost.accept(reason);
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.Semaphore;
  * and a 21 MB file piped into the client waits for the server instead of filling the queue until
  * the connection is dropped as a slow reader.
  *
- * <p>Once the connection has ended, no permit would ever come back: {@link #connectionEnded()}
+ * <p>Once the connection has ended, no permit would ever come back: {@link #stopProducing()}
  * lets a waiting stdin thread go, and none waits again.
  */
 final class InputPacing implements Producer {
@@ -58,7 +58,8 @@ final class InputPacing implements Producer {
      * On the reactor thread, when the connection has ended, paused or not. A stdin thread that
      * checked {@link #ended} just before this, and waits, gets permits enough for any one line.
      */
-    void connectionEnded() {
+    @Override
+    public void stopProducing() {
         ended = true;
         permits.release(BYTES_AHEAD);
     }

@@ -116,8 +116,6 @@ public final class SpreadClient implements ClientFactory {
     @Override
     public void clientConnectionLost(String reason) {
         log.info("clientConnectionLost: " + reason);
-        // Lost while the input was paused, the stdin thread would wait for room for ever.
-        pacing.connectionEnded();
         reactor.stop();
     }
 
@@ -128,8 +126,8 @@ public final class SpreadClient implements ClientFactory {
      * to go. The thread is a daemon, the one thread here that nobody waits for: a read from
      * System.in cannot be interrupted or woken portably, and the thread holds nothing to close.
      * It waits for nothing else that could last: not for its turn once the connection has ended
-     * ({@link InputPacing#connectionEnded()}), nor for a reactor that has stopped (which refuses
-     * its lines, and it ends).
+     * (the connection tells its producer, {@link InputPacing#stopProducing()}), nor for a reactor
+     * that has stopped (which refuses its lines, and it ends).
      */
     void startReadingInput() {
         protocol.transport().registerProducer(pacing);

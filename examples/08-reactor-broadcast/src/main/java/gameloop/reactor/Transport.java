@@ -33,8 +33,8 @@ public interface Transport {
 
     /**
      * Registers whoever feeds this connection its writes, to be told to pause when the write
-     * queue passes half its limit and to resume once it has drained (Twisted's registerProducer,
-     * for a push producer). One at a time; null unregisters.
+     * queue passes half its limit, to resume once it has drained, and to stop when the connection
+     * ends (Twisted's registerProducer, for a push producer). One at a time; null unregisters.
      */
     void registerProducer(Producer producer);
 

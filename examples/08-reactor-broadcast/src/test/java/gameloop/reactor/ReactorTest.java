@@ -228,12 +228,63 @@ class ReactorTest {
                 @Override
                 public void resumeProducing() {
                 }
+
+                @Override
+                public void stopProducing() {
+                }
             }));
             assertThrows(IllegalStateException.class, transport::loseConnection);
             assertThrows(IllegalStateException.class, () -> transport.abortConnection("from the wrong thread"));
             client.sendLine("still fine");
             assertEquals("echo still fine", client.readLine());
         }
+    }
+
+    /**
+     * A connection's producer hears, once and before the protocol's connectionLost (as in
+     * Twisted), that the connection has ended: one paused by the queue would otherwise wait for
+     * a resume that cannot come.
+     */
+    @Test
+    void aRegisteredProducerIsToldToStopOnceWhenTheConnectionEnds() throws Exception {
+        AtomicInteger stops = new AtomicInteger();
+        CompletableFuture<Integer> stopsWhenLost = new CompletableFuture<>();
+        InetSocketAddress address = listen(peer -> new LineReceiver(100) {
+            @Override
+            protected void connectionMade() {
+                transport().registerProducer(new Producer() {
+                    @Override
+                    public void pauseProducing() {
+                    }
+
+                    @Override
+                    public void resumeProducing() {
+                    }
+
+                    @Override
+                    public void stopProducing() {
+                        stops.incrementAndGet();
+                    }
+                });
+                sendLine("registered");
+            }
+
+            @Override
+            protected void lineReceived(String line) {
+            }
+
+            @Override
+            protected void connectionLost(String reason) {
+                stopsWhenLost.complete(stops.get());
+            }
+        });
+        try (LineSocket client = LineSocket.connect(address.getPort())) {
+            assertEquals("registered", client.readLine());
+        }
+        assertEquals(1, stopsWhenLost.get(10, TimeUnit.SECONDS), "stopProducing before connectionLost, once");
+        reactor.stop();
+        assertTrue(reactor.join(Duration.ofSeconds(10)));
+        assertEquals(1, stops.get(), "told again as the reactor stopped");
     }
 
     @Test
