@@ -424,8 +424,7 @@ class BrowserTest {
             assertEquals(List.of("status"), page.browser.executeScript("return Array.from(document.querySelectorAll("
                     + "'[aria-live], [role=log], [role=status], [role=alert], [role=marquee], [role=timer]'), (e) => e.id)"));
 
-            page.browser.executeCdpCommand("Emulation.setEmulatedMedia",
-                    Map.of("features", List.of(Map.of("name", "forced-colors", "value", "active"))));
+            page.emulateMedia("forced-colors", "active");
             String outline = "getComputedStyle(document.querySelector(\".conn[data-number='%s']\")).outlineStyle";
             assertEquals("solid", page.browser.executeScript("return " + outline.formatted("2")), "the selected card");
             assertEquals("none", page.browser.executeScript("return " + outline.formatted("1")));
@@ -448,8 +447,7 @@ class BrowserTest {
             script.at(2800, () -> player.send("Not a key code: x"));
         });
         try (ChromiumOnThePage page = new ChromiumOnThePage(profile, Duration.ofSeconds(1), scripted)) {
-            page.browser.executeCdpCommand("Emulation.setEmulatedMedia",
-                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+            page.emulateMedia("prefers-color-scheme", scheme);
             page.openTwoConnections();
             await().atMost(Duration.ofSeconds(15)).until(() -> page.lines("li.error").size() == 2);
             page.click(".conn[data-number='1'] .pick");
@@ -1215,6 +1213,12 @@ class BrowserTest {
             browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
                     Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
             await().until(() -> number("window.innerWidth") == width);
+        }
+
+        /** Renders the page as if the media feature {@code feature} had {@code value} ("forced-colors", "active"). */
+        void emulateMedia(String feature, String value) {
+            browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", feature, "value", value))));
         }
 
         /** From now on, every frame the page sends is kept, for {@link #framesSent()}. */

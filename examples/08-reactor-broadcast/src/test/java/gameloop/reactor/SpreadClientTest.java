@@ -176,8 +176,7 @@ class SpreadClientTest extends ServerTestSupport {
             SpreadClient client = SpreadClient.start(options(listener.getLocalPort(), null), file, clientLog);
             try (Socket other = listener.accept()) {
                 awaitTheInputStalled(file);
-                input = Thread.getAllStackTraces().keySet().stream()
-                        .filter(thread -> thread.getName().equals(client.stdinThreadName())).findFirst().orElseThrow();
+                input = stdinThreads(client).get(0);
                 assertTrue(Arrays.stream(input.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("awaitTurn")),
                         () -> "the input is held back elsewhere: " + Arrays.toString(input.getStackTrace()));
             } // closed with bytes unread: the client's connection is lost
@@ -211,6 +210,12 @@ class SpreadClientTest extends ServerTestSupport {
                 + InputLines.MAX_CHARS + " a line may have"), clientLog.messages().toString());
         assertTrue(clientLog.messages().contains("clientConnectionLost: closed by this side"), clientLog.messages().toString());
         assertEquals(List.of(), clientLog.errors());
+    }
+
+    /** The live threads with the name of {@code client}'s stdin thread (one, unless a bug made more). */
+    private static List<Thread> stdinThreads(SpreadClient client) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals(client.stdinThreadName())).toList();
     }
 
     /** A listener whose connections take little before their sender must wait: 4 KiB of receive buffer. */
@@ -359,8 +364,7 @@ class SpreadClientTest extends ServerTestSupport {
         clientLog.awaitMessageStartingWith("connectionMade");
 
         assertFalse(client.awaitEnd(Duration.ofMillis(200)), "connected, yet awaitEnd says the client ended");
-        List<Thread> readers = Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().equals(client.stdinThreadName())).toList();
+        List<Thread> readers = stdinThreads(client);
         assertFalse(readers.isEmpty(), "no keyboard thread found");
         assertTrue(readers.stream().allMatch(Thread::isDaemon), "a keyboard thread that is no daemon");
 

@@ -22,8 +22,9 @@ public final class Chromium {
     /**
      * Selenium warns, at every start, that it has no DevTools (CDP) bindings for this Chromium's
      * version. The tests never use those bindings (the few CDP commands they send go through the
-     * driver, with {@code executeCdpCommand}), so the warning is noise in the build output. Held in a field: java.util.logging keeps loggers weakly, and a collected logger
-     * would forget its level.
+     * driver, with {@code executeCdpCommand}), so the warning is noise in the build output. Held
+     * in a field: java.util.logging keeps loggers weakly, and a collected logger would forget its
+     * level.
      */
     private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
