@@ -220,19 +220,7 @@ class ReactorTest {
             assertThrows(IllegalStateException.class, () -> transport.write(new byte[] {'x'}));
             assertThrows(IllegalStateException.class, transport::isOpen);
             assertThrows(IllegalStateException.class, () -> transport.continueNextTurn(() -> { }));
-            assertThrows(IllegalStateException.class, () -> transport.registerProducer(new Producer() {
-                @Override
-                public void pauseProducing() {
-                }
-
-                @Override
-                public void resumeProducing() {
-                }
-
-                @Override
-                public void stopProducing() {
-                }
-            }));
+            assertThrows(IllegalStateException.class, () -> transport.registerProducer(producerStoppedBy(() -> { })));
             assertThrows(IllegalStateException.class, transport::loseConnection);
             assertThrows(IllegalStateException.class, () -> transport.abortConnection("from the wrong thread"));
             client.sendLine("still fine");
@@ -252,20 +240,7 @@ class ReactorTest {
         InetSocketAddress address = listen(peer -> new LineReceiver(100) {
             @Override
             protected void connectionMade() {
-                transport().registerProducer(new Producer() {
-                    @Override
-                    public void pauseProducing() {
-                    }
-
-                    @Override
-                    public void resumeProducing() {
-                    }
-
-                    @Override
-                    public void stopProducing() {
-                        stops.incrementAndGet();
-                    }
-                });
+                transport().registerProducer(producerStoppedBy(stops::incrementAndGet));
                 sendLine("registered");
             }
 
@@ -631,6 +606,24 @@ class ReactorTest {
                 "task from callFromThread failed during shutdown: java.lang.IllegalStateException: a task that fails in the shutdown",
                 "task from callFromThread failed during shutdown: java.lang.AssertionError: a task that fails in the shutdown with an Error"),
                 log.errors());
+    }
+
+    /** A producer that ignores pause and resume, and runs {@code onStop} when told to stop. */
+    private static Producer producerStoppedBy(Runnable onStop) {
+        return new Producer() {
+            @Override
+            public void pauseProducing() {
+            }
+
+            @Override
+            public void resumeProducing() {
+            }
+
+            @Override
+            public void stopProducing() {
+                onStop.run();
+            }
+        };
     }
 
     private InetSocketAddress listen(ServerFactory factory) throws IOException {
