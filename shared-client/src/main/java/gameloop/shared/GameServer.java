@@ -42,13 +42,37 @@ public final class GameServer implements AutoCloseable {
      * limit, on our heap). It counts frames, whatever their size: generous for a client that is
      * merely slow for a moment; small enough that a client that never reads costs our heap 256
      * queued messages (tens of kilobytes of ticks, with Jetty's per-frame objects) before it is
-     * cut off. Jetty queues only once the socket's kernel buffers are full, though, and Linux lets
-     * a send buffer grow up to 4 MiB ({@code tcp_wmem}). A client that never reads was cut off
-     * after some 140,000 ticks (140 s at a 1 ms tick, with 3.9 MB waiting in the kernel): hours
-     * at a 100 ms tick, days at the examples' 1 or 2 s, holding up to that much kernel memory
-     * meanwhile (bounded per connection).
+     * cut off. Jetty queues only once the socket's kernel send buffer is full: see
+     * {@link #SEND_BUFFER_BYTES}.
      */
     public static final int MAX_QUEUED_FRAMES = 256;
+    /**
+     * The kernel's send buffer for each connection, asked for at accept. Left to itself, Linux
+     * grows a send buffer up to 4 MiB ({@code tcp_wmem}), and only once it is full does Jetty
+     * queue anything: a client that never read was cut off after some 140,000 ticks (140 s at a
+     * 1 ms tick, with 3.9 MB held in the kernel), which is hours at a 100 ms tick and days at the
+     * examples' 1 or 2 s. With this buffer it is cut off after some 4,700 ticks (measured: 94 s
+     * at a 20 ms tick; so 8 minutes at 100 ms, under 3 hours at 2 s), holding about a tenth of a
+     * megabyte of kernel memory meanwhile, not megabytes. (Linux doubles the value asked for,
+     * for its own bookkeeping.)
+     *
+     * <p>Why not smaller: the buffer is also the room a client that reads has for a burst of
+     * answers. A tick or an echo is some 25 bytes and the page 31 KB, so a client that reads at a
+     * game's pace never comes near it; but a script that sends thousands of key presses at once
+     * and reads their answers on one thread falls behind the selector thread writing them. At
+     * 16 KiB such a client was cut off where, with the buffer left to grow, it was not
+     * ({@code SelectorReadsTest}'s flooder, two runs in three); at 64 KiB it is cut off about as
+     * often as with the buffer left to grow (chapter 01 measures it).
+     *
+     * <p>It also keeps the cut-off from depending on TCP. A client that floods key presses and
+     * never reads its echoes was twice seen, on Linux 6.18 under load, to stall for good after
+     * some 16,000 presses: its flood waited for the server's TCP to take more, and its kernel
+     * dropped as "beyond the window" (its own receive window, shut since it never reads) every
+     * segment the server sent, the acknowledgements that would have let the flood go on among
+     * them. The server read nothing more, so it queued nothing, and only ticks could still fill
+     * the buffer: in hours at 4 MiB and a 20 ms tick, in some 90 s at this size.
+     */
+    public static final int SEND_BUFFER_BYTES = 64 * 1024;
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */
     static final int ACCEPT_QUEUE = 1024;
     /**
@@ -113,6 +137,8 @@ public final class GameServer implements AutoCloseable {
         // when many players connect at once (seen with thousands), and a dropped handshake is
         // retried only after 1 s, then 2, 4 and so on.
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        // So that a client that never reads reaches MAX_QUEUED_FRAMES within hours, not days (its javadoc).
+        connector.setAcceptedSendBufferSize(SEND_BUFFER_BYTES);
         // While Jetty stops, a connection with nothing to do (a page's kept-alive connection, a
         // request half sent) is closed after this long idle, not after the usual 30 s: otherwise
         // every such connection would hold the stop for all of JETTY_STOP_GRACE.

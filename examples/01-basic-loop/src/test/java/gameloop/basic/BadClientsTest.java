@@ -123,10 +123,14 @@ class BadClientsTest {
 
     @Test
     void aClientThatNeverReadsIsCutOffAndNobodyElseMissesATick() throws Exception {
+        server.close(); // a faster loop: see below
+        server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(5)),
+                FixedRateGameLoop::new);
         TestClient watcher = clients.connect(server.webSocketUri());
         // A tiny receive window, and a flood of key presses whose echoes it never reads. A million
-        // echoes are 22 MB: far more than the kernel can hold for it (up to 4 MB of send buffer
-        // here), so they must pile up in the server. 200,000 were once absorbed almost whole.
+        // echoes are 22 MB, far more than the kernel holds for it: they must pile up in the server.
+        // (Should TCP stall the flood itself, as GameServer.SEND_BUFFER_BYTES tells, the ticks
+        // still fill the buffers: some 4,700 of them, 25 s at this test's 5 ms.)
         try (RawWebSocket stalled = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
             assertEquals(101, stalled.status());
             await().until(() -> server.players().count() == 2);
@@ -140,17 +144,15 @@ class BadClientsTest {
             }, null);
             new Thread(flood, FLOOD_THREAD).start();
 
-            // Jetty's outgoing queue for it is capped, so the server must give up on it. Soon, but
-            // only after reading the hundreds of thousands of presses whose echoes the kernel still
-            // took: seconds on an idle machine, more when the tests share it with other work (one
-            // run in sixteen took over a minute beside four other builds on two cores). A passing
-            // run ends as soon as the player is gone, so the ceiling costs nothing; it stays inside
-            // the 3 minutes JUnit gives a whole test (the parent pom).
+            // Jetty's outgoing queue for it is capped, so the server must give up on it: within a
+            // second on an idle machine, a few beside other work. A passing run ends as soon as the player is gone, so the
+            // ceiling costs nothing; it stays inside the 3 minutes JUnit gives a whole test (the
+            // parent pom).
             try {
                 await().atMost(Duration.ofMinutes(2)).until(() -> server.players().count() == 1);
             } catch (ConditionTimeoutException notCutOff) {
-                // Seen once in CI, and not reproduced since (not in 40 runs beside the browser
-                // tests): the failure shows where the server's threads and the flood were.
+                // Seen once in CI, before the send buffer was bounded (a TCP stall, with a 4 MiB
+                // buffer ticks could not fill): the failure shows where the threads and the flood were.
                 throw new AssertionError("not cut off within two minutes; the threads:"
                         + Threads.stacks(server.threadNamePrefix(), FLOOD_THREAD), notCutOff);
             }
@@ -162,6 +164,26 @@ class BadClientsTest {
                     + " frames are already queued for it.*Disconnecting it.*");
         }
         assertNotDisturbed(watcher);
+    }
+
+    /**
+     * Ticks alone, with no key press, fill the client's small receive window, then the server's
+     * send buffer, then the queue: at a tick a millisecond that takes about five seconds, where a
+     * send buffer left to grow to 4 MiB took some 140 s ({@link GameServer#SEND_BUFFER_BYTES}).
+     */
+    @Test
+    void aClientThatNeverReadsIsCutOffByTicksAloneWithinSeconds() throws Exception {
+        server.close(); // this test wants a faster loop, so the ticks pile up quickly
+        server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(1)),
+                FixedRateGameLoop::new);
+        try (RawWebSocket stalled = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            assertEquals(101, stalled.status());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> ServerLog.of(server).stream().anyMatch(line -> line.matches(
+                    "(?s)Player \\d+ \\(.*\\) is not keeping up: " + GameServer.MAX_QUEUED_FRAMES + " frames .*")));
+            assertTrue(stalled.readsToTheEnd(Duration.ofSeconds(10)), "the server still holds the connection open");
+            assertEquals(0, server.players().count());
+        }
     }
 
     @Test
