@@ -82,13 +82,18 @@ class LoadGeneratorTest {
         assertEquals(TICK.toMillis(), r.run().nominalTickMs());
         assertTrue(r.run().numbered());
 
-        double expected = r.ticks().expectedPerClient(); // the measured window over the nominal tick
-        double tolerance = Math.max(3, expected * 0.15); // a busy 2-core machine may delay a tick or two
-        assertTrue(r.ticks().perClient().min() >= expected - tolerance, () -> "too few ticks: " + r.ticks());
-        assertTrue(r.ticks().perClient().max() <= expected + tolerance, () -> "too many ticks: " + r.ticks());
+        // Every client counted the same ticks, each number once and none skipped, and every one
+        // of them reached all 20. How many fall in the window is the clock's business, not the
+        // tool's: a pause of the whole machine near the window's end (a collection, a busy host)
+        // moves the ticks due meanwhile out of it, so their number is only bounded loosely.
+        long windowTicks = r.ticks().fanOut().count();
+        assertEquals(windowTicks, r.ticks().perClient().min(), () -> "a client counted fewer: " + r.ticks());
+        assertEquals(windowTicks, r.ticks().perClient().max(), () -> "a client counted more: " + r.ticks());
+        assertEquals(0, r.ticks().notReachingEveryone(), () -> "ticks that missed a client: " + r.ticks());
         assertEquals(0, r.ticks().missed(), "a fixed-rate loop skips no number");
         assertEquals(0, r.ticks().outOfOrder());
-        assertTrue(Math.abs(r.ticks().fanOut().count() - expected) <= tolerance, () -> "fan-out ticks: " + r.ticks());
+        assertTrue(windowTicks >= r.ticks().expectedPerClient() / 3, () -> "too few ticks to prove anything: " + r.ticks());
+        assertTrue(windowTicks <= game.tickNumber(), () -> "more ticks than the server sent (" + game.tickNumber() + "): " + r.ticks());
 
         long expectedPresses = 20 * 1500 / 100;
         assertTrue(r.echo().pressed() >= expectedPresses * 0.8, () -> "too few presses: " + r.echo());
