@@ -308,10 +308,14 @@ class BrowserTest {
             await().until(() -> page.number("window.scrollY") == 0);
             new Actions(page.browser).sendKeys(Keys.PAGE_DOWN).perform();
             // Once, beside a busy loop, the page did not move here, and nothing said why: a
-            // failure now says where the focus was and what the page sent.
+            // failure now says where the focus was, what the page sent, and how much room the
+            // sticky buttons' scroll padding left Page Down.
             await().untilAsserted(() -> assertTrue(page.number("window.scrollY") > 0, () -> "Page Down did not scroll;"
                     + " the focus is on " + page.browser.executeScript("return document.activeElement.outerHTML.slice(0, 80)")
-                    + ", the frames sent " + page.framesSent() + ", the page's bottom " + page.number(PAGE_BOTTOM)));
+                    + ", the frames sent " + page.framesSent() + ", the page's bottom " + page.number(PAGE_BOTTOM)
+                    + ", " + page.browser.executeScript("return innerHeight + ' px of window, a scroll padding of '"
+                            + " + getComputedStyle(document.documentElement).scrollPaddingTop + ', buttons '"
+                            + " + document.querySelector('.controls').offsetHeight + ' px tall'")));
             new Actions(page.browser).sendKeys(Keys.PAGE_UP).sendKeys(Keys.ESCAPE).sendKeys(Keys.END).perform();
             await().until(() -> page.framesSent().contains("35"));
             assertEquals(List.of("35"), page.framesSent(), "a page key on the focused button was sent, or Escape did not hand End back");
