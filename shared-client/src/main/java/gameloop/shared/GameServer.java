@@ -48,13 +48,14 @@ public final class GameServer implements AutoCloseable {
     public static final int MAX_QUEUED_FRAMES = 256;
     /**
      * The kernel's send buffer for each connection, asked for at accept. Left to itself, Linux
-     * grows a send buffer up to 4 MiB ({@code tcp_wmem}), and only once it is full does Jetty
-     * queue anything: a client that never read was cut off after some 140,000 ticks (140 s at a
-     * 1 ms tick, with 3.9 MB held in the kernel), which is hours at a 100 ms tick and days at the
-     * examples' 1 or 2 s. With this buffer it is cut off after some 4,700 ticks (measured: 94 s
-     * at a 20 ms tick; so 8 minutes at 100 ms, under 3 hours at 2 s), holding about a tenth of a
-     * megabyte of kernel memory meanwhile, not megabytes. (Linux doubles the value asked for,
-     * for its own bookkeeping.)
+     * grows a send buffer with the connection's congestion window, up to 4 MiB ({@code tcp_wmem}):
+     * on loopback it gets there at once, over a network it starts near 100 KB. Only once it is
+     * full does Jetty queue anything for a client that never reads: on loopback one was cut off
+     * after some 140,000 ticks (140 s at a 1 ms tick, with 3.9 MB held in the kernel), which is
+     * hours at a 100 ms tick and days at the examples' 1 or 2 s. With this buffer it is cut off
+     * after some 4,700 ticks (measured: 94 s at a 20 ms tick; so 8 minutes at 100 ms, under 3
+     * hours at 2 s), with at most 128 KiB of kernel memory held meanwhile, not megabytes (Linux
+     * doubles the value asked for, for its own bookkeeping).
      *
      * <p>Why not smaller: the buffer is also the room a client that reads has for a burst of
      * answers. A tick or an echo is some 25 bytes and the page 31 KB, so a client that reads at a
@@ -65,12 +66,13 @@ public final class GameServer implements AutoCloseable {
      * often as with the buffer left to grow (chapter 01 measures it).
      *
      * <p>It also keeps the cut-off from depending on TCP. A client that floods key presses and
-     * never reads its echoes was twice seen, on Linux 6.18 under load, to stall for good after
-     * some 16,000 presses: its flood waited for the server's TCP to take more, and its kernel
-     * dropped as "beyond the window" (its own receive window, shut since it never reads) every
-     * segment the server sent, the acknowledgements that would have let the flood go on among
-     * them. The server read nothing more, so it queued nothing, and only ticks could still fill
-     * the buffer: in hours at 4 MiB and a 20 ms tick, in some 90 s at this size.
+     * never reads its echoes was seen, on Linux 6.18 under load (once in a test run, twice more
+     * in a probe of it), to stall for good after some 16,000 presses: its flood waited for the
+     * server's TCP to take more, and its kernel dropped as "beyond the window" (its own receive
+     * window, shut since it never reads) every segment the server sent, the acknowledgements
+     * that would have let the flood go on among them. The server read nothing more, so it queued
+     * nothing, and only ticks could still fill the buffer: in some 45 minutes at 4 MiB and a
+     * 20 ms tick, far past the test's two minutes; in some 90 s at this size.
      */
     public static final int SEND_BUFFER_BYTES = 64 * 1024;
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */

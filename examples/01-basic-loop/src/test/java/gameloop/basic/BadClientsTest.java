@@ -130,7 +130,7 @@ class BadClientsTest {
         // A tiny receive window, and a flood of key presses whose echoes it never reads. A million
         // echoes are 22 MB, far more than the kernel holds for it: they must pile up in the server.
         // (Should TCP stall the flood itself, as GameServer.SEND_BUFFER_BYTES tells, the ticks
-        // still fill the buffers: some 4,700 of them, 25 s at this test's 5 ms.)
+        // still fill the buffers: some 4,700 of them, 24 s at this test's 5 ms.)
         try (RawWebSocket stalled = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
             assertEquals(101, stalled.status());
             await().until(() -> server.players().count() == 2);
@@ -145,14 +145,15 @@ class BadClientsTest {
             new Thread(flood, FLOOD_THREAD).start();
 
             // Jetty's outgoing queue for it is capped, so the server must give up on it: within a
-            // second on an idle machine, a few beside other work. A passing run ends as soon as the player is gone, so the
-            // ceiling costs nothing; it stays inside the 3 minutes JUnit gives a whole test (the
-            // parent pom).
+            // second on an idle machine, a few beside other work. A passing run ends as soon as
+            // the player is gone, so the ceiling costs nothing; it stays inside the 3 minutes
+            // JUnit gives a whole test (the parent pom).
             try {
                 await().atMost(Duration.ofMinutes(2)).until(() -> server.players().count() == 1);
             } catch (ConditionTimeoutException notCutOff) {
                 // Seen once in CI, before the send buffer was bounded (a TCP stall, with a 4 MiB
-                // buffer ticks could not fill): the failure shows where the threads and the flood were.
+                // buffer ticks could not fill within two minutes): the failure shows where the
+                // threads and the flood were.
                 throw new AssertionError("not cut off within two minutes; the threads:"
                         + Threads.stacks(server.threadNamePrefix(), FLOOD_THREAD), notCutOff);
             }

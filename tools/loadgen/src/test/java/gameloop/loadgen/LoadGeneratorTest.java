@@ -72,6 +72,7 @@ class LoadGeneratorTest {
     void countsEveryTickAndEchoesEveryKey(Transport.Kind client) throws Exception {
         startServer(TICK, true);
         LoadGenerator generator = new LoadGenerator(options(20, Duration.ofMillis(1500), Duration.ofMillis(100), client), QUIET);
+        long ticksBefore = game.tickNumber();
 
         Results r = generator.run();
 
@@ -82,18 +83,22 @@ class LoadGeneratorTest {
         assertEquals(TICK.toMillis(), r.run().nominalTickMs());
         assertTrue(r.run().numbered());
 
-        // Every client counted the same ticks, each number once and none skipped, and every one
-        // of them reached all 20. How many fall in the window is the clock's business, not the
-        // tool's: a pause of the whole machine near the window's end (a collection, a busy host)
-        // moves the ticks due meanwhile out of it, so their number is only bounded loosely.
+        // Every client counted the window's ticks, each number once and none skipped, and every
+        // one of them reached all 20 clients owed it (the last to be listed may rightly not be
+        // owed the first tick or two: LoadClient.wasOwed). How many fall in the window is the
+        // clock's business, not the tool's: a pause of the whole machine near the window's end (a
+        // collection, a busy host) moves the ticks due meanwhile out of it, so their number is only
+        // bounded loosely here, by what the server sent during the run; the window's length is
+        // linesUpTicksThatCarryNoNumberByArrivalTime's to check.
         long windowTicks = r.ticks().fanOut().count();
-        assertEquals(windowTicks, r.ticks().perClient().min(), () -> "a client counted fewer: " + r.ticks());
-        assertEquals(windowTicks, r.ticks().perClient().max(), () -> "a client counted more: " + r.ticks());
+        long sentMeanwhile = game.tickNumber() - ticksBefore;
+        assertTrue(r.ticks().perClient().min() >= windowTicks - 2, () -> "a client counted fewer: " + r.ticks());
+        assertTrue(r.ticks().perClient().max() <= windowTicks, () -> "a client counted more: " + r.ticks());
         assertEquals(0, r.ticks().notReachingEveryone(), () -> "ticks that missed a client: " + r.ticks());
         assertEquals(0, r.ticks().missed(), "a fixed-rate loop skips no number");
         assertEquals(0, r.ticks().outOfOrder());
         assertTrue(windowTicks >= r.ticks().expectedPerClient() / 3, () -> "too few ticks to prove anything: " + r.ticks());
-        assertTrue(windowTicks <= game.tickNumber(), () -> "more ticks than the server sent (" + game.tickNumber() + "): " + r.ticks());
+        assertTrue(windowTicks <= sentMeanwhile, () -> "more than the " + sentMeanwhile + " ticks sent: " + r.ticks());
 
         long expectedPresses = 20 * 1500 / 100;
         assertTrue(r.echo().pressed() >= expectedPresses * 0.8, () -> "too few presses: " + r.echo());
@@ -290,8 +295,10 @@ class LoadGeneratorTest {
 
         assertFalse(r.run().numbered());
         assertTrue(Report.table(r).contains("carry no number"), Report.table(r));
+        // The window's length, against the clock: within a quarter (five ticks), room for a pause
+        // of the machine of a quarter of a second, and none for a window a third too short.
         double expected = r.ticks().expectedPerClient();
-        double tolerance = Math.max(3, expected * 0.15);
+        double tolerance = Math.max(5, expected * 0.25);
         assertTrue(Math.abs(r.ticks().perClient().mean() - expected) <= tolerance, () -> "ticks: " + r.ticks());
         assertTrue(Math.abs(r.ticks().fanOut().count() - expected) <= tolerance, () -> "rounds: " + r.ticks());
         assertTrue(r.ticks().fanOut().p50() < tick.toMillis() / 2.0, () -> "fan-out: " + r.ticks().fanOut());

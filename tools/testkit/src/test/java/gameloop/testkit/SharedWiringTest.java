@@ -71,7 +71,7 @@ class SharedWiringTest {
                     clogged.countDown();
                 } else if (keyCode == CLOG_AND_QUEUE) {
                     // 6 MB as 100 frames, as ticks pile up for a client that stopped reading: more
-                    // than the sockets hold (a send buffer grows to 4 MiB), so once they are full
+                    // than the sockets hold (GameServer.SEND_BUFFER_BYTES), so once they are full
                     // the frames not yet written wait in Jetty's queue. (One 16 MiB message would
                     // not: Jetty sends a large message a part at a time.)
                     for (int i = 0; i < 100; i++) {
