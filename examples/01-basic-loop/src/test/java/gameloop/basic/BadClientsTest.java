@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 class BadClientsTest {
 
     private static final String FLOOD_THREAD = "bad-clients-test-flood";
+    /** What the server logs as it cuts off a client that does not read. */
+    private static final String NOT_KEEPING_UP = "Player \\d+ \\(.*\\) is not keeping up: " + GameServer.MAX_QUEUED_FRAMES
+            + " frames are already queued for it.*Disconnecting it.*";
 
     private GameServer server;
     private TestClients clients;
@@ -38,8 +41,12 @@ class BadClientsTest {
     void start() throws Exception {
         clients = new TestClients();
         ServerLog.capture();
-        server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(20)),
-                FixedRateGameLoop::new);
+        server = tickingEvery(Duration.ofMillis(20));
+    }
+
+    /** Example 01's server, started with a loop that ticks every {@code period}. */
+    private static GameServer tickingEvery(Duration period) throws Exception {
+        return GameServer.start(ServerSettings.forTest("01-basic-loop", period), FixedRateGameLoop::new);
     }
 
     @AfterEach
@@ -124,8 +131,7 @@ class BadClientsTest {
     @Test
     void aClientThatNeverReadsIsCutOffAndNobodyElseMissesATick() throws Exception {
         server.close(); // a faster loop: see below
-        server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(5)),
-                FixedRateGameLoop::new);
+        server = tickingEvery(Duration.ofMillis(5));
         TestClient watcher = clients.connect(server.webSocketUri());
         // A tiny receive window, and a flood of key presses whose echoes it never reads. A million
         // echoes are 22 MB, far more than the kernel holds for it: they must pile up in the server.
@@ -161,8 +167,7 @@ class BadClientsTest {
             // Cut off for real: the server closed the socket, and holds none of its frames.
             assertTrue(stalled.readsToTheEnd(Duration.ofSeconds(10)), "the server still holds the connection open");
             // And said which client, and why, where the person running the server will look.
-            ServerLog.awaitLine(server, "Player \\d+ \\(.*\\) is not keeping up: " + GameServer.MAX_QUEUED_FRAMES
-                    + " frames are already queued for it.*Disconnecting it.*");
+            ServerLog.awaitLine(server, NOT_KEEPING_UP);
         }
         assertNotDisturbed(watcher);
     }
@@ -175,13 +180,11 @@ class BadClientsTest {
     @Test
     void aClientThatNeverReadsIsCutOffByTicksAloneWithinSeconds() throws Exception {
         server.close(); // this test wants a faster loop, so the ticks pile up quickly
-        server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(1)),
-                FixedRateGameLoop::new);
+        server = tickingEvery(Duration.ofMillis(1));
         try (RawWebSocket stalled = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
             assertEquals(101, stalled.status());
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> ServerLog.of(server).stream().anyMatch(line -> line.matches(
-                    "(?s)Player \\d+ \\(.*\\) is not keeping up: " + GameServer.MAX_QUEUED_FRAMES + " frames .*")));
+            ServerLog.awaitLine(server, NOT_KEEPING_UP, Duration.ofSeconds(30));
             assertTrue(stalled.readsToTheEnd(Duration.ofSeconds(10)), "the server still holds the connection open");
             assertEquals(0, server.players().count());
         }
@@ -190,8 +193,7 @@ class BadClientsTest {
     @Test
     void fiveHundredAbruptDropsDoNotStopTheLoopForAnyoneElse() throws Exception {
         server.close(); // this test wants a faster loop, so every drop races a send
-        server = GameServer.start(ServerSettings.forTest("01-basic-loop", Duration.ofMillis(5)),
-                FixedRateGameLoop::new);
+        server = tickingEvery(Duration.ofMillis(5));
         TestClient watcher = clients.connect(server.webSocketUri());
 
         for (int i = 0; i < 500; i++) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import gameloop.shared.GameServer;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -13,6 +14,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionFactory;
 import org.eclipse.jetty.logging.JettyLogger;
 import org.eclipse.jetty.logging.StdErrAppender;
 import org.slf4j.Logger;
@@ -171,11 +173,24 @@ public final class ServerLog {
 
     /** Waits until {@code server}'s threads have logged a message matching {@code regex} in full. */
     public static String awaitLine(GameServer server, String regex) {
+        return awaitLine(server, regex, await(lineOf(server, regex)));
+    }
+
+    /** {@link #awaitLine(GameServer, String)}, waiting up to {@code atMost}. */
+    public static String awaitLine(GameServer server, String regex, Duration atMost) {
+        return awaitLine(server, regex, await(lineOf(server, regex)).atMost(atMost));
+    }
+
+    private static String lineOf(GameServer server, String regex) {
+        return "a log line of " + server.threadNamePrefix() + "* matching " + regex;
+    }
+
+    private static String awaitLine(GameServer server, String regex, ConditionFactory waiting) {
         if (!capturing) {
             throw new IllegalStateException("ServerLog.capture() was not called before the server started");
         }
         Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
-        return await("a log line of " + server.threadNamePrefix() + "* matching " + regex).until(
+        return waiting.until(
                 () -> of(server).stream().filter(m -> pattern.matcher(m).matches()).findFirst().orElse(null),
                 line -> line != null);
     }
