@@ -47,32 +47,21 @@ public final class GameServer implements AutoCloseable {
      */
     public static final int MAX_QUEUED_FRAMES = 256;
     /**
-     * The kernel's send buffer for each connection, asked for at accept. Left to itself, Linux
-     * grows a send buffer with the connection's congestion window, up to 4 MiB ({@code tcp_wmem}):
-     * on loopback it gets there at once, over a network it starts near 100 KB. Only once it is
-     * full does Jetty queue anything for a client that never reads: on loopback one was cut off
-     * after some 140,000 ticks (140 s at a 1 ms tick, with 3.9 MB held in the kernel), which is
-     * hours at a 100 ms tick and days at the examples' 1 or 2 s. With this buffer it is cut off
-     * after some 4,700 ticks (measured: 94 s at a 20 ms tick; so 8 minutes at 100 ms, under 3
-     * hours at 2 s), with at most 128 KiB of kernel memory held meanwhile, not megabytes (Linux
-     * doubles the value asked for, for its own bookkeeping).
-     *
-     * <p>Why not smaller: the buffer is also the room a client that reads has for a burst of
-     * answers. A tick or an echo is some 25 bytes and the page 31 KB, so a client that reads at a
-     * game's pace never comes near it; but a script that sends thousands of key presses at once
-     * and reads their answers on one thread falls behind the selector thread writing them. At
-     * 16 KiB such a client was cut off where, with the buffer left to grow, it was not
-     * ({@code SelectorReadsTest}'s flooder, two runs in three); at 64 KiB it is cut off about as
-     * often as with the buffer left to grow (chapter 01 measures it).
+     * The kernel's send buffer for each connection, asked for at accept. Jetty queues a frame,
+     * and so counts it towards {@link #MAX_QUEUED_FRAMES}, only once this buffer is full, and
+     * left to itself Linux grows it up to 4 MiB: a client that never read was then cut off only
+     * after some 140,000 ticks, days at the examples' 1 or 2 s. At this size it is cut off after
+     * some 4,700, with at most 128 KiB of kernel memory held (Linux doubles the value asked for).
+     * Not smaller: it is also the room a client that reads has for a burst of answers (at 16 KiB
+     * {@code SelectorReadsTest}'s flooder was cut off two runs in three). The figures are in the
+     * shared README's limits table and in chapter 01.
      *
      * <p>It also keeps the cut-off from depending on TCP. A client that floods key presses and
-     * never reads its echoes was seen, on Linux 6.18 under load (once in a test run, twice more
-     * in a probe of it), to stall for good after some 16,000 presses: its flood waited for the
-     * server's TCP to take more, and its kernel dropped as "beyond the window" (its own receive
-     * window, shut since it never reads) every segment the server sent, the acknowledgements
-     * that would have let the flood go on among them. The server read nothing more, so it queued
-     * nothing, and only ticks could still fill the buffer: in some 45 minutes at 4 MiB and a
-     * 20 ms tick, far past the test's two minutes; in some 90 s at this size.
+     * never reads its echoes was seen (Linux 6.18, under load) to stall for good: its kernel,
+     * whose receive window was shut, dropped as "beyond the window" every segment the server
+     * sent, the acknowledgements that would have let the flood go on among them. The server read
+     * nothing more, so it queued nothing, and only ticks could still fill the buffer: in some
+     * 90 s at this size and a 20 ms tick, in some 45 minutes at 4 MiB.
      */
     public static final int SEND_BUFFER_BYTES = 64 * 1024;
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */
@@ -116,23 +105,40 @@ public final class GameServer implements AutoCloseable {
     private GameServer(ServerSettings settings, Game.Factory factory) {
         threadNamePrefix = "gs" + INSTANCES.incrementAndGet() + "-";
         jettyThreadNames = threadNamePrefix + "jetty";
-        QueuedThreadPool pool = new QueuedThreadPool();
-        pool.setName(jettyThreadNames);
-        // A burst (thousands of idle connections timing out together, say) can grow the pool to its
-        // 200 threads. Jetty then retires one idle thread a minute by default: hours to shrink back.
-        // Here they may all go at once, within two minutes of going idle (measured: after a burst
-        // of 150 connections, 10 of 145 extra threads had gone a minute later, all of them a
-        // minute after that).
-        pool.setMaxEvictCount(pool.getMaxThreads());
         // Jetty's timer thread gets the prefix too, so "no thread left" can be checked by name.
-        server = new Server(pool, new ScheduledExecutorScheduler(jettyThreadNames + "-scheduler", false), null);
+        server = new Server(threadPool(jettyThreadNames),
+                new ScheduledExecutorScheduler(jettyThreadNames + "-scheduler", false), null);
         // Jetty's own stop first stops accepting, then lets its connections finish (up to this
         // long) before it closes what is left. Without it (the default, 0) a player arriving at
         // that moment is turned away with our 1001, but the connection is closed before the
         // frame is written (chapter 01, "Stopping").
         server.setStopTimeout(JETTY_STOP_GRACE.toMillis());
+        connector = connector(server, settings);
+        server.addConnector(connector);
+
+        players = new Players();
+        gameContext = new GameContext(players, settings.tickPeriod(), threadNamePrefix);
+        game = factory.create(gameContext);
+        players.attach(game);
+
+        server.setHandler(Routes.of(server, settings, players, game));
+    }
+
+    /** Jetty's pool of threads, named, and quick to shrink back after a burst. */
+    private static QueuedThreadPool threadPool(String name) {
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName(name);
+        // A burst (thousands of idle connections timing out together, say) can grow the pool to its
+        // 200 threads. Jetty then retires one idle thread a minute by default: hours to shrink back.
+        // Here they may all go at once, within two minutes of going idle (the shared README, Limits).
+        pool.setMaxEvictCount(pool.getMaxThreads());
+        return pool;
+    }
+
+    /** Where players connect, with the limits the shared README's table lists. */
+    private static ServerConnector connector(Server server, ServerSettings settings) {
         // Jetty's connector, but key presses are read and answered on the selector's thread (its javadoc says why).
-        connector = new SelectorReadsConnector(server);
+        ServerConnector connector = new SelectorReadsConnector(server);
         // A learner's server tells no one which Jetty it runs (a version invites version-specific attacks).
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
         // Connections not yet accepted wait in the kernel's queue; Java's default of 50 can overflow
@@ -147,14 +153,7 @@ public final class GameServer implements AutoCloseable {
         connector.setShutdownIdleTimeout(STOP_IDLE_TIMEOUT.toMillis());
         connector.setHost(settings.host());
         connector.setPort(settings.port());
-        server.addConnector(connector);
-
-        players = new Players();
-        gameContext = new GameContext(players, settings.tickPeriod(), threadNamePrefix);
-        game = factory.create(gameContext);
-        players.attach(game);
-
-        server.setHandler(Routes.of(server, settings, players, game));
+        return connector;
     }
 
     /**
@@ -311,37 +310,16 @@ public final class GameServer implements AutoCloseable {
      *       Jetty's, or for good on a selector thread);</li>
      *   <li>on the stopping thread, a second close() returns at once.</li>
      * </ul>
-     * Code there must not take the server for stopped when close() returns. The comments inside
+     * Code there must not take the server for stopped when close() returns. The methods it calls
      * say why each case happens.
      */
     @Override
     public void close() {
         boolean first = closing.compareAndSet(false, true);
-        if (gameContext.isGameThread() || onJettysThread()) {
-            // The stop waits for this very thread. A thread GameContext.threads made (a tick that
-            // ends the game, say): stopping the game waits for it, 5 s for nothing, an error in
-            // the log, and the tick running on after close() returned. One of Jetty's threads (a
-            // game that ends the server when its last player leaves, or on a key): stopping Jetty
-            // waits for each selector to close its connections on the selector's own thread, the
-            // one a key press or a player's close is read on (SelectorReadsConnector), so a stop
-            // run there would wait for itself for good, and one run on a pool thread would wait
-            // until Jetty gives up on that thread, 5 s later. The stop also makes players leave,
-            // and a game that then closes the server from its playerLeft does so on Jetty's
-            // threads too. So the stop runs on a thread of its own (one only: a later call here
-            // finds the stop under way, and just returns), and this thread goes back to its work.
-            // The stop interrupts a game thread, so an awaitClosed() there ends early: a game
-            // thread should simply return. (A thread from an executor the game made itself is not
-            // recognised, and its close() waits out the game's stop timeout.)
+        if (stopWouldWaitForThisThread()) {
             if (first) {
-                try {
-                    stoppingThread(this::stop, threadNamePrefix + "closer").start();
-                } catch (OutOfMemoryError noNativeThread) {
-                    // Without the stop, `closing` stays set and every later close(), Ctrl+C's
-                    // too, waits for good. So it runs here, and waits for this thread as above.
-                    LOG.error("No thread for the stop; it runs on this thread instead", noNativeThread);
-                    stop();
-                }
-            }
+                stopOnAThreadOfItsOwn();
+            } // else the stop is under way, on a thread of its own or on the thread that asked first
             return;
         }
         if (first) {
@@ -351,6 +329,38 @@ public final class GameServer implements AutoCloseable {
             // player whose close frame is written at once leaves on that thread, and a game may
             // then close the server from its playerLeft.
             awaitClosedUninterruptibly();
+        }
+    }
+
+    /**
+     * Whether the stop waits for the calling thread, so that, run here, it would wait for itself.
+     * A thread {@link GameContext#threads} made (a tick that ends the game, say): stopping the
+     * game waits for it, 5 s for nothing, an error in the log, and the tick running on after
+     * close() returned. One of Jetty's threads (a game that ends the server when its last player
+     * leaves, or on a key; the stop's own goodbyes make players leave, and a game may close the
+     * server from its playerLeft): stopping Jetty waits for each selector to close its
+     * connections on the selector's own thread, the one a key press or a player's close is read
+     * on ({@link SelectorReadsConnector}), so there it would wait for good, and on a pool thread
+     * until Jetty gives up on that thread, 5 s later. (A thread from an executor the game made
+     * itself is not recognised, and its close() waits out the game's stop timeout.)
+     */
+    private boolean stopWouldWaitForThisThread() {
+        return gameContext.isGameThread() || onJettysThread();
+    }
+
+    /**
+     * Runs the stop on a thread of its own, and this thread goes back to its work. The stop
+     * interrupts a game thread, so an awaitClosed() there ends early: a game thread should simply
+     * return.
+     */
+    private void stopOnAThreadOfItsOwn() {
+        try {
+            stoppingThread(this::stop, threadNamePrefix + "closer").start();
+        } catch (OutOfMemoryError noNativeThread) {
+            // Without the stop, `closing` stays set and every later close(), Ctrl+C's too, waits
+            // for good. So it runs here, and waits for this very thread, as said above.
+            LOG.error("No thread for the stop; it runs on this thread instead", noNativeThread);
+            stop();
         }
     }
 
