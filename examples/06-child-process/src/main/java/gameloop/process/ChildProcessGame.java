@@ -243,7 +243,7 @@ final class ChildProcessGame implements Game {
                 LOG.info("Worker {} exited with {}", exit.pid(), exit.describe());
                 return;
             }
-            if (exit.code() == 130 || (exit.code() == 143 && exit.signalSent() == null)) {
+            if (exit.stoppedWithItsProcessGroup()) {
                 // Ctrl+C in a terminal signals the whole foreground process group, and a SIGTERM
                 // can go to the whole group too (a service manager's stop, `kill -- -<pgid>`):
                 // the worker may hear it a moment before our shutdown hook sets `closed`. Not

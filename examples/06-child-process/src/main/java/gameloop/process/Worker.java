@@ -84,6 +84,14 @@ final class Worker {
                 default -> signalSent != null ? "exit code " + code + " (ended by this server)" : "exit code " + code;
             };
         }
+
+        /**
+         * Ended by a signal sent to its whole process group, not by this server: SIGINT (130),
+         * or a SIGTERM (143) this server did not send.
+         */
+        boolean stoppedWithItsProcessGroup() {
+            return code == 130 || (code == 143 && signalSent == null);
+        }
     }
 
     /** What the worker's reader thread tells its owner. Called on that thread. */
