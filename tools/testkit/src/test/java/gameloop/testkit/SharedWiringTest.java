@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,12 +54,16 @@ class SharedWiringTest {
      * player off, and count them.
      */
     private static final int CLOG_THEN_COUNT = 68;
+    /** The key that makes the test game take {@link #SLOW_LEAVE} over its sender's leave. */
+    private static final int SLOW_TO_LEAVE = 69;
+    private static final Duration SLOW_LEAVE = Duration.ofMillis(100);
     /** The end of a refusal line that counts the refusals left out since the line before it. */
     private static final Pattern SKIPPED = Pattern.compile(".* \\(and (\\d+) more since the last such line\\)");
 
     private final TestClients clients = new TestClients();
     private final CountDownLatch clogged = new CountDownLatch(1);
     private final CompletableFuture<Integer> framesSentUntilCutOff = new CompletableFuture<>();
+    private final Set<Player> slowToLeave = ConcurrentHashMap.newKeySet();
     private GameServer server;
 
     @BeforeEach
@@ -86,8 +92,21 @@ class SharedWiringTest {
                         sent++;
                     }
                     framesSentUntilCutOff.complete(sent);
+                } else if (keyCode == SLOW_TO_LEAVE) {
+                    slowToLeave.add(player);
                 } else {
                     Game.super.keyPressed(player, keyCode);
+                }
+            }
+
+            @Override
+            public void playerLeft(Player player) {
+                if (slowToLeave.contains(player)) {
+                    try {
+                        Thread.sleep(SLOW_LEAVE.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
 
@@ -314,6 +333,36 @@ class SharedWiringTest {
         HttpResponse<String> missing = http.send(HttpRequest.newBuilder(page.resolve("nothing-here")).build(),
                 BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
+    }
+
+    /**
+     * The goodbye's second counts from its first close frame. Telling thousands of players takes
+     * a while of its own (each close is written, logged and told to the game, on the stopping
+     * thread when the frame goes out at once), and a whole second after that, for a client whose
+     * socket is full, took a stop with 3000 players past two seconds. Here ten players whose
+     * leave the game takes 100 ms over stand for the thousands: the second is spent telling them,
+     * and the one whose socket is full is cut off right after, some 1.1 s in all; were the second
+     * counted from the end of the telling, the stop would take 2 s at least.
+     */
+    @Test
+    void theGoodbyesSecondCountsTheTimeItTakesToSayIt() throws Exception {
+        List<TestClient> readers = clients.connect(server.webSocketUri(), 10);
+        try (RawWebSocket silent = RawWebSocket.connect(server.webSocketUri(), Map.of(), 4096)) {
+            readers.forEach(reader -> reader.send(String.valueOf(SLOW_TO_LEAVE)));
+            await().until(() -> slowToLeave.size() == readers.size());
+            silent.sendText(String.valueOf(CLOG));
+            assertTrue(clogged.await(10, TimeUnit.SECONDS));
+
+            long began = System.nanoTime();
+            ServerLog.closeOnTheServersOwnThread(server);
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+            for (TestClient reader : readers) {
+                assertEquals(StatusCode.SHUTDOWN, reader.closed().get(10, TimeUnit.SECONDS).code());
+            }
+            ServerLog.awaitLine(server, "1 player could not be sent the close frame in time \\(not reading\\?\\); cutting it off");
+            assertTrue(took.compareTo(Duration.ofMillis(1600)) < 0, "stopping took " + took);
+        }
     }
 
     /**
