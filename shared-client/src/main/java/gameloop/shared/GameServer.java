@@ -49,9 +49,10 @@ public final class GameServer implements AutoCloseable {
     /**
      * The kernel's send buffer for each connection, asked for at accept. Jetty queues a frame,
      * and so counts it towards {@link #MAX_QUEUED_FRAMES}, only once this buffer is full, and
-     * left to itself Linux grows it up to 4 MiB: a client that never read was then cut off only
-     * after some 140,000 ticks, days at the examples' 1 or 2 s. At this size it is cut off after
-     * some 4,700, with at most 128 KiB of kernel memory held (Linux doubles the value asked for).
+     * left to itself Linux grows it up to 4 MiB (on loopback at once): there a client that never
+     * read was cut off only after some 140,000 ticks, days at the examples' 1 or 2 s. At this
+     * size it is cut off after some 4,700, with at most 128 KiB of kernel memory held (Linux
+     * doubles the value asked for).
      * Not smaller: it is also the room a client that reads has for a burst of answers (at 16 KiB
      * {@code SelectorReadsTest}'s flooder was cut off two runs in three). The figures are in the
      * shared README's limits table and in chapter 01.
@@ -67,10 +68,11 @@ public final class GameServer implements AutoCloseable {
     /** Connections the kernel may hold for the acceptor; Linux caps it at {@code net.core.somaxconn}. */
     static final int ACCEPT_QUEUE = 1024;
     /**
-     * How long stopping waits for the 1001 close frames to go out. For 1001, which Jetty counts as
-     * an abnormal close, it closes the connection once the frame is written, without waiting for
-     * the client's reply; so only a client whose socket is full, because it does not read, can
-     * hold this up.
+     * How long stopping waits for the 1001 close frames to go out, from the first one sent (a
+     * little longer if sending them all took longer: {@link Players#closeAll}). For 1001, which
+     * Jetty counts as an abnormal close, it closes the connection once the frame is written,
+     * without waiting for the client's reply; so only a client whose socket is full, because it
+     * does not read, can hold this up.
      */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
     /**
@@ -310,8 +312,8 @@ public final class GameServer implements AutoCloseable {
      *       Jetty's, or for good on a selector thread);</li>
      *   <li>on the stopping thread, a second close() returns at once.</li>
      * </ul>
-     * Code there must not take the server for stopped when close() returns. The methods it calls
-     * say why each case happens.
+     * Code there must not take the server for stopped when close() returns. The methods and the
+     * comment in close() say why each case happens.
      */
     @Override
     public void close() {
@@ -358,7 +360,7 @@ public final class GameServer implements AutoCloseable {
             stoppingThread(this::stop, threadNamePrefix + "closer").start();
         } catch (OutOfMemoryError noNativeThread) {
             // Without the stop, `closing` stays set and every later close(), Ctrl+C's too, waits
-            // for good. So it runs here, and waits for this very thread, as said above.
+            // for good. So it runs here, and waits for this very thread (stopWouldWaitForThisThread).
             LOG.error("No thread for the stop; it runs on this thread instead", noNativeThread);
             stop();
         }

@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
 public final class Players {
 
     private static final Logger LOG = LoggerFactory.getLogger(Players.class);
+    /**
+     * How long the players told last get at least, for their goodbye to go out, however long
+     * telling all the others took (see {@link #closeAll}).
+     */
+    static final Duration LAST_GOODBYES_GRACE = Duration.ofMillis(200);
 
     private final Set<Player> online = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextId = new AtomicInteger();
@@ -142,11 +147,11 @@ public final class Players {
      * of them to leave. Jetty reports a 1001 close it started, and so the player leaves, once the
      * close frame is written (see {@link Player#close}); a client that is not reading, whose
      * socket is full, can hold that up. Whoever is still here {@code timeout} after the first
-     * close frame is cut off when the server stops its connectors right after. The sending counts
-     * towards the timeout: for thousands of players it takes a while (each close is written,
-     * logged and told to the game, mostly here, on the stopping thread), and a whole
-     * {@code timeout} after it, for a client that does not read, took a stop with 3000 players
-     * past the two seconds the chapters promise. (A player whose join the game is still taking in
+     * close frame, or {@link #LAST_GOODBYES_GRACE} after the last if telling everyone took
+     * longer, is cut off when the server stops its connectors right after. Telling thousands of
+     * players takes a while (each close is written, logged and told to the game, mostly here, on
+     * the stopping thread), so counting the timeout from the last close frame would make the stop
+     * as long as the telling plus the timeout. (A player whose join the game is still taking in
      * leaves all the same; the game, stopped by then, hears of that leave once its
      * {@code playerJoined} returns, which may be after this.)
      */
@@ -158,7 +163,8 @@ public final class Players {
             player.close(Player.GOING_AWAY, "server shutting down");
             told++;
         }
-        if (awaitNoneOnline(began + timeout.toNanos()) && told > 0) {
+        long deadline = Math.max(began + timeout.toNanos(), System.nanoTime() + LAST_GOODBYES_GRACE.toNanos());
+        if (awaitNoneOnline(deadline) && told > 0) {
             // Milliseconds, normally: each player leaves as its close frame is written.
             LOG.info("Said goodbye to {} {}; {} left within {} ms", told, told == 1 ? "player" : "players",
                     told == 1 ? "it" : "all", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));

@@ -175,7 +175,8 @@ class BadClientsTest {
     /**
      * Ticks alone, with no key press, fill the client's small receive window, then the server's
      * send buffer, then the queue: at a tick a millisecond that takes about five seconds, where a
-     * send buffer left to grow to 4 MiB took some 140 s ({@link GameServer#SEND_BUFFER_BYTES}).
+     * send buffer left to grow to 4 MiB took some 140 s (chapter 01, "One bad client cannot hurt
+     * the others"; {@link GameServer#SEND_BUFFER_BYTES}).
      */
     @Test
     void aClientThatNeverReadsIsCutOffByTicksAloneWithinSeconds() throws Exception {

@@ -91,7 +91,7 @@ public final class FakeSessions {
         return joining;
     }
 
-    /** The server's goodbye: every player is sent 1001, then up to {@code timeout} is given them to leave. */
+    /** The server's goodbye: every player is sent 1001, and given up to {@code timeout} from the first to leave. */
     public static void sayGoodbye(Players players, Duration timeout) throws InterruptedException {
         players.closeAll(timeout);
     }
