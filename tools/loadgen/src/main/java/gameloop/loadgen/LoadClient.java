@@ -339,6 +339,11 @@ public final class LoadClient {
         closed.complete(null);
     }
 
+    /** When the connection ended (a System.nanoTime), or Long.MIN_VALUE while it is open. */
+    long endedAt() {
+        return endedAt;
+    }
+
     /** Why the connection ended, or null while it is open. */
     String endReason() {
         return endedAt == NONE ? null : endReason;

@@ -2,6 +2,7 @@ package gameloop.loadgen;
 
 import gameloop.loadgen.Analysis.Ramp;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
@@ -155,16 +157,25 @@ public final class LoadGenerator {
 
     /** Opens every connection, never more than {@code ramp.concurrency} attempts at once. */
     private Ramp ramp(Transport transport) throws InterruptedException {
-        int limit = options.rampConcurrency();
+        return ramp(transport, options.url(), options.clients(), options.rampConcurrency(),
+                () -> new LoadClient(ledger, echoes), console);
+    }
+
+    /**
+     * Opens {@code count} connections to {@code url}, one {@link LoadClient} each, never more
+     * than {@code limit} attempts at once; {@link StopUnderLoad} ramps up the same way.
+     */
+    static Ramp ramp(Transport transport, URI url, int count, int limit, Supplier<LoadClient> newClient,
+                     PrintStream console) throws InterruptedException {
         Semaphore inFlight = new Semaphore(limit);
         Queue<LoadClient> connected = new ConcurrentLinkedQueue<>();
         AtomicInteger failures = new AtomicInteger();
         AtomicReference<String> firstFailure = new AtomicReference<>();
         long start = System.nanoTime();
-        for (int i = 0; i < options.clients(); i++) {
+        for (int i = 0; i < count; i++) {
             inFlight.acquire(); // wait for a free slot; a slot is freed when an attempt ends, either way
-            LoadClient client = new LoadClient(ledger, echoes);
-            transport.connect(options.url(), client).whenComplete((opened, failure) -> {
+            LoadClient client = newClient.get();
+            transport.connect(url, client).whenComplete((opened, failure) -> {
                 if (failure == null) {
                     connected.add(client);
                 } else {

@@ -30,6 +30,8 @@ public record LoadOptions(URI url, int clients, Duration duration, Duration warm
                           Duration tickPeriod, int rampConcurrency, Path outDir, Transport.Kind client) {
 
     public static final URI DEFAULT_URL = URI.create("ws://127.0.0.1:8080/connect");
+    /** Connection attempts in flight at once, unless {@code -Dramp.concurrency} says otherwise. */
+    static final int DEFAULT_RAMP_CONCURRENCY = 50;
 
     public LoadOptions {
         Objects.requireNonNull(url, "url");
@@ -69,7 +71,8 @@ public record LoadOptions(URI url, int clients, Duration duration, Duration warm
                 parseDuration(orDefault(property.apply("warmup"), "2s")),
                 Duration.ofMillis(intValue("keys.ms", orDefault(property.apply("keys.ms"), "1000"))),
                 tick == null || tick.isBlank() ? null : Duration.ofMillis(intValue("tick.ms", tick)),
-                intValue("ramp.concurrency", orDefault(property.apply("ramp.concurrency"), "50")),
+                intValue("ramp.concurrency",
+                        orDefault(property.apply("ramp.concurrency"), String.valueOf(DEFAULT_RAMP_CONCURRENCY))),
                 Path.of(orDefault(property.apply("out"), "target/loadgen")),
                 clientKind(orDefault(property.apply("client"), "nio")));
     }

@@ -1,29 +1,25 @@
 package gameloop.loadgen;
 
+import gameloop.loadgen.Analysis.Ramp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How long a server takes to stop with players connected, and whether each of them gets its
- * goodbye. It connects {@code -Dclients} players to {@code -Durl}, each reading everything the
- * server sends, sends SIGTERM to the server's process {@code -Dpid} (as a service manager stops
+ * goodbye. It connects {@code -Dclients} players to {@code -Durl} through the load generator's own
+ * client ({@link NioTransport}, one selector thread), each reading everything the server sends and
+ * pressing no key, sends SIGTERM to the server's process {@code -Dpid} (as a service manager stops
  * it; Ctrl+C runs the same shutdown hook), and reports when the process was gone and how every
  * connection ended:
  * <pre>
@@ -31,15 +27,9 @@ import java.util.concurrent.TimeoutException;
  *     -Dclients=5000 -Dpid=12345 "-Durl=ws://127.0.0.1:8080/connect"
  * </pre>
  * with the pid from the example's "is running at" line.
- * Start the server with a slow tick ({@code -Dtick.ms=1000}): the stop does not depend on it,
- * and these players read with the JDK's own WebSocket client, which is simpler than the load
- * generator's and costs more CPU a message, CPU the server would be short of.
  */
 public final class StopUnderLoad {
 
-    /** Connection attempts in flight at once, as the load generator's ramp. */
-    private static final int AT_ONCE = 200;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     /** How long the server has to be gone after SIGTERM before we stop waiting. */
     private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
 
@@ -53,7 +43,7 @@ public final class StopUnderLoad {
         ProcessHandle server = ProcessHandle.of(pid)
                 .orElseThrow(() -> new IllegalArgumentException("-Dpid must name the running server's process, got " + pid));
         PrintStream out = System.out;
-        try (Players players = Players.connect(url, clients, CONNECT_TIMEOUT)) {
+        try (Players players = Players.connect(url, clients, out)) {
             out.printf("%d players connected to %s; sending SIGTERM to process %d...%n", clients, url, pid);
             long signalled = System.nanoTime();
             server.destroy(); // SIGTERM on Linux and macOS
@@ -89,101 +79,89 @@ public final class StopUnderLoad {
         }
     }
 
-    /** How each connection ended ("1001 server shutting down": 5000), and when the last did (a nanoTime). */
+    /** How each connection ended ("the server closed it: 1001 server shutting down": 5000), and when the last did (a nanoTime). */
     record Ends(Map<String, Integer> count, long last) {
     }
 
-    /** Players that read everything and remember how their connection ended. */
+    /** The connected players, on a transport of their own that {@link #close} stops. */
     static final class Players implements AutoCloseable {
-        private final ExecutorService threads;
-        private final List<Player> connected;
+        private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-        private Players(ExecutorService threads, List<Player> connected) {
-            this.threads = threads;
+        private final String threadNamePrefix;
+        private final Transport transport;
+        private final List<LoadClient> connected;
+
+        private Players(String threadNamePrefix, Transport transport, List<LoadClient> connected) {
+            this.threadNamePrefix = threadNamePrefix;
+            this.transport = transport;
             this.connected = connected;
         }
 
-        /** Connects {@code count} players, at most {@link #AT_ONCE} at a time; fails if any cannot. */
-        static Players connect(URI url, int count, Duration timeout) throws Exception {
-            // One thread for the client's work, beside its selector's: the players take no more
-            // than a core from the server, which stops on one thread.
-            ExecutorService threads = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "stop-under-load");
-                thread.setDaemon(true);
-                return thread;
-            });
-            HttpClient client = HttpClient.newBuilder().executor(threads).build();
-            List<Player> players = new ArrayList<>(count);
-            Semaphore inFlight = new Semaphore(AT_ONCE);
-            List<CompletableFuture<WebSocket>> opening = new ArrayList<>(count);
+        /**
+         * Connects {@code count} players as the load generator's ramp does, and returns once each
+         * has had a tick: the server answers the upgrade before it counts the player in, and a
+         * player who arrives during the stop is refused with the same 1001, so without the wait
+         * a fast ramp's last players would be measured as newcomers, not as players (at 1000
+         * players and a tick every 100 ms, 143 and 178 of them were, in two runs). Fails, and leaves nothing open, if
+         * any cannot connect, or has no tick within {@link LoadGenerator#CONNECT_TIMEOUT}.
+         */
+        static Players connect(URI url, int count, PrintStream console) throws InterruptedException {
+            // One selector thread: the players take no more than a core from the server.
+            String threadNamePrefix = "stop-under-load-" + INSTANCES.incrementAndGet() + "-";
+            Transport transport = new NioTransport(threadNamePrefix, 1, LoadGenerator.CONNECT_TIMEOUT);
             try {
-                for (int i = 0; i < count; i++) {
-                    Player player = new Player();
-                    players.add(player);
-                    inFlight.acquire();
-                    opening.add(client.newWebSocketBuilder().buildAsync(url, player)
-                            .whenComplete((webSocket, failure) -> inFlight.release()).toCompletableFuture());
+                // One ledger for all, whose window never opens: ticks are read, and counted nowhere.
+                TickLedger ledger = new TickLedger();
+                Echoes echoes = new Echoes();
+                Ramp ramp = LoadGenerator.ramp(transport, url, count, LoadOptions.DEFAULT_RAMP_CONCURRENCY,
+                        () -> new LoadClient(ledger, echoes), console);
+                int missing = count - ramp.connected().size();
+                if (missing > 0) {
+                    throw new IllegalStateException(missing + " of " + count + " players could not connect"
+                            + (ramp.firstFailure() == null ? "" : "; the first failure: " + ramp.firstFailure()));
                 }
-                CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                opening.forEach(attempt -> attempt.thenAccept(WebSocket::abort));
-                threads.shutdownNow();
+                awaitATickEach(ramp.connected());
+                return new Players(threadNamePrefix, transport, ramp.connected());
+            } catch (InterruptedException | RuntimeException e) {
+                transport.close();
                 throw e;
             }
-            return new Players(threads, players);
+        }
+
+        private static void awaitATickEach(List<LoadClient> players) throws InterruptedException {
+            long deadline = System.nanoTime() + LoadGenerator.CONNECT_TIMEOUT.toNanos();
+            long waiting;
+            while ((waiting = players.stream().filter(player -> player.lastTick() == Long.MIN_VALUE).count()) > 0) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException(waiting + " of " + players.size() + " players had no tick within "
+                            + LoadGenerator.CONNECT_TIMEOUT.toSeconds() + " s");
+                }
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
         }
 
         /** Waits until every connection has ended, then says how each did. */
         Ends awaitEnds(Duration timeout) throws Exception {
-            CompletableFuture.allOf(connected.stream().map(player -> player.ended).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(connected.stream().map(LoadClient::closed).toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<String, Integer> count = new TreeMap<>();
             long last = Long.MIN_VALUE;
-            for (Player player : connected) {
-                count.merge(player.ended.join(), 1, Integer::sum);
-                last = Math.max(last, player.endedAt);
+            for (LoadClient player : connected) {
+                count.merge(player.endReason(), 1, Integer::sum);
+                last = Math.max(last, player.endedAt());
             }
             return new Ends(count, last);
         }
 
+        /** What the names of this transport's threads begin with. */
+        String threadNamePrefix() {
+            return threadNamePrefix;
+        }
+
+        /** Cuts off whatever is still open, and stops the transport's thread and waits for it. */
         @Override
         public void close() {
-            threads.shutdownNow();
-        }
-    }
-
-    /** One player: it asks for every message at once, ignores them, and records how it ended. */
-    private static final class Player implements WebSocket.Listener {
-        final CompletableFuture<String> ended = new CompletableFuture<>();
-        /** When it ended (a nanoTime); written before {@link #ended} completes, read after. */
-        long endedAt;
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            end(statusCode + " " + reason);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            end("no close frame: " + error);
-        }
-
-        private void end(String how) {
-            if (!ended.isDone()) { // an error after the close frame changes nothing
-                endedAt = System.nanoTime();
-                ended.complete(how);
-            }
+            transport.close();
         }
     }
 }
