@@ -105,6 +105,20 @@ public final class Player {
         close(StatusCode.SERVER_ERROR, reason);
     }
 
+    /**
+     * Ends this player's connection at once, with no close frame, and it leaves now with
+     * {@code why} in the log: for a player the server has stopped waiting for. (Left to Jetty's
+     * own stop, the leave would be logged as the failure of the write that was waiting, an idle
+     * timeout of Jetty's.)
+     */
+    void cutOff(String why) {
+        try {
+            markGone(why);
+        } finally {
+            session.disconnect();
+        }
+    }
+
     private void sendFailed(Throwable failure) {
         if (failure instanceof WritePendingException) {
             // Two sends can find the queue full at once (a tick and an echo), and the disconnect

@@ -148,7 +148,8 @@ public final class Players {
      * close frame is written (see {@link Player#close}); a client that is not reading, whose
      * socket is full, can hold that up. Whoever is still here {@code timeout} after the first
      * close frame, or {@link #LAST_GOODBYES_GRACE} after the last if telling everyone took
-     * longer, is cut off when the server stops its connectors right after. Telling thousands of
+     * longer, is cut off here: disconnected with no close frame (its socket is full, so none
+     * could be written), and its leave logged as such. Telling thousands of
      * players takes a while (each close is written, logged and told to the game, mostly here, on
      * the stopping thread), so counting the timeout from the last close frame would make the stop
      * as long as the telling plus the timeout. (A player whose join the game is still taking in
@@ -164,7 +165,11 @@ public final class Players {
             told++;
         }
         long deadline = Math.max(began + timeout.toNanos(), System.nanoTime() + LAST_GOODBYES_GRACE.toNanos());
-        if (awaitNoneOnline(deadline) && told > 0) {
+        if (!awaitNoneOnline(deadline)) {
+            for (Player player : online) {
+                player.cutOff("cut off at the stop, its close frame not written in time");
+            }
+        } else if (told > 0) {
             // Milliseconds, normally: each player leaves as its close frame is written.
             LOG.info("Said goodbye to {} {}; {} left within {} ms", told, told == 1 ? "player" : "players",
                     told == 1 ? "it" : "all", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
