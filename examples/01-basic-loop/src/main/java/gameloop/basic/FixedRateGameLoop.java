@@ -49,7 +49,8 @@ final class FixedRateGameLoop implements Game {
     public void start() {
         long nanos = period.toNanos();
         // The first tick one period in: the article's loop sends first, but to nobody yet (it
-        // starts with the server), so there too each player's first tick comes a period later.
+        // starts with the server), so there too the first tick anyone can get comes a period
+        // after the start, and a player gets the next beat after it joins.
         loopThread.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -117,7 +117,7 @@ final class ManagedGameLoop implements Game {
     }
 
     /**
-     * The loop itself: tick, then sleep until the next tick is due, at a fixed rate (tick n is
+     * The loop itself: sleep until tick n is due, then send it, at a fixed rate (tick n is
      * due at start + {@code firstTickIn} + (n − 1) × period, however long the sends took; after
      * a stall of several periods, the missed ticks go out back to back, as with
      * {@code scheduleAtFixedRate}). It ends only by interruption (a cancel) or by an exception,
