@@ -107,13 +107,19 @@ public final class Player {
 
     /**
      * Ends this player's connection at once, with no close frame, and it leaves now with
-     * {@code why} in the log: for a player the server has stopped waiting for. (Left to Jetty's
-     * own stop, the leave would be logged as the failure of the write that was waiting, an idle
-     * timeout of Jetty's.)
+     * {@code why} in the log: for a player the server gives up on, one not keeping up or one the
+     * stop can wait for no longer. A close frame would only queue behind the frames it is not
+     * reading. (At the stop, left to Jetty, the leave would be logged as the failure of the write
+     * that was waiting, an idle timeout of Jetty's.)
      */
     void cutOff(String why) {
+        cutOff(why, () -> { });
+    }
+
+    /** As {@link #cutOff(String)}, and the one call that makes the player leave runs {@code first} first. */
+    private void cutOff(String why, Runnable first) {
         try {
-            markGone(why);
+            markGone(why, first);
         } finally {
             session.disconnect();
         }
@@ -124,15 +130,10 @@ public final class Player {
             // Two sends can find the queue full at once (a tick and an echo), and the disconnect
             // makes the endpoint report the same loss: only the call that makes the player leave
             // says why, once, before the leave is logged and the game hears of it.
-            try {
-                markGone("not keeping up", () -> LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it"
-                                + " does not read them, or it asks for answers faster than they can be written)."
-                                + " Disconnecting it so it cannot grow our memory or slow anyone else.",
-                        id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES));
-            } finally {
-                // No close frame: it would only queue behind the frames the client is not reading.
-                session.disconnect();
-            }
+            cutOff("not keeping up", () -> LOG.warn("Player {} ({}) is not keeping up: {} frames are already queued for it (it"
+                            + " does not read them, or it asks for answers faster than they can be written)."
+                            + " Disconnecting it so it cannot grow our memory or slow anyone else.",
+                    id, session.getRemoteSocketAddress(), GameServer.MAX_QUEUED_FRAMES));
         } else {
             LOG.debug("Send to player {} failed, dropping it: {}", id, failure.toString());
             markGone("a send failed, " + LogText.describe(failure));
