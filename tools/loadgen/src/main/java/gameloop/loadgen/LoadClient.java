@@ -378,6 +378,11 @@ public final class LoadClient {
         return lastTick;
     }
 
+    /** Whether any tick has reached this client yet. */
+    boolean hadATick() {
+        return lastTick != NONE;
+    }
+
     int outOfOrder() {
         return outOfOrder;
     }

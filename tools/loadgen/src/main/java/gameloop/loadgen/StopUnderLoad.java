@@ -131,7 +131,7 @@ public final class StopUnderLoad {
         private static void awaitATickEach(List<LoadClient> players) throws InterruptedException {
             long deadline = System.nanoTime() + LoadGenerator.CONNECT_TIMEOUT.toNanos();
             long waiting;
-            while ((waiting = players.stream().filter(player -> player.lastTick() == Long.MIN_VALUE).count()) > 0) {
+            while ((waiting = players.stream().filter(player -> !player.hadATick()).count()) > 0) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException(waiting + " of " + players.size() + " players had no tick within "
                             + LoadGenerator.CONNECT_TIMEOUT.toSeconds() + " s");
